@@ -1,0 +1,26 @@
+// Who may do what: the single table of role permissions. Every route asks `can(role, permission)`
+// through requireMember (auth/guard.server.ts); nothing checks roles ad hoc.
+import type { Role } from "./roles";
+
+export type { Role };
+export const PERMISSIONS = {
+  read: ["admin", "designer", "manager"],
+  "platform:edit": ["admin", "designer"],
+  "processes:edit": ["admin", "designer"],
+  "journeys:edit": ["admin", "designer"],
+  "surveys:edit": ["admin", "designer"],
+  "surveys:deploy": ["admin", "designer"],
+  "invitations:create": ["admin"],
+  "crm:import": ["admin"],
+  "segmentation:edit": ["admin"],
+  "cases:work": ["admin", "manager"],
+  "settings:edit": ["admin"],
+  "members:manage": ["admin"],
+  "tokens:manage": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

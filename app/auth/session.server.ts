@@ -1,0 +1,80 @@
+// Database-backed sessions: the cookie holds a random token, the table holds its hash,
+// so a session can be listed and revoked, and signing out really ends it.
+import { createCookie, redirect } from "@remix-run/node";
+import { and, eq, gt } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { sessions, users } from "#db/schema/index";
+import { newSecret, sha256 } from "./tokens.server";
+
+const SESSION_DAYS = 30;
+
+export const sessionCookie = createCookie("vivencia_session", {
+  httpOnly: true,
+  sameSite: "lax",
+  secure: process.env.NODE_ENV === "production" && process.env.INSECURE_COOKIES !== "1",
+  path: "/",
+  maxAge: SESSION_DAYS * 24 * 3600,
+});
+
+export type SessionUser = { id: number; email: string; name: string; sessionId: string };
+
+async function tokenFrom(request: Request): Promise<string | null> {
+  const value = await sessionCookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 20 ? value : null;
+}
+
+export async function getUser(request: Request): Promise<SessionUser | null> {
+  const token = await tokenFrom(request);
+  if (!token) return null;
+  const id = sha256(token);
+  const db = getDb();
+  const row = db
+    .select({ id: users.id, email: users.email, name: users.name, lastSeenAt: sessions.lastSeenAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date())))
+    .get();
+  if (!row) return null;
+  // Touch at most every 10 minutes: a write on every request would serialise all readers behind it.
+  if (!row.lastSeenAt || Date.now() - row.lastSeenAt.getTime() > 10 * 60_000) {
+    db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, id)).run();
+  }
+  return { id: row.id, email: row.email, name: row.name, sessionId: id };
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+/** Starts a session and answers with a redirect that sets its cookie. */
+export async function startSession(request: Request, userId: number, redirectTo: string): Promise<Response> {
+  const token = newSecret();
+  getDb()
+    .insert(sessions)
+    .values({
+      id: sha256(token),
+      userId,
+      expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600_000),
+      userAgent: request.headers.get("User-Agent")?.slice(0, 200) ?? null,
+      lastSeenAt: new Date(),
+    })
+    .run();
+  return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await sessionCookie.serialize(token) } });
+}
+
+export async function endSession(request: Request): Promise<Response> {
+  const token = await tokenFrom(request);
+  if (token) getDb().delete(sessions).where(eq(sessions.id, sha256(token))).run();
+  return redirect("/", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
+}
+
+/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
+export function safeRedirect(to: string | null | undefined, fallback = "/"): string {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,62 @@
+// Workspace API tokens: shown once, stored as a hash, revocable, with a last-used time.
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { apiTokens, workspaces } from "#db/schema/index";
+import { newSecret, sha256 } from "~/auth/tokens.server";
+
+const PREFIX = "viv_";
+
+export function createApiToken(workspaceId: number, name: string, createdBy: number): string {
+  const token = PREFIX + newSecret();
+  getDb()
+    .insert(apiTokens)
+    .values({ workspaceId, name, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy })
+    .run();
+  return token;
+}
+
+export function listApiTokens(workspaceId: number) {
+  return getDb()
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.workspaceId, workspaceId))
+    .orderBy(desc(apiTokens.createdAt))
+    .all();
+}
+
+export function revokeApiToken(workspaceId: number, id: number) {
+  getDb()
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.workspaceId, workspaceId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .run();
+}
+
+export type TokenWorkspace = { id: number; slug: string; minN: number; tokenId: number };
+
+const lastTouched = new Map<number, number>();
+
+/** The workspace a bearer token belongs to, or null when unknown or revoked. */
+export function workspaceForToken(token: string): TokenWorkspace | null {
+  const row = getDb()
+    .select({ id: workspaces.id, slug: workspaces.slug, minN: workspaces.minN, tokenId: apiTokens.id })
+    .from(apiTokens)
+    .innerJoin(workspaces, eq(workspaces.id, apiTokens.workspaceId))
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+    .get();
+  if (!row) return null;
+  // Last-used is minute-precise: writing it on every API call would serialise bulk ingestion.
+  const now = Date.now();
+  if (now - (lastTouched.get(row.tokenId) ?? 0) > 60_000) {
+    lastTouched.set(row.tokenId, now);
+    getDb().update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId)).run();
+  }
+  return row;
+}

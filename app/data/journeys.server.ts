@@ -1,0 +1,302 @@
+// Journeys of a workspace: read as a journey file, saved from one (import, replace and every edit
+// in the browser go through saveJourney), keyed by stable keys so ids survive edits.
+import { and, asc, count, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import { getDb, type Db } from "#db/client";
+import { attributes, journeys, processes, stages, touchpoints } from "#db/schema/index";
+import { referencedProcesses } from "~/cem/journey-edit";
+import { validateJourney, type JourneyFile, type JourneyFileError } from "~/cem/journey";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export function listJourneys(workspaceId: number) {
+  const db = getDb();
+  return db
+    .select({
+      id: journeys.id,
+      key: journeys.key,
+      name: journeys.name,
+      persona: journeys.persona,
+      stages: sql<number>`(select count(*) from ${stages} where ${stages.journeyId} = ${journeys.id})`,
+      touchpoints: sql<number>`(select count(*) from ${touchpoints} where ${touchpoints.journeyId} = ${journeys.id})`,
+      moments: sql<number>`(select count(*) from ${touchpoints} where ${touchpoints.journeyId} = ${journeys.id} and ${touchpoints.momentOfTruth} = 1)`,
+    })
+    .from(journeys)
+    .where(eq(journeys.workspaceId, workspaceId))
+    .orderBy(asc(journeys.name))
+    .all();
+}
+
+export function workspaceCounts(workspaceId: number) {
+  const db = getDb();
+  const one = (table: typeof journeys | typeof touchpoints | typeof processes) =>
+    db.select({ n: count() }).from(table).where(eq(table.workspaceId, workspaceId)).get()?.n ?? 0;
+  const moments =
+    db
+      .select({ n: count() })
+      .from(touchpoints)
+      .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.momentOfTruth, true)))
+      .get()?.n ?? 0;
+  return { journeys: one(journeys), touchpoints: one(touchpoints), processes: one(processes), moments };
+}
+
+export function workspaceProcesses(workspaceId: number) {
+  return getDb()
+    .select({ key: processes.key, name: processes.name, owner: processes.owner, description: processes.description })
+    .from(processes)
+    .where(eq(processes.workspaceId, workspaceId))
+    .orderBy(asc(processes.name))
+    .all();
+}
+
+/** The journey as its canonical file, or null when this workspace has no journey with that key. */
+export function loadJourney(workspaceId: number, key: string): JourneyFile | null {
+  const db = getDb();
+  const journey = db
+    .select()
+    .from(journeys)
+    .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key)))
+    .get();
+  if (!journey) return null;
+  const stageRows = db.select().from(stages).where(eq(stages.journeyId, journey.id)).orderBy(asc(stages.position)).all();
+  const tpRows = db
+    .select({ tp: touchpoints, processKey: processes.key })
+    .from(touchpoints)
+    .leftJoin(processes, eq(processes.id, touchpoints.processId))
+    .where(eq(touchpoints.journeyId, journey.id))
+    .orderBy(asc(touchpoints.position))
+    .all();
+  const attrRows = tpRows.length
+    ? db
+        .select()
+        .from(attributes)
+        .where(inArray(attributes.touchpointId, tpRows.map((r) => r.tp.id)))
+        .orderBy(asc(attributes.position))
+        .all()
+    : [];
+  const file: JourneyFile = {
+    $schema: "./journey.schema.json",
+    format: "vivencia.journey/1",
+    key: journey.key,
+    name: journey.name,
+    persona: journey.persona,
+    description: journey.description,
+    processes: [],
+    stages: stageRows.map((stage) => ({
+      key: stage.key,
+      name: stage.name,
+      touchpoints: tpRows
+        .filter((r) => r.tp.stageId === stage.id)
+        .map(({ tp, processKey }) => ({
+          key: tp.key,
+          name: tp.name,
+          channel: tp.channel as JourneyFile["stages"][number]["touchpoints"][number]["channel"],
+          interaction: tp.interaction as JourneyFile["stages"][number]["touchpoints"][number]["interaction"],
+          process: processKey ?? null,
+          side: tp.side as "frontstage" | "backstage",
+          momentOfTruth: tp.momentOfTruth ? { reason: tp.momentOfTruth ? tp.momentOfTruthReason : "" } : null,
+          modules: tp.modules as JourneyFile["stages"][number]["touchpoints"][number]["modules"],
+          targetDurationMinutes: tp.targetDurationMinutes,
+          attributes: attrRows
+            .filter((a) => a.touchpointId === tp.id)
+            .map((a) => ({
+              key: a.key,
+              label: { es: a.labelEs, en: a.labelEn },
+              servqual: a.servqual as JourneyFile["stages"][number]["touchpoints"][number]["attributes"][number]["servqual"],
+            })),
+        })),
+    })),
+  };
+  file.processes = referencedProcesses(file, workspaceProcesses(workspaceId));
+  return file;
+}
+
+export function journeyExists(workspaceId: number, key: string): boolean {
+  return !!getDb()
+    .select({ id: journeys.id })
+    .from(journeys)
+    .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key)))
+    .get();
+}
+
+export type SaveResult = { ok: true; journeyId: number } | { ok: false; errors: JourneyFileError[] };
+
+/**
+ * Writes a journey file into the workspace in one transaction: processes named by the file are
+ * created or updated, stages, touchpoints and attributes are matched by key (so their ids, and
+ * everything that points at them, survive), and what the file no longer has is removed.
+ * `mode: "create"` refuses an existing key; "replace" overwrites it.
+ */
+export function saveJourney(workspaceId: number, input: unknown, mode: "create" | "replace"): SaveResult {
+  const checked = validateJourney(input);
+  if (!checked.ok) return checked;
+  const file = checked.journey;
+  const db = getDb();
+  try {
+    return db.transaction((tx) => {
+      const existing = tx
+        .select({ id: journeys.id })
+        .from(journeys)
+        .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, file.key)))
+        .get();
+      if (existing && mode === "create") {
+        return { ok: false as const, errors: [{ path: "key", message: `a journey with key "${file.key}" exists already` }] };
+      }
+      const clashes = touchpointKeyClashes(tx, workspaceId, file, existing?.id);
+      if (clashes.length) return { ok: false as const, errors: clashes };
+      const processIds = upsertProcesses(tx, workspaceId, file);
+      const now = new Date();
+      const journeyId = existing
+        ? (tx
+            .update(journeys)
+            .set({ name: file.name, persona: file.persona, description: file.description, updatedAt: now })
+            .where(eq(journeys.id, existing.id))
+            .run(),
+          existing.id)
+        : tx
+            .insert(journeys)
+            .values({ workspaceId, key: file.key, name: file.name, persona: file.persona, description: file.description, updatedAt: now })
+            .returning({ id: journeys.id })
+            .get().id;
+      writeStructure(tx, workspaceId, journeyId, file, processIds);
+      return { ok: true as const, journeyId };
+    });
+  } catch (error) {
+    if (error instanceof Error && /FOREIGN KEY constraint failed/.test(error.message)) {
+      return {
+        ok: false,
+        errors: [{ path: "", message: "a touchpoint or attribute this change removes already has survey data; keep it or archive the survey first" }],
+      };
+    }
+    throw error;
+  }
+}
+
+function touchpointKeyClashes(tx: Tx, workspaceId: number, file: JourneyFile, journeyId?: number): JourneyFileError[] {
+  const keys = file.stages.flatMap((s) => s.touchpoints.map((t) => t.key));
+  if (!keys.length) return [];
+  const taken = new Map(
+    tx
+      .select({ key: touchpoints.key, journey: journeys.key })
+      .from(touchpoints)
+      .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
+      .where(
+        and(
+          eq(touchpoints.workspaceId, workspaceId),
+          inArray(touchpoints.key, keys),
+          journeyId ? ne(touchpoints.journeyId, journeyId) : undefined,
+        ),
+      )
+      .all()
+      .map((r) => [r.key, r.journey]),
+  );
+  return file.stages.flatMap((stage, si) =>
+    stage.touchpoints.flatMap((tp, ti) =>
+      taken.has(tp.key)
+        ? [{ path: `stages[${si}].touchpoints[${ti}].key`, message: `touchpoint key "${tp.key}" is used by journey "${taken.get(tp.key)}"` }]
+        : [],
+    ),
+  );
+}
+
+function upsertProcesses(tx: Tx, workspaceId: number, file: JourneyFile): Map<string, number> {
+  for (const p of file.processes) {
+    tx.insert(processes)
+      .values({ workspaceId, key: p.key, name: p.name, owner: p.owner, description: p.description })
+      .onConflictDoUpdate({
+        target: [processes.workspaceId, processes.key],
+        set: { name: p.name, owner: p.owner, description: p.description },
+      })
+      .run();
+  }
+  return new Map(
+    tx
+      .select({ id: processes.id, key: processes.key })
+      .from(processes)
+      .where(eq(processes.workspaceId, workspaceId))
+      .all()
+      .map((r) => [r.key, r.id]),
+  );
+}
+
+function writeStructure(tx: Tx, workspaceId: number, journeyId: number, file: JourneyFile, processIds: Map<string, number>) {
+  const stageIds = new Map(
+    tx.select({ id: stages.id, key: stages.key }).from(stages).where(eq(stages.journeyId, journeyId)).all().map((r) => [r.key, r.id]),
+  );
+  const tpIds = new Map(
+    tx
+      .select({ id: touchpoints.id, key: touchpoints.key })
+      .from(touchpoints)
+      .where(eq(touchpoints.journeyId, journeyId))
+      .all()
+      .map((r) => [r.key, r.id]),
+  );
+  const keptTouchpoints: number[] = [];
+  let tpPosition = 0;
+  file.stages.forEach((stage, position) => {
+    let stageId = stageIds.get(stage.key);
+    if (stageId) tx.update(stages).set({ name: stage.name, position }).where(eq(stages.id, stageId)).run();
+    else stageId = tx.insert(stages).values({ workspaceId, journeyId, key: stage.key, name: stage.name, position }).returning().get().id;
+    stageIds.delete(stage.key);
+    for (const tp of stage.touchpoints) {
+      const values = {
+        stageId,
+        name: tp.name,
+        channel: tp.channel,
+        interaction: tp.interaction,
+        processId: tp.process ? (processIds.get(tp.process) ?? null) : null,
+        side: tp.side,
+        momentOfTruth: tp.momentOfTruth !== null,
+        momentOfTruthReason: tp.momentOfTruth?.reason ?? "",
+        modules: tp.modules,
+        targetDurationMinutes: tp.targetDurationMinutes,
+        position: tpPosition++,
+      };
+      let tpId = tpIds.get(tp.key);
+      if (tpId) tx.update(touchpoints).set(values).where(eq(touchpoints.id, tpId)).run();
+      else tpId = tx.insert(touchpoints).values({ workspaceId, journeyId, key: tp.key, ...values }).returning().get().id;
+      keptTouchpoints.push(tpId);
+      writeAttributes(tx, workspaceId, tpId, tp.attributes);
+    }
+  });
+  tx.delete(touchpoints)
+    .where(and(eq(touchpoints.journeyId, journeyId), keptTouchpoints.length ? notInArray(touchpoints.id, keptTouchpoints) : undefined))
+    .run();
+  const dropped = [...stageIds.values()];
+  if (dropped.length) tx.delete(stages).where(inArray(stages.id, dropped)).run();
+}
+
+function writeAttributes(tx: Tx, workspaceId: number, touchpointId: number, list: JourneyFile["stages"][number]["touchpoints"][number]["attributes"]) {
+  const kept: string[] = [];
+  list.forEach((a, position) => {
+    kept.push(a.key);
+    tx.insert(attributes)
+      .values({ workspaceId, touchpointId, key: a.key, labelEs: a.label.es, labelEn: a.label.en, servqual: a.servqual, position })
+      .onConflictDoUpdate({
+        target: [attributes.touchpointId, attributes.key],
+        set: { labelEs: a.label.es, labelEn: a.label.en, servqual: a.servqual, position },
+      })
+      .run();
+  });
+  tx.delete(attributes)
+    .where(and(eq(attributes.touchpointId, touchpointId), kept.length ? notInArray(attributes.key, kept) : undefined))
+    .run();
+}
+
+export function deleteJourney(workspaceId: number, key: string): { ok: boolean; message?: string } {
+  try {
+    const r = getDb().delete(journeys).where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key))).run();
+    return { ok: r.changes > 0 };
+  } catch (error) {
+    if (error instanceof Error && /FOREIGN KEY/.test(error.message)) return { ok: false, message: "The journey has survey data." };
+    throw error;
+  }
+}
+
+/** Touchpoints of a workspace by key (surveys, deployments and the API name touchpoints by key). */
+export function findTouchpointByKey(workspaceId: number, key: string) {
+  return getDb()
+    .select()
+    .from(touchpoints)
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
+    .get();
+}

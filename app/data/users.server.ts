@@ -1,0 +1,50 @@
+// People: sign-up, sign-in, and their sessions.
+import { and, desc, eq, ne } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { sessions, users } from "#db/schema/index";
+import { decoyHash, hashPassword, verifyPassword } from "~/auth/password.server";
+import { acceptPendingInvites } from "./members.server";
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function createUser(input: { email: string; name: string; password: string }) {
+  const db = getDb();
+  const email = normaliseEmail(input.email);
+  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  if (existing) return { ok: false as const, reason: "email_taken" as const };
+  const passwordHash = await hashPassword(input.password);
+  const user = db.transaction((tx) => {
+    const row = tx.insert(users).values({ email, name: input.name.trim(), passwordHash }).returning().get();
+    acceptPendingInvites(tx, row.id, email);
+    return row;
+  });
+  return { ok: true as const, user };
+}
+
+/** Verifies a sign-in. Unknown email and wrong password fail the same way and take the same time. */
+export async function verifyLogin(email: string, password: string) {
+  const row = getDb().select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await decoyHash()));
+  if (!row || !ok) return null;
+  getDb().transaction((tx) => acceptPendingInvites(tx, row.id, row.email));
+  return row;
+}
+
+export function listSessions(userId: number) {
+  return getDb()
+    .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, userAgent: sessions.userAgent })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(desc(sessions.createdAt))
+    .all();
+}
+
+export function revokeSession(userId: number, sessionId: string) {
+  getDb().delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).run();
+}
+
+export function revokeOtherSessions(userId: number, keepSessionId: string) {
+  getDb().delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))).run();
+}

@@ -1,0 +1,122 @@
+// The document shell: language, signed-in user, header and the error boundary of last resort.
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getUser } from "~/auth/session.server";
+import { requestLang } from "~/i18n/lang.server";
+import { useT } from "~/i18n/use-t";
+import type { Lang } from "~/i18n/lang";
+import appCss from "~/styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: appCss },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Vivencia" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, lang] = await Promise.all([getUser(request), requestLang(request)]);
+  return { lang, user: user ? { name: user.name, email: user.email } : null };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const lang: Lang = data?.lang ?? "es";
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const t = useT();
+  const location = useLocation();
+  const other: Lang = data?.lang === "en" ? "es" : "en";
+  return (
+    <header className="topbar">
+      <a href="#main" className="skip-link">
+        {t("nav.skip")}
+      </a>
+      <Link to="/" className="brand">
+        <span aria-hidden="true">◆</span> Vivencia
+      </Link>
+      <div className="topbar-actions">
+        <Form method="post" action="/lang" className="inline">
+          <input type="hidden" name="lang" value={other} />
+          <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+          <button type="submit" className="link-button" lang={other}>
+            {t("lang.switch")}
+          </button>
+        </Form>
+        {data?.user ? (
+          <>
+            <Link to="/account">{data.user.name}</Link>
+            <Form method="post" action="/logout" className="inline">
+              <button type="submit" className="link-button">
+                {t("auth.signout")}
+              </button>
+            </Form>
+          </>
+        ) : (
+          <Link to="/login">{t("auth.signin")}</Link>
+        )}
+      </div>
+    </header>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <Header />
+      <Outlet />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = isRouteErrorResponse(error)
+    ? (error.data as { message?: string } | undefined)?.message ?? error.statusText
+    : "An unexpected error happened. It has been logged.";
+  return (
+    <>
+      <Header />
+      <main id="main" className="page">
+        <h1>{status === 404 ? t("common.notFound") : t("common.errorTitle")}</h1>
+        <p role="alert">
+          {status} — {message}
+        </p>
+        <p>
+          <Link to="/">{t("common.back")}</Link>
+        </p>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+// The workspace shell: membership is checked here (404 for anyone else) and the navigation drawn.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requireMember } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import type { MessageKey } from "~/i18n/messages";
+import { useT } from "~/i18n/use-t";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workspace, role } = await requireMember(request, params.ws);
+  return {
+    workspace: { slug: workspace.slug, name: workspace.name },
+    role,
+    canManage: can(role, "members:manage"),
+  };
+}
+
+type NavItem = { to: string; label: MessageKey; admin?: boolean; end?: boolean };
+
+export const NAV: NavItem[] = [
+  { to: "", label: "nav.home", end: true },
+  { to: "platform", label: "nav.platform" },
+  { to: "processes", label: "nav.processes" },
+  { to: "journeys", label: "nav.journeys" },
+  { to: "members", label: "nav.members", admin: true },
+  { to: "tokens", label: "nav.tokens", admin: true },
+];
+
+export default function WorkspaceShell() {
+  const { workspace, canManage } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <div className="shell">
+      <nav className="sidenav" aria-label={t("nav.main")}>
+        <ul>
+          <li className="ws-name">{workspace.name}</li>
+          {NAV.filter((item) => !item.admin || canManage).map((item) => (
+            <li key={item.to}>
+              <NavLink to={`/w/${workspace.slug}${item.to ? `/${item.to}` : ""}`} end={item.end}>
+                {t(item.label)}
+              </NavLink>
+            </li>
+          ))}
+          <li>
+            <NavLink to="/workspaces" end>
+              {t("nav.workspaces")}
+            </NavLink>
+          </li>
+        </ul>
+      </nav>
+      <main id="main" className="page">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

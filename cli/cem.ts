@@ -1,0 +1,55 @@
+// The `cem` command line: journeys as code (and, as they land, CRM imports and segmentation).
+// Usage: npm run cem -- <area> <command> [args] --workspace SLUG
+import { parseArgs } from "node:util";
+import { runJourneys } from "./journeys";
+
+const HELP = `Vivencia command line
+
+  npm run cem -- journeys import FILE --workspace SLUG [--replace]
+  npm run cem -- journeys export KEY --workspace SLUG        (writes the file to stdout)
+  npm run cem -- journeys schema                              (the JSON Schema of journey files)
+
+The database is DATABASE_PATH (default data/vivencia.db).`;
+
+export type CliArgs = { positionals: string[]; workspace?: string; replace: boolean; skipBadRows: boolean; mapping?: string };
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workspace: { type: "string", short: "w" },
+      replace: { type: "boolean", default: false },
+      "skip-bad-rows": { type: "boolean", default: false },
+      mapping: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [area, ...rest] = positionals;
+  if (values.help || !area) {
+    console.log(HELP);
+    return values.help ? 0 : 2;
+  }
+  const args: CliArgs = {
+    positionals: rest,
+    workspace: values.workspace,
+    replace: values.replace ?? false,
+    skipBadRows: values["skip-bad-rows"] ?? false,
+    mapping: values.mapping,
+  };
+  switch (area) {
+    case "journeys":
+      return runJourneys(args);
+    default:
+      process.stderr.write(`Unknown area "${area}".\n\n${HELP}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,55 @@
+// The demo workspaces' experiential platforms (Spanish, as the brands would write them).
+import type { PlatformValues } from "../../app/cem/platform";
+
+export const DEMO_PLATFORMS: Record<string, PlatformValues> = {
+  "banco-aurora": {
+    "analysis.customer":
+      "Profesionales de 25 a 35 años que cobran su primera nómina. Valoran la inmediatez y la claridad; desconfían de la letra pequeña.",
+    "analysis.environment":
+      "Neobancos que abren cuentas en minutos, comparadores en redes sociales y una regulación KYC que exige verificar identidad.",
+    "analysis.brand": "Banco Aurora: banco de barrio con 90 años de historia que quiere sentirse cercano y moderno a la vez.",
+    "analysis.platform": "App móvil, 240 oficinas, videollamada con gestor y red de cajeros propia.",
+    positioning: "El banco que te acompaña en tu primera vida adulta: rápido como una app, humano como tu oficina.",
+    valuePromise: "Cuenta operativa en 24 horas, sin comisiones y con una persona que responde por ti.",
+    implementationTheme: "«Amanece contigo»: luz, claridad y acompañamiento en cada contacto.",
+    "brand.product": "Cuenta sueldo sin comisiones, tarjeta contactless y ahorro automático por redondeo.",
+    "brand.lookAndFeel": "Tonos amanecer (turquesa y ámbar), lenguaje llano, oficinas sin mostrador.",
+    "brand.communications": "Historias reales de clientes jóvenes; mensajes breves en la app en el momento justo.",
+    "interface.essenceFlexibility": "Esencia: claridad y respuesta en 24 h. Flexibilidad: el gestor adapta el canal al cliente.",
+    "interface.styleContent": "Estilo cálido y directo; el contenido siempre incluye el siguiente paso concreto.",
+    "interface.timing": "Alta digital en 10 minutos; verificación en menos de 24 h; tarjeta en casa en 5 días.",
+    "innovation.agenda": "Revisar cada mes las brechas de la verificación de identidad y la entrega de tarjeta.",
+  },
+  "fibra-norte": {
+    "analysis.customer": "Familias que contratan fibra y televisión y necesitan que todo funcione desde el primer día.",
+    "analysis.environment": "Mercado saturado, portabilidad en un clic y redes vecinales donde se comparten las averías.",
+    "analysis.brand": "Fibra Norte: operador regional con técnicos propios.",
+    "analysis.platform": "Tienda online, call center, técnicos de campo y app de autogestión.",
+    positioning: "La conexión que llega cuando dijimos y se queda funcionando.",
+    valuePromise: "Instalación en la franja de dos horas que elijas; si fallamos, el mes es gratis.",
+    implementationTheme: "«Puntual y resuelto»",
+    "brand.product": "Fibra simétrica, router wifi 6 y TV con grabación en la nube.",
+    "brand.lookAndFeel": "Técnicos uniformados, furgonetas limpias, comunicaciones con la hora exacta.",
+    "brand.communications": "Avisos por SMS con el nombre del técnico y su llegada en tiempo real.",
+    "interface.essenceFlexibility": "Esencia: puntualidad. Flexibilidad: el cliente cambia la franja hasta 2 h antes.",
+    "interface.styleContent": "Estilo sereno; contenido técnico explicado sin jerga.",
+    "interface.timing": "Franja de 2 h; visita técnica de 90 minutos; reparación en 24 h.",
+    "innovation.agenda": "Reducir las visitas repetidas por avería.",
+  },
+  "mercado-sol": {
+    "analysis.customer": "Compradores urbanos de electrónica y hogar que comparan precio y plazo de entrega.",
+    "analysis.environment": "Grandes marketplaces con entrega en el día y devoluciones gratuitas.",
+    "analysis.brand": "Mercado Sol: tienda online especializada con asesoramiento experto.",
+    "analysis.platform": "Web, app, chat con especialistas y red de puntos de recogida.",
+    positioning: "Compra con quien sabe: asesoramiento experto y entrega sin sorpresas.",
+    valuePromise: "Te decimos el día exacto de entrega y lo cumplimos.",
+    implementationTheme: "«Sin sorpresas»",
+    "brand.product": "Catálogo curado, fichas comparables y garantía ampliada.",
+    "brand.lookAndFeel": "Amarillo sol, fotografía real de producto, cajas reciclables.",
+    "brand.communications": "Seguimiento del pedido con mensajes proactivos.",
+    "interface.essenceFlexibility": "Esencia: fecha prometida. Flexibilidad: cambio de punto de entrega.",
+    "interface.styleContent": "Estilo cercano; el contenido responde a la duda antes de que aparezca.",
+    "interface.timing": "Pago en 2 minutos; entrega en la fecha prometida; devolución en 48 h.",
+    "innovation.agenda": "Probar la ventana horaria de entrega en ciudades grandes.",
+  },
+};

@@ -1,0 +1,4 @@
+// The whole schema: one module per aggregate, re-exported for drizzle and drizzle-kit.
+export * from "./accounts";
+export * from "./platform";
+export * from "./journeys";

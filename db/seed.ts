@@ -1,0 +1,65 @@
+// The demo: three brands, one per sample journey programme, with three people who hold each role.
+// Idempotent: a database that already has the demo is left as it is.
+import fs from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { getDb } from "./client";
+import { memberships, users, workspaces } from "./schema/index";
+import { hashPassword } from "../app/auth/password.server";
+import { parseJourneyFile } from "../app/cem/journey";
+import { saveJourney } from "../app/data/journeys.server";
+import { savePlatform } from "../app/data/platform.server";
+import { DEMO_PLATFORMS } from "./demo/platform";
+
+export const DEMO_PASSWORD = "vivencia-demo";
+export const DEMO_USERS = [
+  { email: "ana@demo.vivencia.test", name: "Ana Ruiz", role: "admin" },
+  { email: "diego@demo.vivencia.test", name: "Diego Martín", role: "designer" },
+  { email: "marta@demo.vivencia.test", name: "Marta Gil", role: "manager" },
+] as const;
+
+export const DEMO_WORKSPACES = [
+  { slug: "banco-aurora", name: "Banco Aurora", journey: "retail-bank-account-opening.json" },
+  { slug: "fibra-norte", name: "Fibra Norte", journey: "telecom-installation-and-repair.json" },
+  { slug: "mercado-sol", name: "Mercado Sol", journey: "ecommerce-order-to-delivery.json" },
+] as const;
+
+export async function seedDemo(): Promise<{ created: boolean }> {
+  const db = getDb();
+  if (db.select().from(workspaces).where(eq(workspaces.slug, DEMO_WORKSPACES[0].slug)).get()) return { created: false };
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  db.transaction((tx) => {
+    const people = DEMO_USERS.map((u) => ({
+      ...u,
+      id: tx.insert(users).values({ email: u.email, name: u.name, passwordHash }).onConflictDoNothing().returning().get()?.id ??
+        tx.select().from(users).where(eq(users.email, u.email)).get()!.id,
+    }));
+    for (const w of DEMO_WORKSPACES) {
+      const ws = tx.insert(workspaces).values({ slug: w.slug, name: w.name }).returning().get();
+      for (const p of people) tx.insert(memberships).values({ workspaceId: ws.id, userId: p.id, role: p.role }).run();
+    }
+  });
+  for (const w of DEMO_WORKSPACES) {
+    const ws = db.select().from(workspaces).where(eq(workspaces.slug, w.slug)).get()!;
+    const parsed = parseJourneyFile(fs.readFileSync(path.resolve("journeys", w.journey), "utf8"));
+    if (!parsed.ok) throw new Error(`Sample ${w.journey} is invalid: ${parsed.errors[0].path} ${parsed.errors[0].message}`);
+    const saved = saveJourney(ws.id, parsed.journey, "create");
+    if (!saved.ok) throw new Error(`Sample ${w.journey} did not import: ${saved.errors[0].message}`);
+    const designer = db.select().from(users).where(eq(users.email, DEMO_USERS[1].email)).get()!;
+    savePlatform(ws.id, DEMO_PLATFORMS[w.slug], designer.id);
+  }
+  return { created: true };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  const started = Date.now();
+  seedDemo().then(({ created }) => {
+    const port = process.env.PORT ?? "3000";
+    console.log(created ? `Demo seeded in ${Date.now() - started} ms.` : "Demo data already present; left as it is.");
+    console.log(`\nVivencia will serve on http://localhost:${port}`);
+    console.log(`Sign in with any of (password "${DEMO_PASSWORD}"):`);
+    for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(28)} ${u.role}`);
+    console.log(`Workspaces: ${DEMO_WORKSPACES.map((w) => `/w/${w.slug}`).join("  ")}\n`);
+  });
+}
