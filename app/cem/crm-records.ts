@@ -1,0 +1,357 @@
+// CRM rows as they arrive from a CSV file or the API: one customer, one behaviour event. Their zod
+// schemas, the documented column headers, header → field resolution, and the key that deduplicates events.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+export type CrmKind = "customers" | "events";
+
+/** Event types the analysis knows by name; any other lower-case word is accepted and kept as sent. */
+export const KNOWN_EVENT_TYPES = [
+  "purchase",
+  "visit",
+  "ticket_opened",
+  "ticket_closed",
+  "delivery",
+  "payment",
+  "cancellation",
+] as const;
+
+// Spanish exports often name the type in Spanish; these few map onto the known types so that, say,
+// "compra" counts as a purchase in segmentation instead of becoming a type of its own.
+const EVENT_TYPE_ALIASES: Record<string, string> = {
+  compra: "purchase",
+  visita: "visit",
+  ticket_abierto: "ticket_opened",
+  ticket_cerrado: "ticket_closed",
+  entrega: "delivery",
+  pago: "payment",
+  cancelacion: "cancellation",
+};
+
+const WORD = /^[a-z0-9_]+$/;
+// Same shape as journey touchpoint keys (journey-schema.ts), so an event can name the touchpoint it happened at.
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** Lower-case, accent-free, words joined by "_": how headers and word-like values are compared. */
+export function normaliseName(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}
+
+// CSV cells are strings and an empty cell means "not given"; JSON may send null for the same thing.
+const blankToUndefined = (value: unknown) =>
+  value === null || (typeof value === "string" && value.trim() === "") ? undefined : value;
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+// A blank required cell reaches the schema as undefined; each base schema's type error then says "required".
+const required = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema);
+const mustBe = (field: string, what: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? `${field} is required` : `${field} must be ${what}`;
+
+const text = (field: string, max: number) =>
+  z
+    .string({ error: mustBe(field, "text") })
+    .trim()
+    .max(max, { error: `${field} must be at most ${max} characters` });
+
+const quoted = (value: unknown) => JSON.stringify(String(value));
+
+/**
+ * An ISO 8601 date (`2024-03-01`, read as midnight UTC) or date-time (`2024-03-01T14:30:00+02:00`;
+ * a space may replace the T). A date-time without an offset is read as UTC: CRM exports rarely say,
+ * and a fixed reading keeps the same file giving the same instants on every server.
+ * Output: the instant as `toISOString()`, so equal instants written differently hash alike.
+ */
+const isoInstant = (field: string) =>
+  z.string({ error: mustBe(field, "an ISO 8601 date") }).transform((raw, ctx) => {
+    const value = raw.trim();
+    const m = ISO_INSTANT.exec(value);
+    const fail = () => {
+      ctx.addIssue({
+        code: "custom",
+        message: `${field}: ${quoted(value)} is not an ISO 8601 date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM])`,
+      });
+      return z.NEVER;
+    };
+    if (!m) return fail();
+    const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone = "Z"] = m;
+    const ms = Number(frac.padEnd(3, "0").slice(0, 3));
+    const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+    const check = new Date(local);
+    // Date.UTC rolls 2024-02-30 over into March; a calendar date that does not exist is a typo, not a date.
+    if (
+      check.getUTCFullYear() !== Number(y) ||
+      check.getUTCMonth() !== Number(mo) - 1 ||
+      check.getUTCDate() !== Number(d) ||
+      Number(h) > 23 ||
+      Number(mi) > 59 ||
+      Number(s) > 59
+    )
+      return fail();
+    let offsetMinutes = 0;
+    if (zone.toUpperCase() !== "Z") {
+      const sign = zone.startsWith("-") ? -1 : 1;
+      const digits = zone.slice(1).replace(":", "");
+      offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0"));
+      if (Math.abs(offsetMinutes) > 14 * 60) return fail();
+    }
+    return new Date(local - offsetMinutes * 60_000).toISOString();
+  });
+
+/**
+ * A decimal amount. Either separator is accepted as the decimal mark because Spanish-locale exports
+ * write `12,50`: with one kind of separator it is the decimal mark; with both (`1.234,56`, `1,234.56`)
+ * the last one is, and the other groups thousands. Negative amounts are allowed: a refund or credit
+ * note is a negative amount (segmentation nets it out of spend and does not count it as a purchase).
+ */
+const decimalAmount = z.union([z.number(), z.string()], { error: mustBe("amount", "a number") }).transform((raw, ctx) => {
+  const fail = () => {
+    ctx.addIssue({ code: "custom", message: `amount: ${quoted(raw)} is not a number (e.g. 1234.50 or 1234,50)` });
+    return z.NEVER;
+  };
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : fail();
+  const value = raw.trim().replace(/\s/g, "");
+  if (!/^[+-]?[\d.,]*\d[\d.,]*$/.test(value)) return fail();
+  const lastDot = value.lastIndexOf(".");
+  const lastComma = value.lastIndexOf(",");
+  const decimalMark = lastDot > lastComma ? "." : ",";
+  const grouping = decimalMark === "." ? "," : ".";
+  const parts = value.split(decimalMark);
+  // The same mark twice is thousands grouping ("1.234.567") when the groups have three digits; else mangled.
+  if (parts.length > 2) {
+    const [head, ...groups] = parts;
+    const grouped = /^[+-]?\d{1,3}$/.test(head) && groups.every((g) => /^\d{3}$/.test(g)) && !value.includes(grouping);
+    return grouped ? Number(head + groups.join("")) : fail();
+  }
+  const [whole, fraction] = parts;
+  const digits = whole.split(grouping).join("") + (fraction !== undefined ? "." + fraction : "");
+  const n = Number(digits);
+  return Number.isFinite(n) ? n : fail();
+});
+
+const word = (field: string) =>
+  z.string({ error: mustBe(field, "text") }).transform((raw, ctx) => {
+    const value = normaliseName(raw);
+    if (!WORD.test(value) || value.length > 64) {
+      ctx.addIssue({ code: "custom", message: `${field}: ${quoted(raw)} is not a word (letters, digits, _)` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const eventType = word("type").transform((t) => EVENT_TYPE_ALIASES[t] ?? t);
+
+const currency = z
+  .string({ error: "currency must be text" })
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, { error: (iss) => `currency: ${quoted(iss.input)} is not an ISO 4217 code (3 letters, e.g. EUR)` });
+
+const touchpointKey = z
+  .string({ error: "touchpoint_key must be text" })
+  .trim()
+  .toLowerCase()
+  .max(64, { error: "touchpoint_key must be at most 64 characters" })
+  .regex(SLUG, {
+    error: (iss) => `touchpoint_key: ${quoted(iss.input)} is not a slug (lower-case words joined by hyphens)`,
+  });
+
+const language = z
+  .string({ error: "language must be text" })
+  .trim()
+  .toLowerCase()
+  // "es-CO" and "en_GB" carry the language we need in their first subtag.
+  .transform((v) => v.split(/[-_]/)[0])
+  .pipe(z.enum(["es", "en"], { error: (iss) => `language: ${quoted(iss.input)} is not supported (es or en)` }));
+
+const email = z
+  .string({ error: "email must be text" })
+  .trim()
+  .pipe(z.email({ error: (iss) => `email: ${quoted(iss.input)} is not an e-mail address` }));
+
+const phone = z
+  .string({ error: "phone must be text" })
+  .trim()
+  .regex(/^\+?[\d\s().-]{6,30}$/, { error: (iss) => `phone: ${quoted(iss.input)} is not a phone number` });
+
+export const customerRecordSchema = z.object({
+  external_id: required(text("external_id", 200)),
+  name: optional(text("name", 200)),
+  email: optional(email),
+  phone: optional(phone),
+  segment: optional(text("segment", 100)),
+  notes: optional(text("notes", 2000)),
+  created_at: optional(isoInstant("created_at")),
+  language: optional(language),
+});
+// No `tier` field: the tier is computed from behaviour (segmentation.ts), never imported.
+
+export const eventRecordSchema = z.object({
+  external_id: optional(text("external_id", 200)),
+  customer_external_id: required(text("customer_external_id", 200)),
+  type: required(eventType),
+  occurred_at: required(isoInstant("occurred_at")),
+  amount: optional(decimalAmount),
+  currency: optional(currency),
+  channel: optional(word("channel")),
+  touchpoint_key: optional(touchpointKey),
+});
+
+export type CustomerRecord = z.output<typeof customerRecordSchema>;
+export type EventRecord = z.output<typeof eventRecordSchema>;
+export type CustomerField = keyof CustomerRecord;
+export type EventField = keyof EventRecord;
+export type RecordOf<K extends CrmKind> = K extends "customers" ? CustomerRecord : EventRecord;
+export type FieldOf<K extends CrmKind> = K extends "customers" ? CustomerField : EventField;
+
+/** sha256 of the fields that make an event what it is; two deliveries of the same event hash alike. */
+export function eventContentHash(event: EventRecord): string {
+  const canonical = [
+    event.customer_external_id,
+    event.type,
+    event.occurred_at,
+    event.amount === undefined ? "" : String(event.amount),
+    event.currency ?? "",
+    event.channel ?? "",
+    event.touchpoint_key ?? "",
+  ];
+  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+/**
+ * What makes two event rows the same event: the sender's id when it has one, otherwise the content hash
+ * (so re-importing a file without ids does not double purchases). The prefixes keep the two spaces apart.
+ */
+export function eventDedupKey(event: EventRecord): string {
+  return event.external_id !== undefined ? `id:${event.external_id}` : `sha256:${eventContentHash(event)}`;
+}
+
+export type ColumnDoc<F extends string> = {
+  field: F;
+  required: boolean;
+  description: string;
+  example: string;
+  /** Other header spellings recognised (compared accent-, case- and space-insensitively). */
+  aliases: readonly string[];
+};
+
+/** The customer file's columns, in the order the README and the mapping step show them. */
+export const CUSTOMER_COLUMNS: readonly ColumnDoc<CustomerField>[] = [
+  { field: "external_id", required: true, description: "The customer's id in your CRM", example: "C-1042",
+    aliases: ["id", "customer id", "customer_external_id", "id cliente", "codigo cliente", "codigo"] },
+  { field: "name", required: false, description: "Full name", example: "Ana Pérez",
+    aliases: ["full name", "customer name", "nombre", "nombre completo", "razon social"] },
+  { field: "email", required: false, description: "E-mail address (used for survey invitations)", example: "ana@example.com",
+    aliases: ["e-mail", "mail", "email address", "correo", "correo electronico"] },
+  { field: "phone", required: false, description: "Phone number, international format preferred", example: "+57 300 123 4567",
+    aliases: ["telephone", "mobile", "phone number", "telefono", "tel", "movil", "celular"] },
+  { field: "segment", required: false, description: "Your own segment label, kept as text", example: "retail",
+    aliases: ["segmento", "grupo"] },
+  { field: "notes", required: false, description: "Free text", example: "prefers phone contact",
+    aliases: ["note", "comments", "notas", "observaciones", "comentarios"] },
+  { field: "created_at", required: false, description: "Customer since: ISO 8601 date or date-time", example: "2019-05-14",
+    aliases: ["customer since", "created", "signup date", "cliente desde", "fecha alta", "alta", "fecha de alta"] },
+  { field: "language", required: false, description: "Survey language: es or en (es-CO and the like are read as es)", example: "es",
+    aliases: ["lang", "locale", "idioma", "lengua"] },
+];
+
+/** The event file's columns, in the order the README and the mapping step show them. */
+export const EVENT_COLUMNS: readonly ColumnDoc<EventField>[] = [
+  { field: "external_id", required: false, description: "The event's id in your CRM; without it, duplicates are found by content", example: "ORD-88123",
+    aliases: ["id", "event id", "id evento", "order id", "pedido"] },
+  { field: "customer_external_id", required: true, description: "The customer's id, as in the customer file", example: "C-1042",
+    aliases: ["customer", "customer id", "cliente", "id cliente", "codigo cliente"] },
+  { field: "type", required: true,
+    description: `Event type: ${KNOWN_EVENT_TYPES.join(", ")}, or any other lower-case word (compra, visita, pago, entrega, cancelación are read as their English names)`,
+    example: "purchase", aliases: ["event type", "event", "tipo", "tipo evento", "tipo de evento", "evento"] },
+  { field: "occurred_at", required: true, description: "When it happened: ISO 8601 date or date-time; no offset means UTC", example: "2024-03-01T14:30:00-05:00",
+    aliases: ["date", "datetime", "timestamp", "occurred", "fecha", "fecha hora", "fecha evento", "fecha y hora"] },
+  { field: "amount", required: false, description: "Decimal amount, 1234.50 or 1234,50; negative for refunds", example: "129.90",
+    aliases: ["value", "total", "importe", "monto", "valor"] },
+  { field: "currency", required: false, description: "ISO 4217 code", example: "EUR",
+    aliases: ["moneda", "divisa"] },
+  { field: "channel", required: false, description: "Channel as a word (store, web, phone, app…)", example: "store",
+    aliases: ["canal", "medio"] },
+  { field: "touchpoint_key", required: false, description: "Key of the journey touchpoint where it happened", example: "checkout",
+    aliases: ["touchpoint", "punto de contacto", "punto contacto"] },
+];
+
+export function columnsOf<K extends CrmKind>(kind: K): readonly ColumnDoc<FieldOf<K>>[] {
+  return (kind === "customers" ? CUSTOMER_COLUMNS : EVENT_COLUMNS) as readonly ColumnDoc<FieldOf<K>>[];
+}
+
+export function recordSchemaOf(kind: CrmKind): typeof customerRecordSchema | typeof eventRecordSchema {
+  return kind === "customers" ? customerRecordSchema : eventRecordSchema;
+}
+
+/** Field → header text, chosen by a person in the mapping step; null means "do not import this field". */
+export type ColumnMappingInput<F extends string> = Partial<Record<F, string | null>>;
+
+export type ColumnResolution<F extends string> = {
+  /** Field → index of the header that feeds it. */
+  fieldIndex: Partial<Record<F, number>>;
+  /** Required fields no header provides: the file cannot be imported until they are mapped. */
+  missing: F[];
+  /** Headers that feed no field (a `tier` column lands here: tiers are computed, not imported). */
+  unmapped: string[];
+  /** Headers that would also feed a field already fed by an earlier header; the earlier one wins. */
+  duplicates: { field: F; header: string }[];
+  /** Explicit mappings naming a header the file does not have. */
+  unknownHeaders: { field: F; header: string }[];
+  ok: boolean;
+};
+
+/**
+ * Resolves a file's headers to fields. An explicit mapping wins; the remaining headers are matched to
+ * a field's name or one of its aliases after `normaliseName` (so "Fecha", " FECHA " and "fécha" agree).
+ */
+export function mapColumns<K extends CrmKind>(
+  kind: K,
+  headers: readonly string[],
+  mapping: ColumnMappingInput<FieldOf<K>> = {},
+): ColumnResolution<FieldOf<K>> {
+  type F = FieldOf<K>;
+  const columns = columnsOf(kind);
+  const normalised = headers.map(normaliseName);
+  const fieldIndex: Partial<Record<F, number>> = {};
+  const used = new Set<number>();
+  const duplicates: { field: F; header: string }[] = [];
+  const unknownHeaders: { field: F; header: string }[] = [];
+  const decided = new Set<F>();
+
+  for (const column of columns) {
+    if (!(column.field in mapping)) continue;
+    decided.add(column.field);
+    const header = mapping[column.field];
+    if (header === null || header === undefined || header === "") continue;
+    let index = headers.indexOf(header);
+    if (index < 0) index = normalised.indexOf(normaliseName(header));
+    if (index < 0) unknownHeaders.push({ field: column.field, header });
+    else {
+      fieldIndex[column.field] = index;
+      used.add(index);
+    }
+  }
+
+  normalised.forEach((name, index) => {
+    if (used.has(index) || name === "") return;
+    const column = columns.find((c) => c.field === name || c.aliases.some((a) => normaliseName(a) === name));
+    if (!column || decided.has(column.field)) return;
+    if (fieldIndex[column.field] !== undefined) {
+      duplicates.push({ field: column.field, header: headers[index] });
+      return;
+    }
+    fieldIndex[column.field] = index;
+    used.add(index);
+  });
+
+  const missing = columns.filter((c) => c.required && fieldIndex[c.field] === undefined).map((c) => c.field);
+  const unmapped = headers.filter((_, i) => !used.has(i) && !duplicates.some((d) => d.header === headers[i]));
+  return { fieldIndex, missing, unmapped, duplicates, unknownHeaders, ok: missing.length === 0 && unknownHeaders.length === 0 };
+}
