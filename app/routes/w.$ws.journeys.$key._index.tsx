@@ -8,6 +8,7 @@ import type { JourneyFile, JourneyFileError } from "~/cem/journey";
 import { addStage, deleteStage, deleteTouchpoint, moveStage, moveTouchpoint, renameStage, type Direction } from "~/cem/journey-edit";
 import { SlugSchema } from "~/cem/slug";
 import { JourneyMap } from "~/components/charts/JourneyMap";
+import { useJourneyMapLabels } from "~/components/charts/journey-map-labels";
 import type { LaneBy } from "~/components/charts/journey-map-layout";
 import { Field } from "~/components/Field";
 import { deleteJourney, loadJourney, saveJourney } from "~/data/journeys.server";
@@ -90,6 +91,7 @@ export default function JourneyPage() {
   const result = useActionData<Result>();
   const [params, setParams] = useSearchParams();
   const t = useT();
+  const mapLabels = useJourneyMapLabels();
   const laneBy = (LANES as string[]).includes(params.get("lanes") ?? "") ? (params.get("lanes") as LaneBy) : "channel";
   const tpCount = journey.stages.reduce((n, s) => n + s.touchpoints.length, 0);
   return (
@@ -141,7 +143,7 @@ export default function JourneyPage() {
           </div>
         </div>
         <div className="chart-scroll">
-          <JourneyMap journey={journey} laneBy={laneBy} onSelectHref={(key) => `touchpoints/${key}`} />
+          <JourneyMap journey={journey} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `touchpoints/${key}`} />
         </div>
       </section>
       {canEdit ? <JourneyEditor journey={journey} fields={result?.fields} /> : <p className="notice">{t("journey.readonly")}</p>}

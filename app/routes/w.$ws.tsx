@@ -22,6 +22,8 @@ export const NAV: NavItem[] = [
   { to: "platform", label: "nav.platform" },
   { to: "processes", label: "nav.processes" },
   { to: "journeys", label: "nav.journeys" },
+  { to: "surveys", label: "nav.surveys" },
+  { to: "customers", label: "nav.customers" },
   { to: "members", label: "nav.members", admin: true },
   { to: "tokens", label: "nav.tokens", admin: true },
 ];

@@ -2,3 +2,5 @@
 export * from "./accounts";
 export * from "./platform";
 export * from "./journeys";
+export * from "./crm";
+export * from "./surveys";
