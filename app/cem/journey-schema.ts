@@ -148,7 +148,7 @@ function duplicateKeys(
 }
 
 /**
- * The checks no single field can make (at least one stage is the schema's own minItems). It reads the value as unknown because it also runs on
+ * The checks no single field can make. It reads the value as unknown because it also runs on
  * files that failed field validation: a designer fixing an import wants every error at once.
  */
 export function journeyCrossFieldIssues(value: unknown): CrossFieldIssue[] {
@@ -200,7 +200,8 @@ export const JourneyFileSchema = z
     persona: text("The persona or segment whose journey this is").default(""),
     description: text("What the journey covers").default(""),
     processes: z.array(JourneyProcessSchema).default([]),
-    stages: z.array(JourneyStageSchema).min(1, { error: "a journey needs at least one stage" }),
+    // A journey being drafted may have no stages yet: it is created first, then mapped.
+    stages: z.array(JourneyStageSchema),
   })
   .superRefine(
     (journey, ctx) => {

@@ -16,9 +16,10 @@ export function listJourneys(workspaceId: number) {
       key: journeys.key,
       name: journeys.name,
       persona: journeys.persona,
-      stages: sql<number>`(select count(*) from ${stages} where ${stages.journeyId} = ${journeys.id})`,
-      touchpoints: sql<number>`(select count(*) from ${touchpoints} where ${touchpoints.journeyId} = ${journeys.id})`,
-      moments: sql<number>`(select count(*) from ${touchpoints} where ${touchpoints.journeyId} = ${journeys.id} and ${touchpoints.momentOfTruth} = 1)`,
+      // Correlated subqueries name their tables explicitly: drizzle leaves column names unqualified here.
+      stages: sql<number>`(select count(*) from stages s where s.journey_id = "journeys"."id")`,
+      touchpoints: sql<number>`(select count(*) from touchpoints t where t.journey_id = "journeys"."id")`,
+      moments: sql<number>`(select count(*) from touchpoints t where t.journey_id = "journeys"."id" and t.moment_of_truth = 1)`,
     })
     .from(journeys)
     .where(eq(journeys.workspaceId, workspaceId))

@@ -1,6 +1,6 @@
 // One journey: its map (d3 geometry rendered as SVG on the server) and the stage/touchpoint editor.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
@@ -92,6 +92,8 @@ export default function JourneyPage() {
   const [params, setParams] = useSearchParams();
   const t = useT();
   const mapLabels = useJourneyMapLabels();
+  const { ws } = useParams();
+  const base = `/w/${ws}/journeys/${journey.key}`;
   const laneBy = (LANES as string[]).includes(params.get("lanes") ?? "") ? (params.get("lanes") as LaneBy) : "channel";
   const tpCount = journey.stages.reduce((n, s) => n + s.touchpoints.length, 0);
   return (
@@ -137,13 +139,13 @@ export default function JourneyPage() {
                 ))}
               </select>
             </label>
-            <a className="button secondary" href={`export`} download={`${journey.key}.json`} data-testid="export-link">
+            <a className="button secondary" href={`${base}/export`} download={`${journey.key}.json`} data-testid="export-link">
               {t("journey.export")}
             </a>
           </div>
         </div>
         <div className="chart-scroll">
-          <JourneyMap journey={journey} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `touchpoints/${key}`} />
+          <JourneyMap journey={journey} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `${base}/touchpoints/${key}`} />
         </div>
       </section>
       {canEdit ? <JourneyEditor journey={journey} fields={result?.fields} /> : <p className="notice">{t("journey.readonly")}</p>}

@@ -131,7 +131,11 @@ export default function JourneysPage() {
           <h2>{t("journey.create")}</h2>
           <Form method="post" className="stack card">
             <input type="hidden" name="intent" value="create" />
-            {create?.errors._form ? <p className="field-error">{create.errors._form}</p> : null}
+            {create && Object.entries(create.errors).filter(([k]) => !["key", "name"].includes(k)).map(([k, m]) => (
+              <p key={k} className="field-error" role="alert">
+                {m}
+              </p>
+            ))}
             <div className="row">
               <Field label={t("journey.key")} name="key" required defaultValue={create?.values.key} error={create?.errors.key} />
               <Field label={t("journey.name")} name="name" required defaultValue={create?.values.name} error={create?.errors.name} />

@@ -212,8 +212,11 @@ function TouchpointCard({ card, laneBy, labels, score, scored, colorOf, href }: 
   );
   if (!href) return body;
   return (
-    <a className="jm-card-link" href={href} aria-label={tooltip.replace(/\n/g, ". ")}>
-      {body}
+    // The link is named by its own <title> (SVG-AAM); the drawn text, truncated to fit, is hidden
+    // from assistive technology so that the name and the visible label never disagree.
+    <a className="jm-card-link" href={href}>
+      <title>{tooltip.replace(/\n/g, ". ")}</title>
+      <g aria-hidden="true">{body}</g>
     </a>
   );
 }

@@ -1,0 +1,125 @@
+// Journeys as code against a real database: export → import → export is byte-identical, invalid
+// files import nothing, existing keys need an explicit replace, and the CLI does the same.
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { count, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { freshDatabasePath, removeDatabase } from "../support/database";
+import { makeUser, makeWorkspace, sampleText } from "../support/fixtures";
+import { getDb } from "#db/client";
+import { journeys, touchpoints } from "#db/schema/index";
+import { parseJourneyFile, serializeJourneyFile } from "~/cem/journey";
+import { loadJourney, saveJourney } from "~/data/journeys.server";
+
+const run = promisify(execFile);
+const dbFile = freshDatabasePath("journey-files");
+const SAMPLES = fs.readdirSync("journeys").filter((f) => f.endsWith(".json") && f !== "journey.schema.json");
+
+afterAll(() => removeDatabase(dbFile));
+
+function exportText(workspaceId: number, key: string) {
+  const journey = loadJourney(workspaceId, key);
+  if (!journey) throw new Error(`no journey ${key}`);
+  return serializeJourneyFile(journey);
+}
+
+function journeyCount(workspaceId: number) {
+  return getDb().select({ n: count() }).from(journeys).where(eq(journeys.workspaceId, workspaceId)).get()!.n;
+}
+
+describe("round trip through the database", async () => {
+  const owner = await makeUser("owner@files.test");
+  const first = makeWorkspace("files-one", owner.id);
+  const second = makeWorkspace("files-two", owner.id);
+
+  it.each(SAMPLES)("%s: export → import → export is byte-identical", (file) => {
+    const parsed = parseJourneyFile(sampleText(file));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(saveJourney(first.id, parsed.journey, "create").ok).toBe(true);
+    const exported = exportText(first.id, parsed.journey.key);
+    expect(saveJourney(second.id, JSON.parse(exported), "create").ok).toBe(true);
+    expect(exportText(second.id, parsed.journey.key)).toBe(exported);
+    expect(saveJourney(first.id, JSON.parse(exported), "replace").ok).toBe(true);
+    expect(exportText(first.id, parsed.journey.key)).toBe(exported);
+  });
+
+  it("keeps touchpoint ids when a journey is replaced, so survey data stays attached", () => {
+    const key = "bank-branch-welcome";
+    const before = getDb().select().from(touchpoints).where(eq(touchpoints.key, key)).all().find((t) => t.workspaceId === first.id)!;
+    const file = loadJourney(first.id, "retail-bank-account-opening")!;
+    file.stages.reverse();
+    const reversed = file.stages.map((st) => st.key);
+    expect(saveJourney(first.id, file, "replace").ok).toBe(true);
+    const after = getDb().select().from(touchpoints).where(eq(touchpoints.key, key)).all().find((t) => t.workspaceId === first.id)!;
+    expect(after.id).toBe(before.id);
+    expect(loadJourney(first.id, "retail-bank-account-opening")!.stages.map((st) => st.key)).toEqual(reversed);
+  });
+
+  it("refuses an existing key unless replacing, and a touchpoint key another journey uses", () => {
+    const file = loadJourney(first.id, "retail-bank-account-opening")!;
+    const again = saveJourney(first.id, file, "create");
+    expect(again).toEqual({ ok: false, errors: [{ path: "key", message: expect.stringContaining("exists already") }] });
+    const clash = { ...file, key: "another-journey" };
+    const result = saveJourney(first.id, clash, "create");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0].path).toMatch(/^stages\[\d+\]\.touchpoints\[\d+\]\.key$/);
+    expect(journeyCount(first.id)).toBe(SAMPLES.length);
+  });
+
+  it("an invalid file reports every error with its path and imports nothing", () => {
+    const before = journeyCount(second.id);
+    const bad = JSON.parse(sampleText(SAMPLES[0]));
+    bad.key = "Not A Slug";
+    bad.stages[0].touchpoints[0].channel = "pigeon";
+    bad.stages[1].touchpoints[0].attributes[0].label = { es: "solo español" };
+    const result = saveJourney(second.id, bad, "create");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(["key", "stages[0].touchpoints[0].channel", "stages[1].touchpoints[0].attributes[0].label.en"]),
+    );
+    expect(journeyCount(second.id)).toBe(before);
+  });
+});
+
+describe("npm run cem -- journeys", () => {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  const cem = (...args: string[]) =>
+    run(tsx, ["cli/cem.ts", ...args], { env: { ...process.env, DATABASE_PATH: dbFile } }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  const sample = path.resolve("journeys", "telecom-installation-and-repair.json");
+
+  it("imports, refuses to overwrite without --replace, and exports the canonical file to stdout", async () => {
+    const owner = await makeUser("cli@files.test");
+    makeWorkspace("cli-ws", owner.id);
+    const imported = await cem("journeys", "import", sample, "--workspace", "cli-ws");
+    expect(imported.code).toBe(0);
+    const exported = await cem("journeys", "export", "telecom-installation-and-repair", "--workspace", "cli-ws");
+    expect(exported.code).toBe(0);
+    const parsed = parseJourneyFile(exported.stdout);
+    expect(parsed.ok && serializeJourneyFile(parsed.journey)).toBe(exported.stdout);
+    const again = await cem("journeys", "import", sample, "--workspace", "cli-ws");
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("--replace");
+    const replaced = await cem("journeys", "import", sample, "--workspace", "cli-ws", "--replace");
+    expect(replaced.code).toBe(0);
+    const unknown = await cem("journeys", "export", "nope", "--workspace", "cli-ws");
+    expect(unknown.code).toBe(2);
+  }, 60_000);
+
+  it("prints every error of an invalid file and exits non-zero", async () => {
+    const bad = path.join(path.dirname(dbFile), `bad-${process.pid}.json`);
+    fs.writeFileSync(bad, JSON.stringify({ format: "vivencia.journey/1", key: "x y", name: "", stages: [{ key: "s", name: "S", touchpoints: [{ key: "t" }] }] }));
+    const result = await cem("journeys", "import", bad, "--workspace", "cli-ws");
+    fs.rmSync(bad);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("nothing imported");
+    expect(result.stderr).toContain("key:");
+    expect(result.stderr).toContain("stages[0].touchpoints[0].channel");
+  }, 30_000);
+});
