@@ -1,0 +1,59 @@
+// The frame of every respondent page: the brand (the workspace's name, nothing else of it), the
+// language switch, and a narrow phone-first column. Server-rendered; no SurveyJS in here.
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { Lang } from "~/i18n/lang";
+import { useT } from "~/i18n/use-t";
+
+const LANGUAGE_NAMES: Record<Lang, string> = { es: "Español", en: "English" };
+
+export function RespondentFrame({ brand, lang, children }: { brand: string | null; lang: Lang; children: ReactNode }) {
+  const t = useT();
+  return (
+    <div className="respondent">
+      <header className="respondent-bar">
+        {brand ? (
+          <p className="respondent-brand">
+            <span className="respondent-mark" aria-hidden="true">
+              {brand.trim().charAt(0).toUpperCase()}
+            </span>
+            {brand}
+          </p>
+        ) : (
+          <span />
+        )}
+        <nav aria-label={t("respondent.language")} className="respondent-langs">
+          {(Object.keys(LANGUAGE_NAMES) as Lang[]).map((option) => (
+            <Link
+              key={option}
+              to={`?lang=${option}`}
+              replace
+              preventScrollReset
+              lang={option}
+              hrefLang={option}
+              aria-current={option === lang ? "true" : undefined}
+            >
+              {LANGUAGE_NAMES[option]}
+            </Link>
+          ))}
+        </nav>
+      </header>
+      <main id="main" className="respondent-main">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+/** A page with nothing to answer: unknown, expired, closed, already answered, thanks. */
+export function RespondentNotice({ title, body, tone = "info" }: { title: string; body: string; tone?: "info" | "done" }) {
+  return (
+    <section className={`respondent-notice ${tone}`} aria-live="polite">
+      <span className="respondent-notice-icon" aria-hidden="true">
+        {tone === "done" ? "✓" : "i"}
+      </span>
+      <h1>{title}</h1>
+      <p>{body}</p>
+    </section>
+  );
+}

@@ -1,0 +1,270 @@
+// Deployments: a survey live at its touchpoint, reachable by an unguessable public link (and its QR
+// code), plus the rules that turn CRM events into personal invitations. Deployments always serve the
+// survey's latest published version.
+import { randomBytes } from "node:crypto";
+import { and, asc, count, desc, eq, max, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Db } from "#db/client";
+import { deploymentRules, deployments, invitations, surveys, surveyVersions, touchpoints } from "#db/schema/index";
+import type { DeploymentRule } from "~/cem/deployment-rules";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Conn = Db | Tx;
+
+export type DeploymentRow = typeof deployments.$inferSelect;
+export type DeploymentRuleRow = typeof deploymentRules.$inferSelect;
+
+/** 192 random bits, base64url: public links and invitation links alike (at least 128 bits). */
+export function newLinkToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/**
+ * The origin survey links are written with: PUBLIC_URL when the app runs behind a proxy that
+ * rewrites the host, else the request's own origin.
+ */
+export function linkOrigin(request: Request): string {
+  const configured = process.env.PUBLIC_URL?.trim();
+  return configured ? configured.replace(/\/+$/, "") : new URL(request.url).origin;
+}
+
+/** The respondent URL of a public or invitation token (one route looks up either). */
+export function surveyLink(origin: string, token: string): string {
+  return `${origin}/s/${token}`;
+}
+
+export function listDeployments(workspaceId: number, filter: { surveyId?: number } = {}) {
+  return getDb()
+    .select({
+      id: deployments.id,
+      name: deployments.name,
+      surveyId: deployments.surveyId,
+      surveyTitle: surveys.title,
+      touchpointKey: touchpoints.key,
+      touchpointName: touchpoints.name,
+      publicToken: deployments.publicToken,
+      active: deployments.active,
+      createdAt: deployments.createdAt,
+      invitations: sql<number>`(select count(*) from ${invitations} where ${invitations.deploymentId} = ${deployments.id})`,
+    })
+    .from(deployments)
+    .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
+    .innerJoin(touchpoints, eq(touchpoints.id, deployments.touchpointId))
+    .where(and(eq(deployments.workspaceId, workspaceId), filter.surveyId ? eq(deployments.surveyId, filter.surveyId) : undefined))
+    .orderBy(desc(deployments.createdAt), desc(deployments.id))
+    .all();
+}
+
+export function getDeployment(workspaceId: number, deploymentId: number, conn: Conn = getDb()): DeploymentRow | null {
+  if (!Number.isSafeInteger(deploymentId)) return null;
+  return (
+    conn
+      .select()
+      .from(deployments)
+      .where(and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, deploymentId)))
+      .get() ?? null
+  );
+}
+
+/**
+ * A public-link or QR deployment of a survey at its touchpoint. Refused (null) when the survey is
+ * not in this workspace; "unpublished" when there is no published version to serve yet.
+ */
+export function createDeployment(
+  workspaceId: number,
+  surveyId: number,
+  name: string,
+): { ok: true; deployment: DeploymentRow } | { ok: false; reason: "unpublished" } | null {
+  return getDb().transaction((tx) => {
+    const survey = tx
+      .select({ id: surveys.id, touchpointId: surveys.touchpointId })
+      .from(surveys)
+      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)))
+      .get();
+    if (!survey) return null;
+    const published = tx
+      .select({ id: surveyVersions.id })
+      .from(surveyVersions)
+      .where(and(eq(surveyVersions.surveyId, survey.id), eq(surveyVersions.status, "published")))
+      .get();
+    if (!published) return { ok: false as const, reason: "unpublished" as const };
+    const deployment = tx
+      .insert(deployments)
+      .values({ workspaceId, surveyId: survey.id, touchpointId: survey.touchpointId, name, publicToken: newLinkToken() })
+      .returning()
+      .get();
+    return { ok: true as const, deployment };
+  });
+}
+
+export function setDeploymentActive(workspaceId: number, deploymentId: number, active: boolean): boolean {
+  const r = getDb()
+    .update(deployments)
+    .set({ active })
+    .where(and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, deploymentId)))
+    .run();
+  return r.changes > 0;
+}
+
+// ---- Rules ---------------------------------------------------------------------------------------
+
+const optionalInt = (min: number, maxValue: number, message: string) =>
+  z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? null : v),
+    z.coerce.number({ message }).int(message).min(min, message).max(maxValue, message).nullable(),
+  );
+
+/** The rule form, as people type it (sampling in percent); the same checks as the rule engine's schema. */
+export const RuleInputSchema = z
+  .object({
+    eventType: z
+      .string()
+      .trim()
+      .min(1, "Enter the CRM event type, e.g. purchase.")
+      .max(60)
+      .regex(/^[a-z0-9_]+$/, "Event type: lower-case letters, digits and _ only (e.g. delivery_completed)."),
+    touchpointKey: z
+      .string()
+      .trim()
+      .max(120)
+      .optional()
+      .transform((v) => (v ? v : null)),
+    delayMinutes: z.coerce.number({ message: "Delay: a whole number of minutes." }).int("Delay: a whole number of minutes.").min(0, "Delay cannot be negative.").max(60 * 24 * 90, "Delay: at most 90 days (129600 minutes)."),
+    samplingPercent: z.coerce.number({ message: "Sampling: a percentage from 0 to 100." }).min(0, "Sampling: a percentage from 0 to 100.").max(100, "Sampling: a percentage from 0 to 100."),
+    quietPeriodDays: z.coerce.number({ message: "Quiet period: a number of days." }).int("Quiet period: whole days.").min(0, "Quiet period cannot be negative.").max(3650, "Quiet period: at most 3650 days."),
+    expiryHours: z.coerce.number({ message: "Expiry: a number of hours." }).int("Expiry: whole hours.").min(1, "Expiry: at least 1 hour.").max(24 * 365, "Expiry: at most 8760 hours (a year)."),
+    capMax: optionalInt(0, 1_000_000, "Cap: a whole number of invitations, or empty for no cap."),
+    capPeriodDays: optionalInt(1, 3650, "Cap period: 1 to 3650 days, or empty for no cap."),
+    active: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.capMax === null) !== (v.capPeriodDays === null)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [v.capMax === null ? "capMax" : "capPeriodDays"],
+        message: "A cap needs both a number of invitations and a period in days (or neither).",
+      });
+    }
+  });
+export type RuleInput = z.output<typeof RuleInputSchema>;
+
+/** Rules of every deployment of a survey, for its deploy page. */
+export function listRulesOfSurvey(workspaceId: number, surveyId: number) {
+  return getDb()
+    .select({ rule: deploymentRules })
+    .from(deploymentRules)
+    .innerJoin(deployments, eq(deployments.id, deploymentRules.deploymentId))
+    .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deployments.surveyId, surveyId)))
+    .orderBy(asc(deploymentRules.position), asc(deploymentRules.id))
+    .all()
+    .map((r) => r.rule);
+}
+
+export type RuleWriteResult = { ok: true; rule: DeploymentRuleRow } | { ok: false; errors: Record<string, string> } | null;
+
+function ruleValues(input: RuleInput) {
+  return {
+    eventType: input.eventType,
+    touchpointKey: input.touchpointKey,
+    delayMinutes: input.delayMinutes,
+    samplingRate: input.samplingPercent / 100,
+    quietPeriodDays: input.quietPeriodDays,
+    expiryHours: input.expiryHours,
+    capMax: input.capMax,
+    capPeriodDays: input.capPeriodDays,
+    active: input.active,
+  };
+}
+
+function unknownTouchpoint(tx: Tx, workspaceId: number, key: string | null): Record<string, string> | null {
+  if (key === null) return null;
+  const found = tx
+    .select({ id: touchpoints.id })
+    .from(touchpoints)
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
+    .get();
+  return found ? null : { touchpointKey: `No touchpoint has the key "${key}" in this workspace; leave it empty to match any.` };
+}
+
+/** A new rule, last in priority. Null when the deployment is not in this workspace. */
+export function createRule(workspaceId: number, deploymentId: number, input: RuleInput): RuleWriteResult {
+  return getDb().transaction((tx) => {
+    if (!getDeployment(workspaceId, deploymentId, tx)) return null;
+    const bad = unknownTouchpoint(tx, workspaceId, input.touchpointKey);
+    if (bad) return { ok: false as const, errors: bad };
+    const last = tx
+      .select({ p: max(deploymentRules.position) })
+      .from(deploymentRules)
+      .where(eq(deploymentRules.workspaceId, workspaceId))
+      .get();
+    const rule = tx
+      .insert(deploymentRules)
+      .values({ workspaceId, deploymentId, position: (last?.p ?? -1) + 1, ...ruleValues(input) })
+      .returning()
+      .get();
+    return { ok: true as const, rule };
+  });
+}
+
+export function updateRule(workspaceId: number, ruleId: number, input: RuleInput): RuleWriteResult {
+  return getDb().transaction((tx) => {
+    const bad = unknownTouchpoint(tx, workspaceId, input.touchpointKey);
+    const exists = tx
+      .select({ id: deploymentRules.id })
+      .from(deploymentRules)
+      .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deploymentRules.id, ruleId)))
+      .get();
+    if (!exists) return null;
+    if (bad) return { ok: false as const, errors: bad };
+    const rule = tx.update(deploymentRules).set(ruleValues(input)).where(eq(deploymentRules.id, ruleId)).returning().get();
+    return { ok: true as const, rule };
+  });
+}
+
+export function deleteRule(workspaceId: number, ruleId: number): boolean {
+  const r = getDb()
+    .delete(deploymentRules)
+    .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deploymentRules.id, ruleId)))
+    .run();
+  return r.changes > 0;
+}
+
+/**
+ * The workspace's active rules for one event type, in priority order, as the rule engine takes them:
+ * only rules of active deployments whose survey has a published version (an invitation must open
+ * something).
+ */
+export function activeRulesFor(tx: Conn, workspaceId: number, eventType: string): DeploymentRule[] {
+  const rows = tx
+    .select({ rule: deploymentRules })
+    .from(deploymentRules)
+    .innerJoin(deployments, eq(deployments.id, deploymentRules.deploymentId))
+    .where(
+      and(
+        eq(deploymentRules.workspaceId, workspaceId),
+        eq(deploymentRules.eventType, eventType),
+        eq(deploymentRules.active, true),
+        eq(deployments.active, true),
+        sql`exists (select 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${deployments.surveyId} and ${surveyVersions.status} = 'published')`,
+      ),
+    )
+    .orderBy(asc(deploymentRules.position), asc(deploymentRules.id))
+    .all();
+  return rows.map(({ rule }) => toEngineRule(rule));
+}
+
+/** A stored rule in the rule engine's shape (string ids; the cap as one object). */
+export function toEngineRule(rule: DeploymentRuleRow): DeploymentRule {
+  return {
+    id: String(rule.id),
+    deploymentId: String(rule.deploymentId),
+    eventType: rule.eventType,
+    touchpointKey: rule.touchpointKey,
+    delayMinutes: rule.delayMinutes,
+    samplingRate: rule.samplingRate,
+    quietPeriodDays: rule.quietPeriodDays,
+    expiryHours: rule.expiryHours,
+    capPerPeriod: rule.capMax !== null && rule.capPeriodDays !== null ? { max: rule.capMax, periodDays: rule.capPeriodDays } : null,
+    active: rule.active,
+  };
+}

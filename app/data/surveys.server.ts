@@ -1,0 +1,343 @@
+// Surveys of a workspace and their versions: created from a template for a touchpoint, edited as one
+// draft version, frozen on publishing. Published versions are never changed again, so every response
+// keeps pointing at exactly the questions it answered.
+import { and, asc, count, desc, eq, inArray, max, sql } from "drizzle-orm";
+import { getDb, type Db } from "#db/client";
+import { attributes, deployments, journeys, responses, stages, surveys, surveyVersions, touchpoints } from "#db/schema/index";
+import { validateSurveyDefinition, type SurveyDefinitionError } from "~/survey/definition-validation";
+import { buildSurvey, type SurveyBuildOptions, type SurveyTemplate } from "~/survey/templates";
+import { isServqualDimension, type SurveyTouchpoint } from "~/survey/types";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Conn = Db | Tx;
+
+export type SurveyVersionRow = typeof surveyVersions.$inferSelect;
+export type SurveyResult<T> = ({ ok: true } & T) | { ok: false; errors: SurveyDefinitionError[] };
+
+/** A touchpoint as the survey domain sees it (name and attributes), or null outside this workspace. */
+export function surveyTouchpoint(workspaceId: number, touchpointId: number, conn: Conn = getDb()): (SurveyTouchpoint & { id: number }) | null {
+  const tp = conn
+    .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name })
+    .from(touchpoints)
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.id, touchpointId)))
+    .get();
+  if (!tp) return null;
+  const attrs = conn
+    .select()
+    .from(attributes)
+    .where(and(eq(attributes.workspaceId, workspaceId), eq(attributes.touchpointId, tp.id)))
+    .orderBy(asc(attributes.position))
+    .all();
+  return {
+    ...tp,
+    attributes: attrs.map((a) => ({
+      key: a.key,
+      label: { es: a.labelEs, en: a.labelEn },
+      servqual: isServqualDimension(a.servqual) ? a.servqual : null,
+    })),
+  };
+}
+
+/** Every touchpoint a survey can be made for, grouped by journey and stage order. */
+export function surveyTouchpointChoices(workspaceId: number) {
+  return getDb()
+    .select({
+      id: touchpoints.id,
+      key: touchpoints.key,
+      name: touchpoints.name,
+      journey: journeys.name,
+      stage: stages.name,
+      momentOfTruth: touchpoints.momentOfTruth,
+      attributes: sql<number>`(select count(*) from ${attributes} where ${attributes.touchpointId} = ${touchpoints.id})`,
+    })
+    .from(touchpoints)
+    .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
+    .innerJoin(stages, eq(stages.id, touchpoints.stageId))
+    .where(eq(touchpoints.workspaceId, workspaceId))
+    .orderBy(asc(journeys.name), asc(stages.position), asc(touchpoints.position))
+    .all();
+}
+
+export function listSurveys(workspaceId: number, filter: { touchpointId?: number } = {}) {
+  const db = getDb();
+  const rows = db
+    .select({
+      id: surveys.id,
+      title: surveys.title,
+      template: surveys.template,
+      createdAt: surveys.createdAt,
+      touchpointId: touchpoints.id,
+      touchpointKey: touchpoints.key,
+      touchpointName: touchpoints.name,
+      journey: journeys.name,
+    })
+    .from(surveys)
+    .innerJoin(touchpoints, eq(touchpoints.id, surveys.touchpointId))
+    .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
+    .where(
+      and(
+        eq(surveys.workspaceId, workspaceId),
+        filter.touchpointId ? eq(surveys.touchpointId, filter.touchpointId) : undefined,
+        sql`${surveys.archivedAt} is null`,
+      ),
+    )
+    .orderBy(desc(surveys.createdAt), desc(surveys.id))
+    .all();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const versions = db
+    .select({ surveyId: surveyVersions.surveyId, version: surveyVersions.version, status: surveyVersions.status })
+    .from(surveyVersions)
+    .where(and(eq(surveyVersions.workspaceId, workspaceId), inArray(surveyVersions.surveyId, ids)))
+    .all();
+  const live = new Map(
+    db
+      .select({ surveyId: deployments.surveyId, n: count() })
+      .from(deployments)
+      .where(and(eq(deployments.workspaceId, workspaceId), inArray(deployments.surveyId, ids), eq(deployments.active, true)))
+      .groupBy(deployments.surveyId)
+      .all()
+      .map((r) => [r.surveyId, r.n]),
+  );
+  return rows.map((r) => {
+    const own = versions.filter((v) => v.surveyId === r.id);
+    const published = own.filter((v) => v.status === "published").map((v) => v.version);
+    return {
+      ...r,
+      publishedVersion: published.length ? Math.max(...published) : null,
+      hasDraft: own.some((v) => v.status === "draft"),
+      activeDeployments: live.get(r.id) ?? 0,
+    };
+  });
+}
+
+export type CreateSurveyInput = {
+  touchpointId: number;
+  template: SurveyTemplate;
+  blocks: Pick<SurveyBuildOptions, "nps" | "csat" | "ces" | "importance" | "comment">;
+  title?: string;
+};
+
+/**
+ * A new survey with draft version 1 generated from the template. The generated definition is
+ * validated like any other, so a touchpoint without attributes under gap pair is refused with a
+ * message, not saved as an empty survey.
+ */
+export function createSurveyFromTemplate(
+  workspaceId: number,
+  userId: number | null,
+  input: CreateSurveyInput,
+): SurveyResult<{ surveyId: number }> | null {
+  const touchpoint = surveyTouchpoint(workspaceId, input.touchpointId);
+  if (!touchpoint) return null;
+  const title = input.title?.trim() || touchpoint.name;
+  const definition = buildSurvey(touchpoint, { template: input.template, ...input.blocks, title });
+  const checked = validateSurveyDefinition(definition, touchpoint);
+  if (!checked.ok) return checked;
+  return getDb().transaction((tx) => {
+    const survey = tx
+      .insert(surveys)
+      .values({ workspaceId, touchpointId: touchpoint.id, title, template: input.template, createdBy: userId })
+      .returning({ id: surveys.id })
+      .get();
+    tx.insert(surveyVersions)
+      .values({
+        workspaceId,
+        surveyId: survey.id,
+        version: 1,
+        definition: JSON.stringify(definition, null, 2),
+        status: "draft",
+        createdBy: userId,
+      })
+      .run();
+    return { ok: true as const, surveyId: survey.id };
+  });
+}
+
+export function getSurvey(workspaceId: number, surveyId: number) {
+  if (!Number.isSafeInteger(surveyId)) return null;
+  return (
+    getDb()
+      .select()
+      .from(surveys)
+      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)))
+      .get() ?? null
+  );
+}
+
+/** Versions newest first, each with how many responses point at it. */
+export function listVersions(workspaceId: number, surveyId: number) {
+  return getDb()
+    .select({
+      id: surveyVersions.id,
+      version: surveyVersions.version,
+      status: surveyVersions.status,
+      createdAt: surveyVersions.createdAt,
+      publishedAt: surveyVersions.publishedAt,
+      responses: sql<number>`(select count(*) from ${responses} where ${responses.surveyVersionId} = ${surveyVersions.id})`,
+    })
+    .from(surveyVersions)
+    .where(and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId)))
+    .orderBy(desc(surveyVersions.version))
+    .all();
+}
+
+export function getVersion(workspaceId: number, surveyId: number, version: number): SurveyVersionRow | null {
+  return (
+    getDb()
+      .select()
+      .from(surveyVersions)
+      .where(
+        and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.version, version)),
+      )
+      .get() ?? null
+  );
+}
+
+export function draftVersion(workspaceId: number, surveyId: number, conn: Conn = getDb()): SurveyVersionRow | null {
+  return (
+    conn
+      .select()
+      .from(surveyVersions)
+      .where(
+        and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.status, "draft")),
+      )
+      .orderBy(desc(surveyVersions.version))
+      .get() ?? null
+  );
+}
+
+/** The version deployments serve: the latest published one, or null before the first publication. */
+export function currentPublishedVersion(workspaceId: number, surveyId: number, conn: Conn = getDb()): SurveyVersionRow | null {
+  return (
+    conn
+      .select()
+      .from(surveyVersions)
+      .where(
+        and(
+          eq(surveyVersions.workspaceId, workspaceId),
+          eq(surveyVersions.surveyId, surveyId),
+          eq(surveyVersions.status, "published"),
+        ),
+      )
+      .orderBy(desc(surveyVersions.version))
+      .get() ?? null
+  );
+}
+
+/** What the editor opens: the draft when there is one, else the latest published version. */
+export function editableVersion(workspaceId: number, surveyId: number): SurveyVersionRow | null {
+  return draftVersion(workspaceId, surveyId) ?? currentPublishedVersion(workspaceId, surveyId);
+}
+
+/**
+ * Saves the definition as the survey's draft after validating it with survey-core and Vivencia's
+ * measurement rules. Published versions are never edited: without a draft, a new draft N+1 is
+ * created (whether or not responses already point at the published one), so nothing a respondent
+ * answered ever changes under them. Null when the survey is not in this workspace.
+ */
+export function saveDraft(
+  workspaceId: number,
+  surveyId: number,
+  userId: number | null,
+  definitionText: string,
+): SurveyResult<{ version: number; created: boolean }> | null {
+  return writeDefinition(workspaceId, surveyId, userId, definitionText, null);
+}
+
+/**
+ * Saves the definition and publishes it in one transaction: it becomes the version every
+ * deployment serves. Refused when it is exactly the version already published (nothing to publish).
+ */
+export function saveAndPublish(
+  workspaceId: number,
+  surveyId: number,
+  userId: number | null,
+  definitionText: string,
+  now = new Date(),
+): SurveyResult<{ version: number; created: boolean }> | null {
+  return writeDefinition(workspaceId, surveyId, userId, definitionText, now);
+}
+
+function writeDefinition(
+  workspaceId: number,
+  surveyId: number,
+  userId: number | null,
+  definitionText: string,
+  publishAt: Date | null,
+): SurveyResult<{ version: number; created: boolean }> | null {
+  const survey = getSurvey(workspaceId, surveyId);
+  if (!survey) return null;
+  const touchpoint = surveyTouchpoint(workspaceId, survey.touchpointId);
+  if (!touchpoint) return null;
+  const checked = validateSurveyDefinition(definitionText, touchpoint);
+  if (!checked.ok) return checked;
+  const published = publishAt ? { status: "published" as const, publishedAt: publishAt } : {};
+  // Stored as received (the designer's formatting), now that it is known to be a valid definition.
+  return getDb().transaction((tx) => {
+    const draft = draftVersion(workspaceId, surveyId, tx);
+    if (draft) {
+      tx.update(surveyVersions)
+        .set({ definition: definitionText, createdBy: userId, ...published })
+        .where(eq(surveyVersions.id, draft.id))
+        .run();
+      return { ok: true as const, version: draft.version, created: false };
+    }
+    const current = currentPublishedVersion(workspaceId, surveyId, tx);
+    if (publishAt && current && sameDefinition(current.definition, definitionText)) {
+      return {
+        ok: false as const,
+        errors: [{ message: `Nothing to publish: version ${current.version} is already published with this definition.`, source: "vivencia" as const }],
+      };
+    }
+    const version = nextVersionNumber(tx, surveyId);
+    tx.insert(surveyVersions)
+      .values({ workspaceId, surveyId, version, definition: definitionText, status: "draft", createdBy: userId, ...published })
+      .run();
+    return { ok: true as const, version, created: true };
+  });
+}
+
+function sameDefinition(a: string, b: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
+}
+
+function nextVersionNumber(tx: Tx, surveyId: number): number {
+  const row = tx.select({ v: max(surveyVersions.version) }).from(surveyVersions).where(eq(surveyVersions.surveyId, surveyId)).get();
+  return (row?.v ?? 0) + 1;
+}
+
+/**
+ * Publishes the saved draft as it is: it becomes the version every deployment serves, frozen from
+ * now on. Validated again, since the touchpoint's attributes may have changed since it was saved.
+ */
+export function publishDraft(workspaceId: number, surveyId: number, now = new Date()): SurveyResult<{ version: number }> | null {
+  const survey = getSurvey(workspaceId, surveyId);
+  if (!survey) return null;
+  const touchpoint = surveyTouchpoint(workspaceId, survey.touchpointId);
+  if (!touchpoint) return null;
+  return getDb().transaction((tx) => {
+    const draft = draftVersion(workspaceId, surveyId, tx);
+    if (!draft) {
+      return { ok: false as const, errors: [{ message: "There is no draft to publish: save a change first.", source: "vivencia" as const }] };
+    }
+    const checked = validateSurveyDefinition(draft.definition, touchpoint);
+    if (!checked.ok) return checked;
+    tx.update(surveyVersions).set({ status: "published", publishedAt: now }).where(eq(surveyVersions.id, draft.id)).run();
+    return { ok: true as const, version: draft.version };
+  });
+}
+
+/** Drops the draft; the survey keeps its published versions. Refused when there is nothing published to fall back to. */
+export function discardDraft(workspaceId: number, surveyId: number): { ok: boolean } {
+  return getDb().transaction((tx) => {
+    const draft = draftVersion(workspaceId, surveyId, tx);
+    if (!draft || !currentPublishedVersion(workspaceId, surveyId, tx)) return { ok: false };
+    tx.delete(surveyVersions).where(eq(surveyVersions.id, draft.id)).run();
+    return { ok: true };
+  });
+}

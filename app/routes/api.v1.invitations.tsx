@@ -1,0 +1,54 @@
+// POST /api/v1/invitations: personal invitations for a list of customers (by external id) to one
+// deployment of the token's workspace. 201 with each invitation's link; 4xx JSON with field errors.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { requireApiWorkspace } from "~/api/auth.server";
+import { linkOrigin, surveyLink } from "~/data/deployments.server";
+import { CreateInvitationsSchema, createInvitationsForCustomers } from "~/data/invitations.server";
+import { zodErrors } from "~/web/form.server";
+
+function apiError(status: number, error: string, message: string, errors?: Record<string, string>) {
+  // Response.json, not data(): a resource route's returned data() loses its status under single fetch.
+  return Response.json({ error, message, ...(errors ? { errors } : {}) }, { status });
+}
+
+export async function loader() {
+  return apiError(405, "method_not_allowed", "Use POST with a JSON body { deployment, customers, expiresInHours? }.");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST.");
+  const workspace = requireApiWorkspace(request);
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return apiError(400, "invalid_json", 'The body must be JSON, e.g. {"deployment": 12, "customers": ["C-1001"], "expiresInHours": 72}.');
+  }
+  const parsed = CreateInvitationsSchema.safeParse(body);
+  if (!parsed.success) {
+    return apiError(400, "invalid_request", "Some fields are missing or invalid; see errors.", zodErrors(parsed.error));
+  }
+  const result = createInvitationsForCustomers(workspace.id, parsed.data, new Date());
+  if (!result) {
+    return apiError(404, "not_found", `No deployment ${parsed.data.deployment} in this workspace.`, {
+      deployment: "Not a deployment of the workspace this token belongs to.",
+    });
+  }
+  if (!result.ok) return apiError(409, "conflict", Object.values(result.errors)[0] ?? "The deployment cannot take invitations.", result.errors);
+  const origin = linkOrigin(request);
+  return Response.json(
+    {
+      deployment: parsed.data.deployment,
+      invitations: result.invitations.map((i) => ({
+        id: i.id,
+        customer: i.customer,
+        customerCreated: i.customerCreated,
+        state: "pending" as const,
+        link: surveyLink(origin, i.token),
+        sendAt: i.sendAt.toISOString(),
+        expiresAt: i.expiresAt.toISOString(),
+      })),
+    },
+    { status: 201 },
+  );
+}

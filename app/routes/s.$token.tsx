@@ -1,0 +1,215 @@
+// /s/<token>: the public survey page a customer opens from a link or QR code, no sign-in. The shell
+// (brand, title, language switch) is server-rendered; the SurveyJS survey is loaded in the browser
+// only. Progress is kept as they answer (on the invitation, or in localStorage for a public link),
+// the answers are recorded by recordResponse, and a personal link answers only once.
+import {
+  data,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useCallback, useEffect } from "react";
+import { z } from "zod";
+import { OpenSurvey, isStoredProgress, progressKey, type SubmitOutcome } from "~/components/respondent/OpenSurvey";
+import { RespondentFrame, RespondentNotice } from "~/components/respondent/RespondentFrame";
+import respondentCss from "~/components/respondent/respondent.css?url";
+import {
+  MAX_PROGRESS_LENGTH,
+  markInvitationOpened,
+  resolveRespondentToken,
+  saveInvitationProgress,
+  surveyTitle,
+  versionOfSurvey,
+} from "~/data/respondent.server";
+import { recordResponse } from "~/data/responses.server";
+import { requestLang } from "~/i18n/lang.server";
+import { useLang, useT } from "~/i18n/use-t";
+import { SURVEY_LOCALES } from "~/survey/locales";
+import { parseForm } from "~/web/form.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: respondentCss }];
+
+// The token in the URL is a capability: never cached, never sent on as a referrer, never indexed.
+export const headers: HeadersFunction = () => ({
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex",
+});
+
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => {
+  const brand = page && "brand" in page ? page.brand : null;
+  const title = page && page.state === "open" ? page.title : null;
+  return [{ title: [title, brand].filter(Boolean).join(" · ") || "Vivencia" }, { name: "robots", content: "noindex" }];
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const lang = await requestLang(request);
+  const link = resolveRespondentToken(params.token ?? "");
+  switch (link.state) {
+    case "unknown":
+      return data({ state: "unknown" as const }, { status: 404 });
+    case "expired":
+    case "closed":
+      return data({ state: link.state, brand: link.brand }, { status: 410 });
+    case "completed":
+      return data({ state: link.state, brand: link.brand });
+  }
+  if (link.invitationId !== null) markInvitationOpened(link.invitationId);
+  return data({
+    state: link.state,
+    kind: link.kind,
+    brand: link.brand,
+    title: surveyTitle(link.version.json, lang),
+    definition: link.version.definition,
+    versionId: link.version.id,
+    progress: link.progress,
+  });
+}
+
+// Built on first use inside the action, so that the browser bundle of this route carries no zod.
+let actionSchema: ReturnType<typeof buildActionSchema> | undefined;
+function buildActionSchema() {
+  return z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("progress"), progress: z.string().max(MAX_PROGRESS_LENGTH) }),
+    z.object({
+      intent: z.literal("submit"),
+      data: z.string().min(2).max(256 * 1024),
+      version: z.coerce.number().int().positive(),
+      lang: z.enum(SURVEY_LOCALES),
+      startedAt: z.coerce.number().int().positive().optional(),
+      // A public link's submission id (random, per filling-in): retries do not double-count.
+      submission: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+    }),
+  ]);
+}
+
+const DAY_MS = 24 * 3600_000;
+
+function outcome(body: SubmitOutcome, status = 200) {
+  return data(body, { status });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const link = resolveRespondentToken(params.token ?? "");
+  if (link.state === "unknown") return outcome({ status: "unknown" }, 404);
+  if (link.state === "completed") return outcome({ status: "already_received" }, 409);
+  if (link.state !== "open") return outcome({ status: link.state }, 410);
+
+  const form = await parseForm(request, (actionSchema ??= buildActionSchema()));
+  if (!form.ok) {
+    const errors = Object.entries(form.errors).map(([question, message]) => ({ question, message }));
+    return outcome({ status: "invalid", errors }, 400);
+  }
+  const input = form.data;
+
+  if (input.intent === "progress") {
+    let progress: unknown;
+    try {
+      progress = JSON.parse(input.progress);
+    } catch {
+      progress = null;
+    }
+    if (!isStoredProgress(progress)) {
+      return outcome({ status: "invalid", errors: [{ question: "", message: "Progress must be { data, page }." }] }, 400);
+    }
+    // A public link keeps its progress on the respondent's device.
+    if (link.invitationId === null) return outcome({ status: "saved" });
+    return saveInvitationProgress(link.invitationId, input.progress) ? outcome({ status: "saved" }) : outcome({ status: "expired" }, 410);
+  }
+
+  const version = versionOfSurvey(link.surveyId, input.version);
+  if (!version) {
+    return outcome({ status: "invalid", errors: [{ question: "", message: "This version of the survey is not open." }] }, 400);
+  }
+  const completedAt = new Date();
+  const started = input.startedAt ?? 0;
+  const startedAt = started <= completedAt.getTime() && started > completedAt.getTime() - 30 * DAY_MS ? new Date(started) : null;
+  const result = await recordResponse({
+    workspaceId: link.workspaceId,
+    versionId: version.id,
+    touchpointId: link.touchpointId,
+    deploymentId: link.deploymentId,
+    invitationId: link.invitationId,
+    lang: input.lang,
+    source: link.kind,
+    data: input.data,
+    startedAt,
+    completedAt,
+    idempotencyKey: link.kind === "link" && input.submission ? `link:${input.submission}` : null,
+  });
+  switch (result.status) {
+    case "recorded":
+    case "replayed":
+      return outcome({ status: "recorded" });
+    case "invalid":
+      return outcome({ status: "invalid", errors: result.errors }, 400);
+    case "already_received":
+      return outcome({ status: "already_received" }, 409);
+    case "expired":
+      return outcome({ status: "expired" }, 410);
+  }
+}
+
+// Saving progress or submitting must not reload the page's data: the survey keeps its state.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod?.toUpperCase() === "POST" ? false : defaultShouldRevalidate;
+
+export default function RespondentPage() {
+  const page = useLoaderData<typeof loader>();
+  const lang = useLang();
+  const t = useT();
+  const submitter = useFetcher<typeof action>({ key: "respondent-submit" });
+  const result: SubmitOutcome | undefined = submitter.state === "idle" ? submitter.data : undefined;
+  const brand = "brand" in page ? page.brand : null;
+  const submit = useCallback((form: FormData) => submitter.submit(form, { method: "post" }), [submitter]);
+
+  useEffect(() => {
+    // Answered: the next person on this device (a kiosk, a shared tablet) starts afresh.
+    if (result?.status !== "recorded" || page.state !== "open" || page.kind !== "link") return;
+    try {
+      window.localStorage.removeItem(progressKey(page));
+    } catch {
+      // nothing to clean
+    }
+  }, [result, page]);
+
+  let notice: { title: string; body: string; tone?: "done" } | null = null;
+  if (result?.status === "recorded") notice = { title: t("respondent.thanks.title"), body: t("respondent.thanks.body"), tone: "done" };
+  else if (result?.status === "already_received" || page.state === "completed") {
+    notice = { title: t("respondent.already.title"), body: t("respondent.already.body"), tone: "done" };
+  } else if (result?.status === "expired" || page.state === "expired") {
+    notice = { title: t("respondent.expired.title"), body: t("respondent.expired.body") };
+  } else if (result?.status === "closed" || page.state === "closed") {
+    notice = { title: t("respondent.closed.title"), body: t("respondent.closed.body") };
+  } else if (result?.status === "unknown" || page.state === "unknown") {
+    notice = { title: t("respondent.unknown.title"), body: t("respondent.unknown.body") };
+  }
+
+  return (
+    <RespondentFrame brand={brand} lang={lang}>
+      {notice || page.state !== "open" ? (
+        <RespondentNotice title={notice?.title ?? ""} body={notice?.body ?? ""} tone={notice?.tone} />
+      ) : (
+        <OpenSurvey page={page} submit={submit} sending={submitter.state !== "idle"} outcome={result} />
+      )}
+    </RespondentFrame>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const lang = useLang();
+  const unknown = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <RespondentFrame brand={null} lang={lang}>
+      <RespondentNotice
+        title={unknown ? t("respondent.unknown.title") : t("respondent.error.title")}
+        body={unknown ? t("respondent.unknown.body") : t("respondent.error.body")}
+      />
+    </RespondentFrame>
+  );
+}

@@ -1,0 +1,194 @@
+// One survey: its SurveyJS definition in the editor (errors and live preview beside it), saving the
+// draft, publishing it as a frozen version, and the list of versions with their responses.
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireMember } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import { SurveyEditor } from "~/components/survey/SurveyEditor";
+import { formatDateTime } from "~/components/survey/format";
+import surveyCss from "~/components/survey/survey-pages.css?url";
+import {
+  currentPublishedVersion,
+  discardDraft,
+  editableVersion,
+  getSurvey,
+  listVersions,
+  saveAndPublish,
+  saveDraft,
+  surveyTouchpoint,
+} from "~/data/surveys.server";
+import type { MessageKey } from "~/i18n/messages";
+import { useLang, useT } from "~/i18n/use-t";
+import type { SurveyDefinitionError } from "~/survey/definition-validation";
+import { notFound } from "~/web/responses.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.survey.title} · Vivencia` : "Vivencia" }];
+
+/** A definition far larger than any survey we generate (SERVQUAL with every block is ~60 kB). */
+const MAX_DEFINITION_CHARS = 2_000_000;
+
+function load(workspaceId: number, id: string | undefined) {
+  const survey = getSurvey(workspaceId, Number(id));
+  if (!survey) throw notFound();
+  const touchpoint = surveyTouchpoint(workspaceId, survey.touchpointId);
+  if (!touchpoint) throw notFound();
+  return { survey, touchpoint };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workspace, role } = await requireMember(request, params.ws);
+  const { survey, touchpoint } = load(workspace.id, params.id);
+  const editable = editableVersion(workspace.id, survey.id);
+  const published = currentPublishedVersion(workspace.id, survey.id);
+  return {
+    survey: { id: survey.id, title: survey.title, template: survey.template },
+    touchpoint,
+    editable: editable ? { id: editable.id, version: editable.version, status: editable.status, definition: editable.definition } : null,
+    publishedVersion: published?.version ?? null,
+    versions: listVersions(workspace.id, survey.id),
+    canEdit: can(role, "surveys:edit"),
+    canDeploy: can(role, "surveys:deploy"),
+  };
+}
+
+type ActionResult =
+  | { intent: "save" | "publish"; ok: false; errors: SurveyDefinitionError[]; definition: string }
+  | { intent: "save" | "publish"; ok: true; version: number; created: boolean }
+  | { intent: "discard"; ok: boolean };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { workspace, user } = await requireMember(request, params.ws, "surveys:edit");
+  const { survey } = load(workspace.id, params.id);
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "save");
+  if (intent === "discard") {
+    const r = discardDraft(workspace.id, survey.id);
+    return data<ActionResult>({ intent, ok: r.ok }, { status: r.ok ? 200 : 400 });
+  }
+  if (intent !== "save" && intent !== "publish") {
+    const errors: SurveyDefinitionError[] = [{ message: `Unknown action "${intent}".`, source: "vivencia" }];
+    return data<ActionResult>({ intent: "save", ok: false, errors, definition: "" }, { status: 400 });
+  }
+  const raw = formData.get("definition");
+  const definition = typeof raw === "string" ? raw : "";
+  if (definition.trim() === "" || definition.length > MAX_DEFINITION_CHARS) {
+    const message = definition.trim() === "" ? "The definition is empty: paste or write the SurveyJS JSON." : "The definition is too large (over 2 MB).";
+    return data<ActionResult>({ intent, ok: false, errors: [{ message, source: "vivencia" }], definition: definition.slice(0, MAX_DEFINITION_CHARS) }, { status: 400 });
+  }
+  const result = intent === "publish" ? saveAndPublish(workspace.id, survey.id, user.id, definition) : saveDraft(workspace.id, survey.id, user.id, definition);
+  if (!result) throw notFound();
+  if (!result.ok) return data<ActionResult>({ intent, ok: false, errors: result.errors, definition }, { status: 400 });
+  return data<ActionResult>({ intent, ok: true, version: result.version, created: result.created });
+}
+
+export default function SurveyPage() {
+  const { survey, touchpoint, editable, publishedVersion, versions, canEdit, canDeploy } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const lang = useLang();
+  const date = (d: Date | string | null) => formatDateTime(d, lang);
+  const failed = result && "errors" in result ? result : null;
+  const initialText = failed?.definition || editable?.definition || "";
+  return (
+    <>
+      <p>
+        <Link to="..">← {t("surveys.title")}</Link>
+      </p>
+      <h1>{survey.title}</h1>
+      <p className="muted">
+        {t("surveys.touchpoint")}: <strong>{touchpoint.name}</strong> · {t(`surveys.template.${survey.template}` as MessageKey)} ·{" "}
+        {publishedVersion !== null ? (
+          <span className="badge status-published">{t("surveys.publishedV", { version: publishedVersion })}</span>
+        ) : (
+          <span className="badge status-draft">{t("surveys.neverPublished")}</span>
+        )}{" "}
+        {editable?.status === "draft" ? <span className="badge status-draft">{t("surveys.draftV", { version: editable.version })}</span> : null}
+      </p>
+      <div className="actions">
+        {canDeploy || publishedVersion !== null ? (
+          <Link className="button secondary" to="deploy">
+            {t("surveys.deploy")}
+          </Link>
+        ) : null}
+        {editable ? (
+          <Link className="button secondary" to={`preview?version=${editable.version}`}>
+            {t("surveys.openPreview")}
+          </Link>
+        ) : null}
+      </div>
+      {params.get("created") && !result ? <p className="notice" role="status">{t("surveys.createdNotice")}</p> : null}
+      {result && result.ok && result.intent === "save" ? (
+        <p className="notice" role="status">
+          {result.created ? t("surveys.savedNewVersion", { version: result.version }) : t("surveys.savedDraft", { version: result.version })}
+        </p>
+      ) : null}
+      {result && result.ok && result.intent === "publish" ? (
+        <p className="notice" role="status">
+          {t("surveys.publishedNotice", { version: result.version })}
+        </p>
+      ) : null}
+      {result && result.intent === "discard" ? (
+        <p className={result.ok ? "notice" : "notice error"} role="status">
+          {result.ok ? t("surveys.discarded") : t("surveys.discardRefused")}
+        </p>
+      ) : null}
+      {editable?.status === "published" && canEdit ? <p className="muted">{t("surveys.editingPublished", { version: editable.version })}</p> : null}
+      {!canEdit ? <p className="notice">{t("surveys.readonly")}</p> : null}
+
+      <SurveyEditor
+        key={editable ? `${editable.id}:${editable.status}` : "none"}
+        initialText={initialText}
+        touchpoint={touchpoint}
+        canEdit={canEdit}
+        serverErrors={failed?.errors}
+        serverText={failed?.definition}
+      />
+
+      <section aria-labelledby="versions-title">
+        <h2 id="versions-title">{t("surveys.versions")}</h2>
+        <div className="table-wrap card">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("surveys.col.version")}</th>
+                <th scope="col">{t("surveys.col.status")}</th>
+                <th scope="col">{t("surveys.col.created")}</th>
+                <th scope="col">{t("surveys.col.published")}</th>
+                <th scope="col" className="num">
+                  {t("surveys.col.responses")}
+                </th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.id} data-version={v.version}>
+                  <td>v{v.version}</td>
+                  <td>
+                    <span className={`badge status-${v.status}`}>{t(`surveys.status.${v.status}` as MessageKey)}</span>
+                  </td>
+                  <td>{date(v.createdAt)}</td>
+                  <td>{date(v.publishedAt)}</td>
+                  <td className="num">{v.responses}</td>
+                  <td>
+                    <Link to={`preview?version=${v.version}`}>{t("surveys.openPreview")}</Link>
+                    {v.status === "draft" && canEdit && publishedVersion !== null ? (
+                      <Form method="post" className="inline">
+                        {" · "}
+                        <button type="submit" name="intent" value="discard" className="link-button">
+                          {t("surveys.discard")}
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

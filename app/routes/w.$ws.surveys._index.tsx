@@ -1,0 +1,237 @@
+// Surveys of the workspace, and a new one generated from a touchpoint's attributes: the core
+// instrument (gap pair by default) plus the touchpoint-level blocks the designer ticks.
+import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { requireMember } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import { DefinitionErrors } from "~/components/survey/DefinitionErrors";
+import surveyCss from "~/components/survey/survey-pages.css?url";
+import { createSurveyFromTemplate, listSurveys, surveyTouchpointChoices } from "~/data/surveys.server";
+import type { MessageKey } from "~/i18n/messages";
+import { useT } from "~/i18n/use-t";
+import type { SurveyDefinitionError } from "~/survey/definition-validation";
+import type { SurveyTemplate } from "~/survey/templates";
+import { parseFormData } from "~/web/form.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
+
+// Listed here rather than imported from ~/survey/templates, which would bring survey-core into this
+// page's browser bundle; the type check below keeps the two lists equal.
+const TEMPLATES = ["gap_pair", "zone_of_tolerance", "servqual", "brand_experience"] as const satisfies readonly SurveyTemplate[];
+const allTemplatesListed: [SurveyTemplate] extends [(typeof TEMPLATES)[number]] ? true : never = true;
+void allTemplatesListed;
+const BLOCKS = ["nps", "csat", "ces", "importance", "comment"] as const;
+const checkbox = z.preprocess((v) => v === "on", z.boolean());
+
+const CreateSchema = z.object({
+  touchpointId: z.coerce.number({ message: "Choose a touchpoint." }).int().positive("Choose a touchpoint."),
+  template: z.enum(TEMPLATES, { message: "Choose one of the templates." }).default("gap_pair"),
+  title: z.string().trim().max(160, "At most 160 characters.").optional().default(""),
+  nps: checkbox,
+  csat: checkbox,
+  ces: checkbox,
+  importance: checkbox,
+  comment: checkbox,
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workspace, role } = await requireMember(request, params.ws);
+  const tp = Number(new URL(request.url).searchParams.get("tp") ?? "");
+  const touchpoints = surveyTouchpointChoices(workspace.id);
+  const filterTp = touchpoints.some((t) => t.id === tp) ? tp : undefined;
+  return {
+    surveys: listSurveys(workspace.id, { touchpointId: filterTp }),
+    touchpoints,
+    filterTp: filterTp ?? null,
+    canEdit: can(role, "surveys:edit"),
+  };
+}
+
+type ActionResult = { fields: Record<string, string>; errors: SurveyDefinitionError[]; values: Record<string, string> };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { workspace, user } = await requireMember(request, params.ws, "surveys:edit");
+  const form = parseFormData(await request.formData(), CreateSchema);
+  if (!form.ok) return data<ActionResult>({ fields: form.errors, errors: [], values: form.values }, { status: 400 });
+  const { touchpointId, template, title, ...blocks } = form.data;
+  const created = createSurveyFromTemplate(workspace.id, user.id, { touchpointId, template, title, blocks });
+  if (!created) {
+    return data<ActionResult>({ fields: { touchpointId: "That touchpoint does not exist in this workspace." }, errors: [], values: form.values }, { status: 400 });
+  }
+  if (!created.ok) return data<ActionResult>({ fields: {}, errors: created.errors, values: form.values }, { status: 400 });
+  return redirect(`/w/${workspace.slug}/surveys/${created.surveyId}?created=1`);
+}
+
+export default function SurveysPage() {
+  const { surveys, touchpoints, filterTp, canEdit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const t = useT();
+  const values = result?.values ?? {};
+  const submitted = result !== undefined;
+  const journeys = [...new Set(touchpoints.map((tp) => tp.journey))];
+  const preselected = values.touchpointId ?? params.get("tp") ?? "";
+  return (
+    <>
+      <h1>{t("surveys.title")}</h1>
+      <p className="muted">{t("surveys.intro")}</p>
+      {touchpoints.length > 1 && (surveys.length > 0 || filterTp !== null) ? (
+        <Form method="get" className="row card">
+          <label>
+            {t("surveys.filterTouchpoint")}
+            <select name="tp" defaultValue={filterTp ?? ""}>
+              <option value="">{t("surveys.allTouchpoints")}</option>
+              {touchpoints.map((tp) => (
+                <option key={tp.id} value={tp.id}>
+                  {tp.journey} · {tp.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="secondary">
+            {t("surveys.filter")}
+          </button>
+        </Form>
+      ) : null}
+      {surveys.length === 0 ? (
+        <p>{t("surveys.none")}</p>
+      ) : (
+        <div className="table-wrap card">
+          <table>
+            <caption className="muted" style={{ textAlign: "left" }}>
+              {t("surveys.count", { count: surveys.length })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("surveys.col.title")}</th>
+                <th scope="col">{t("surveys.col.touchpoint")}</th>
+                <th scope="col">{t("surveys.col.template")}</th>
+                <th scope="col">{t("surveys.col.status")}</th>
+                <th scope="col">{t("surveys.col.deployments")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {surveys.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <Link to={String(s.id)}>{s.title}</Link>
+                  </td>
+                  <td>
+                    {s.touchpointName} <span className="muted">({s.journey})</span>
+                  </td>
+                  <td>{t(`surveys.template.${s.template}` as MessageKey)}</td>
+                  <td>
+                    {s.publishedVersion !== null ? (
+                      <span className="badge status-published">{t("surveys.publishedV", { version: s.publishedVersion })}</span>
+                    ) : null}{" "}
+                    {s.hasDraft ? <span className="badge status-draft">{t("surveys.status.draft")}</span> : null}
+                  </td>
+                  <td className="num">
+                    <Link to={`${s.id}/deploy`} aria-label={`${t("surveys.deploy")}: ${s.title}`}>
+                      {s.activeDeployments}
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {canEdit ? (
+        <section aria-labelledby="new-survey">
+          <h2 id="new-survey">{t("surveys.create")}</h2>
+          {touchpoints.length === 0 ? (
+            <p className="notice">{t("surveys.noTouchpoints")}</p>
+          ) : (
+            <Form method="post" className="stack card">
+              {result?.errors.length ? (
+                <div className="notice error" role="alert">
+                  <p>{t("surveys.createRefused")}</p>
+                  <DefinitionErrors errors={result.errors} />
+                </div>
+              ) : null}
+              <label htmlFor="touchpointId">
+                {t("surveys.touchpoint")}
+                <select
+                  id="touchpointId"
+                  name="touchpointId"
+                  required
+                  defaultValue={preselected}
+                  aria-invalid={result?.fields.touchpointId ? true : undefined}
+                  aria-describedby={result?.fields.touchpointId ? "touchpointId-error" : undefined}
+                >
+                  <option value="">{t("surveys.chooseTouchpoint")}</option>
+                  {journeys.map((journey) => (
+                    <optgroup key={journey} label={journey}>
+                      {touchpoints
+                        .filter((tp) => tp.journey === journey)
+                        .map((tp) => (
+                          <option key={tp.id} value={tp.id}>
+                            {tp.stage} · {tp.name}
+                            {tp.momentOfTruth ? " ★" : ""} ({t("surveys.attributesCount", { count: tp.attributes })})
+                          </option>
+                        ))}
+                    </optgroup>
+                  ))}
+                </select>
+                {result?.fields.touchpointId ? (
+                  <span id="touchpointId-error" className="field-error">
+                    {result.fields.touchpointId}
+                  </span>
+                ) : null}
+              </label>
+              <fieldset>
+                <legend>{t("surveys.templateLegend")}</legend>
+                <div className="template-choice">
+                  {TEMPLATES.map((template) => (
+                    <label key={template} className="check">
+                      <input
+                        type="radio"
+                        name="template"
+                        value={template}
+                        defaultChecked={(values.template ?? "gap_pair") === template}
+                      />
+                      <span>
+                        {t(`surveys.template.${template}` as MessageKey)}
+                        <small>{t(`surveys.template.${template}.hint` as MessageKey)}</small>
+                      </span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <fieldset>
+                <legend>{t("surveys.blocksLegend")}</legend>
+                <div className="template-choice">
+                  {BLOCKS.map((block) => (
+                    <label key={block} className="check">
+                      <input type="checkbox" name={block} defaultChecked={submitted ? values[block] === "on" : block !== "ces"} />
+                      <span>
+                        {t(`surveys.block.${block}` as MessageKey)}
+                        <small>{t(`surveys.block.${block}.hint` as MessageKey)}</small>
+                      </span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <label htmlFor="title">
+                {t("surveys.surveyTitle")}
+                <input id="title" name="title" defaultValue={values.title ?? ""} maxLength={160} aria-describedby="title-hint" />
+                <span id="title-hint" className="muted" style={{ fontWeight: 400 }}>
+                  {t("surveys.surveyTitleHint")}
+                </span>
+              </label>
+              <p>
+                <button type="submit" disabled={navigation.state === "submitting"}>
+                  {t("surveys.createButton")}
+                </button>
+              </p>
+            </Form>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}

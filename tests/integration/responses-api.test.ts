@@ -1,0 +1,225 @@
+// POST /api/v1/responses over real HTTP against the built server: token scoping, validation
+// against the survey version (nothing stored on 4xx), raw data kept byte for byte, customers by
+// external id, and Idempotency-Key replays.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { customers, measurements, responses, rollups } from "#db/schema/index";
+import { createApiToken } from "~/data/api-tokens.server";
+import { freshDatabasePath, removeDatabase } from "../support/database";
+import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
+import { startServer, type RunningServer } from "../support/server";
+import { makeCustomer, makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
+
+const dbFile = freshDatabasePath("responses-api");
+let server: RunningServer;
+let tokenA: string;
+let tokenB: string;
+let a: SurveyFixture;
+let b: SurveyFixture;
+
+beforeAll(async () => {
+  const alice = await makeUser("alice@a.test");
+  const bob = await makeUser("bob@b.test");
+  const wsA = makeWorkspace("brand-a", alice.id);
+  const wsB = makeWorkspace("brand-b", bob.id);
+  importSample(wsA.id, "telecom-installation-and-repair.json");
+  importSample(wsB.id);
+  a = makeSurveyFixture(wsA.id, { touchpointKey: "telco-technician-visit" });
+  b = makeSurveyFixture(wsB.id, { touchpointKey: "bank-branch-welcome" });
+  makeCustomer(wsA.id, "C-PREMIUM", "premium", "Paula Premium");
+  tokenA = createApiToken(wsA.id, "kiosk", alice.id);
+  tokenB = createApiToken(wsB.id, "crm", bob.id);
+  server = await startServer(dbFile);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  removeDatabase(dbFile);
+});
+
+function post(body: unknown, headers: Record<string, string> = {}, token: string | null = tokenA) {
+  return fetch(`${server.url}/api/v1/responses`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+const stored = () => getDb().select({ n: count() }).from(responses).get()!.n;
+const answersOf = (f: SurveyFixture, value = 5) => ratingAnswers(f.json, (min, max) => Math.min(max, Math.max(min, value)));
+
+describe("POST /api/v1/responses", () => {
+  it("refuses a missing or unknown token with 401 and stores nothing", async () => {
+    const before = stored();
+    expect((await post({ deployment: a.deploymentId, answers: answersOf(a) }, {}, null)).status).toBe(401);
+    const res = await post({ deployment: a.deploymentId, answers: answersOf(a) }, {}, "viv_not-a-token");
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: "unauthorized" });
+    expect(stored()).toBe(before);
+  });
+
+  it("stores the answers exactly as sent, with measurements, rollups and the customer's tier", async () => {
+    const answers = answersOf(a, 6);
+    answers.nps = 10;
+    answers.csat = 5;
+    // Odd spacing, key order and a unicode escape: the stored text must be these very bytes.
+    const rawAnswers = `{ "nps" : 10,"csat":5 , ${Object.entries(answers)
+      .filter(([k]) => k !== "nps" && k !== "csat" && k !== "comment")
+      .map(([k, v]) => `"${k}": ${v}`)
+      .join(" ,")}, "comment": "Muy amable, lleg\\u00f3 a tiempo" }`;
+    const body = `{"deployment": ${a.deploymentId}, "customer": "C-PREMIUM", "lang": "en",
+      "startedAt": "2025-02-03T23:20:00-03:00", "completedAt": "2025-02-03T23:30:00-03:00", "answers": ${rawAnswers}}`;
+    const res = await post(body);
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    expect(id).toBeGreaterThan(0);
+
+    const row = getDb().select().from(responses).where(eq(responses.id, id)).get()!;
+    expect(row.data).toBe(rawAnswers);
+    expect(row).toMatchObject({
+      workspaceId: a.workspaceId,
+      surveyVersionId: a.versionId,
+      touchpointId: a.touchpoint.id,
+      deploymentId: a.deploymentId,
+      invitationId: null,
+      tier: "premium",
+      lang: "en",
+      source: "api",
+      comment: "Muy amable, llegó a tiempo",
+    });
+    expect(row.startedAt?.toISOString()).toBe("2025-02-04T02:20:00.000Z");
+    expect(row.completedAt.toISOString()).toBe("2025-02-04T02:30:00.000Z");
+    const customer = getDb().select().from(customers).where(eq(customers.id, row.customerId!)).get()!;
+    expect(customer.externalId).toBe("C-PREMIUM");
+
+    const rows = getDb().select().from(measurements).where(eq(measurements.responseId, id)).all();
+    // Expectation and perception per attribute, plus NPS and CSAT at touchpoint level.
+    expect(rows).toHaveLength(a.touchpoint.attributes.length * 2 + 2);
+    expect(rows.find((m) => m.kind === "nps")).toMatchObject({ attributeKey: "", value: 10 });
+    const dayRows = getDb().select().from(rollups).where(eq(rollups.day, "2025-02-04")).all();
+    expect(dayRows.find((r) => r.kind === "nps")).toMatchObject({ tier: "premium", lang: "en", n: 1, promoters: 1, sum: 10 });
+    expect(dayRows.find((r) => r.kind === "gap" && r.attributeKey === "")).toMatchObject({ n: 1, sum: 0, sumP: 6, sumE: 6 });
+  });
+
+  it("creates a bare customer for a new external id, in the same transaction", async () => {
+    const res = await post({ deployment: a.deploymentId, customer: "NEW-42", answers: answersOf(a) });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    const row = getDb().select().from(responses).where(eq(responses.id, id)).get()!;
+    const customer = getDb().select().from(customers).where(eq(customers.externalId, "NEW-42")).get()!;
+    expect(customer).toMatchObject({ workspaceId: a.workspaceId, name: "", tier: null });
+    expect(row).toMatchObject({ customerId: customer.id, tier: "", lang: "es" });
+  });
+
+  it("names the deployment by touchpoint key too", async () => {
+    const res = await post({ touchpoint: a.touchpoint.key, answers: answersOf(a) });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    expect(getDb().select().from(responses).where(eq(responses.id, id)).get()!.deploymentId).toBe(a.deploymentId);
+  });
+
+  it("answers 404 for another workspace's deployment or touchpoint, leaking nothing", async () => {
+    const before = stored();
+    for (const body of [
+      { deployment: b.deploymentId, answers: answersOf(b) },
+      { touchpoint: b.touchpoint.key, answers: answersOf(b) },
+      { deployment: 999_999, answers: answersOf(a) },
+    ]) {
+      const res = await post(body);
+      expect(res.status).toBe(404);
+      const text = await res.text();
+      expect(text).not.toContain("BRAND-B");
+      expect(text).not.toContain(b.touchpoint.name);
+    }
+    // The same deployment is fine with its own workspace's token.
+    expect((await post({ deployment: b.deploymentId, answers: answersOf(b) }, {}, tokenB)).status).toBe(201);
+    expect(stored()).toBe(before + 1);
+  });
+
+  it("gives the field errors of a malformed body with 400", async () => {
+    const before = stored();
+    const cases: [unknown, string][] = [
+      [{ deployment: a.deploymentId }, "answers"],
+      [{ answers: answersOf(a) }, "deployment"],
+      [{ deployment: a.deploymentId, touchpoint: a.touchpoint.key, answers: answersOf(a) }, "deployment"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), lang: "fr" }, "lang"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), completedAt: "yesterday" }, "completedAt"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), completedAt: "2999-01-01T00:00:00Z" }, "completedAt"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), startedAt: "2025-01-02T00:00:00Z", completedAt: "2025-01-01T00:00:00Z" }, "startedAt"],
+      [{ deployment: a.deploymentId, answers: [1, 2] }, "answers"],
+      [{ deployment: "7", answers: answersOf(a) }, "deployment"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), extra: true }, ""],
+    ];
+    for (const [body, path] of cases) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const json = (await res.json()) as { error: string; errors: { path: string; message: string }[] };
+      expect(json.error).toBe("invalid");
+      expect(json.errors.map((e) => e.path), JSON.stringify(body)).toContain(path);
+    }
+    const bad = await post("{ not json");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: "invalid_json" });
+    expect(stored()).toBe(before);
+  });
+
+  it("validates the answers against the survey version: unknown questions and out-of-range values store nothing", async () => {
+    const before = stored();
+    const measurementsBefore = getDb().select({ n: count() }).from(measurements).get()!.n;
+    const rollupSum = () => getDb().select().from(rollups).all().reduce((acc, r) => acc + r.n, 0);
+    const rollupsBefore = rollupSum();
+    const unknown = { ...answersOf(a), favourite_colour: "blue" };
+    const outOfRange = { ...answersOf(a), nps: 11 };
+    const missing = answersOf(a);
+    delete missing.nps;
+    for (const [answers, question, message] of [
+      [unknown, "favourite_colour", /Unknown question/],
+      [outOfRange, "nps", /not on the rating scale/],
+      [missing, "nps", /required/i],
+    ] as const) {
+      const res = await post({ deployment: a.deploymentId, answers });
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { error: string; errors: { question: string; message: string }[] };
+      expect(json.error).toBe("invalid_answers");
+      expect(json.errors).toContainEqual({ question, message: expect.stringMatching(message) });
+    }
+    expect(stored()).toBe(before);
+    expect(getDb().select({ n: count() }).from(measurements).get()!.n).toBe(measurementsBefore);
+    expect(rollupSum()).toBe(rollupsBefore);
+  });
+
+  it("replays an Idempotency-Key: same 201 and id, Idempotent-Replayed, nothing new", async () => {
+    const body = { deployment: a.deploymentId, customer: "C-PREMIUM", answers: answersOf(a, 3) };
+    const first = await post(body, { "Idempotency-Key": "kiosk-7:0001" });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("Idempotent-Replayed")).toBeNull();
+    const { id } = (await first.json()) as { id: number };
+    const before = stored();
+    const again = await post(body, { "Idempotency-Key": "kiosk-7:0001" });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await again.json()).toEqual({ id });
+    expect(stored()).toBe(before);
+
+    // Concurrent retries of one new key: one response, one id.
+    const burst = await Promise.all(Array.from({ length: 6 }, () => post(body, { "Idempotency-Key": "kiosk-7:0002" })));
+    const ids = await Promise.all(burst.map(async (r) => ((await r.json()) as { id: number }).id));
+    expect(burst.every((r) => r.status === 201)).toBe(true);
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).not.toBe(id);
+    expect(stored()).toBe(before + 1);
+
+    // Keys are per workspace: B's identical key is B's own.
+    const other = await post({ deployment: b.deploymentId, answers: answersOf(b) }, { "Idempotency-Key": "kiosk-7:0001" }, tokenB);
+    expect(other.status).toBe(201);
+    expect(((await other.json()) as { id: number }).id).not.toBe(id);
+
+    expect((await post(body, { "Idempotency-Key": "has spaces" })).status).toBe(400);
+  });
+
+  it("keeps the bench's no-op route switched off unless VIVENCIA_BENCH=1", async () => {
+    const res = await fetch(`${server.url}/api/v1/bench-noop`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+  });
+});
