@@ -1,6 +1,7 @@
 // The `cem` command line: journeys as code (and, as they land, CRM imports and segmentation).
 // Usage: npm run cem -- <area> <command> [args] --workspace SLUG
 import { parseArgs } from "node:util";
+import { runCrm } from "./crm";
 import { runJourneys } from "./journeys";
 
 const HELP = `Vivencia command line
@@ -8,6 +9,10 @@ const HELP = `Vivencia command line
   npm run cem -- journeys import FILE --workspace SLUG [--replace]
   npm run cem -- journeys export KEY --workspace SLUG        (writes the file to stdout)
   npm run cem -- journeys schema                              (the JSON Schema of journey files)
+  npm run cem -- crm import customers FILE --workspace SLUG [--skip-bad-rows] [--mapping field=Header,…]
+  npm run cem -- crm import events FILE --workspace SLUG [--skip-bad-rows] [--mapping field=Header,…]
+  npm run cem -- crm segment --workspace SLUG                 (recompute tiers and RFM scores)
+  npm run cem -- crm columns customers|events                 (the expected CSV headers)
 
 The database is DATABASE_PATH (default data/vivencia.db).`;
 
@@ -40,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
   switch (area) {
     case "journeys":
       return runJourneys(args);
+    case "crm":
+      return runCrm(args);
     default:
       process.stderr.write(`Unknown area "${area}".\n\n${HELP}\n`);
       return 2;

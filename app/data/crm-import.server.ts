@@ -1,0 +1,469 @@
+// CSV import of customers and events, all or nothing. Pass 1 streams the file through the validating
+// reader (app/cem/crm-csv.ts), collecting bad rows and staging the good ones, normalised, in a temp
+// file; pass 2 — only with no bad rows, or when the person chose to skip them — writes the staged rows
+// in ONE transaction with prepared statements, so a failure leaves nothing half-written. The web
+// import runs as an in-process job whose progress the page polls.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse as parseCsvSync } from "csv-parse/sync";
+import { getDb, type Db } from "#db/client";
+import { detectDelimiter, readCsvBatches } from "~/cem/crm-csv";
+import { mapColumns, type ColumnMappingInput, type CrmKind, type CustomerRecord, type EventRecord } from "~/cem/crm-records";
+import { eventRowOf, prepareEventWriter, type EventRow } from "./crm-events.server";
+import { customerRowOf, prepareCustomerWriter, type CustomerRow } from "./customers.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type BadRow = { line: number; errors: string[] };
+
+export type ImportProgress = {
+  phase: "validating" | "writing";
+  bytesRead: number;
+  totalBytes: number;
+  /** Data rows read (validating) or written (writing). */
+  rows: number;
+  /** Rows that will be written: known once validation is over. */
+  rowsToWrite: number;
+  rejected: number;
+};
+
+export type ImportReport = {
+  kind: CrmKind;
+  /** False when bad rows stopped the import: then nothing at all was written. */
+  imported: boolean;
+  /** The header itself is unusable (a required column missing, an empty file): skipping rows cannot help. */
+  headerProblem: boolean;
+  rows: number;
+  valid: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** The first MAX_LISTED_BAD_ROWS bad rows, in file order; `rejected` counts them all. */
+  badRows: BadRow[];
+  /** Customers created bare (external id only) because an event named them before any customer file did. */
+  customersCreated: number;
+  invitations: number;
+  validateMs: number;
+  writeMs: number;
+};
+
+export type ImportOptions = {
+  workspaceId: number;
+  kind: CrmKind;
+  mapping?: ColumnMappingInput<string>;
+  skipBadRows?: boolean;
+  /** Processing time for the invitation engine (default: when the write starts). */
+  now?: Date;
+  onProgress?: (progress: ImportProgress) => void;
+};
+
+export const MAX_LISTED_BAD_ROWS = 1000;
+const PROGRESS_EVERY_ROWS = 5000;
+const STAGE_FLUSH_CHARS = 1 << 20;
+const READ_CHUNK = 1 << 20;
+
+const scratchDir = () => {
+  const dir = path.join(os.tmpdir(), "vivencia-crm-import");
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+// Staged rows are JSON arrays, one a line: compact, and read back synchronously inside the transaction.
+const stageCustomer = (r: CustomerRow) => [r.externalId, r.name, r.email, r.phone, r.language, r.notes, r.customerSince];
+const unstageCustomer = (a: any[]): CustomerRow => ({
+  externalId: a[0],
+  name: a[1],
+  email: a[2],
+  phone: a[3],
+  language: a[4],
+  notes: a[5],
+  customerSince: a[6],
+});
+const stageEvent = (r: EventRow) => [
+  r.dedupeKey,
+  r.externalId,
+  r.customerExternalId,
+  r.type,
+  r.occurredAt,
+  r.amount,
+  r.currency,
+  r.channel,
+  r.touchpointKey,
+];
+const unstageEvent = (a: any[]): EventRow => ({
+  dedupeKey: a[0],
+  externalId: a[1],
+  customerExternalId: a[2],
+  type: a[3],
+  occurredAt: a[4],
+  amount: a[5],
+  currency: a[6],
+  channel: a[7],
+  touchpointKey: a[8],
+});
+
+// SQLite's page cache during a bulk write. The events' three indexes take random keys (customer, time,
+// dedupe key), so at a million rows a 16 MB cache spills and re-reads pages on almost every insert;
+// 256 MB holds them (the bench halved its write time with it). Given back when the write ends.
+const BULK_CACHE_KIB = 256 * 1024;
+
+export function withBulkCache<T>(write: () => T): T {
+  const client = getDb().$client;
+  const previous = client.pragma("cache_size", { simple: true }) as number;
+  client.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  try {
+    return write();
+  } finally {
+    client.pragma(`cache_size = ${previous}`);
+  }
+}
+
+/** Calls `each` with every "\n"-terminated line of a file, synchronously, a megabyte at a time. */
+function forEachLineSync(file: string, each: (line: string) => void): void {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      const chunk = rest.length ? Buffer.concat([rest, buffer.subarray(0, n)]) : buffer.subarray(0, n);
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        each(chunk.toString("utf8", start, nl));
+        start = nl + 1;
+      }
+      rest = Buffer.from(chunk.subarray(start));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Imports one CSV file. Customers are upserted by external id; events are deduplicated by external id,
+ * or by content hash without one; events naming an unknown customer create it bare. Importing the same
+ * file again changes nothing. With bad rows and without `skipBadRows` nothing is written and the report
+ * lists them; with it the good rows are written and the report still lists the bad ones.
+ */
+export async function importCsvFile(file: string, options: ImportOptions): Promise<ImportReport> {
+  const { workspaceId, kind, skipBadRows = false, onProgress } = options;
+  const totalBytes = fs.statSync(file).size;
+  const report: ImportReport = {
+    kind,
+    imported: false,
+    headerProblem: false,
+    rows: 0,
+    valid: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    badRows: [],
+    customersCreated: 0,
+    invitations: 0,
+    validateMs: 0,
+    writeMs: 0,
+  };
+  // The reader reports a bad header as a bad line 1; this tells it apart from bad data rows.
+  const { headers } = peekCsv(file);
+  report.headerProblem = headers.length === 0 || !mapColumns(kind, headers, options.mapping as never).ok;
+  let bytesRead = 0;
+  const progress = (phase: ImportProgress["phase"], rows: number) =>
+    onProgress?.({ phase, bytesRead, totalBytes, rows, rowsToWrite: report.valid, rejected: report.rejected });
+
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) {
+      bytesRead += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+
+  const stage = path.join(scratchDir(), `${randomBytes(8).toString("hex")}.ndjson`);
+  const out = fs.createWriteStream(stage);
+  const outDone = new Promise<void>((resolve, reject) => {
+    out.on("finish", resolve);
+    out.on("error", reject);
+  });
+  outDone.catch(() => undefined); // awaited below; an early disk error must not go unhandled meanwhile
+  try {
+    const started = performance.now();
+    let pending = "";
+    const flush = async () => {
+      if (!out.write(pending)) await new Promise<void>((resolve) => out.once("drain", resolve));
+      pending = "";
+    };
+    progress("validating", 0);
+    let reported = 0;
+    for await (const batch of readCsvBatches(counted(), kind, { mapping: options.mapping as never })) {
+      for (const row of batch) {
+        report.rows++;
+        if (row.ok) {
+          report.valid++;
+          const staged =
+            kind === "customers"
+              ? stageCustomer(customerRowOf(row.record as CustomerRecord))
+              : stageEvent(eventRowOf(row.record as EventRecord));
+          pending += JSON.stringify(staged) + "\n";
+        } else {
+          report.rejected++;
+          if (report.badRows.length < MAX_LISTED_BAD_ROWS) report.badRows.push({ line: row.line, errors: row.errors });
+        }
+      }
+      if (pending.length >= STAGE_FLUSH_CHARS) await flush();
+      if (report.rows - reported >= PROGRESS_EVERY_ROWS) {
+        reported = report.rows;
+        progress("validating", report.rows);
+      }
+    }
+    if (pending) await flush();
+    out.end();
+    await outDone;
+    report.validateMs = Math.round(performance.now() - started);
+    progress("validating", report.rows);
+
+    if (report.headerProblem || (report.rejected > 0 && !skipBadRows)) return report;
+
+    progress("writing", 0);
+    // Let a progress poll see "writing" before the synchronous transaction holds the process.
+    await new Promise((resolve) => setImmediate(resolve));
+    const writeStarted = performance.now();
+    const now = options.now ?? new Date();
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    let written = 0;
+    const writeAll = (tx: Tx) => {
+      if (kind === "customers") {
+        const write = prepareCustomerWriter(workspaceId);
+        forEachLineSync(stage, (line) => {
+          counts[write(unstageCustomer(JSON.parse(line)))]++;
+          if (++written % 50_000 === 0) progress("writing", written);
+        });
+        return;
+      }
+      const write = prepareEventWriter(tx, workspaceId, now);
+      forEachLineSync(stage, (line) => {
+        const outcome = write(unstageEvent(JSON.parse(line)));
+        counts[outcome.status]++;
+        if (outcome.customerCreated) report.customersCreated++;
+        report.invitations += outcome.invitations;
+        if (++written % 50_000 === 0) progress("writing", written);
+      });
+    };
+    withBulkCache(() => getDb().transaction(writeAll));
+    report.added = counts.created;
+    report.updated = counts.updated;
+    report.unchanged = counts.unchanged;
+    report.imported = true;
+    report.writeMs = Math.round(performance.now() - writeStarted);
+    progress("writing", written);
+    return report;
+  } finally {
+    out.destroy();
+    fs.rmSync(stage, { force: true });
+  }
+}
+
+// ---- File headers (for the mapping step) ---------------------------------------------------------
+
+const PEEK_BYTES = 64 * 1024;
+
+/** The header cells and a few sample rows of a file, read from its first 64 KB. */
+export function peekCsv(file: string, sampleRows = 3): { headers: string[]; samples: string[][] } {
+  const fd = fs.openSync(file, "r");
+  let text: string;
+  try {
+    const buffer = Buffer.alloc(PEEK_BYTES);
+    const n = fs.readSync(fd, buffer, 0, PEEK_BYTES, 0);
+    text = buffer.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "");
+    if (n === PEEK_BYTES) text = text.slice(0, Math.max(text.lastIndexOf("\n"), 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== "");
+  if (lines.length === 0) return { headers: [], samples: [] };
+  try {
+    const records = parseCsvSync(lines.slice(0, sampleRows + 1).join("\n"), {
+      delimiter: detectDelimiter(lines[0]),
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }) as string[][];
+    return { headers: (records[0] ?? []).map((h) => h.trim()), samples: records.slice(1) };
+  } catch {
+    return { headers: [], samples: [] };
+  }
+}
+
+// ---- Web import jobs -----------------------------------------------------------------------------
+
+export const MAX_UPLOAD_BYTES = 128 * 1024 * 1024;
+const JOB_TTL_MS = 2 * 3_600_000;
+
+export type ImportJobStatus = "uploaded" | "running" | "done" | "failed";
+
+type ImportJob = {
+  id: string;
+  workspaceId: number;
+  kind: CrmKind;
+  fileName: string;
+  file: string | null;
+  size: number;
+  headers: string[];
+  samples: string[][];
+  createdAt: number;
+  status: ImportJobStatus;
+  mapping: Record<string, string | null>;
+  skipBadRows: boolean;
+  progress: ImportProgress | null;
+  report: ImportReport | null;
+  error: string | null;
+};
+
+/** What the page may see of a job (no server paths). */
+export type ImportJobView = Omit<ImportJob, "file" | "workspaceId">;
+
+// One process serves the app (SQLite embedded), so the jobs live in its memory; a restart forgets them
+// and the person uploads again. The files are swept after JOB_TTL_MS.
+const jobs = new Map<string, ImportJob>();
+
+export class UploadError extends Error {}
+
+function sweepJobs(now = Date.now()) {
+  for (const [id, job] of jobs) {
+    if (now - job.createdAt > JOB_TTL_MS && job.status !== "running") {
+      if (job.file) fs.rmSync(job.file, { force: true });
+      jobs.delete(id);
+    }
+  }
+}
+
+const newJobId = () => randomBytes(16).toString("base64url");
+
+function registerJob(job: ImportJob) {
+  sweepJobs();
+  jobs.set(job.id, job);
+  return job;
+}
+
+/** Writes an uploaded file to disk as it arrives (never whole in memory), refusing past MAX_UPLOAD_BYTES. */
+export async function spoolUpload(data: AsyncIterable<Uint8Array>): Promise<{ file: string; size: number }> {
+  const file = path.join(scratchDir(), `${newJobId()}.csv`);
+  const out = fs.createWriteStream(file);
+  let size = 0;
+  try {
+    for await (const chunk of data) {
+      size += chunk.length;
+      // Past the limit the rest is read and dropped, so the browser gets an answer instead of a reset.
+      if (size > MAX_UPLOAD_BYTES) continue;
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+    }
+    if (size > MAX_UPLOAD_BYTES) {
+      throw new UploadError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import it with the command line (npm run cem -- crm import …).`);
+    }
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    return { file, size };
+  } catch (error) {
+    out.destroy();
+    fs.rmSync(file, { force: true });
+    throw error;
+  }
+}
+
+/** A job for a file already on disk, with the mapping the headers suggest. */
+export function createImportJob(workspaceId: number, kind: CrmKind, fileName: string, file: string, size: number): ImportJobView {
+  const { headers, samples } = peekCsv(file);
+  const resolution = mapColumns(kind, headers);
+  const mapping: Record<string, string | null> = {};
+  for (const [field, index] of Object.entries(resolution.fieldIndex)) if (index !== undefined) mapping[field] = headers[index as number];
+  const job = registerJob({
+    id: newJobId(),
+    workspaceId,
+    kind,
+    fileName: fileName.slice(0, 200),
+    file,
+    size,
+    headers,
+    samples,
+    createdAt: Date.now(),
+    status: headers.length === 0 ? "failed" : "uploaded",
+    mapping,
+    skipBadRows: false,
+    progress: null,
+    report: null,
+    error: headers.length === 0 ? "The file is empty or has no header line." : null,
+  });
+  return viewOf(job);
+}
+
+/** A job that failed before it had a file (no file sent, too large…), so the page can say why. */
+export function failedImportJob(workspaceId: number, kind: CrmKind, fileName: string, message: string): ImportJobView {
+  const job = registerJob({
+    id: newJobId(),
+    workspaceId,
+    kind,
+    fileName,
+    file: null,
+    size: 0,
+    headers: [],
+    samples: [],
+    createdAt: Date.now(),
+    status: "failed",
+    mapping: {},
+    skipBadRows: false,
+    progress: null,
+    report: null,
+    error: message,
+  });
+  return viewOf(job);
+}
+
+function viewOf(job: ImportJob): ImportJobView {
+  const { file: _file, workspaceId: _ws, ...view } = job;
+  return structuredClone(view);
+}
+
+/** The job, if it belongs to this workspace. */
+export function getImportJob(workspaceId: number, id: string): ImportJobView | null {
+  const job = jobs.get(id);
+  return job && job.workspaceId === workspaceId ? viewOf(job) : null;
+}
+
+export type StartResult = { ok: true } | { ok: false; message: string; status: 404 | 409 | 400 };
+
+/**
+ * Starts (or, after a report with bad rows, re-runs) the import of an uploaded file in the background;
+ * the page polls getImportJob for progress and the report.
+ */
+export function startImportJob(workspaceId: number, id: string, mapping: Record<string, string | null>, skipBadRows: boolean): StartResult {
+  const job = jobs.get(id);
+  if (!job || job.workspaceId !== workspaceId) return { ok: false, status: 404, message: "No such upload in this workspace." };
+  if (job.status === "running") return { ok: false, status: 409, message: "This file is being imported already." };
+  if (job.report?.imported) return { ok: false, status: 409, message: "This file was imported already; upload it again to re-import it." };
+  if (!job.file) return { ok: false, status: 404, message: "This upload is gone (uploads are kept two hours); upload the file again." };
+  const resolution = mapColumns(job.kind, job.headers, mapping);
+  if (!resolution.ok) {
+    const missing = resolution.missing.map((f) => `choose the column for ${f}`);
+    const unknown = resolution.unknownHeaders.map((u) => `"${u.header}" is not a column of this file`);
+    return { ok: false, status: 400, message: [...missing, ...unknown].join("; ") };
+  }
+  const file = job.file;
+  Object.assign(job, { status: "running", mapping, skipBadRows, report: null, error: null, progress: null } satisfies Partial<ImportJob>);
+  importCsvFile(file, { workspaceId, kind: job.kind, mapping, skipBadRows, onProgress: (p) => (job.progress = p) }).then(
+    (report) => {
+      job.report = report;
+      job.status = "done";
+      if (report.imported) {
+        fs.rmSync(file, { force: true });
+        job.file = null;
+      }
+    },
+    (error: unknown) => {
+      job.status = "failed";
+      job.error = `Nothing was imported: ${error instanceof Error ? error.message : String(error)}`;
+    },
+  );
+  return { ok: true };
+}

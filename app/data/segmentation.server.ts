@@ -1,0 +1,242 @@
+// Segmentation of a workspace: its settings, each customer's behaviour aggregated in SQL (one grouped
+// read over the events, never the events in memory), and the tiers and RFM scores of the pure domain
+// (app/cem/segmentation.ts, app/cem/rfm.ts) written back with a tier history.
+import { and, count, eq, sql } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { customers, segmentationSettings } from "#db/schema/index";
+import { rfmScores, RFM_SEGMENTS, type RfmSegment } from "~/cem/rfm";
+import {
+  assignTiers,
+  defaultSegmentationSettings,
+  PURCHASE_EVENT_TYPE,
+  scoreCustomers,
+  segmentationSettingsSchema,
+  TIERS,
+  type CustomerBehaviour,
+  type SegmentationSettings,
+  type Tier,
+  type TierPreview,
+} from "~/cem/segmentation";
+
+const DAY_MS = 86_400_000;
+
+/** The workspace's saved settings, or the defaults (also when a stored value no longer validates). */
+export function loadSegmentationSettings(workspaceId: number): SegmentationSettings {
+  const row = getDb()
+    .select({ settings: segmentationSettings.settings })
+    .from(segmentationSettings)
+    .where(eq(segmentationSettings.workspaceId, workspaceId))
+    .get();
+  if (!row) return defaultSegmentationSettings;
+  try {
+    const parsed = segmentationSettingsSchema.safeParse(JSON.parse(row.settings));
+    return parsed.success ? parsed.data : defaultSegmentationSettings;
+  } catch {
+    return defaultSegmentationSettings;
+  }
+}
+
+export function hasSavedSegmentationSettings(workspaceId: number): boolean {
+  return !!getDb()
+    .select({ w: segmentationSettings.workspaceId })
+    .from(segmentationSettings)
+    .where(eq(segmentationSettings.workspaceId, workspaceId))
+    .get();
+}
+
+export function saveSegmentationSettings(workspaceId: number, settings: SegmentationSettings): void {
+  const text = JSON.stringify(segmentationSettingsSchema.parse(settings));
+  getDb()
+    .insert(segmentationSettings)
+    .values({ workspaceId, settings: text, updatedAt: new Date() })
+    .onConflictDoUpdate({ target: segmentationSettings.workspaceId, set: { settings: text, updatedAt: new Date() } })
+    .run();
+}
+
+type BehaviourRow = {
+  id: number;
+  since: number | null;
+  firstEvent: number | null;
+  lastPurchase: number | null;
+  frequency: number;
+  monetary: number;
+  tier: string | null;
+  tierScore: number | null;
+  rfmR: number | null;
+  rfmF: number | null;
+  rfmM: number | null;
+  rfmSegment: string | null;
+  storedMonetary: number | null;
+  storedFrequency: number | null;
+  storedLastPurchase: number | null;
+};
+
+/**
+ * Every customer's behaviour as of `asOf`, aggregated by SQLite from the (customer, time) index: the
+ * same variables, with the same rules, as the pure customerBehaviour() (a unit test holds them equal):
+ * only purchases make spend, frequency and recency; a negative amount is a refund that nets spend and
+ * is not a purchase; the window is (asOf − windowDays, asOf]; tenure counts from the earlier of the
+ * first event and the customer-since date.
+ */
+function behaviourRows(workspaceId: number, asOf: Date, windowDays: number): BehaviourRow[] {
+  const asOfMs = asOf.getTime();
+  const windowStart = asOfMs - windowDays * DAY_MS;
+  const client = getDb().$client;
+  // Two plans for the same aggregate. Reaching each event through the (customer, time) index costs a
+  // random row read per event; when the workspace holds a good part of all events (the usual embedded
+  // installation), one sequential pass over the table is several times cheaper (bench: ~6 s → ~1.5 s
+  // CPU at a million events). Both give identical rows.
+  const mine = client.prepare("select count(*) from crm_events where workspace_id = ?").pluck().get(workspaceId) as number;
+  const span = client.prepare("select coalesce(max(id) - min(id) + 1, 0) from crm_events").pluck().get() as number;
+  const sequential = mine * 3 >= span;
+  const aggregates = `min(e.occurred_at) as firstEvent,
+      max(case when e.type = @purchase and coalesce(e.amount, 0) >= 0 then e.occurred_at end) as lastPurchase,
+      coalesce(sum(case when e.type = @purchase and e.occurred_at > @start and coalesce(e.amount, 0) >= 0 then 1 else 0 end), 0) as frequency,
+      coalesce(sum(case when e.type = @purchase and e.occurred_at > @start then coalesce(e.amount, 0) else 0 end), 0) as monetary`;
+  const stored = `c.tier as tier, c.tier_score as tierScore, c.rfm_r as rfmR, c.rfm_f as rfmF, c.rfm_m as rfmM, c.rfm_segment as rfmSegment,
+      c.monetary as storedMonetary, c.frequency as storedFrequency, c.last_purchase_at as storedLastPurchase`;
+  const sql = sequential
+    ? `select c.id as id, c.customer_since as since, a.firstEvent as firstEvent, a.lastPurchase as lastPurchase,
+              coalesce(a.frequency, 0) as frequency, coalesce(a.monetary, 0) as monetary, ${stored}
+         from customers c
+         left join (select e.customer_id as customerId, ${aggregates}
+                      from crm_events e not indexed
+                     where e.workspace_id = @workspaceId and e.occurred_at <= @asOf
+                     group by e.customer_id) a on a.customerId = c.id
+        where c.workspace_id = @workspaceId
+        order by c.id`
+    : `select c.id as id, c.customer_since as since, ${aggregates}, ${stored}
+         from customers c
+         left join crm_events e on e.customer_id = c.id and e.workspace_id = c.workspace_id and e.occurred_at <= @asOf
+        where c.workspace_id = @workspaceId
+        group by c.id
+        order by c.id`;
+  return client.prepare(sql).all({ purchase: PURCHASE_EVENT_TYPE, start: windowStart, asOf: asOfMs, workspaceId }) as BehaviourRow[];
+}
+
+function behaviourOf(row: BehaviourRow, asOf: Date): CustomerBehaviour {
+  const asOfMs = asOf.getTime();
+  const since = row.since !== null && row.since <= asOfMs ? row.since : null;
+  const firstSeen = since === null ? row.firstEvent : row.firstEvent === null ? since : Math.min(since, row.firstEvent);
+  return {
+    customerId: String(row.id),
+    recencyDays: row.lastPurchase === null ? null : Math.floor((asOfMs - row.lastPurchase) / DAY_MS),
+    frequency: row.frequency,
+    monetary: row.monetary,
+    averageTicket: row.frequency > 0 ? row.monetary / row.frequency : 0,
+    tenureDays: firstSeen === null ? null : Math.floor((asOfMs - firstSeen) / DAY_MS),
+    hasPurchases: row.frequency > 0,
+  };
+}
+
+/** Behaviour variables of every customer of the workspace (for analysis and tests). */
+export function workspaceBehaviours(workspaceId: number, asOf: Date, windowDays: number): CustomerBehaviour[] {
+  return behaviourRows(workspaceId, asOf, windowDays).map((row) => behaviourOf(row, asOf));
+}
+
+export type SegmentationPreview = {
+  tiers: TierPreview[];
+  customers: number;
+  buyers: number;
+  revenue: number;
+  rfm: { segment: RfmSegment; customers: number; revenue: number }[];
+};
+
+function summarise(
+  behaviours: readonly CustomerBehaviour[],
+  tiers: Map<string, Tier>,
+  rfm: ReturnType<typeof rfmScores>,
+): SegmentationPreview {
+  const byTier = new Map<Tier, TierPreview>(TIERS.map((tier) => [tier, { tier, customers: 0, revenue: 0, revenueShare: 0 }]));
+  const bySegment = new Map<RfmSegment, { segment: RfmSegment; customers: number; revenue: number }>(
+    RFM_SEGMENTS.map((segment) => [segment, { segment, customers: 0, revenue: 0 }]),
+  );
+  let revenue = 0;
+  let buyers = 0;
+  behaviours.forEach((b, i) => {
+    const tierRow = byTier.get(tiers.get(b.customerId) ?? "generic")!;
+    tierRow.customers++;
+    tierRow.revenue += b.monetary;
+    const segmentRow = bySegment.get(rfm[i].segment)!;
+    segmentRow.customers++;
+    segmentRow.revenue += b.monetary;
+    revenue += b.monetary;
+    if (b.hasPurchases) buyers++;
+  });
+  for (const row of byTier.values()) row.revenueShare = revenue > 0 ? row.revenue / revenue : 0;
+  return { tiers: [...byTier.values()], customers: behaviours.length, buyers, revenue, rfm: [...bySegment.values()] };
+}
+
+/** What `settings` would make of today's customers, without writing anything. */
+export function previewSegmentation(workspaceId: number, settings: SegmentationSettings, asOf = new Date()): SegmentationPreview {
+  const behaviours = workspaceBehaviours(workspaceId, asOf, settings.windowDays);
+  const tiers = assignTiers(scoreCustomers(behaviours, settings), settings);
+  return summarise(behaviours, tiers, rfmScores(behaviours));
+}
+
+export type RecomputeResult = SegmentationPreview & { changedTiers: number; updated: number; durationMs: number };
+
+/**
+ * Recomputes every customer's tier, score, RFM scores and segment, and the behaviour columns the list
+ * sorts by, with the saved settings as of `asOf`. One transaction: readers see the old tiers or the
+ * new ones, never a mix. customers.tier stays current (responses copy it when recorded); a
+ * customer_tiers row is written on the first computation and on every change of tier.
+ */
+export function recomputeTiers(workspaceId: number, asOf = new Date()): RecomputeResult {
+  const started = performance.now();
+  const settings = loadSegmentationSettings(workspaceId);
+  const rows = behaviourRows(workspaceId, asOf, settings.windowDays);
+  const behaviours = rows.map((row) => behaviourOf(row, asOf));
+  const scores = scoreCustomers(behaviours, settings);
+  const tiers = assignTiers(scores, settings);
+  const scoreOf = new Map(scores.map((s) => [s.customerId, s.score]));
+  const rfm = rfmScores(behaviours);
+
+  const client = getDb().$client;
+  const update = client.prepare(
+    `update customers set tier = ?, tier_score = ?, rfm_r = ?, rfm_f = ?, rfm_m = ?, rfm_segment = ?, monetary = ?,
+            frequency = ?, last_purchase_at = ? where id = ?`,
+  );
+  const history = client.prepare("insert into customer_tiers (workspace_id, customer_id, tier, score, computed_at) values (?, ?, ?, ?, ?)");
+  let changedTiers = 0;
+  let updated = 0;
+  getDb().transaction(() => {
+    rows.forEach((row, i) => {
+      const b = behaviours[i];
+      const tier = tiers.get(b.customerId) ?? "generic";
+      const score = scoreOf.get(b.customerId) ?? 0;
+      const r = rfm[i];
+      const next = [tier, score, r.r, r.f, r.m, r.segment, b.monetary, b.frequency, row.lastPurchase] as const;
+      const stored = [row.tier, row.tierScore, row.rfmR, row.rfmF, row.rfmM, row.rfmSegment, row.storedMonetary, row.storedFrequency, row.storedLastPurchase];
+      if (next.some((value, k) => value !== stored[k])) {
+        update.run(...next, row.id);
+        updated++;
+      }
+      if (row.tier !== tier) {
+        history.run(workspaceId, row.id, tier, score, asOf.getTime());
+        changedTiers++;
+      }
+    });
+  });
+  return { ...summarise(behaviours, tiers, rfm), changedTiers, updated, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Customers and (window) revenue per stored tier, "" for never segmented: what the list filters on. */
+export function tierDistribution(workspaceId: number) {
+  return getDb()
+    .select({ tier: sql<string>`coalesce(${customers.tier}, '')`, customers: count(), revenue: sql<number>`coalesce(sum(${customers.monetary}), 0)` })
+    .from(customers)
+    .where(eq(customers.workspaceId, workspaceId))
+    .groupBy(customers.tier)
+    .all();
+}
+
+/** Customers per stored RFM segment. */
+export function rfmSegmentCounts(workspaceId: number) {
+  return getDb()
+    .select({ segment: customers.rfmSegment, customers: count() })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), sql`${customers.rfmSegment} is not null`))
+    .groupBy(customers.rfmSegment)
+    .all();
+}
