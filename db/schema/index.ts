@@ -4,3 +4,4 @@ export * from "./platform";
 export * from "./journeys";
 export * from "./crm";
 export * from "./surveys";
+export * from "./act";

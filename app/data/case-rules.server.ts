@@ -1,0 +1,81 @@
+// A workspace's case rules and SLA (the JSON of act_settings), read on every recorded response and
+// edited by an admin on the settings page. A stored value that no longer validates falls back to the
+// defaults rather than breaking response recording.
+import type Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { actSettings } from "#db/schema/index";
+import { caseRuleSettingsSchema, defaultCaseRuleSettings, type CaseRuleSettings } from "~/cem/case-rules";
+import { defaultSlaSettings, slaSettingsSchema, type SlaSettings } from "~/cem/sla";
+
+export type ActSettings = { caseRules: CaseRuleSettings; sla: SlaSettings };
+
+const parsedRules = new Map<string, CaseRuleSettings>();
+const parsedSla = new Map<string, SlaSettings>();
+const PARSE_CACHE_LIMIT = 200;
+
+function cached<T>(cache: Map<string, T>, text: string, parse: (value: unknown) => T | null, fallback: T): T {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  let value: T | null = null;
+  try {
+    value = parse(JSON.parse(text));
+  } catch {
+    value = null;
+  }
+  const result = value ?? fallback;
+  if (cache.size >= PARSE_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(text, result);
+  return result;
+}
+
+function parseRules(text: string | null | undefined): CaseRuleSettings {
+  if (!text) return defaultCaseRuleSettings;
+  return cached(parsedRules, text, (v) => caseRuleSettingsSchema.safeParse(v).data ?? null, defaultCaseRuleSettings);
+}
+
+function parseSla(text: string | null | undefined): SlaSettings {
+  if (!text) return defaultSlaSettings;
+  return cached(parsedSla, text, (v) => slaSettingsSchema.safeParse(v).data ?? null, defaultSlaSettings);
+}
+
+const statementsByDb = new WeakMap<Database.Database, Database.Statement<[number], { caseRules: string; sla: string }>>();
+
+/**
+ * The settings, read on the given connection (inside the response's transaction on the ingest path,
+ * hence a prepared statement and parsed values cached by their text).
+ */
+export function loadActSettings(workspaceId: number, sqlite: Database.Database = getDb().$client): ActSettings {
+  let statement = statementsByDb.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare(`SELECT case_rules AS caseRules, sla FROM act_settings WHERE workspace_id = ?`);
+    statementsByDb.set(sqlite, statement);
+  }
+  const row = statement.get(workspaceId);
+  return { caseRules: parseRules(row?.caseRules), sla: parseSla(row?.sla) };
+}
+
+function save(workspaceId: number, userId: number | null, patch: { caseRules?: CaseRuleSettings; sla?: SlaSettings }) {
+  const current = loadActSettings(workspaceId);
+  const caseRules = JSON.stringify(caseRuleSettingsSchema.parse(patch.caseRules ?? current.caseRules));
+  const sla = JSON.stringify(slaSettingsSchema.parse(patch.sla ?? current.sla));
+  const updatedAt = new Date();
+  getDb()
+    .insert(actSettings)
+    .values({ workspaceId, caseRules, sla, updatedBy: userId, updatedAt })
+    .onConflictDoUpdate({ target: actSettings.workspaceId, set: { caseRules, sla, updatedBy: userId, updatedAt } })
+    .run();
+}
+
+export function saveCaseRules(workspaceId: number, rules: CaseRuleSettings, userId: number | null): void {
+  save(workspaceId, userId, { caseRules: rules });
+}
+
+export function saveSlaSettings(workspaceId: number, sla: SlaSettings, userId: number | null): void {
+  save(workspaceId, userId, { sla });
+}
+
+/** Whether the workspace has saved settings (else the page says the defaults apply). */
+export function hasSavedActSettings(workspaceId: number): boolean {
+  return !!getDb().select({ w: actSettings.workspaceId }).from(actSettings).where(eq(actSettings.workspaceId, workspaceId)).get();
+}

@@ -1,0 +1,251 @@
+// Outgoing webhooks of a workspace: the endpoints an admin registers (HTTPS only, a signing secret
+// shown once), the events they receive, enqueuing one delivery per endpoint inside the caller's
+// transaction, and the delivery log. Sending is app/data/webhook-delivery.server.ts.
+import type Database from "better-sqlite3";
+import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "#db/client";
+import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
+import { generateWebhookSecret } from "~/cem/webhook-signature";
+
+export { WEBHOOK_EVENTS, type WebhookEvent };
+
+export const MAX_ENDPOINTS_PER_WORKSPACE = 20;
+
+/**
+ * Plain http to this machine is for development and tests only: in production every endpoint is
+ * HTTPS, and a host that names this machine or a private network is refused (the server must not be
+ * turned into a probe of its own network).
+ */
+export function localWebhooksAllowed(): boolean {
+  return process.env.NODE_ENV !== "production" || process.env.VIVENCIA_WEBHOOKS_ALLOW_LOCAL === "1";
+}
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
+  const family = isIP(host);
+  if (family === 4) {
+    const [a, b] = host.split(".").map(Number);
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (family === 6) return host === "::1" || host === "::" || /^f[cd]/.test(host) || host.startsWith("fe80") || host.startsWith("::ffff:");
+  return false;
+}
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter the endpoint's URL, e.g. https://example.com/hooks/vivencia")
+  .max(2000, "Keep the URL under 2000 characters")
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, e.g. https://example.com/hooks/vivencia" });
+      return;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "Leave credentials out of the URL; the signature authenticates each delivery" });
+      return;
+    }
+    const local = LOCAL_HOSTS.has(url.hostname);
+    if (url.protocol === "http:" && local && localWebhooksAllowed()) return;
+    if (url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: "Webhook endpoints must use https://" });
+      return;
+    }
+    if (isPrivateHost(url.hostname) && !localWebhooksAllowed()) {
+      ctx.addIssue({ code: "custom", message: "The endpoint must be reachable on the public internet, not a private or local address" });
+    }
+  });
+
+export const endpointInputSchema = z.object({
+  url: webhookUrlSchema,
+  description: z.string().trim().max(200, "Keep the description under 200 characters").default(""),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "Choose at least one event to send"),
+});
+export type EndpointInput = z.output<typeof endpointInputSchema>;
+
+/** What the browser may see of an endpoint: everything but the secret. */
+const publicColumns = {
+  id: webhookEndpoints.id,
+  url: webhookEndpoints.url,
+  description: webhookEndpoints.description,
+  events: webhookEndpoints.events,
+  active: webhookEndpoints.active,
+  createdAt: webhookEndpoints.createdAt,
+};
+
+export function listEndpoints(workspaceId: number) {
+  return getDb().select(publicColumns).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(webhookEndpoints.id).all();
+}
+
+export type CreatedEndpoint = { ok: true; id: number; secret: string } | { ok: false; message: string };
+
+/** Registers an endpoint; the secret is returned here once and never again. */
+export function createEndpoint(workspaceId: number, input: EndpointInput, userId: number | null): CreatedEndpoint {
+  const existing = getDb().select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).get()?.n ?? 0;
+  if (existing >= MAX_ENDPOINTS_PER_WORKSPACE) {
+    return { ok: false, message: `A workspace can have at most ${MAX_ENDPOINTS_PER_WORKSPACE} endpoints; remove one first.` };
+  }
+  const secret = generateWebhookSecret();
+  const row = getDb()
+    .insert(webhookEndpoints)
+    .values({ workspaceId, url: input.url, description: input.description, events: input.events, secret, createdBy: userId })
+    .returning({ id: webhookEndpoints.id })
+    .get();
+  return { ok: true, id: row.id, secret };
+}
+
+export function setEndpointActive(workspaceId: number, id: number, active: boolean): boolean {
+  const result = getDb()
+    .update(webhookEndpoints)
+    .set({ active })
+    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
+    .run();
+  return result.changes > 0;
+}
+
+export function updateEndpointEvents(workspaceId: number, id: number, events: WebhookEvent[]): boolean {
+  const result = getDb()
+    .update(webhookEndpoints)
+    .set({ events })
+    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
+    .run();
+  return result.changes > 0;
+}
+
+/** A new secret for an endpoint (the old one stops working at once); null for an unknown endpoint. */
+export function rotateEndpointSecret(workspaceId: number, id: number): string | null {
+  const secret = generateWebhookSecret();
+  const result = getDb()
+    .update(webhookEndpoints)
+    .set({ secret })
+    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
+    .run();
+  return result.changes > 0 ? secret : null;
+}
+
+export function deleteEndpoint(workspaceId: number, id: number): boolean {
+  const result = getDb().delete(webhookEndpoints).where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id))).run();
+  return result.changes > 0;
+}
+
+/** A Standard Webhooks message id: random, URL-safe, never containing "." (the signed content is dot-delimited). */
+export function newMessageId(): string {
+  return `msg_${randomBytes(18).toString("base64url")}`;
+}
+
+type EnqueueStatements = {
+  endpoints: Database.Statement<[number], { id: number; events: string }>;
+  insert: Database.Statement<[number, number, string, string, string, number, number]>;
+};
+const enqueueByDb = new WeakMap<Database.Database, EnqueueStatements>();
+
+function enqueueStatements(sqlite: Database.Database): EnqueueStatements {
+  let s = enqueueByDb.get(sqlite);
+  if (!s) {
+    s = {
+      endpoints: sqlite.prepare(`SELECT id, events FROM webhook_endpoints WHERE workspace_id = ? AND active = 1`),
+      insert: sqlite.prepare(
+        `INSERT INTO webhook_deliveries (workspace_id, endpoint_id, event_type, msg_id, payload, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      ),
+    };
+    enqueueByDb.set(sqlite, s);
+  }
+  return s;
+}
+
+/** The active endpoints of a workspace that receive an event (read on the caller's connection). */
+export function subscribedEndpoints(sqlite: Database.Database, workspaceId: number, type: WebhookEvent): number[] {
+  const ids: number[] = [];
+  for (const row of enqueueStatements(sqlite).endpoints.all(workspaceId)) {
+    let events: unknown;
+    try {
+      events = JSON.parse(row.events);
+    } catch {
+      continue;
+    }
+    if (Array.isArray(events) && events.includes(type)) ids.push(row.id);
+  }
+  return ids;
+}
+
+/**
+ * One delivery per subscribed endpoint, written on the caller's connection so it commits (or rolls
+ * back) with the change it reports. `data` is built only when someone listens. Returns the count.
+ */
+export function enqueueWebhookEvent(
+  sqlite: Database.Database,
+  workspaceId: number,
+  type: WebhookEvent,
+  data: () => Record<string, unknown>,
+  at: Date,
+  endpointIds: number[] = subscribedEndpoints(sqlite, workspaceId, type),
+): number {
+  if (endpointIds.length === 0) return 0;
+  const payload = JSON.stringify({ type, timestamp: at.toISOString(), data: data() });
+  const s = enqueueStatements(sqlite);
+  for (const endpointId of endpointIds) {
+    s.insert.run(workspaceId, endpointId, type, newMessageId(), payload, at.getTime(), at.getTime());
+  }
+  return endpointIds.length;
+}
+
+export const DELIVERY_LOG_LIMIT = 50;
+
+/** The latest deliveries (the log on the settings page); payloads stay on the server. */
+export function listDeliveries(workspaceId: number, options: { endpointId?: number; limit?: number } = {}) {
+  return getDb()
+    .select({
+      id: webhookDeliveries.id,
+      endpointId: webhookDeliveries.endpointId,
+      url: webhookEndpoints.url,
+      eventType: webhookDeliveries.eventType,
+      msgId: webhookDeliveries.msgId,
+      status: webhookDeliveries.status,
+      attempts: webhookDeliveries.attempts,
+      nextAttemptAt: webhookDeliveries.nextAttemptAt,
+      lastAttemptAt: webhookDeliveries.lastAttemptAt,
+      responseCode: webhookDeliveries.responseCode,
+      error: webhookDeliveries.error,
+      durationMs: webhookDeliveries.durationMs,
+      createdAt: webhookDeliveries.createdAt,
+      deliveredAt: webhookDeliveries.deliveredAt,
+    })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.workspaceId, workspaceId),
+        options.endpointId !== undefined ? eq(webhookDeliveries.endpointId, options.endpointId) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(options.limit ?? DELIVERY_LOG_LIMIT)
+    .all();
+}
+
+/** Sends a failed (or waiting) delivery again now, with a fresh set of retries. */
+export function redeliver(workspaceId: number, deliveryId: number, now = new Date()): boolean {
+  const result = getDb()
+    .update(webhookDeliveries)
+    .set({ status: "pending", attempts: 0, nextAttemptAt: now, leaseUntil: null })
+    .where(
+      and(
+        eq(webhookDeliveries.workspaceId, workspaceId),
+        eq(webhookDeliveries.id, deliveryId),
+        // One being sent right now finishes first; one delivered stays delivered.
+        inArray(webhookDeliveries.status, ["pending", "failed"]),
+      ),
+    )
+    .run();
+  return result.changes > 0;
+}

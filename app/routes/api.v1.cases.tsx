@@ -1,0 +1,30 @@
+// GET /api/v1/cases: the workspace's follow-up cases for a CRM or helpdesk that polls instead of (or as
+// well as) receiving webhooks. The token decides the workspace; newest changes first.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { requireApiWorkspace } from "~/api/auth.server";
+import { caseStatuses } from "~/cem/case-flow";
+import { casesForApi } from "~/data/cases.server";
+
+const Query = z.strictObject({
+  status: z.enum(caseStatuses, { error: `status is one of ${caseStatuses.join(", ")}` }).optional(),
+  updatedSince: z.iso.datetime({ offset: true, error: "updatedSince is an ISO 8601 instant, e.g. 2025-01-31T00:00:00Z" }).optional(),
+  limit: z.coerce.number({ error: "limit is a number" }).int("limit is a whole number").min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const workspace = requireApiWorkspace(request);
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = Query.safeParse(params);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "", message: issue.message }));
+    return Response.json({ error: "invalid_query", message: "The query string is not valid.", errors }, { status: 400 });
+  }
+  const { status, updatedSince, limit } = parsed.data;
+  const cases = casesForApi(workspace.id, { status, updatedSince: updatedSince ? new Date(updatedSince) : undefined, limit });
+  return Response.json({ cases });
+}
+
+export async function action() {
+  return Response.json({ error: "method_not_allowed", message: "Use GET." }, { status: 405, headers: { Allow: "GET" } });
+}

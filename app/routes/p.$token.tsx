@@ -1,0 +1,162 @@
+// /p/<token>: the anonymous Clienting pulse an employee, supplier, channel or intermediary answers. No
+// sign-in and nothing that identifies the person is kept; the SurveyJS survey is the respondent page's
+// own component (app/survey/respondent-survey.tsx), loaded lazily in the browser only.
+import { data, type ActionFunctionArgs, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
+import { z } from "zod";
+import { RespondentFrame, RespondentNotice } from "~/components/respondent/RespondentFrame";
+import respondentCss from "~/components/respondent/respondent.css?url";
+import { pulseForToken, recordPulseAnswer } from "~/data/clienting.server";
+import { useLang, useT } from "~/i18n/use-t";
+import { parseForm } from "~/web/form.server";
+
+const RespondentSurvey = lazy(() => import("~/survey/respondent-survey"));
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: respondentCss }];
+
+export const headers: HeadersFunction = () => ({
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex",
+});
+
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
+  { title: page && page.state === "open" ? `${page.title} · ${page.brand}` : "Vivencia" },
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const link = pulseForToken(params.token ?? "");
+  if (link.state === "unknown") return data({ state: "unknown" as const }, { status: 404 });
+  if (link.state === "closed") return data({ state: "closed" as const, brand: link.brand }, { status: 410 });
+  if (link.state === "not_yet") return data({ state: "not_yet" as const, brand: link.brand, opensOn: link.opensOn });
+  return data({ state: "open" as const, brand: link.brand, title: link.pulse.title, definition: link.pulse.definition });
+}
+
+const Submit = z.object({
+  data: z.string().min(2, "Send the answers").max(64 * 1024, "The answers are too long"),
+  submission: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/)
+    .optional(),
+});
+
+type Outcome = { status: "recorded" | "closed" | "unknown" | "not_yet" } | { status: "invalid"; message: string };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const link = pulseForToken(params.token ?? "");
+  if (link.state === "unknown") return data<Outcome>({ status: "unknown" }, { status: 404 });
+  if (link.state === "closed") return data<Outcome>({ status: "closed" }, { status: 410 });
+  if (link.state === "not_yet") return data<Outcome>({ status: "not_yet" }, { status: 409 });
+  const form = await parseForm(request, Submit);
+  if (!form.ok) return data<Outcome>({ status: "invalid", message: Object.values(form.errors)[0] ?? "Invalid answers" }, { status: 400 });
+  const result = recordPulseAnswer(link.pulse, form.data.data, form.data.submission ?? null);
+  if (result.status === "invalid") return data<Outcome>(result, { status: 400 });
+  return data<Outcome>({ status: "recorded" });
+}
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod?.toUpperCase() === "POST" ? false : defaultShouldRevalidate;
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const ignoreProgress = () => undefined;
+
+export default function PulsePage() {
+  const page = useLoaderData<typeof loader>();
+  const t = useT();
+  const lang = useLang();
+  const submitter = useFetcher<typeof action>();
+  const result = submitter.state === "idle" ? submitter.data : undefined;
+  const sending = submitter.state !== "idle";
+  const submission = useRef("");
+  const [ready, setReady] = useState(false);
+  const [resume, setResume] = useState(0);
+
+  useEffect(() => {
+    submission.current = randomId();
+    setReady(true);
+  }, []);
+  useEffect(() => {
+    if (result?.status === "invalid") setResume((n) => n + 1);
+  }, [result]);
+
+  const onComplete = useCallback(
+    (answers: Record<string, unknown>) => {
+      const form = new FormData();
+      form.set("data", JSON.stringify(answers));
+      form.set("submission", submission.current);
+      submitter.submit(form, { method: "post" });
+    },
+    [submitter],
+  );
+
+  const brand = "brand" in page ? page.brand : null;
+  let notice: { title: string; body: string; tone?: "done" } | null = null;
+  if (result?.status === "recorded") notice = { title: t("act.pulse.thanks.title"), body: t("act.pulse.thanks.body"), tone: "done" };
+  else if (page.state === "unknown" || result?.status === "unknown") notice = { title: t("respondent.unknown.title"), body: t("respondent.unknown.body") };
+  else if (page.state === "closed" || result?.status === "closed") notice = { title: t("respondent.closed.title"), body: t("respondent.closed.body") };
+  else if (page.state === "not_yet" || result?.status === "not_yet")
+    notice = { title: t("act.pulse.notYet.title"), body: t("act.pulse.notYet.body", { date: "opensOn" in page ? page.opensOn : "" }) };
+
+  return (
+    <RespondentFrame brand={brand} lang={lang}>
+      {notice || page.state !== "open" ? (
+        <RespondentNotice title={notice?.title ?? ""} body={notice?.body ?? ""} tone={notice?.tone} />
+      ) : (
+        <>
+          <h1 className="respondent-title">{page.title}</h1>
+          {result?.status === "invalid" ? (
+            <div className="respondent-alert" role="alert">
+              {t("respondent.invalid")} {result.message}
+            </div>
+          ) : null}
+          {sending ? (
+            <p className="respondent-status" role="status">
+              {t("respondent.sending")}
+            </p>
+          ) : null}
+          <div className="respondent-survey" hidden={sending}>
+            {ready ? (
+              <Suspense
+                fallback={
+                  <p className="respondent-status" role="status">
+                    {t("respondent.loading")}
+                  </p>
+                }
+              >
+                <RespondentSurvey definition={page.definition} locale={lang} initial={null} onProgress={ignoreProgress} onComplete={onComplete} resume={resume} />
+              </Suspense>
+            ) : (
+              <p className="respondent-status" role="status">
+                {t("respondent.loading")}
+              </p>
+            )}
+            <noscript>
+              <p className="respondent-alert">{t("respondent.noscript")}</p>
+            </noscript>
+          </div>
+        </>
+      )}
+    </RespondentFrame>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const lang = useLang();
+  const unknown = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <RespondentFrame brand={null} lang={lang}>
+      <RespondentNotice
+        title={unknown ? t("respondent.unknown.title") : t("respondent.error.title")}
+        body={unknown ? t("respondent.unknown.body") : t("respondent.error.body")}
+      />
+    </RespondentFrame>
+  );
+}

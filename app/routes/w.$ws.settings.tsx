@@ -1,0 +1,251 @@
+// Workspace settings (admins): the minimum n below which means are withheld, the case rules, the SLA
+// by tier with optional business hours, webhook endpoints with their delivery log, and departments
+// with the processes they run.
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requireMember } from "~/auth/guard.server";
+import { caseRuleSettingsSchema } from "~/cem/case-rules";
+import { slaSettingsSchema } from "~/cem/sla";
+import actCss from "~/components/act/act.css?url";
+import { CaseRulesForm, Saved, SlaForm } from "~/components/act/CaseSettingsForms";
+import { DepartmentSettings } from "~/components/act/DepartmentSettings";
+import { WebhookSettings } from "~/components/act/WebhookSettings";
+import { Field } from "~/components/Field";
+import { loadActSettings, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
+import { createDepartment, deleteDepartment, departmentNameSchema, listDepartments, setDepartmentProcesses } from "~/data/clienting.server";
+import { listProcesses } from "~/data/processes.server";
+import { ensureWebhookWorker, kickWebhookDelivery } from "~/data/webhook-delivery.server";
+import {
+  WEBHOOK_EVENTS,
+  createEndpoint,
+  deleteEndpoint,
+  endpointInputSchema,
+  listDeliveries,
+  listEndpoints,
+  redeliver,
+  rotateEndpointSecret,
+  setEndpointActive,
+} from "~/data/webhooks.server";
+import { updateWorkspaceSettings } from "~/data/workspaces.server";
+import { useT } from "~/i18n/use-t";
+import { notFound } from "~/web/responses.server";
+import { zodErrors } from "~/web/form.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workspace } = await requireMember(request, params.ws, "settings:edit");
+  ensureWebhookWorker();
+  const settings = loadActSettings(workspace.id);
+  return {
+    minN: workspace.minN,
+    caseRules: settings.caseRules,
+    sla: settings.sla,
+    endpoints: listEndpoints(workspace.id),
+    deliveries: listDeliveries(workspace.id),
+    events: WEBHOOK_EVENTS,
+    departments: listDepartments(workspace.id),
+    processes: listProcesses(workspace.id).map((p) => ({ id: p.id, name: p.name })),
+  };
+}
+
+type Result = {
+  intent: string;
+  ok: boolean;
+  errors: Record<string, string>;
+  values?: Record<string, string>;
+  secret?: { endpointId: number; value: string };
+};
+
+const id = z.coerce.number().int().positive();
+const on = (formData: FormData, name: string) => formData.get(name) === "on";
+const text = (formData: FormData, name: string) => {
+  const v = formData.get(name);
+  return typeof v === "string" ? v : "";
+};
+/** A number field: "" is missing (zod says so), anything else is coerced and judged by the schema. */
+const num = (formData: FormData, name: string) => {
+  const v = text(formData, name).trim();
+  return v === "" ? undefined : Number(v);
+};
+
+const MinNSchema = z.object({
+  minN: z.coerce.number({ error: "Enter a whole number" }).int("Enter a whole number").min(2, "Use at least 2").max(1000, "Use at most 1000"),
+});
+
+function ok(intent: string, extra: Partial<Result> = {}) {
+  return data<Result>({ intent, ok: true, errors: {}, ...extra });
+}
+function invalid(intent: string, errors: Record<string, string>, values?: Record<string, string>) {
+  return data<Result>({ intent, ok: false, errors, values }, { status: 400 });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { workspace, user } = await requireMember(request, params.ws, "settings:edit");
+  const formData = await request.formData();
+  const intent = text(formData, "intent");
+  const ws = workspace.id;
+
+  switch (intent) {
+    case "minN": {
+      const parsed = MinNSchema.safeParse({ minN: text(formData, "minN") });
+      if (!parsed.success) return invalid(intent, zodErrors(parsed.error));
+      updateWorkspaceSettings(ws, parsed.data);
+      return ok(intent);
+    }
+    case "rules": {
+      const words = text(formData, "words")
+        .split(/[\n,;]+/)
+        .map((w) => w.trim())
+        .filter(Boolean);
+      const parsed = caseRuleSettingsSchema.safeParse({
+        detractor: { enabled: on(formData, "detractor") },
+        gap: { enabled: on(formData, "gap"), threshold: num(formData, "gapThreshold") ?? -2 },
+        lowCsat: { enabled: on(formData, "lowCsat") },
+        keywords: { enabled: on(formData, "keywords"), words },
+      });
+      if (!parsed.success) {
+        const errors: Record<string, string> = {};
+        for (const issue of parsed.error.issues) {
+          const key = issue.path[0] === "gap" ? "gapThreshold" : issue.path[0] === "keywords" ? "words" : "_form";
+          errors[key] ??= issue.code === "invalid_type" ? "Enter a number, e.g. -2" : issue.message;
+        }
+        return invalid(intent, errors);
+      }
+      if (parsed.data.keywords.enabled && parsed.data.keywords.words.length === 0) {
+        return invalid(intent, { words: "Enter at least one keyword, or turn the keyword rule off" });
+      }
+      saveCaseRules(ws, parsed.data, user.id);
+      return ok(intent);
+    }
+    case "sla": {
+      const businessHours = on(formData, "businessHours")
+        ? {
+            days: formData.getAll("days").map(Number),
+            start: text(formData, "start"),
+            end: text(formData, "end"),
+            utcOffsetMinutes: Math.round((num(formData, "utcOffset") ?? 0) * 60),
+          }
+        : null;
+      const parsed = slaSettingsSchema.safeParse({
+        hoursByTier: { premium: num(formData, "premium"), regular: num(formData, "regular"), generic: num(formData, "generic") },
+        businessHours,
+      });
+      if (!parsed.success) {
+        const errors: Record<string, string> = {};
+        for (const issue of parsed.error.issues) {
+          const field = issue.path[issue.path.length - 1];
+          const key = field === "utcOffsetMinutes" ? "utcOffset" : String(field ?? "_form");
+          errors[key] ??= issue.code === "invalid_type" ? "Enter a number of hours" : issue.message;
+        }
+        return invalid(intent, errors);
+      }
+      saveSlaSettings(ws, parsed.data, user.id);
+      return ok(intent);
+    }
+    case "endpoint-create": {
+      const values = { url: text(formData, "url"), description: text(formData, "description") };
+      const parsed = endpointInputSchema.safeParse({ ...values, events: formData.getAll("events") });
+      if (!parsed.success) return invalid(intent, zodErrors(parsed.error), values);
+      const created = createEndpoint(ws, parsed.data, user.id);
+      if (!created.ok) return invalid(intent, { _form: created.message }, values);
+      return ok(intent, { secret: { endpointId: created.id, value: created.secret } });
+    }
+    case "endpoint-toggle":
+    case "endpoint-rotate":
+    case "endpoint-delete":
+    case "redeliver":
+    case "department-processes":
+    case "department-delete": {
+      const target = id.safeParse(text(formData, "id"));
+      if (!target.success) return invalid(intent, { _form: "The form is missing which item to change; reload the page." });
+      const targetId = target.data;
+      if (intent === "endpoint-toggle") {
+        if (!setEndpointActive(ws, targetId, text(formData, "active") === "1")) throw notFound();
+        return ok(intent);
+      }
+      if (intent === "endpoint-rotate") {
+        const secret = rotateEndpointSecret(ws, targetId);
+        if (!secret) throw notFound();
+        return ok(intent, { secret: { endpointId: targetId, value: secret } });
+      }
+      if (intent === "endpoint-delete") {
+        if (!deleteEndpoint(ws, targetId)) throw notFound();
+        return ok(intent);
+      }
+      if (intent === "redeliver") {
+        if (!redeliver(ws, targetId)) return invalid(intent, { _form: "That delivery is not waiting or failed any more; reload the log." });
+        kickWebhookDelivery();
+        return ok(intent);
+      }
+      if (intent === "department-delete") {
+        if (!deleteDepartment(ws, targetId)) throw notFound();
+        return ok(intent);
+      }
+      const processIds = formData.getAll("processIds").map(Number);
+      if (processIds.some((p) => !Number.isSafeInteger(p) || p <= 0)) return invalid(intent, { _form: "Choose processes from the list." });
+      if (!setDepartmentProcesses(ws, targetId, processIds)) throw notFound();
+      return ok(intent);
+    }
+    case "department-create": {
+      const parsed = departmentNameSchema.safeParse(text(formData, "name"));
+      if (!parsed.success) return invalid(intent, { name: parsed.error.issues[0].message });
+      const created = createDepartment(ws, parsed.data);
+      if (!created.ok) return invalid(intent, { name: created.message });
+      return ok(intent);
+    }
+    default:
+      return invalid(intent, { _form: "Unknown action; reload the page and try again." });
+  }
+}
+
+export default function SettingsPage() {
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const minNErrors = result && !result.ok && result.intent === "minN" ? result.errors : {};
+  return (
+    <>
+      <h1>{t("nav.settings")}</h1>
+      <nav aria-label={t("act.settings.sections")}>
+        <p className="actions">
+          <a href="#analysis">{t("act.settings.analysis")}</a> · <a href="#cases">{t("act.settings.cases")}</a> · <a href="#webhooks">{t("act.settings.webhooks")}</a> ·{" "}
+          <a href="#departments">{t("act.settings.departments")}</a>
+        </p>
+      </nav>
+
+      <h2 id="analysis">{t("act.settings.analysis")}</h2>
+      <Form method="post" className="card stack" aria-labelledby="analysis">
+        <Saved feedback={result} intent="minN" />
+        <input type="hidden" name="intent" value="minN" />
+        <div className="row">
+          <Field
+            label={t("act.settings.minN")}
+            name="minN"
+            id="min-n"
+            type="number"
+            min="2"
+            max="1000"
+            step="1"
+            required
+            defaultValue={String(loaded.minN)}
+            error={minNErrors.minN}
+            hint={t("act.settings.minNHint")}
+          />
+          <button type="submit">{t("act.settings.save")}</button>
+        </div>
+      </Form>
+
+      <h2 id="cases">{t("act.settings.cases")}</h2>
+      <CaseRulesForm rules={loaded.caseRules} feedback={result} />
+      <SlaForm sla={loaded.sla} feedback={result} />
+
+      <h2 id="webhooks">{t("act.settings.webhooks")}</h2>
+      <WebhookSettings endpoints={loaded.endpoints} deliveries={loaded.deliveries} events={loaded.events} feedback={result} secret={result?.secret ?? null} />
+
+      <h2 id="departments">{t("act.settings.departments")}</h2>
+      <DepartmentSettings departments={loaded.departments} processes={loaded.processes} feedback={result} />
+    </>
+  );
+}
