@@ -26,6 +26,12 @@
 //              measure, i.e. derived importance.
 //   promoters, passives, detractors  nps: answers 9–10, 7–8, 0–6 (Reichheld 2003).
 //   top2       csat: answers 4–5 on 1–5, the top-2-box count (CSAT share with a Wilson interval).
+//
+// below / dimension_below rows mirror the gap / dimension_gap rows one for one (same key, same n):
+// x = 1 when that gap is negative (perception below expectation), else 0, so sum / n is the share
+// of respondents below expectation, a proportion with a Wilson interval. At touchpoint level ("")
+// it is the response's mean gap that is compared with 0. Compared as ΣP < ΣE, not as a difference
+// of means, so a response whose gaps cancel exactly is never "below" by rounding.
 import type { Measurement, MeasuredKind } from "./measurement";
 
 export type RollupKind =
@@ -36,7 +42,9 @@ export type RollupKind =
   | "dimension_gap"
   | "weighted_gap"
   | "perception_nps"
-  | "perception_csat";
+  | "perception_csat"
+  | "below"
+  | "dimension_below";
 
 export type RollupKey = { attributeKey: string; kind: RollupKind; day: string; tier: string };
 
@@ -95,6 +103,17 @@ function meanPair(pairs: readonly Pair[]): Pair {
   return { p: mean(pairs.map((x) => x.p)), e: mean(pairs.map((x) => x.e)) };
 }
 
+/** Mean perception below mean expectation, compared on the sums (exact for integer answers). */
+function isBelow(pairs: readonly Pair[]): boolean {
+  let p = 0;
+  let e = 0;
+  for (const pair of pairs) {
+    p += pair.p;
+    e += pair.e;
+  }
+  return p < e;
+}
+
 /**
  * The rollup rows one response adds. `measurements` are the rows of ONE response (as
  * extractMeasurements returns them): response-level means are taken within it.
@@ -150,6 +169,7 @@ export function rollupDeltas(measurements: readonly Measurement[], context: Roll
     const e = kinds.get("expectation");
     if (e !== undefined) {
       add(attribute, "gap", observation(p - e, { pair: { p, e } }));
+      add(attribute, "below", observation(p < e ? 1 : 0));
       gaps.push({ p, e });
       const dimension = dimensionOf.get(attribute);
       if (dimension) gapsByDimension.set(dimension, [...(gapsByDimension.get(dimension) ?? []), { p, e }]);
@@ -170,6 +190,7 @@ export function rollupDeltas(measurements: readonly Measurement[], context: Roll
     if (pairs.length === 0) continue;
     const pair = meanPair(pairs);
     add("", kind, observation(pair.p - pair.e, { pair }));
+    if (kind === "gap") add("", "below", observation(isBelow(pairs) ? 1 : 0));
   }
 
   // Weighted gap: the response's own points weigh its own dimension gaps (Parasuraman, Zeithaml &
@@ -180,6 +201,7 @@ export function rollupDeltas(measurements: readonly Measurement[], context: Roll
   for (const [dimension, pairs] of gapsByDimension) {
     const pair = meanPair(pairs);
     add(dimension, "dimension_gap", observation(pair.p - pair.e, { pair }));
+    add(dimension, "dimension_below", observation(isBelow(pairs) ? 1 : 0));
     const weight = points.get(dimension);
     if (weight !== undefined && weight > 0) {
       weightSum += weight;

@@ -96,6 +96,7 @@ function recompute(responses: Response[]): Map<string, RollupColumns> {
       const e = value(a, "expectation");
       if (e !== undefined) {
         put(a, "gap", ctx, p - e, { sumP: p, sumE: e });
+        put(a, "below", ctx, p < e ? 1 : 0);
         gaps.push({ a, p, e });
       }
       const adequate = value(a, "adequate");
@@ -113,6 +114,7 @@ function recompute(responses: Response[]): Map<string, RollupColumns> {
       const p = avg(gaps.map((g) => g.p));
       const e = avg(gaps.map((g) => g.e));
       put("", "gap", ctx, avg(gaps.map((g) => g.p - g.e)), { sumP: p, sumE: e });
+      put("", "below", ctx, p < e ? 1 : 0);
     }
     if (zones.length > 0) {
       const p = avg(zones.map((z) => z.p));
@@ -130,6 +132,7 @@ function recompute(responses: Response[]): Map<string, RollupColumns> {
       const p = avg(inDimension.map((g) => g.p));
       const e = avg(inDimension.map((g) => g.e));
       put(dimension, "dimension_gap", ctx, gap, { sumP: p, sumE: e });
+      put(dimension, "dimension_below", ctx, p < e ? 1 : 0);
       const w = value(dimension, "importance_points") ?? 0;
       weights += w;
       weighted += w * gap;

@@ -1,0 +1,60 @@
+// A weekly or monthly trend with its 95% interval band (server-rendered SVG over trend-layout.ts).
+// Withheld or empty buckets show as breaks; the page's table is the text alternative.
+import { format } from "d3";
+import { useId } from "react";
+import { layoutTrend, type TrendDatum, type TrendOptions } from "./trend-layout";
+
+export type TrendChartProps = TrendOptions & {
+  data: TrendDatum[];
+  title: string;
+  description: string;
+  color?: string;
+  valueFormat?: string;
+};
+
+export function TrendChart({ data, title, description, color = "#0f766e", valueFormat = ".2~f", ...options }: TrendChartProps) {
+  const layout = layoutTrend(data, options);
+  const id = `tc${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
+  const fmt = format(valueFormat);
+  return (
+    <svg
+      className="chart trend-chart"
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      width="100%"
+      style={{ maxWidth: layout.width }}
+      role="img"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-desc`}
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      <g aria-hidden="true" fontSize={11} fill="#475569">
+        {layout.yTicks.map((t) => (
+          <g key={t.value}>
+            <line x1={layout.plot.left} x2={layout.plot.right} y1={t.y} y2={t.y} stroke="#e2e8f0" />
+            <text x={layout.plot.left - 6} y={t.y} dy="0.35em" textAnchor="end">
+              {fmt(t.value)}
+            </text>
+          </g>
+        ))}
+        {layout.referenceY !== null ? (
+          <line x1={layout.plot.left} x2={layout.plot.right} y1={layout.referenceY} y2={layout.referenceY} stroke="#334155" strokeWidth={1.25} strokeDasharray="4 3" />
+        ) : null}
+        {layout.xTicks.map((t) => (
+          <text key={t.label} x={t.x} y={layout.plot.bottom + 18} textAnchor="middle">
+            {t.label}
+          </text>
+        ))}
+        <path d={layout.band} fill={color} fillOpacity={0.18} stroke="none" />
+        <path d={layout.line} fill="none" stroke={color} strokeWidth={2} />
+        {layout.points.map((p) =>
+          p.y !== null ? <circle key={p.bucket} cx={p.x} cy={p.y} r={2.8} fill={color} /> : (
+            <text key={p.bucket} x={p.x} y={layout.plot.bottom - 4} textAnchor="middle" fontSize={9}>
+              {p.n > 0 ? `n=${p.n}` : "·"}
+            </text>
+          ),
+        )}
+      </g>
+    </svg>
+  );
+}

@@ -1,0 +1,122 @@
+// The gap table: per process, touchpoint, attribute or dimension the n, mean perception and
+// expectation, mean gap with its interval, share below expectation, NPS / CSAT / CES where asked and
+// the change against the previous period. Every figure links to the responses behind it.
+import type { Figure } from "~/cem/insights";
+import type { InsightFilter } from "~/cem/insights-filters";
+import type { MeanDifference, NpsDifference, PairedGap } from "~/cem/statistics";
+import type { TableView, UnitRef, UnitRow } from "~/data/insights-tables.server";
+import type { MessageKey } from "~/i18n/messages";
+import { useLang, useT } from "~/i18n/use-t";
+import { FigureCell, FigureValue } from "./Figure";
+import { formatInterval, formatNumber, insightsHref } from "./format";
+
+type Props = { view: TableView; filter: InsightFilter; ws: string; caption: string };
+
+// Coloured only when the shown (rounded) value is not zero: "0.00" in red would say the opposite.
+const signClass = (v: number | null | undefined) =>
+  v === null || v === undefined || Math.abs(v) < 0.005 ? undefined : v < 0 ? "ins-neg" : "ins-pos";
+
+export function GapTable({ view, filter, ws, caption }: Props) {
+  const t = useT();
+  const lang = useLang();
+  const drill = (ref: UnitRef, extra: Record<string, string> = {}) => insightsHref(ws, "responses", filter, { ...ref, ...extra });
+  const touchpointLevel = view.by === "process" || view.by === "touchpoint";
+  const dimension = view.by === "dimension";
+  const change = (f: Figure<MeanDifference> | undefined | null) => ({
+    figure: f ?? null,
+    render: (d: MeanDifference) => ({ main: formatNumber(d.difference, "gap", lang), interval: formatInterval(d.lo, d.hi, "gap", lang) }),
+  });
+  const npsChange = (f: Figure<NpsDifference> | undefined | null) => ({
+    figure: f ?? null,
+    render: (d: NpsDifference) => ({ main: formatNumber(d.difference, "score", lang), interval: formatInterval(d.lo, d.hi, "score", lang) }),
+  });
+  const renderRow = (row: UnitRow, total = false) => {
+    const dimRow = row as UnitRow & { points?: Figure<{ mean: number | null }>; weight?: number | null; contribution?: number | null };
+    const gapValue = row.gap?.status === "ok" ? row.gap.value.meanGap : null;
+    return (
+      <tr key={row.key} className={total ? "total" : undefined} data-unit={row.key}>
+        <td className="unit">
+          {row.name || t("insights.noProcess")}
+          {row.momentOfTruth && view.by === "touchpoint" ? (
+            <span className="badge mot" title={t("insights.mot")}>
+              ★<span className="sr-only"> {t("insights.mot")}</span>
+            </span>
+          ) : null}
+          {row.detail ? <small>{row.detail}</small> : null}
+        </td>
+        <td className="num">
+          <a href={drill(row.ref)} title={t("insights.drill")}>
+            {formatNumber(row.n, "int", lang)}
+          </a>
+        </td>
+        <FigureCell figure={row.gap} render={(g) => ({ main: formatNumber(g.meanP, "mean", lang) })} />
+        <FigureCell figure={row.gap} render={(g) => ({ main: formatNumber(g.meanE, "mean", lang) })} />
+        <td className={`num ${signClass(gapValue) ?? ""}`}>
+          <FigureValue
+            figure={row.gap}
+            render={(g: PairedGap) => ({ main: formatNumber(g.meanGap, "gap", lang), interval: formatInterval(g.lo, g.hi, "gap", lang) })}
+            href={drill(row.ref)}
+          />
+        </td>
+        <FigureCell
+          figure={row.below}
+          render={(p) => ({ main: formatNumber(p.p, "share", lang), interval: formatInterval(p.lo, p.hi, "share", lang) })}
+          href={drill(row.ref, { below: "1" })}
+        />
+        {touchpointLevel ? (
+          <>
+            <FigureCell figure={row.nps} render={(n) => ({ main: formatNumber(n.score, "score", lang), interval: formatInterval(n.lo, n.hi, "score", lang) })} href={drill(row.ref)} />
+            <FigureCell figure={row.csat} render={(c) => ({ main: formatNumber(c.share, "share", lang), interval: formatInterval(c.lo, c.hi, "share", lang) })} href={drill(row.ref)} />
+            <FigureCell figure={row.ces} render={(c) => ({ main: formatNumber(c.mean, "mean", lang), interval: formatInterval(c.lo, c.hi, "mean", lang) })} href={drill(row.ref)} />
+          </>
+        ) : null}
+        {dimension ? (
+          <>
+            <FigureCell figure={dimRow.points ?? null} render={(p) => ({ main: formatNumber(p.mean, "mean", lang) })} />
+            <td className="num">{formatNumber(dimRow.weight ?? null, "share", lang)}</td>
+            <td className="num">{formatNumber(dimRow.contribution ?? null, "gap", lang)}</td>
+          </>
+        ) : null}
+        <FigureCell {...change(row.change?.gap)} />
+        {touchpointLevel ? <FigureCell {...npsChange(row.change?.nps)} /> : null}
+      </tr>
+    );
+  };
+  return (
+    <div className="table-wrap">
+      <table className="ins-table" data-testid={`gap-table-${view.by}`}>
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t(`insights.by.${view.by}` as MessageKey)}</th>
+            <th scope="col" className="num">{t("insights.col.n")}</th>
+            <th scope="col" className="num">{t("insights.col.perception")}</th>
+            <th scope="col" className="num">{t("insights.col.expectation")}</th>
+            <th scope="col" className="num">{t("insights.col.gap")}</th>
+            <th scope="col" className="num">{t("insights.col.below")}</th>
+            {touchpointLevel ? (
+              <>
+                <th scope="col" className="num">{t("insights.col.nps")}</th>
+                <th scope="col" className="num">{t("insights.col.csat")}</th>
+                <th scope="col" className="num">{t("insights.col.ces")}</th>
+              </>
+            ) : null}
+            {dimension ? (
+              <>
+                <th scope="col" className="num">{t("insights.col.points")}</th>
+                <th scope="col" className="num">{t("insights.col.weight")}</th>
+                <th scope="col" className="num">{t("insights.col.contribution")}</th>
+              </>
+            ) : null}
+            <th scope="col" className="num">{t("insights.col.change")}</th>
+            {touchpointLevel ? <th scope="col" className="num">{t("insights.col.changeNps")}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {view.rows.map((row) => renderRow(row))}
+          {view.total ? renderRow({ ...view.total, key: "total", name: t("insights.total"), detail: "", ref: {}, momentOfTruth: false }, true) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}

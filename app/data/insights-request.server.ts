@@ -1,0 +1,46 @@
+// What every insights page loader starts with: the member (404 outside the workspace), the filter
+// from the URL (defaults when absent; the error and the defaults when malformed), the workspace's
+// scope, and the context the tables need (workspace, minimum n, interface language).
+import { requireMember } from "~/auth/guard.server";
+import { dayOf, PAGE_LANG_PARAM, parseInsightFilter, type InsightFilter } from "~/cem/insights-filters";
+import { requestLang } from "~/i18n/lang.server";
+import { notFound } from "~/web/responses.server";
+import { insightScope, type InsightScope } from "./insights.server";
+import type { InsightContext } from "./insights-tables.server";
+
+export type InsightsRequest = {
+  ws: string;
+  url: URL;
+  filter: InsightFilter;
+  error: string | null;
+  scope: InsightScope;
+  ctx: InsightContext;
+  options: { journeys: { key: string; name: string }[]; channels: string[]; langs: string[] };
+};
+
+export async function insightsRequest(request: Request, wsSlug: string | undefined): Promise<InsightsRequest> {
+  const { workspace } = await requireMember(request, wsSlug, "read");
+  const url = new URL(request.url);
+  const today = dayOf(Date.now());
+  const parsed = parseInsightFilter(url.searchParams, today, PAGE_LANG_PARAM);
+  const fallback = parseInsightFilter(new URLSearchParams(), today);
+  const filter = parsed.ok ? parsed.filter : fallback.ok ? fallback.filter : null;
+  if (!filter) throw new Error("the default insights filter must parse");
+  const scope = insightScope(workspace.id);
+  // A journey key of another workspace behaves like one that does not exist.
+  if (filter.journey && !scope.journeys.some((j) => j.key === filter.journey)) throw notFound();
+  const lang = await requestLang(request);
+  return {
+    ws: workspace.slug,
+    url,
+    filter,
+    error: parsed.ok ? null : Object.values(parsed.errors)[0],
+    scope,
+    ctx: { workspaceId: workspace.id, minN: workspace.minN, lang },
+    options: {
+      journeys: scope.journeys,
+      channels: [...new Set(scope.touchpoints.map((t) => t.channel))].sort(),
+      langs: ["es", "en"],
+    },
+  };
+}

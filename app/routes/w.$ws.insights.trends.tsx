@@ -1,0 +1,146 @@
+// Trends: weekly or monthly mean gap and NPS of the whole selection, a process or a touchpoint, each
+// with its 95% interval band; the table under the charts holds the same numbers.
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { BUCKETS } from "~/cem/insights-filters";
+import { TrendChart } from "~/components/charts/TrendChart";
+import { FigureCell } from "~/components/insights/Figure";
+import { FilterBar } from "~/components/insights/FilterBar";
+import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
+import { insightsRequest } from "~/data/insights-request.server";
+import { trendView } from "~/data/insights-tables.server";
+import type { MessageKey } from "~/i18n/messages";
+import { useLang, useT } from "~/i18n/use-t";
+
+const ViewSchema = z.object({
+  bucket: z.enum(BUCKETS).catch("week"),
+  by: z.enum(["process", "touchpoint"]).catch("process"),
+  unit: z.string().max(80).optional().catch(undefined),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const started = performance.now();
+  const r = await insightsRequest(request, params.ws);
+  const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
+  const trends = trendView(r.ctx, r.scope, r.filter, view.bucket, view.by);
+  const selected = trends.series.find((s) => s.key === view.unit) ?? null;
+  return data(
+    {
+      ws: r.ws,
+      filter: r.filter,
+      error: r.error,
+      options: r.options,
+      minN: r.ctx.minN,
+      view,
+      units: trends.series.map((s) => ({ key: s.key, name: s.name })),
+      series: selected ?? { ...trends.overall, name: "", ref: {} },
+      selected: selected !== null,
+    },
+    { status: r.error ? 400 : 200, headers: { "Server-Timing": `insights;dur=${(performance.now() - started).toFixed(1)}` } },
+  );
+}
+
+export default function Trends() {
+  const { ws, filter, error, options, minN, view, units, series, selected } = useLoaderData<typeof loader>();
+  const t = useT();
+  const lang = useLang();
+  const name = selected ? series.name || t("insights.noProcess") : t("insights.total");
+  const bucketName = t(`insights.trends.${view.bucket}` as MessageKey).toLowerCase();
+  const gapData = series.points.map((p) => ({
+    bucket: p.bucket,
+    n: p.gap?.n ?? 0,
+    value: p.gap?.status === "ok" ? p.gap.value.meanGap : null,
+    lo: p.gap?.status === "ok" ? p.gap.value.lo : null,
+    hi: p.gap?.status === "ok" ? p.gap.value.hi : null,
+  }));
+  const npsData = series.points.map((p) => ({
+    bucket: p.bucket,
+    n: p.nps?.n ?? 0,
+    value: p.nps?.status === "ok" ? p.nps.value.score : null,
+    lo: p.nps?.status === "ok" ? p.nps.value.lo : null,
+    hi: p.nps?.status === "ok" ? p.nps.value.hi : null,
+  }));
+  const drill = (bucket: string) => {
+    // A bucket's responses: its days, clipped to the filter's window.
+    const from = view.bucket === "week" ? bucket : `${bucket}-01`;
+    const lastDay = view.bucket === "week" ? new Date(Date.parse(`${bucket}T00:00:00Z`) + 6 * 86_400_000) : new Date(Date.UTC(Number(bucket.slice(0, 4)), Number(bucket.slice(5, 7)), 0));
+    const to = lastDay.toISOString().slice(0, 10);
+    const unit = selected ? (view.by === "process" ? { process: series.key } : { touchpoint: series.key }) : {};
+    return insightsHref(ws, "responses", { ...filter, from: from < filter.from ? filter.from : from, to: to > filter.to ? filter.to : to }, unit);
+  };
+  return (
+    <>
+      <h1>{t("insights.nav.trends")}</h1>
+      <FilterBar filter={filter} options={options} error={error} resetHref={`/w/${ws}/insights/trends`}>
+        <label>
+          {t("insights.trends.bucket")}
+          <select name="bucket" defaultValue={view.bucket}>
+            <option value="week">{t("insights.trends.week")}</option>
+            <option value="month">{t("insights.trends.month")}</option>
+          </select>
+        </label>
+        <label>
+          {t("insights.by.label")}
+          <select name="by" defaultValue={view.by}>
+            <option value="process">{t("insights.by.process")}</option>
+            <option value="touchpoint">{t("insights.by.touchpoint")}</option>
+          </select>
+        </label>
+        <label>
+          {t("insights.trends.series")}
+          <select name="unit" defaultValue={selected ? series.key : ""}>
+            <option value="">{t("insights.total")}</option>
+            {units.map((u) => (
+              <option key={u.key} value={u.key}>
+                {u.name || t("insights.noProcess")}
+              </option>
+            ))}
+          </select>
+        </label>
+      </FilterBar>
+      <p className="ins-meta">
+        <span>{t("insights.period", { from: filter.from, to: filter.to })}</span>
+        <span>{t("insights.minN", { minN })}</span>
+      </p>
+      <section className="card" aria-labelledby="gap-trend">
+        <h2 id="gap-trend">{t("insights.trends.gapTitle", { bucket: bucketName, name })}</h2>
+        <TrendChart data={gapData} reference={0} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#b45309" />
+      </section>
+      <section className="card" aria-labelledby="nps-trend">
+        <h2 id="nps-trend">{t("insights.trends.npsTitle", { bucket: bucketName, name })}</h2>
+        <TrendChart data={npsData} reference={0} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#0f766e" />
+      </section>
+      <section aria-labelledby="trend-table">
+        <h2 id="trend-table">{t("insights.trends.table")}</h2>
+        <div className="table-wrap">
+          <table className="ins-table" data-testid="trend-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("insights.col.bucket")}</th>
+                <th scope="col" className="num">{t("insights.col.n")}</th>
+                <th scope="col" className="num">{t("insights.col.gap")}</th>
+                <th scope="col" className="num">{t("insights.col.nps")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {series.points.map((p) => (
+                <tr key={p.bucket}>
+                  <td>{p.bucket}</td>
+                  <td className="num">{p.n > 0 ? <a href={drill(p.bucket)}>{formatNumber(p.n, "int", lang)}</a> : "0"}</td>
+                  <FigureCell figure={p.gap} render={(g) => ({ main: formatNumber(g.meanGap, "gap", lang), interval: formatInterval(g.lo, g.hi, "gap", lang) })} />
+                  <FigureCell figure={p.nps} render={(n) => ({ main: formatNumber(n.score, "score", lang), interval: formatInterval(n.lo, n.hi, "score", lang) })} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="ins-actions">
+          <a className="button secondary" href={insightsHref(ws, "export", filter, { table: "trends", bucket: view.bucket, by: view.by })} download>
+            {t("insights.export.csv")}
+          </a>
+        </p>
+      </section>
+    </>
+  );
+}
