@@ -10,6 +10,7 @@ import { parseJourneyFile } from "../app/cem/journey";
 import { saveJourney } from "../app/data/journeys.server";
 import { savePlatform } from "../app/data/platform.server";
 import { DEMO_PLATFORMS } from "./demo/platform";
+import { seedExperience, type ExperienceStory } from "./demo/experience";
 
 export const DEMO_PASSWORD = "vivencia-demo";
 export const DEMO_USERS = [
@@ -18,11 +19,27 @@ export const DEMO_USERS = [
   { email: "marta@demo.vivencia.test", name: "Marta Gil", role: "manager" },
 ] as const;
 
-export const DEMO_WORKSPACES = [
-  { slug: "banco-aurora", name: "Banco Aurora", journey: "retail-bank-account-opening.json" },
-  { slug: "fibra-norte", name: "Fibra Norte", journey: "telecom-installation-and-repair.json" },
-  { slug: "mercado-sol", name: "Mercado Sol", journey: "ecommerce-order-to-delivery.json" },
-] as const;
+// Each brand has a story in its data: one process disappoints Premium customers since a recent change.
+export const DEMO_WORKSPACES: { slug: string; name: string; journey: string; story: ExperienceStory }[] = [
+  {
+    slug: "banco-aurora",
+    name: "Banco Aurora",
+    journey: "retail-bank-account-opening.json",
+    story: { weakProcess: "card-delivery", sinceDaysAgo: 90, customers: 1500, responses: 3000, seed: 11 },
+  },
+  {
+    slug: "fibra-norte",
+    name: "Fibra Norte",
+    journey: "telecom-installation-and-repair.json",
+    story: { weakProcess: "field-service", sinceDaysAgo: 90, customers: 800, responses: 1200, seed: 22 },
+  },
+  {
+    slug: "mercado-sol",
+    name: "Mercado Sol",
+    journey: "ecommerce-order-to-delivery.json",
+    story: { weakProcess: "last-mile", sinceDaysAgo: 60, customers: 1000, responses: 1500, seed: 33 },
+  },
+];
 
 export async function seedDemo(): Promise<{ created: boolean }> {
   const db = getDb();
@@ -47,6 +64,7 @@ export async function seedDemo(): Promise<{ created: boolean }> {
     if (!saved.ok) throw new Error(`Sample ${w.journey} did not import: ${saved.errors[0].message}`);
     const designer = db.select().from(users).where(eq(users.email, DEMO_USERS[1].email)).get()!;
     savePlatform(ws.id, DEMO_PLATFORMS[w.slug], designer.id);
+    await seedExperience(ws.id, designer.id, w.story);
   }
   return { created: true };
 }

@@ -2,9 +2,14 @@
 // Keys are typed from the Spanish tables, so a text missing in English is a compile error.
 import type { Lang } from "./lang";
 import * as core from "./messages/core";
+import * as insights from "./messages/insights";
+import * as surveys from "./messages/surveys";
+import * as respondent from "./messages/respondent";
+import * as crm from "./messages/crm";
+import * as act from "./messages/act";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core] as const;
+const areas = [core, surveys, respondent, crm, act, insights] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

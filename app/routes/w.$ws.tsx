@@ -23,9 +23,16 @@ export const NAV: NavItem[] = [
   { to: "processes", label: "nav.processes" },
   { to: "journeys", label: "nav.journeys" },
   { to: "surveys", label: "nav.surveys" },
+  { to: "outbox", label: "nav.outbox", admin: true },
   { to: "customers", label: "nav.customers" },
+  { to: "segmentation", label: "nav.segmentation" },
+  { to: "insights", label: "nav.insights" },
+  { to: "cases", label: "nav.cases" },
+  { to: "innovations", label: "nav.innovations" },
+  { to: "clienting", label: "nav.clienting" },
   { to: "members", label: "nav.members", admin: true },
   { to: "tokens", label: "nav.tokens", admin: true },
+  { to: "settings", label: "nav.settings", admin: true },
 ];
 
 export default function WorkspaceShell() {
