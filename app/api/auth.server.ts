@@ -1,5 +1,4 @@
 // Bearer-token authentication for /api/v1: the token decides the workspace, nothing in the URL does.
-import { data } from "@remix-run/node";
 import { workspaceForToken, type TokenWorkspace } from "~/data/api-tokens.server";
 
 export function requireApiWorkspace(request: Request): TokenWorkspace {
@@ -7,7 +6,8 @@ export function requireApiWorkspace(request: Request): TokenWorkspace {
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   const workspace = match ? workspaceForToken(match[1]) : null;
   if (!workspace) {
-    throw data(
+    // A thrown Response (not data()): resource routes pass it through as is, JSON body and status.
+    throw Response.json(
       { error: "unauthorized", message: "Send a valid workspace API token as 'Authorization: Bearer <token>'." },
       { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
     );

@@ -43,14 +43,17 @@ export type TokenWorkspace = { id: number; slug: string; minN: number; tokenId: 
 
 const lastTouched = new Map<number, number>();
 
+let lookup: { get: (hash: string) => unknown } | undefined;
+
 /** The workspace a bearer token belongs to, or null when unknown or revoked. */
 export function workspaceForToken(token: string): TokenWorkspace | null {
-  const row = getDb()
-    .select({ id: workspaces.id, slug: workspaces.slug, minN: workspaces.minN, tokenId: apiTokens.id })
-    .from(apiTokens)
-    .innerJoin(workspaces, eq(workspaces.id, apiTokens.workspaceId))
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
-    .get();
+  // A prepared statement: this runs on every API call, and drizzle's query builder costs ~15× more.
+  lookup ??= getDb().$client.prepare(
+    `select w.id as id, w.slug as slug, w.min_n as minN, t.id as tokenId
+       from api_tokens t join workspaces w on w.id = t.workspace_id
+      where t.token_hash = ? and t.revoked_at is null`,
+  );
+  const row = lookup.get(sha256(token)) as TokenWorkspace | undefined;
   if (!row) return null;
   // Last-used is minute-precise: writing it on every API call would serialise bulk ingestion.
   const now = Date.now();

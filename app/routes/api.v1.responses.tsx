@@ -44,17 +44,12 @@ function problem(status: number, error: string, message: string, errors?: FieldE
   return Response.json(errors ? { error, message, errors } : { error, message }, { status, headers });
 }
 
-/**
- * requireApiWorkspace throws `data(...)`, which a resource route turns into a 500-style body; the
- * client must get the JSON error it describes.
- */
+/** The token's workspace, or the 401 Response requireApiWorkspace throws. */
 function apiWorkspace(request: Request) {
   try {
     return { workspace: requireApiWorkspace(request) };
   } catch (thrown) {
     if (thrown instanceof Response) return { refused: thrown };
-    const init = thrown as { type?: unknown; data?: unknown; init?: ResponseInit | null };
-    if (init?.type === "DataWithResponseInit") return { refused: Response.json(init.data, init.init ?? undefined) };
     throw thrown;
   }
 }
