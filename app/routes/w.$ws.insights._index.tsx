@@ -14,6 +14,8 @@ import { ZoneTable } from "~/components/insights/ZoneTable";
 import { insightsRequest } from "~/data/insights-request.server";
 import { TABLE_BY } from "~/cem/insights";
 import { gapTable, tierTable } from "~/data/insights-tables.server";
+import { clientingIndexByProcess } from "~/data/clienting.server";
+import { listProcesses } from "~/data/processes.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 
@@ -32,6 +34,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const table = gapTable(r.ctx, r.scope, r.filter, view.by);
   const compare = view.compareA && view.compareB ? { a: view.compareA as TierFilter, b: view.compareB as TierFilter } : null;
   const tiers = compare && compare.a !== compare.b ? tierTable(r.ctx, r.scope, r.filter, view.by, compare.a, compare.b) : null;
+  // Clienting beside the gap (issue: departments are linked to the processes they run).
+  let clienting: Record<string, { n: number; index: number | null; lo: number | null; hi: number | null }> | null = null;
+  if (view.by === "process") {
+    const byId = clientingIndexByProcess(r.ctx.workspaceId);
+    if (byId.size > 0) {
+      clienting = {};
+      for (const p of listProcesses(r.ctx.workspaceId)) {
+        const value = byId.get(p.id);
+        if (value) clienting[p.key] = value;
+      }
+    }
+  }
   return data(
     {
       ws: r.ws,
@@ -43,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       table,
       compare,
       tiers,
+      clienting,
       previous: previousPeriod(r.filter),
     },
     { status: r.error ? 400 : 200, headers: { "Server-Timing": `insights;dur=${(performance.now() - started).toFixed(1)}` } },
@@ -50,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function InsightTables() {
-  const { ws, filter, error, options, minN, by, table, compare, tiers, previous } = useLoaderData<typeof loader>();
+  const { ws, filter, error, options, minN, by, table, compare, tiers, clienting, previous } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const byLabel = t(`insights.by.${by}` as MessageKey);
@@ -136,7 +151,7 @@ export default function InsightTables() {
           {table.servqual.ofMeans ? <p className="muted">{t("insights.servqual.ofMeans", { score: formatNumber(table.servqual.ofMeans.score, "gap", lang) })}</p> : null}
         </section>
       ) : null}
-      <GapTable view={table} filter={filter} ws={ws} caption={t("insights.gapBars.title", { by: byLabel.toLowerCase() })} />
+      <GapTable view={table} filter={filter} ws={ws} clienting={clienting} caption={t("insights.gapBars.title", { by: byLabel.toLowerCase() })} />
       <p className="ins-actions">
         <a className="button secondary" href={exportHref(by)} download>
           {t("insights.export.csv")}

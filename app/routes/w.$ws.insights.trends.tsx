@@ -3,12 +3,14 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { BUCKETS } from "~/cem/insights-filters";
+import { BUCKETS, bucketOf } from "~/cem/insights-filters";
 import { TrendChart } from "~/components/charts/TrendChart";
 import { FigureCell } from "~/components/insights/Figure";
 import { FilterBar } from "~/components/insights/FilterBar";
 import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
 import { insightsRequest } from "~/data/insights-request.server";
+import { selectTouchpoints } from "~/data/insights.server";
+import { innovationMarkers } from "~/data/innovations.server";
 import { trendView } from "~/data/insights-tables.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
@@ -25,6 +27,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
   const trends = trendView(r.ctx, r.scope, r.filter, view.bucket, view.by);
   const selected = trends.series.find((s) => s.key === view.unit) ?? null;
+  // Innovations at the charted touchpoints, placed in their week or month (DESIGN: continuous innovation).
+  const charted = selectTouchpoints(r.scope, r.filter).filter(
+    (tp) => !selected || (view.by === "process" ? (tp.processKey ?? "") === selected.key : tp.key === selected.key),
+  );
+  const markers = innovationMarkers(r.ctx.workspaceId, charted.map((tp) => tp.id))
+    .filter((m) => m.date >= r.filter.from && m.date <= r.filter.to)
+    .map((m) => ({ bucket: bucketOf(m.date, view.bucket), label: m.title }));
   return data(
     {
       ws: r.ws,
@@ -36,13 +45,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       units: trends.series.map((s) => ({ key: s.key, name: s.name })),
       series: selected ?? { ...trends.overall, name: "", ref: {} },
       selected: selected !== null,
+      markers,
     },
     { status: r.error ? 400 : 200, headers: { "Server-Timing": `insights;dur=${(performance.now() - started).toFixed(1)}` } },
   );
 }
 
 export default function Trends() {
-  const { ws, filter, error, options, minN, view, units, series, selected } = useLoaderData<typeof loader>();
+  const { ws, filter, error, options, minN, view, units, series, selected, markers } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const name = selected ? series.name || t("insights.noProcess") : t("insights.total");
@@ -105,11 +115,11 @@ export default function Trends() {
       </p>
       <section className="card" aria-labelledby="gap-trend">
         <h2 id="gap-trend">{t("insights.trends.gapTitle", { bucket: bucketName, name })}</h2>
-        <TrendChart data={gapData} reference={0} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#b45309" />
+        <TrendChart data={gapData} markers={markers} reference={0} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#b45309" />
       </section>
       <section className="card" aria-labelledby="nps-trend">
         <h2 id="nps-trend">{t("insights.trends.npsTitle", { bucket: bucketName, name })}</h2>
-        <TrendChart data={npsData} reference={0} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#0f766e" />
+        <TrendChart data={npsData} markers={markers} reference={0} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#0f766e" />
       </section>
       <section aria-labelledby="trend-table">
         <h2 id="trend-table">{t("insights.trends.table")}</h2>

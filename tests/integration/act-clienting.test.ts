@@ -169,6 +169,13 @@ describe("the Clienting index", () => {
     expect(byProcess.has(procs.find((p) => p.key === "kyc")!.id)).toBe(false);
   });
 
+  it("shows it beside the gap in the insights process table", async () => {
+    const alice = await as("alice@a.test");
+    const html = await (await alice.get("/w/brand-a/insights?by=process")).text();
+    expect(html).toContain("Índice Clienting");
+    expect((await (await alice.get("/w/brand-a/insights?by=touchpoint")).text())).not.toContain("Índice Clienting");
+  });
+
   it("shows it on the Clienting page, only to the workspace's members", async () => {
     const alice = await as("alice@a.test");
     const html = await (await alice.get("/w/brand-a/clienting?by=department")).text();

@@ -191,6 +191,16 @@ describe("the effect of an innovation", () => {
     expect(innovationMarkers(wsA, [])).toEqual([]);
   });
 
+  it("marks the innovation on the insights trend charts", async () => {
+    const alice = new HttpClient(server.url);
+    await alice.signIn("alice@a.test", PASSWORD);
+    const html = await (await alice.get(`/w/brand-a/insights/trends?from=${dayOffset(-60)}&to=${today}`)).text();
+    expect(html).toContain("trend-marker");
+    expect(html).toContain("Turnos por SMS");
+    const before = await (await alice.get(`/w/brand-a/insights/trends?from=${dayOffset(-60)}&to=${dayOffset(-20)}`)).text();
+    expect(before).not.toContain("trend-marker");
+  });
+
   it("shows the effect on the innovation's page; another workspace's innovation is a 404", async () => {
     const alice = new HttpClient(server.url);
     await alice.signIn("alice@a.test", PASSWORD);

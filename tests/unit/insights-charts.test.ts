@@ -109,3 +109,13 @@ describe("CSV", () => {
     expect(csvText(["a", "b"], [[1, "x\ny"]])).toBe('a,b\r\n1,"x\ny"\r\n');
   });
 });
+
+describe("trend markers", () => {
+  it("places a dated event at its bucket and drops those outside the series", () => {
+    const data = ["2026-01-05", "2026-01-12", "2026-01-19"].map((bucket) => ({ bucket, value: 0, lo: -1, hi: 1, n: 20 }));
+    const layout = layoutTrend(data, { markers: [{ bucket: "2026-01-12", label: "SMS" }, { bucket: "2025-12-29", label: "old" }] });
+    expect(layout.markers).toHaveLength(1);
+    expect(layout.markers[0].label).toBe("SMS");
+    expect(layout.markers[0].x).toBe(layout.points[1].x);
+  });
+});

@@ -45,6 +45,14 @@ export function TrendChart({ data, title, description, color = "#0f766e", valueF
             {t.label}
           </text>
         ))}
+        {layout.markers.map((m, i) => (
+          <g key={`${m.bucket}-${i}`} className="trend-marker">
+            <line x1={m.x} x2={m.x} y1={layout.plot.top} y2={layout.plot.bottom} stroke="#7c3aed" strokeWidth={1.5} strokeDasharray="2 3" />
+            <text x={m.x + 4} y={layout.plot.top + 10 + (i % 3) * 12} fontSize={10} fill="#5b21b6">
+              ◆ {m.label.length > 28 ? `${m.label.slice(0, 27)}…` : m.label}
+            </text>
+          </g>
+        ))}
         <path d={layout.band} fill={color} fillOpacity={0.18} stroke="none" />
         <path d={layout.line} fill="none" stroke={color} strokeWidth={2} />
         {layout.points.map((p) =>

@@ -16,8 +16,11 @@ export type TrendLayout = {
   yTicks: { y: number; value: number }[];
   /** y of the reference line (0 for gaps), when it is inside the scale. */
   referenceY: number | null;
+  /** Dated events drawn as vertical lines at their bucket (innovations), those inside the series only. */
+  markers: (TrendMarker & { x: number })[];
 };
-export type TrendOptions = { width?: number; height?: number; reference?: number | null; domain?: [number, number] };
+export type TrendMarker = { bucket: string; label: string };
+export type TrendOptions = { width?: number; height?: number; reference?: number | null; domain?: [number, number]; markers?: readonly TrendMarker[] };
 
 const shown = (d: TrendDatum) => d.value !== null && Number.isFinite(d.value);
 
@@ -51,5 +54,9 @@ export function layoutTrend(data: readonly TrendDatum[], options: TrendOptions =
     xTicks: data.filter((_, i) => i % every === 0).map((d) => ({ x: xOf(d), label: d.bucket })),
     yTicks: y.ticks(5).map((value) => ({ y: y(value), value })),
     referenceY: reference !== null && reference >= dlo && reference <= dhi ? y(reference) : null,
+    markers: (options.markers ?? []).flatMap((m) => {
+      const mx = x(m.bucket);
+      return mx === undefined ? [] : [{ ...m, x: mx }];
+    }),
   };
 }

@@ -10,18 +10,22 @@ import { useLang, useT } from "~/i18n/use-t";
 import { FigureCell, FigureValue } from "./Figure";
 import { formatInterval, formatNumber, insightsHref } from "./format";
 
-type Props = { view: TableView; filter: InsightFilter; ws: string; caption: string };
+/** The Clienting index of the departments running each process, by process key (process tables only). */
+export type ClientingByProcess = Record<string, { n: number; index: number | null; lo: number | null; hi: number | null }>;
+
+type Props = { view: TableView; filter: InsightFilter; ws: string; caption: string; clienting?: ClientingByProcess | null };
 
 // Coloured only when the shown (rounded) value is not zero: "0.00" in red would say the opposite.
 const signClass = (v: number | null | undefined) =>
   v === null || v === undefined || Math.abs(v) < 0.005 ? undefined : v < 0 ? "ins-neg" : "ins-pos";
 
-export function GapTable({ view, filter, ws, caption }: Props) {
+export function GapTable({ view, filter, ws, caption, clienting }: Props) {
   const t = useT();
   const lang = useLang();
   const drill = (ref: UnitRef, extra: Record<string, string> = {}) => insightsHref(ws, "responses", filter, { ...ref, ...extra });
   const touchpointLevel = view.by === "process" || view.by === "touchpoint";
   const dimension = view.by === "dimension";
+  const showClienting = view.by === "process" && !!clienting;
   const change = (f: Figure<MeanDifference> | undefined | null) => ({
     figure: f ?? null,
     render: (d: MeanDifference) => ({ main: formatNumber(d.difference, "gap", lang), interval: formatInterval(d.lo, d.hi, "gap", lang) }),
@@ -79,6 +83,7 @@ export function GapTable({ view, filter, ws, caption }: Props) {
         ) : null}
         <FigureCell {...change(row.change?.gap)} />
         {touchpointLevel ? <FigureCell {...npsChange(row.change?.nps)} /> : null}
+        {showClienting ? <ClientingCell value={row.ref.process ? clienting?.[row.ref.process] : undefined} /> : null}
       </tr>
     );
   };
@@ -110,6 +115,7 @@ export function GapTable({ view, filter, ws, caption }: Props) {
             ) : null}
             <th scope="col" className="num">{t("insights.col.change")}</th>
             {touchpointLevel ? <th scope="col" className="num">{t("insights.col.changeNps")}</th> : null}
+            {showClienting ? <th scope="col" className="num">{t("insights.col.clienting")}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -118,5 +124,19 @@ export function GapTable({ view, filter, ws, caption }: Props) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The Clienting index beside the gap: share of the process's people who know, apply and are supported. */
+function ClientingCell({ value }: { value: ClientingByProcess[string] | undefined }) {
+  const t = useT();
+  const lang = useLang();
+  if (!value) return <td className="num muted">—</td>;
+  if (value.index === null) return <td className="num muted" title={t("insights.clienting.withheld")}>n={value.n}</td>;
+  return (
+    <td className="num">
+      {formatNumber(value.index, "share", lang)}
+      <small> {formatInterval(value.lo, value.hi, "share", lang)} · n={value.n}</small>
+    </td>
   );
 }
