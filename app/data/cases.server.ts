@@ -1,31 +1,16 @@
 // Follow-up cases of a workspace: opening one for a response (inside the response's transaction), the
-// inbox with its filters and SLA report, one case with its response and history, and the steps a
-// manager takes (status with a note, assignment, notes). The rules of the flow are app/cem/case-flow.ts;
-// every step is one transaction with its history row and its case.updated webhook deliveries.
+// inbox with its filters and SLA report, and one case with its response and history. The steps a
+// manager takes on a case are in case-steps.server.ts.
 import type Database from "better-sqlite3";
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "#db/client";
-import {
-  attributes,
-  caseEvents,
-  cases,
-  customers,
-  measurements,
-  memberships,
-  processes,
-  responses,
-  touchpoints,
-  users,
-} from "#db/schema/index";
+import { attributes, cases, customers, measurements, memberships, processes, responses, touchpoints, users } from "#db/schema/index";
 import { can } from "~/auth/permissions";
-import { allowedTransitions, assign, caseStatuses, changeStatus, type CaseState, type CaseStatus } from "~/cem/case-flow";
+import { allowedTransitions, caseStatuses, type CaseStatus } from "~/cem/case-flow";
 import { attributeGaps, type CaseReason } from "~/cem/case-rules";
 import type { CaseFilter } from "~/cem/case-inbox";
 import { dueAt, isOverdue, slaReport, tierOf, type SlaSettings } from "~/cem/sla";
 import { loadActSettings } from "./case-rules.server";
-import { kickWebhookDelivery } from "./webhook-delivery.server";
-import { enqueueWebhookEvent } from "./webhooks.server";
 
 export { caseStatuses, type CaseStatus };
 
@@ -309,7 +294,7 @@ export function assignableMembers(workspaceId: number) {
 
 // ---- One case --------------------------------------------------------------------------------------
 
-function caseRow(workspaceId: number, caseId: number) {
+export function caseRow(workspaceId: number, caseId: number) {
   if (!Number.isSafeInteger(caseId) || caseId <= 0) return undefined;
   return getDb()
     .select()
@@ -411,161 +396,6 @@ function caseHistory(workspaceId: number, caseId: number): CaseHistoryItem[] {
       )
       .all(workspaceId, caseId) as (Omit<CaseHistoryItem, "at"> & { at: number })[]
   ).map((e) => ({ ...e, at: new Date(e.at) }));
-}
-
-// ---- Working a case --------------------------------------------------------------------------------
-
-export type CaseStepResult = { ok: true } | { ok: false; status: 404 | 409 | 400; message: string };
-
-const NOT_FOUND: CaseStepResult = { ok: false, status: 404, message: "No such case in this workspace." };
-const MOVED: CaseStepResult = {
-  ok: false,
-  status: 409,
-  message: "Someone else changed this case a moment ago; reload the page to see its current state.",
-};
-
-type CaseRow = NonNullable<ReturnType<typeof caseRow>>;
-
-function stateOf(row: CaseRow): CaseState {
-  return { status: row.status, assigneeId: row.assigneeId === null ? null : String(row.assigneeId), history: [] };
-}
-
-function isAssignable(workspaceId: number, userId: number): boolean {
-  return assignableMembers(workspaceId).some((m) => m.id === userId);
-}
-
-/** Runs one step in a transaction and wakes the webhook sender after the commit. */
-function step(workspaceId: number, caseId: number, now: Date, run: (row: CaseRow, sqlite: Database.Database) => CaseStepResult): CaseStepResult {
-  const db = getDb();
-  const result = db.transaction(() => {
-    const row = caseRow(workspaceId, caseId);
-    if (!row) return NOT_FOUND;
-    const outcome = run(row, db.$client);
-    if (outcome.ok) {
-      enqueueWebhookEvent(db.$client, workspaceId, "case.updated", () => ({ case: casePayload(db.$client, caseId) }), now);
-    }
-    return outcome;
-  }, { behavior: "immediate" });
-  if (result.ok) kickWebhookDelivery();
-  return result;
-}
-
-/**
- * Moves a case along its flow with a note. Taking an unassigned case (open → in progress) makes the
- * person who took it its assignee: someone now holds the conversation with the customer.
- */
-export function changeCaseStatus(
-  workspaceId: number,
-  caseId: number,
-  input: { to: CaseStatus; note: string; byUserId: number },
-  now = new Date(),
-): CaseStepResult {
-  return step(workspaceId, caseId, now, (row) => {
-    const moved = changeStatus(stateOf(row), { at: now, by: String(input.byUserId), to: input.to, note: input.note });
-    if (!moved.ok) return { ok: false, status: 400, message: moved.error };
-    const event = moved.case.history[moved.case.history.length - 1];
-    const from = row.status;
-    const to = input.to;
-    const takeOver = from === "open" && to === "in_progress" && row.assigneeId === null && isAssignable(workspaceId, input.byUserId);
-    const db = getDb();
-    const updated = db
-      .update(cases)
-      .set({
-        status: to,
-        firstActionAt: row.firstActionAt ?? (from === "open" ? now : null),
-        // The last resolution counts (case-flow resolvedAt): reopening clears it.
-        resolvedAt: to === "resolved" ? now : from === "resolved" && to === "in_progress" ? null : row.resolvedAt,
-        closedAt: to === "closed" ? now : row.closedAt,
-        assigneeId: takeOver ? input.byUserId : row.assigneeId,
-        updatedAt: now,
-      })
-      .where(and(eq(cases.id, row.id), eq(cases.workspaceId, workspaceId), eq(cases.status, from)))
-      .run();
-    if (updated.changes === 0) return MOVED;
-    db.insert(caseEvents)
-      .values({
-        workspaceId,
-        caseId: row.id,
-        kind: "status",
-        fromStatus: from,
-        toStatus: to,
-        note: event.type === "status" ? event.note : input.note.trim(),
-        byUserId: input.byUserId,
-        at: now,
-      })
-      .run();
-    if (takeOver) {
-      db.insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "assigned", toUserId: input.byUserId, byUserId: input.byUserId, at: now }).run();
-    }
-    return { ok: true };
-  });
-}
-
-/** Hands a case to a member who works cases, or unassigns it (null); the note is optional. */
-export function assignCase(
-  workspaceId: number,
-  caseId: number,
-  input: { assigneeId: number | null; note?: string | null; byUserId: number },
-  now = new Date(),
-): CaseStepResult {
-  if (input.assigneeId !== null && !isAssignable(workspaceId, input.assigneeId)) {
-    return { ok: false, status: 400, message: "Choose a member of this workspace whose role works cases (admin or manager)." };
-  }
-  return step(workspaceId, caseId, now, (row) => {
-    const moved = assign(stateOf(row), {
-      at: now,
-      by: String(input.byUserId),
-      assigneeId: input.assigneeId === null ? null : String(input.assigneeId),
-      note: input.note,
-    });
-    if (!moved.ok) return { ok: false, status: 400, message: moved.error };
-    const event = moved.case.history[moved.case.history.length - 1];
-    const db = getDb();
-    const updated = db
-      .update(cases)
-      .set({ assigneeId: input.assigneeId, updatedAt: now })
-      .where(
-        and(
-          eq(cases.id, row.id),
-          eq(cases.workspaceId, workspaceId),
-          ne(cases.status, "closed"),
-          row.assigneeId === null ? isNull(cases.assigneeId) : eq(cases.assigneeId, row.assigneeId),
-        ),
-      )
-      .run();
-    if (updated.changes === 0) return MOVED;
-    db.insert(caseEvents)
-      .values({
-        workspaceId,
-        caseId: row.id,
-        kind: "assigned",
-        fromUserId: row.assigneeId,
-        toUserId: input.assigneeId,
-        note: event.type === "assigned" ? event.note : null,
-        byUserId: input.byUserId,
-        at: now,
-      })
-      .run();
-    return { ok: true };
-  });
-}
-
-export const caseNoteInputSchema = z
-  .string()
-  .trim()
-  .min(1, "Write the note first")
-  .max(4000, "Keep the note under 4000 characters");
-
-/** A note without a change of status (a call that went unanswered, a promise made); not on closed cases. */
-export function addCaseNote(workspaceId: number, caseId: number, input: { note: string; byUserId: number }, now = new Date()): CaseStepResult {
-  const note = caseNoteInputSchema.safeParse(input.note);
-  if (!note.success) return { ok: false, status: 400, message: note.error.issues[0].message };
-  return step(workspaceId, caseId, now, (row) => {
-    if (row.status === "closed") return { ok: false, status: 400, message: "A closed case is final; open a new case instead" };
-    getDb().insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "note", note: note.data, byUserId: input.byUserId, at: now }).run();
-    getDb().update(cases).set({ updatedAt: now }).where(eq(cases.id, row.id)).run();
-    return { ok: true };
-  });
 }
 
 // ---- Elsewhere in the app --------------------------------------------------------------------------
