@@ -9,6 +9,7 @@ import { behaviourByTier, behaviourLink, type BehaviourGroup, type BehaviourLink
 import { TIER_FILTERS, tierValue } from "~/cem/insights-filters";
 import { FigureCell, FigureValue } from "~/components/insights/Figure";
 import { FilterBar } from "~/components/insights/FilterBar";
+import { TouchpointSelect } from "~/components/insights/TouchpointSelect";
 import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
 import { BEHAVIOUR_LIMIT, behaviourObservations, DEFAULT_WINDOW_DAYS } from "~/data/insights-behaviour.server";
 import { insightsRequest } from "~/data/insights-request.server";
@@ -119,17 +120,7 @@ export default function Behaviour() {
     <>
       <h1>{t("insights.behaviour.title")}</h1>
       <FilterBar filter={filter} options={options} error={error} resetHref={`/w/${ws}/insights/behaviour`}>
-        <label>
-          {t("insights.col.touchpoint")}
-          <select name="touchpoint" defaultValue={view.touchpoint ?? ""}>
-            <option value="">{t("insights.behaviour.pick")}</option>
-            {touchpoints.map((tp) => (
-              <option key={tp.key} value={tp.key}>
-                {tp.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TouchpointSelect label={t("insights.col.touchpoint")} emptyLabel={t("insights.behaviour.pick")} value={view.touchpoint} touchpoints={touchpoints} />
         <label>
           {t("insights.behaviour.window")}
           <select name="window" defaultValue={String(view.window)}>

@@ -8,6 +8,7 @@ import { IMPORTANCE_SOURCES } from "~/cem/insights-ipa";
 import type { Quadrant } from "~/cem/statistics";
 import { ImportancePerformanceGrid } from "~/components/charts/ImportancePerformanceGrid";
 import { FilterBar } from "~/components/insights/FilterBar";
+import { TouchpointSelect } from "~/components/insights/TouchpointSelect";
 import { formatNumber, insightsHref } from "~/components/insights/format";
 import { insightsRequest } from "~/data/insights-request.server";
 import { ipaView } from "~/data/insights-tables.server";
@@ -61,17 +62,7 @@ export default function ImportancePerformance() {
             ))}
           </select>
         </label>
-        <label>
-          {t("insights.ipa.touchpoint")}
-          <select name="touchpoint" defaultValue={view.touchpoint ?? ""}>
-            <option value="">{t("insights.filter.all")}</option>
-            {touchpoints.map((tp) => (
-              <option key={tp.key} value={tp.key}>
-                {tp.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TouchpointSelect label={t("insights.ipa.touchpoint")} emptyLabel={t("insights.filter.all")} value={view.touchpoint} touchpoints={touchpoints} />
       </FilterBar>
       <p className="ins-meta">
         <span>{t("insights.period", { from: filter.from, to: filter.to })}</span>
