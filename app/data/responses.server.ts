@@ -8,6 +8,7 @@ import type Database from "better-sqlite3";
 import { getDb } from "#db/client";
 import { commentFromPlan, measurementsFromPlan, type Measurement } from "~/cem/measurement";
 import { ROLLUP_COLUMNS, rollupDeltas } from "~/cem/rollup";
+import { addRollups, type RollupRow } from "~/data/rollup-writes.server";
 import { kickWebhookDelivery, onResponseRecorded } from "~/data/response-recorded.server";
 import type { AnswerError } from "~/survey/answer-validation";
 import { parseSurveyJson } from "~/survey/definition-validation";
@@ -60,22 +61,6 @@ export type RecordResult =
 const VERSION_CACHE_LIMIT = 500;
 const versions = new Map<number, PublishedVersion>();
 
-const ROLLUP_SQL_COLUMNS = {
-  n: "n",
-  sum: "sum",
-  sumSq: "sum_sq",
-  sumP: "sum_p",
-  sumE: "sum_e",
-  sumY: "sum_y",
-  sumYSq: "sum_y_sq",
-  sumXY: "sum_xy",
-  promoters: "promoters",
-  passives: "passives",
-  detractors: "detractors",
-  top2: "top2",
-} as const satisfies Record<(typeof ROLLUP_COLUMNS)[number], string>;
-const ROLLUP_KEY_COLUMNS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "day", "tier", "lang"];
-const ROLLUP_VALUE_COLUMNS = ROLLUP_COLUMNS.map((c) => ROLLUP_SQL_COLUMNS[c]);
 const MEASUREMENT_COLUMNS = ["workspace_id", "response_id", "touchpoint_id", "attribute_key", "kind", "value"];
 // Rows per multi-row statement: one statement per response's measurements, few per batch of rollups.
 const MAX_ROWS_PER_STATEMENT = 64;
@@ -137,17 +122,10 @@ function prepare(sqlite: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertMeasurements: multiRow(sqlite, `INSERT INTO measurements (${MEASUREMENT_COLUMNS.join(", ")})`, MEASUREMENT_COLUMNS.length),
-    upsertRollups: multiRow(
-      sqlite,
-      `INSERT INTO rollups (${[...ROLLUP_KEY_COLUMNS, ...ROLLUP_VALUE_COLUMNS].join(", ")})`,
-      ROLLUP_KEY_COLUMNS.length + ROLLUP_VALUE_COLUMNS.length,
-      `ON CONFLICT (${ROLLUP_KEY_COLUMNS.join(", ")}) DO UPDATE SET
-       ${ROLLUP_VALUE_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`,
-    ),
   };
   // One response: nested inside the batch's transaction, better-sqlite3 makes it a SAVEPOINT.
   const writeOne = sqlite.transaction((plan: WritePlan) => write(sqlite, statements, plan));
-  const writeBatch = sqlite.transaction((plans: WritePlan[]) => writeAll(statements, writeOne, plans));
+  const writeBatch = sqlite.transaction((plans: WritePlan[]) => writeAll(sqlite, statements, writeOne, plans));
   return { ...statements, writeBatch };
 }
 
@@ -194,7 +172,7 @@ type WritePlan = {
   measurements: Measurement[];
 };
 
-type Written = { result: RecordResult; rollups: Row[] };
+type Written = { result: RecordResult; rollups: RollupRow[] };
 
 /** One response's rows; its rollup increments are returned for the batch to add up. */
 function write(sqlite: Database.Database, s: Omit<Statements, "writeBatch">, plan: WritePlan): Written {
@@ -241,7 +219,7 @@ function write(sqlite: Database.Database, s: Omit<Statements, "writeBatch">, pla
     ).lastInsertRowid,
   );
   s.insertMeasurements(plan.measurements.map((m) => [ws, responseId, input.touchpointId, m.attributeKey ?? "", m.kind, m.value]));
-  const rollups: Row[] = rollupDeltas(plan.measurements, { day: plan.day, tier }).map((delta) => [
+  const rollups: RollupRow[] = rollupDeltas(plan.measurements, { day: plan.day, tier }).map((delta) => [
     ws,
     input.touchpointId,
     delta.attributeKey,
@@ -273,27 +251,12 @@ function isUniqueViolation(error: unknown, column: string): boolean {
   );
 }
 
-const KEY_COLUMNS = ROLLUP_KEY_COLUMNS.length;
-
-/** Adds up rollup rows with the same key (the first KEY_COLUMNS values), so each key is upserted once. */
-function sumRollups(rows: readonly Row[]): Row[] {
-  const merged = new Map<string, Row>();
-  for (const row of rows) {
-    // ws, touchpoint, attribute, kind, day, tier, lang
-    const key = `${row[0]}\u0000${row[1]}\u0000${row[2]}\u0000${row[3]}\u0000${row[4]}\u0000${row[5]}\u0000${row[6]}`;
-    const current = merged.get(key);
-    if (!current) merged.set(key, row.slice());
-    else for (let i = KEY_COLUMNS; i < row.length; i++) (current[i] as number) += row[i] as number;
-  }
-  return [...merged.values()];
-}
-
 /**
  * The batch's transaction: each response in its own savepoint (a failing one is rolled back and
  * reported alone), then the rollup increments of those that were written, added up per key.
  */
-function writeAll(s: Omit<Statements, "writeBatch">, writeOne: (plan: WritePlan) => Written, plans: WritePlan[]): (RecordResult | Error)[] {
-  const rollups: Row[] = [];
+function writeAll(sqlite: Database.Database, s: Omit<Statements, "writeBatch">, writeOne: (plan: WritePlan) => Written, plans: WritePlan[]): (RecordResult | Error)[] {
+  const rollups: RollupRow[] = [];
   const outcomes = plans.map((plan): RecordResult | Error => {
     const { input } = plan;
     try {
@@ -310,7 +273,7 @@ function writeAll(s: Omit<Statements, "writeBatch">, writeOne: (plan: WritePlan)
       return error instanceof Error ? error : new Error(String(error));
     }
   });
-  s.upsertRollups(sumRollups(rollups));
+  addRollups(sqlite, rollups);
   return outcomes;
 }
 
