@@ -218,6 +218,43 @@ describe("POST /api/v1/responses", () => {
     expect((await post(body, { "Idempotency-Key": "has spaces" })).status).toBe(400);
   });
 
+  it("refuses a body over 256 KB with 413, a GET with 405 and text that is not JSON with 400", async () => {
+    const before = stored();
+    const huge = JSON.stringify({ deployment: a.deploymentId, answers: { ...answersOf(a), comment: "x".repeat(300_000) } });
+    const res = await post(huge);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "too_large" });
+    const get = await fetch(`${server.url}/api/v1/responses`, { headers: { Authorization: `Bearer ${tokenA}` } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get("Allow")).toBe("POST");
+    const broken = await post("{ not json");
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: "invalid_json" });
+    expect(stored()).toBe(before);
+  });
+
+  it("answers the same through the Remix route as through the server's fast route", async () => {
+    const { action } = await import("~/routes/api.v1.responses");
+    const call = (body: unknown, token: string | null) =>
+      action({
+        request: new Request("http://localhost/api/v1/responses", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        }),
+        params: {},
+        context: {},
+      });
+    const refused = await call({ deployment: a.deploymentId, answers: answersOf(a) }, null);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("WWW-Authenticate")).toBe("Bearer");
+    const before = stored();
+    const res = await call({ deployment: a.deploymentId, answers: answersOf(a, 4) }, tokenA);
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { id: number }).id).toBeGreaterThan(0);
+    expect(stored()).toBe(before + 1);
+  });
+
   it("keeps the bench's no-op route switched off unless VIVENCIA_BENCH=1", async () => {
     const res = await fetch(`${server.url}/api/v1/bench-noop`, { method: "POST", body: "{}" });
     expect(res.status).toBe(404);

@@ -1,5 +1,5 @@
 // Starts the built production server (build/ from `npm run build`) on a free port against a given
-// database file, the way `npm start` runs it, and stops it after the tests.
+// database file, the way `npm start` runs it (server.js), and stops it after the tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -18,13 +18,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Extra Node flags for the server process, e.g. SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/.tmp/prof". */
+const nodeArgs = () => (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+
 export async function startServer(databasePath: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const entry = path.resolve("build/server/index.js");
   if (!fs.existsSync(entry)) throw new Error("build/server/index.js is missing: run `npm run build` first (npm test does).");
   const port = await freePort();
-  const cli = path.resolve("node_modules/@remix-run/serve/dist/cli.js");
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, [cli, entry], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), path.resolve("server.js")], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

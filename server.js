@@ -1,0 +1,129 @@
+// @ts-check
+// The production server (`npm start`): one Node process serving the built app (build/ from
+// `npm run build`). Express with compression, the client assets (hashed files cached for a year),
+// the fast API routes answered straight from the server build (app/api/fast-routes.server.ts), and
+// Remix for everything else. It replaces remix-serve, whose Remix-only pipeline and per-request
+// logging capped response ingestion (docs/decisions/011-production-server.md).
+//
+// Environment: PORT (default 3000), HOST (default every interface), DATABASE_PATH (the app reads it),
+// LOG_REQUESTS=1 to log one line per request (method, path, status, milliseconds) to stdout.
+import path from "node:path";
+import url from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+
+installGlobals({ nativeFetch: true });
+process.env.NODE_ENV ??= "production";
+
+const root = path.dirname(url.fileURLToPath(import.meta.url));
+const buildFile = path.join(root, "build", "server", "index.js");
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[] } } }} */
+const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
+  console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
+  process.exit(1);
+});
+
+const app = express();
+app.disable("x-powered-by");
+
+if (process.env.LOG_REQUESTS === "1") {
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on("finish", () => console.log(`${req.method} ${req.originalUrl} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`));
+    next();
+  });
+}
+
+/**
+ * Reads the body as text up to `limit` bytes; null (and the connection left to close) beyond it.
+ * @param {import("node:http").IncomingMessage} req
+ * @param {number} limit
+ * @returns {Promise<string | null>}
+ */
+function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    req.on("data", (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * @param {import("express").Response} res
+ * @param {import("./app/api/responses.server").ApiReply} reply
+ */
+function sendReply(res, reply) {
+  const body = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+// Fast routes first: no compression (their answers are a few bytes) and no Fetch Request to build.
+for (const route of build.entry.module.fastRoutes ?? []) {
+  app.post(route.path, async (req, res) => {
+    try {
+      if (Number(req.headers["content-length"] ?? 0) > route.maxBodyBytes) {
+        res.setHeader("Connection", "close");
+        return sendReply(res, route.tooLarge());
+      }
+      /** @type {Promise<string | null> | undefined} */
+      let body;
+      const reply = await route.handle({
+        method: req.method,
+        header: (name) => {
+          const value = req.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value.join(", ") : value;
+        },
+        text: async () => {
+          const text = await (body ??= readBody(req, route.maxBodyBytes));
+          if (text === null) throw new BodyTooLarge();
+          return text;
+        },
+      });
+      sendReply(res, reply);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        res.setHeader("Connection", "close");
+        return sendReply(res, route.tooLarge());
+      }
+      console.error(error);
+      if (!res.headersSent) sendReply(res, { status: 500, body: { error: "internal", message: "Something went wrong on our side; nothing was stored." } });
+    }
+  });
+}
+
+class BodyTooLarge extends Error {}
+
+app.use(compression());
+app.use("/assets", express.static(path.join(root, "build", "client", "assets"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "build", "client"), { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || undefined;
+const onListen = () => console.log(`Vivencia listening on http://${host ?? "localhost"}:${port}`);
+const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);
+// Keep-alive longer than a typical load balancer's idle timeout, so it never reuses a closed socket.
+server.keepAliveTimeout = 65_000;
+for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });
+}
