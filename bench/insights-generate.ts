@@ -1,7 +1,8 @@
 // Synthetic workspace for the insights benchmark: a sample journey, one survey per touchpoint,
 // customers, responses with their measurements and rollups, and CRM purchase events, written with
 // prepared statements in large transactions (the HTTP path would take hours at a million responses).
-// Rollups are built with the same pure rollupDeltas the recording path uses.
+// Rollups are built with the same pure rollupDeltas the recording path uses and written through its
+// writer (addRollups: the daily and the weekly rows).
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
@@ -10,6 +11,7 @@ import { parseJourneyFile } from "~/cem/journey";
 import { measurementsFromPlan } from "~/cem/measurement";
 import { ROLLUP_COLUMNS, rollupDeltas } from "~/cem/rollup";
 import { saveJourney } from "~/data/journeys.server";
+import { addRollups, type RollupRow } from "~/data/rollup-writes.server";
 import { measurementPlan, type MeasurementPlan } from "~/survey/plan";
 import { buildSurvey, type SurveyTemplate } from "~/survey/templates";
 
@@ -116,20 +118,13 @@ export function createWorkspace(options: { customers: number; lastDayMs: number;
   };
 }
 
-const SQL_COLUMN: Record<(typeof ROLLUP_COLUMNS)[number], string> = {
-  n: "n", sum: "sum", sumSq: "sum_sq", sumP: "sum_p", sumE: "sum_e", sumY: "sum_y", sumYSq: "sum_y_sq",
-  sumXY: "sum_xy", promoters: "promoters", passives: "passives", detractors: "detractors", top2: "top2",
-};
-
 type Statements = {
   response: Database.Statement;
   measurements: (count: number) => Database.Statement;
-  rollup: Database.Statement;
   event: Database.Statement;
 };
 
 function statements(sqlite: Database.Database): Statements {
-  const columns = ROLLUP_COLUMNS.map((c) => SQL_COLUMN[c]);
   return {
     response: sqlite.prepare(
       `insert into responses (workspace_id, survey_version_id, touchpoint_id, customer_id, tier, lang, source, data, comment, completed_at)
@@ -149,11 +144,6 @@ function statements(sqlite: Database.Database): Statements {
         return statement;
       };
     })(),
-    rollup: sqlite.prepare(
-      `insert into rollups (workspace_id, touchpoint_id, attribute_key, kind, day, tier, lang, ${columns.join(", ")})
-       values (?, ?, ?, ?, ?, ?, ?, ${columns.map(() => "?").join(", ")})
-       on conflict do update set ${columns.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`,
-    ),
     event: sqlite.prepare(
       `insert into crm_events (workspace_id, customer_id, dedupe_key, type, occurred_at, amount, currency)
        values (?, ?, ?, 'purchase', ?, ?, 'EUR')`,
@@ -235,8 +225,9 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
   const writeDay = sqlite.transaction((d: number, responsesToday: number) => {
     const dayMs = firstMs + d * DAY_MS;
     const dayKey = day(dayMs);
-    // One day's rollup rows, merged in memory and upserted once: the same sums as one upsert per
-    // response. Grouped by touchpoint × tier × language first, so the inner key stays short.
+    // One day's rollup rows, merged in memory and added once (daily and weekly): the same sums as
+    // one upsert per response. Grouped by touchpoint × tier × language first, so the inner key
+    // stays short.
     const groups = new Map<number, Map<string, Record<string, number | string>>>();
     for (let r = 0; r < responsesToday; r++) {
       const tp = ws.touchpoints[Math.floor(rand() * ws.touchpoints.length)];
@@ -294,14 +285,16 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
         }
       }
     }
+    const rows: RollupRow[] = [];
     for (const [group, cells] of groups) {
       const tpId = Math.floor(group / (TIERS.length * 2));
       const tier = TIERS[Math.floor(group / 2) % TIERS.length];
       const lang = group % 2 === 0 ? "es" : "en";
       for (const row of cells.values()) {
-        st.rollup.run(ws.workspaceId, tpId, row.attributeKey, row.kind, dayKey, tier, lang, ...ROLLUP_COLUMNS.map((c) => row[c]));
+        rows.push([ws.workspaceId, tpId, row.attributeKey, row.kind, dayKey, tier, lang, ...ROLLUP_COLUMNS.map((c) => row[c] as number)]);
       }
     }
+    addRollups(sqlite, rows);
   });
 
   let written = 0;

@@ -3,9 +3,10 @@
 //
 // Builds a workspace in bench/.tmp (the bank sample journey, 100k customers, responses with about
 // seven measurements each, one purchase event per response on average), times at 100k responses,
-// adds 900k more to the same days and times again; then, on the same data, times again with the
-// covering index proposed in docs/benchmarks.md (created in the temp file only, never in the
-// migrations). Options: --small (10k/100k, a quick check), --keep (leave the database file).
+// adds 900k more to the same days and times again. The views read as the app does: whole weeks from
+// rollups_weekly, edge days from rollups (ADR 010); the run checks first that the weekly rows equal
+// the daily ones grouped by week. Options: --small (10k/100k, a quick check), --keep (leave the
+// database file).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,7 +25,8 @@ process.env.DATABASE_PATH = dbFile;
 
 const { getDb } = await import("#db/client");
 const { createWorkspace, addResponses } = await import("./insights-generate");
-const { addDays } = await import("~/cem/insights-filters");
+const { addDays, previousPeriod } = await import("~/cem/insights-filters");
+const { splitWindow } = await import("~/cem/rollup-weeks");
 const { insightScope } = await import("~/data/insights.server");
 const { gapTable } = await import("~/data/insights-tables.server");
 const { createApiToken } = await import("~/data/api-tokens.server");
@@ -124,6 +126,9 @@ const results: Row[] = [];
 async function measure(stage: string, withRaw: boolean) {
   for (const w of Object.keys(windows) as WindowName[]) {
     const filter = filterOf(w);
+    // How the window reads (it depends on the weekday the run ends on): whole weeks + edge days.
+    const parts = [filter, previousPeriod(filter)].map((p) => splitWindow(p.from, p.to)).map((p) => `${p.weeks.length} weeks + ${p.days.length} day${p.days.length === 1 ? "" : "s"}`);
+    console.log(`  ${w} ${filter.from} … ${filter.to}: ${parts[0]} (previous period ${parts[1]})`);
     const prevFrom = addDays(filter.from, -(Math.round((msOf(filter.to) - msOf(filter.from)) / 86_400_000) + 1));
     const bind = { ws: ws.workspaceId, from: msOf(filter.from), prevFrom: msOf(prevFrom), end: msOf(filter.to) + 86_400_000 };
     const rawProcess = rawGaps("process");
@@ -161,31 +166,44 @@ const counts = () => ({
   responses: (sqlite.prepare("select count(*) as n from responses").get() as { n: number }).n,
   measurements: (sqlite.prepare("select count(*) as n from measurements").get() as { n: number }).n,
   rollups: (sqlite.prepare("select count(*) as n from rollups").get() as { n: number }).n,
+  weeklyRollups: (sqlite.prepare("select count(*) as n from rollups_weekly").get() as { n: number }).n,
   events: (sqlite.prepare("select count(*) as n from crm_events").get() as { n: number }).n,
 });
+
+/** The weekly rows must be the daily rows grouped by ISO week, or the timings mean nothing. */
+function checkWeekly() {
+  const monday = `date(day, '-' || ((cast(strftime('%w', day) as integer) + 6) % 7) || ' days')`;
+  const { keys, differ } = sqlite
+    .prepare(
+      `with d as (select workspace_id, touchpoint_id, attribute_key, kind, ${monday} as week, tier, lang,
+                         sum(n) as n, sum(sum) as sum, sum(promoters) as promoters, sum(top2) as top2
+                    from rollups group by 1, 2, 3, 4, 5, 6, 7)
+       select count(*) as keys, sum(w.n is null or w.n <> d.n or w.promoters <> d.promoters or w.top2 <> d.top2
+                                    or abs(w.sum - d.sum) > 1e-6 * max(1, abs(d.sum))) as differ
+         from d left join rollups_weekly w using (workspace_id, touchpoint_id, attribute_key, kind, week, tier, lang)`,
+    )
+    .get() as { keys: number; differ: number };
+  const weekly = counts().weeklyRollups;
+  if (differ !== 0 || keys !== weekly) throw new Error(`weekly rollups differ from the daily ones: ${differ} of ${keys} keys (${weekly} weekly rows)`);
+  console.log(`Weekly rollups checked: ${weekly.toLocaleString("en")} rows, each the sum of its week's daily rows`);
+}
 
 let t0 = Date.now();
 addResponses(ws, FIRST, 1, 1.3);
 sqlite.exec("analyze");
 const first = counts();
-console.log(`Generated ${first.responses.toLocaleString("en")} responses, ${first.measurements.toLocaleString("en")} measurements, ${first.rollups.toLocaleString("en")} rollup rows in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`Generated ${first.responses.toLocaleString("en")} responses, ${first.measurements.toLocaleString("en")} measurements, ${first.rollups.toLocaleString("en")} daily + ${first.weeklyRollups.toLocaleString("en")} weekly rollup rows in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+checkWeekly();
 await measure(`${FIRST / 1000}k responses`, true);
 
 t0 = Date.now();
 addResponses(ws, TOTAL - FIRST, 2, 1.3);
 sqlite.exec("analyze");
 const all = counts();
-console.log(`Generated ${all.responses.toLocaleString("en")} responses, ${all.measurements.toLocaleString("en")} measurements, ${all.rollups.toLocaleString("en")} rollup rows, ${all.events.toLocaleString("en")} events in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`Generated ${all.responses.toLocaleString("en")} responses, ${all.measurements.toLocaleString("en")} measurements, ${all.rollups.toLocaleString("en")} daily + ${all.weeklyRollups.toLocaleString("en")} weekly rollup rows, ${all.events.toLocaleString("en")} events in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+checkWeekly();
 const big = `${TOTAL >= 1_000_000 ? `${TOTAL / 1_000_000}M` : `${TOTAL / 1000}k`} responses`;
 await measure(big, true);
-
-// The proposal: a covering index, so the walks never leave the index (docs/benchmarks.md).
-t0 = Date.now();
-sqlite.exec(`create index rollups_covering on rollups (workspace_id, touchpoint_id, attribute_key, kind, day, tier, lang,
-  n, sum, sum_sq, sum_p, sum_e, sum_y, sum_y_sq, sum_xy, promoters, passives, detractors, top2)`);
-sqlite.exec("analyze");
-console.log(`Proposed covering index built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-await measure(`${big} + covering index`, false);
 
 console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
 console.log("| data | window | view | rollups: wall median (min) | CPU median | raw SQL aggregate | raw ÷ rollups |");

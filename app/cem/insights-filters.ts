@@ -3,6 +3,7 @@
 // trends. Days are UTC "YYYY-MM-DD", as rollups store them. Pure.
 import { z } from "zod";
 import { CHANNELS, type Channel } from "./journey";
+import { weekOf } from "./rollup-weeks";
 import { TIERS } from "./segmentation";
 import { SLUG_PATTERN } from "./slug";
 
@@ -119,9 +120,7 @@ export function filterParams(
 
 /** The bucket a day falls in: the Monday that starts its ISO week, or its month as YYYY-MM. */
 export function bucketOf(day: string, bucket: Bucket): string {
-  if (bucket === "month") return day.slice(0, 7);
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
+  return bucket === "month" ? day.slice(0, 7) : weekOf(day);
 }
 
 /** Every bucket the window touches, in order, so a trend shows empty weeks as gaps. */

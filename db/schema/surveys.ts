@@ -154,6 +154,22 @@ export const measurements = sqliteTable(
   (t) => [index("measurements_response").on(t.responseId), index("measurements_ws_tp_kind").on(t.workspaceId, t.touchpointId, t.kind)],
 );
 
+/** The additive columns of both rollup levels (meanings in app/cem/rollup.ts); fresh builders per table. */
+const rollupSums = () => ({
+  n: integer("n").notNull().default(0),
+  sum: real("sum").notNull().default(0),
+  sumSq: real("sum_sq").notNull().default(0),
+  sumP: real("sum_p").notNull().default(0),
+  sumE: real("sum_e").notNull().default(0),
+  sumY: real("sum_y").notNull().default(0),
+  sumYSq: real("sum_y_sq").notNull().default(0),
+  sumXY: real("sum_xy").notNull().default(0),
+  promoters: integer("promoters").notNull().default(0),
+  passives: integer("passives").notNull().default(0),
+  detractors: integer("detractors").notNull().default(0),
+  top2: integer("top2").notNull().default(0),
+});
+
 /**
  * Additive sums per workspace × touchpoint × attribute × kind × day × tier × language (columns as
  * in app/cem/rollup.ts). Dashboards add rows; they never read responses.
@@ -168,21 +184,34 @@ export const rollups = sqliteTable(
     day: text("day").notNull(),
     tier: text("tier").notNull(),
     lang: text("lang").notNull(),
-    n: integer("n").notNull().default(0),
-    sum: real("sum").notNull().default(0),
-    sumSq: real("sum_sq").notNull().default(0),
-    sumP: real("sum_p").notNull().default(0),
-    sumE: real("sum_e").notNull().default(0),
-    sumY: real("sum_y").notNull().default(0),
-    sumYSq: real("sum_y_sq").notNull().default(0),
-    sumXY: real("sum_xy").notNull().default(0),
-    promoters: integer("promoters").notNull().default(0),
-    passives: integer("passives").notNull().default(0),
-    detractors: integer("detractors").notNull().default(0),
-    top2: integer("top2").notNull().default(0),
+    ...rollupSums(),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.touchpointId, t.attributeKey, t.kind, t.day, t.tier, t.lang] }),
     index("rollups_ws_kind_day").on(t.workspaceId, t.kind, t.day),
   ],
+);
+
+/**
+ * The same sums per ISO week (`week` = its Monday, app/cem/rollup-weeks.ts), written beside the
+ * daily rows in the same transaction (app/data/rollup-writes.server.ts). A window reads its whole
+ * weeks here and only the edge days from `rollups`: up to 7× fewer rows (ADR 010).
+ * The table is WITHOUT ROWID, which drizzle cannot declare: migration 0003 says so by hand (a
+ * migration that recreates this table must too). Rows written week after week are then still read
+ * in key order, at the same upsert cost; `rollups` stays a rowid table (its upserts measured slower
+ * without rowid, and windows read only their edge days from it).
+ */
+export const rollupsWeekly = sqliteTable(
+  "rollups_weekly",
+  {
+    workspaceId: integer("workspace_id").notNull(),
+    touchpointId: integer("touchpoint_id").notNull(),
+    attributeKey: text("attribute_key").notNull(),
+    kind: text("kind").notNull(),
+    week: text("week").notNull(),
+    tier: text("tier").notNull(),
+    lang: text("lang").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.touchpointId, t.attributeKey, t.kind, t.week, t.tier, t.lang] })],
 );
