@@ -66,8 +66,9 @@ const MEASUREMENT_COLUMNS = ["workspace_id", "response_id", "touchpoint_id", "at
 const MAX_ROWS_PER_STATEMENT = 64;
 
 type Row = (string | number)[];
-type Statements = ReturnType<typeof prepare>;
-const statementsByDb = new WeakMap<Database.Database, Statements>();
+type Statements = ReturnType<typeof prepareStatements>;
+type Prepared = ReturnType<typeof prepare>;
+const statementsByDb = new WeakMap<Database.Database, Prepared>();
 
 /** `INSERT … VALUES (…), (…)` statements for 1..MAX_ROWS_PER_STATEMENT rows, prepared on first use. */
 function multiRow(sqlite: Database.Database, head: string, columns: number, tail = "") {
@@ -89,8 +90,8 @@ function multiRow(sqlite: Database.Database, head: string, columns: number, tail
   };
 }
 
-function prepare(sqlite: Database.Database) {
-  const statements = {
+function prepareStatements(sqlite: Database.Database) {
+  return {
     version: sqlite.prepare<[number], { id: number; workspaceId: number; surveyId: number; definition: string }>(
       `SELECT id, workspace_id AS workspaceId, survey_id AS surveyId, definition
          FROM survey_versions WHERE id = ? AND status = 'published'`,
@@ -123,13 +124,22 @@ function prepare(sqlite: Database.Database) {
     ),
     insertMeasurements: multiRow(sqlite, `INSERT INTO measurements (${MEASUREMENT_COLUMNS.join(", ")})`, MEASUREMENT_COLUMNS.length),
   };
-  // One response: nested inside the batch's transaction, better-sqlite3 makes it a SAVEPOINT.
-  const writeOne = sqlite.transaction((plan: WritePlan) => write(sqlite, statements, plan));
-  const writeBatch = sqlite.transaction((plans: WritePlan[]) => writeAll(sqlite, statements, writeOne, plans));
-  return { ...statements, writeBatch };
 }
 
-function statements(): Statements {
+function prepare(sqlite: Database.Database) {
+  const statements = prepareStatements(sqlite);
+  // Optimistic: every response of the batch written straight into its transaction. Should one
+  // throw (rare: the same idempotency key or invitation twice in one batch, or another process got
+  // there first), the batch is rolled back and written again isolated: each response nested in a
+  // SAVEPOINT (better-sqlite3 makes a nested transaction one), so the failing one is reported alone.
+  // Two statements fewer per response on the common path.
+  const writeOne = sqlite.transaction((plan: WritePlan) => write(sqlite, statements, plan));
+  const writeBatch = sqlite.transaction((plans: WritePlan[]) => writeAll(sqlite, statements, (plan) => write(sqlite, statements, plan), plans, false));
+  const writeBatchIsolated = sqlite.transaction((plans: WritePlan[]) => writeAll(sqlite, statements, writeOne, plans, true));
+  return { ...statements, writeBatch, writeBatchIsolated };
+}
+
+function statements(): Prepared {
   const sqlite = getDb().$client;
   let prepared = statementsByDb.get(sqlite);
   if (!prepared) {
@@ -175,7 +185,7 @@ type WritePlan = {
 type Written = { result: RecordResult; rollups: RollupRow[] };
 
 /** One response's rows; its rollup increments are returned for the batch to add up. */
-function write(sqlite: Database.Database, s: Omit<Statements, "writeBatch">, plan: WritePlan): Written {
+function write(sqlite: Database.Database, s: Statements, plan: WritePlan): Written {
   const { input } = plan;
   const ws = input.workspaceId;
   let customerId: number | null = null;
@@ -252,13 +262,25 @@ function isUniqueViolation(error: unknown, column: string): boolean {
 }
 
 /**
- * The batch's transaction: each response in its own savepoint (a failing one is rolled back and
- * reported alone), then the rollup increments of those that were written, added up per key.
+ * The batch's transaction: each response's rows, then the rollup increments of those written, added
+ * up per key. Isolated (each response in its own savepoint), a failing response is rolled back and
+ * reported alone; otherwise its error rolls back the whole batch.
  */
-function writeAll(sqlite: Database.Database, s: Omit<Statements, "writeBatch">, writeOne: (plan: WritePlan) => Written, plans: WritePlan[]): (RecordResult | Error)[] {
+function writeAll(
+  sqlite: Database.Database,
+  s: Statements,
+  writeOne: (plan: WritePlan) => Written,
+  plans: WritePlan[],
+  isolated: boolean,
+): (RecordResult | Error)[] {
   const rollups: RollupRow[] = [];
   const outcomes = plans.map((plan): RecordResult | Error => {
     const { input } = plan;
+    if (!isolated) {
+      const written = writeOne(plan);
+      for (const row of written.rollups) rollups.push(row);
+      return written.result;
+    }
     try {
       const written = writeOne(plan);
       rollups.push(...written.rollups);
@@ -288,7 +310,13 @@ function flush() {
   queue = [];
   let outcomes: (RecordResult | Error)[];
   try {
-    outcomes = statements().writeBatch.immediate(batch.map((p) => p.plan));
+    const plans = batch.map((p) => p.plan);
+    const s = statements();
+    try {
+      outcomes = s.writeBatch.immediate(plans);
+    } catch {
+      outcomes = s.writeBatchIsolated.immediate(plans);
+    }
   } catch (error) {
     for (const pending of batch) pending.reject(error);
     return;

@@ -151,7 +151,10 @@ export const measurements = sqliteTable(
     kind: text("kind").notNull(),
     value: real("value").notNull(),
   },
-  (t) => [index("measurements_response").on(t.responseId), index("measurements_ws_tp_kind").on(t.workspaceId, t.touchpointId, t.kind)],
+  // Read only by response (drill-downs, behaviour, cases): one index, on response_id. An index by
+  // (workspace, touchpoint, kind) used to be here; nothing read through it, and inserting into an
+  // index ordered by kind cost more than the rows themselves (ADR 011).
+  (t) => [index("measurements_response").on(t.responseId)],
 );
 
 /** The additive columns of both rollup levels (meanings in app/cem/rollup.ts); fresh builders per table. */

@@ -1,0 +1,1 @@
+DROP INDEX `measurements_ws_tp_kind`;
