@@ -2,11 +2,10 @@
 // token auth, a size cap, a JSON array of at most MAX_BATCH_ITEMS items, per-item results.
 import { MAX_BATCH_ITEMS, parseBatchBody } from "~/data/customers.server";
 import { requireApiWorkspace } from "./auth.server";
-
-const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.json(body, { status, headers });
+import { apiProblem } from "./errors";
 
 export function batchMethodNotAllowed(what: string) {
-  return json({ error: "method_not_allowed", message: `POST a JSON array of at most ${MAX_BATCH_ITEMS} ${what}.` }, 405, { Allow: "POST" });
+  return apiProblem(405, "method_not_allowed", `POST a JSON array of at most ${MAX_BATCH_ITEMS} ${what}.`, { headers: { Allow: "POST" } });
 }
 
 export async function handleBatch(
@@ -19,9 +18,9 @@ export async function handleBatch(
   // Throws the 401 Response itself when the token is missing, unknown or revoked.
   const workspace = requireApiWorkspace(request);
   if (Number(request.headers.get("Content-Length") ?? 0) > maxBodyBytes) {
-    return json({ error: "too_large", message: `The body is over ${maxBodyBytes / 1024 / 1024} MB; send smaller batches.` }, 413);
+    return apiProblem(413, "too_large", `The body is over ${maxBodyBytes / 1024 / 1024} MB; send smaller batches.`);
   }
   const body = parseBatchBody(await request.text(), what);
-  if (!body.ok) return json({ error: body.error, message: body.message }, 400);
-  return json(write(workspace.id, body.items));
+  if (!body.ok) return apiProblem(400, body.error, body.message);
+  return Response.json(write(workspace.id, body.items));
 }

@@ -7,6 +7,7 @@
 // (app/routes/api.v1.responses.tsx) wraps the same function, so both answer alike.
 import { z } from "zod";
 import { UNAUTHORIZED_BODY, workspaceForAuthorization } from "~/api/auth.server";
+import { problemBody } from "~/api/errors";
 import { rawMemberText } from "~/api/raw-json";
 import { findApiTarget } from "~/data/respondent.server";
 import { recordResponse, responseForIdempotencyKey } from "~/data/responses.server";
@@ -55,7 +56,7 @@ export type ApiReply = { status: number; body: unknown; headers?: Record<string,
 type FieldError = { path?: string; question?: string; message: string };
 
 function problem(status: number, error: string, message: string, errors?: FieldError[], headers?: Record<string, string>): ApiReply {
-  return { status, body: errors ? { error, message, errors } : { error, message }, headers };
+  return { status, body: problemBody(error, message, errors), headers };
 }
 
 function created(id: number, replayed: boolean): ApiReply {

@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireApiWorkspace } from "~/api/auth.server";
+import { apiProblem } from "~/api/errors";
 import { caseStatuses } from "~/cem/case-flow";
 import { casesForApi } from "~/data/cases.server";
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = Query.safeParse(params);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "", message: issue.message }));
-    return Response.json({ error: "invalid_query", message: "The query string is not valid.", errors }, { status: 400 });
+    return apiProblem(400, "invalid_query", "The query string is not valid.", { errors });
   }
   const { status, updatedSince, limit } = parsed.data;
   const cases = casesForApi(workspace.id, { status, updatedSince: updatedSince ? new Date(updatedSince) : undefined, limit });
@@ -26,5 +27,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action() {
-  return Response.json({ error: "method_not_allowed", message: "Use GET." }, { status: 405, headers: { Allow: "GET" } });
+  return apiProblem(405, "method_not_allowed", "Use GET.", { headers: { Allow: "GET" } });
 }

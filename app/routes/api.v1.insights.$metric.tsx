@@ -8,6 +8,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireApiWorkspace } from "~/api/auth.server";
+import { apiProblem } from "~/api/errors";
 import { BUCKETS, dayOf, parseInsightFilter, previousPeriod, TIER_FILTERS } from "~/cem/insights-filters";
 import type { InsightRow } from "~/cem/insights";
 import { gapTable, TABLE_BY, tierTable, trendView } from "~/data/insights-tables.server";
@@ -23,10 +24,7 @@ const QuerySchema = z.object({
   compareB: z.enum(TIER_FILTERS).optional(),
 });
 
-// Resource routes answer plain Responses: a returned data() would lose its status here.
-function fail(status: number, error: string, message: string, errors?: Record<string, string>) {
-  return Response.json({ error, message, ...(errors ? { errors } : {}) }, { status });
-}
+const fail = (status: number, error: string, message: string, errors?: Record<string, string>) => apiProblem(status, error, message, { errors });
 
 type RowLike = InsightRow & { name: string; detail: string; momentOfTruth?: boolean; points?: unknown; weight?: number | null; contribution?: number | null };
 
@@ -109,5 +107,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action() {
-  return fail(405, "method_not_allowed", "Insights are read with GET.");
+  return apiProblem(405, "method_not_allowed", "Insights are read with GET.", { headers: { Allow: "GET" } });
 }

@@ -2,39 +2,35 @@
 // deployment of the token's workspace. 201 with each invitation's link; 4xx JSON with field errors.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireApiWorkspace } from "~/api/auth.server";
+import { apiProblem } from "~/api/errors";
 import { linkOrigin, surveyLink } from "~/data/deployments.server";
 import { CreateInvitationsSchema, createInvitationsForCustomers } from "~/data/invitations.server";
 import { zodErrors } from "~/web/form.server";
 
-function apiError(status: number, error: string, message: string, errors?: Record<string, string>) {
-  // Response.json, not data(): a resource route's returned data() loses its status under single fetch.
-  return Response.json({ error, message, ...(errors ? { errors } : {}) }, { status });
-}
-
 export async function loader() {
-  return apiError(405, "method_not_allowed", "Use POST with a JSON body { deployment, customers, expiresInHours? }.");
+  return apiProblem(405, "method_not_allowed", "Use POST with a JSON body { deployment, customers, expiresInHours? }.", { headers: { Allow: "POST" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST.");
+  if (request.method !== "POST") return apiProblem(405, "method_not_allowed", "Use POST.", { headers: { Allow: "POST" } });
   const workspace = requireApiWorkspace(request);
   let body: unknown;
   try {
     body = await request.json();
   } catch {
-    return apiError(400, "invalid_json", 'The body must be JSON, e.g. {"deployment": 12, "customers": ["C-1001"], "expiresInHours": 72}.');
+    return apiProblem(400, "invalid_json", 'The body must be JSON, e.g. {"deployment": 12, "customers": ["C-1001"], "expiresInHours": 72}.');
   }
   const parsed = CreateInvitationsSchema.safeParse(body);
   if (!parsed.success) {
-    return apiError(400, "invalid_request", "Some fields are missing or invalid; see errors.", zodErrors(parsed.error));
+    return apiProblem(400, "invalid_request", "Some fields are missing or invalid; see errors.", { errors: zodErrors(parsed.error) });
   }
   const result = createInvitationsForCustomers(workspace.id, parsed.data, new Date());
   if (!result) {
-    return apiError(404, "not_found", `No deployment ${parsed.data.deployment} in this workspace.`, {
-      deployment: "Not a deployment of the workspace this token belongs to.",
+    return apiProblem(404, "not_found", `No deployment ${parsed.data.deployment} in this workspace.`, {
+      errors: { deployment: "Not a deployment of the workspace this token belongs to." },
     });
   }
-  if (!result.ok) return apiError(409, "conflict", Object.values(result.errors)[0] ?? "The deployment cannot take invitations.", result.errors);
+  if (!result.ok) return apiProblem(409, "conflict", Object.values(result.errors)[0] ?? "The deployment cannot take invitations.", { errors: result.errors });
   const origin = linkOrigin(request);
   return Response.json(
     {
