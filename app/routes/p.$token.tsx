@@ -2,7 +2,7 @@
 // sign-in and nothing that identifies the person is kept; the SurveyJS survey is the respondent page's
 // own component (app/survey/respondent-survey.tsx), loaded lazily in the browser only.
 import { data, type ActionFunctionArgs, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { RespondentFrame, RespondentNotice } from "~/components/respondent/RespondentFrame";
@@ -146,17 +146,4 @@ export default function PulsePage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const lang = useLang();
-  const unknown = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <RespondentFrame brand={null} lang={lang}>
-      <RespondentNotice
-        title={unknown ? t("respondent.unknown.title") : t("respondent.error.title")}
-        body={unknown ? t("respondent.unknown.body") : t("respondent.error.body")}
-      />
-    </RespondentFrame>
-  );
-}
+export { RespondentErrorBoundary as ErrorBoundary } from "~/components/respondent/RespondentFrame";

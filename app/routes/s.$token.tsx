@@ -10,7 +10,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect } from "react";
 import { z } from "zod";
 import { OpenSurvey, isStoredProgress, progressKey, type SubmitOutcome } from "~/components/respondent/OpenSurvey";
@@ -199,17 +199,4 @@ export default function RespondentPage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const lang = useLang();
-  const unknown = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <RespondentFrame brand={null} lang={lang}>
-      <RespondentNotice
-        title={unknown ? t("respondent.unknown.title") : t("respondent.error.title")}
-        body={unknown ? t("respondent.unknown.body") : t("respondent.error.body")}
-      />
-    </RespondentFrame>
-  );
-}
+export { RespondentErrorBoundary as ErrorBoundary } from "~/components/respondent/RespondentFrame";

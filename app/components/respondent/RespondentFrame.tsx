@@ -1,9 +1,9 @@
 // The frame of every respondent page: the brand (the workspace's name, nothing else of it), the
 // language switch, and a narrow phone-first column. Server-rendered; no SurveyJS in here.
-import { Link } from "@remix-run/react";
+import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { Lang } from "~/i18n/lang";
-import { useT } from "~/i18n/use-t";
+import { useLang, useT } from "~/i18n/use-t";
 
 const LANGUAGE_NAMES: Record<Lang, string> = { es: "Español", en: "English" };
 
@@ -55,5 +55,21 @@ export function RespondentNotice({ title, body, tone = "info" }: { title: string
       <h1>{title}</h1>
       <p>{body}</p>
     </section>
+  );
+}
+
+/** The error page of a respondent route: an unknown link (404) or anything else, in the frame. */
+export function RespondentErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const lang = useLang();
+  const unknown = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <RespondentFrame brand={null} lang={lang}>
+      <RespondentNotice
+        title={unknown ? t("respondent.unknown.title") : t("respondent.error.title")}
+        body={unknown ? t("respondent.unknown.body") : t("respondent.error.body")}
+      />
+    </RespondentFrame>
   );
 }
