@@ -5,6 +5,7 @@
 //
 // The server finds them on the server build's entry module (app/entry.server.tsx re-exports
 // `fastRoutes`), so they share the build's single database connection and group commit.
+import { problemBody } from "~/api/errors";
 import { MAX_RESPONSE_BODY_BYTES, postResponse, tooLarge, type ApiReply, type ApiRequest } from "~/api/responses.server";
 
 export type FastRoute = {
@@ -17,7 +18,7 @@ export type FastRoute = {
 };
 
 const benchEnabled = () => process.env.VIVENCIA_BENCH === "1";
-const notFound = (): ApiReply => ({ status: 404, body: { error: "not_found", message: "Not found." } });
+export const notFound = (): ApiReply => ({ status: 404, body: problemBody("not_found", "Not found.") });
 
 /**
  * The HTTP ceiling for `npm run bench:ingest`: the same server path and the same request body as
