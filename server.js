@@ -7,6 +7,7 @@
 //
 // Environment: PORT (default 3000), HOST (default every interface), DATABASE_PATH (the app reads it),
 // LOG_REQUESTS=1 to log one line per request (method, path, status, milliseconds) to stdout.
+import fs from "node:fs";
 import path from "node:path";
 import url from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -19,11 +20,19 @@ process.env.NODE_ENV ??= "production";
 
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build", "server", "index.js");
-/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[] } } }} */
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; useWriterThread?: (file: string) => void } } }} */
 const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
   console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
   process.exit(1);
 });
+
+// Responses are written on a thread of their own (app/data/writer-thread.worker.ts, ADR 012), so
+// the database work of recording runs beside, not inside, the thread that serves HTTP.
+const writerThread = path.join(root, "build", "server", "writer-thread.js");
+if (build.entry.module.useWriterThread && fs.existsSync(writerThread)) {
+  build.entry.module.useWriterThread(writerThread);
+  console.log("Responses are written on a writer thread.");
+}
 
 const app = express();
 app.disable("x-powered-by");

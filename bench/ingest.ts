@@ -291,8 +291,11 @@ const storage = storageCeiling(1);
 const storageBatched = storageCeiling(C);
 const loadAfter = os.loadavg()[0];
 
-// ---- check what was stored: every request a response, every response in the rollups
+// ---- check what was stored: every request a response, every response in the rollups (folded in
+// after each commit, ADR 012: the server folded its own; the in-process run's last are folded here)
 const sqlite = getDb().$client;
+const { foldRollups } = await import("~/data/rollup-fold.server");
+foldRollups(sqlite);
 const stored = sqlite.prepare("SELECT count(*) FROM responses").pluck().get() as number;
 const npsRolled = sqlite.prepare("SELECT coalesce(sum(n), 0) FROM rollups WHERE kind = 'nps'").pluck().get() as number;
 const measured = sqlite.prepare("SELECT count(*) FROM measurements").pluck().get() as number;

@@ -222,6 +222,7 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
   };
   const firstCustomerId = Number((sqlite.prepare("select min(id) as id from customers where workspace_id = ?").get(ws.workspaceId) as { id: number }).id);
 
+  const markFolded = sqlite.prepare("UPDATE rollup_state SET folded_through = (SELECT max(id) FROM responses) WHERE id = 1");
   const writeDay = sqlite.transaction((d: number, responsesToday: number) => {
     const dayMs = firstMs + d * DAY_MS;
     const dayKey = day(dayMs);
@@ -295,6 +296,8 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
       }
     }
     addRollups(sqlite, rows);
+    // These responses are in the rollups now: the fold (ADR 012) must not add them again.
+    markFolded.run();
   });
 
   let written = 0;

@@ -19,6 +19,7 @@ import {
   type NpsCounts,
   type NpsDifference,
 } from "~/cem/statistics";
+import { foldRollups } from "~/data/rollup-fold.server";
 
 const DAY_MS = 86_400_000;
 
@@ -190,6 +191,7 @@ export function innovationEffect(
   const windows = equalWindows(innovation.changedOn, innovation.windowDays, today);
   if (!windows) return { status: "too_early", changedOn: innovation.changedOn };
   const ids = innovation.touchpointIds;
+  if (ids.length) foldRollups();
   const rows: RollupRow[] = ids.length
     ? (getDb()
         .$client.prepare(

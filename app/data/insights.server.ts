@@ -15,6 +15,7 @@ import { zeroSums, type KindSums } from "~/cem/insights";
 import type { Channel } from "~/cem/journey";
 import type { RollupColumn, RollupColumns, RollupKind } from "~/cem/rollup";
 import { splitWindow, type WindowSplit } from "~/cem/rollup-weeks";
+import { foldRollups } from "~/data/rollup-fold.server";
 import { SERVQUAL_ITEMS } from "~/survey/servqual";
 
 export type ScopeTouchpoint = {
@@ -207,6 +208,7 @@ function levelSums(t: RollupLevel, periods: readonly string[], q: SumsQuery) {
  */
 export function querySums(q: SumsQuery): SumsRow[] {
   if (q.touchpointIds.length === 0 || q.attributeKeys.length === 0 || q.kinds.length === 0) return [];
+  foldRollups();
   const columns = q.cross ? [...SUMMED, ...CROSS] : SUMMED;
   const merged = new Map<string, SumsRow>();
   for (const [t, periods] of levelsOf(splitWindow(q.from, q.to))) {
@@ -261,6 +263,7 @@ export type TrendRow = SumsRow & { bucket: string };
  */
 export function queryTrendSums(q: Omit<SumsQuery, "attributeKeys" | "cross" | "byTier">, bucket: Bucket): TrendRow[] {
   if (q.touchpointIds.length === 0 || q.kinds.length === 0) return [];
+  foldRollups();
   const buckets = new Map<string, TrendRow>();
   const bucketOfPeriod = new Map<string, string>();
   for (const [t, periods] of levelsOf(splitWindow(q.from, q.to, { months: bucket === "month" }))) {

@@ -1,7 +1,8 @@
-// Writing rollups: the increments of a commit batch, added up per key in memory and upserted once
-// per key into the daily rows and once per key into the weekly rows (rollups_weekly, ADR 010). The
-// recording path (responses.server.ts) is the only caller: every response's rollup rows go through
-// here, inside the response's transaction, so neither level ever drifts from the rows.
+// Writing rollups: the increments of a batch of responses, added up per key in memory and upserted
+// once per key into the daily rows and once per key into the weekly rows (rollups_weekly, ADR 010).
+// The fold (rollup-fold.server.ts, ADR 012) is the only caller besides the insights bench's
+// generator: every response's increments go through here, in the transaction that moves the fold
+// mark past it, so neither level ever drifts from the rows.
 import type Database from "better-sqlite3";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
@@ -78,18 +79,30 @@ export function weeklyRollupRows(daily: readonly RollupRow[]): RollupRow[] {
   );
 }
 
+/** A batch's increments added up per key, at both levels: what addRollups upserts. */
+export type SummedRollups = { daily: RollupRow[]; weekly: RollupRow[] };
+
+export function sumRollups(rows: readonly RollupRow[]): SummedRollups {
+  const daily = sumRollupRows(rows);
+  return { daily, weekly: weeklyRollupRows(daily) };
+}
+
+/** Upserts increments already added up per key (sumRollups), daily and weekly, in the caller's transaction. */
+export function upsertRollups(sqlite: Database.Database, summed: SummedRollups): void {
+  let upserts = upsertsByDb.get(sqlite);
+  if (!upserts) {
+    upserts = { daily: prepareUpsert(sqlite, "rollups"), weekly: prepareUpsert(sqlite, "rollups_weekly") };
+    upsertsByDb.set(sqlite, upserts);
+  }
+  upserts.daily(summed.daily);
+  upserts.weekly(summed.weekly);
+}
+
 /**
  * Adds a batch's rollup increments to the stored sums, daily and weekly (call inside the batch's
  * transaction, so both levels commit or roll back together).
  */
 export function addRollups(sqlite: Database.Database, rows: readonly RollupRow[]): void {
   if (rows.length === 0) return;
-  let upserts = upsertsByDb.get(sqlite);
-  if (!upserts) {
-    upserts = { daily: prepareUpsert(sqlite, "rollups"), weekly: prepareUpsert(sqlite, "rollups_weekly") };
-    upsertsByDb.set(sqlite, upserts);
-  }
-  const daily = sumRollupRows(rows);
-  upserts.daily(daily);
-  upserts.weekly(weeklyRollupRows(daily));
+  upsertRollups(sqlite, sumRollups(rows));
 }

@@ -2,7 +2,7 @@
 // touchpoint (public link, personal invitations by rule), responses kept raw, their normalised
 // measurements, and the additive rollups every dashboard reads.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users, workspaces } from "./accounts";
 import { touchpoints } from "./journeys";
 import { crmEvents, customers } from "./crm";
@@ -150,6 +150,9 @@ export const measurements = sqliteTable(
     attributeKey: text("attribute_key").notNull(),
     kind: text("kind").notNull(),
     value: real("value").notNull(),
+    // The attribute's SERVQUAL dimension (null otherwise): what dimension and weighted gaps group
+    // by, kept on the row so the rollups can be folded from these rows alone (ADR 012).
+    dimension: text("dimension"),
   },
   // Read only by response (drill-downs, behaviour, cases): one index, on response_id. An index by
   // (workspace, touchpoint, kind) used to be here; nothing read through it, and inserting into an
@@ -189,14 +192,25 @@ export const rollups = sqliteTable(
     lang: text("lang").notNull(),
     ...rollupSums(),
   },
-  (t) => [
-    primaryKey({ columns: [t.workspaceId, t.touchpointId, t.attributeKey, t.kind, t.day, t.tier, t.lang] }),
-    index("rollups_ws_kind_day").on(t.workspaceId, t.kind, t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.touchpointId, t.attributeKey, t.kind, t.day, t.tier, t.lang] })],
 );
 
 /**
- * The same sums per ISO week (`week` = its Monday, app/cem/rollup-weeks.ts), written beside the
+ * How far the rollups have folded the responses in (ADR 012): every response with an id up to
+ * `folded_through` is in both rollup levels, none after it. One row. Responses ids only grow
+ * (AUTOINCREMENT), so the responses after the mark are exactly the ones still to fold.
+ */
+export const rollupState = sqliteTable(
+  "rollup_state",
+  {
+    id: integer("id").primaryKey(),
+    foldedThrough: integer("folded_through").notNull(),
+  },
+  (t) => [check("rollup_state_one_row", sql`${t.id} = 1`)],
+);
+
+/**
+ * The same sums per ISO week (`week` = its Monday, app/cem/rollup-weeks.ts), folded in beside the
  * daily rows in the same transaction (app/data/rollup-writes.server.ts). A window reads its whole
  * weeks here and only the edge days from `rollups`: up to 7× fewer rows (ADR 010).
  * The table is WITHOUT ROWID, which drizzle cannot declare: migration 0003 says so by hand (a

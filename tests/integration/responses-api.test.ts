@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { customers, measurements, responses, rollups } from "#db/schema/index";
+import { foldRollups } from "~/data/rollup-fold.server";
 import { createApiToken } from "~/data/api-tokens.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
@@ -97,6 +98,7 @@ describe("POST /api/v1/responses", () => {
     // Expectation and perception per attribute, plus NPS and CSAT at touchpoint level.
     expect(rows).toHaveLength(a.touchpoint.attributes.length * 2 + 2);
     expect(rows.find((m) => m.kind === "nps")).toMatchObject({ attributeKey: "", value: 10 });
+    foldRollups(); // as every reader does first (ADR 012)
     const dayRows = getDb().select().from(rollups).where(eq(rollups.day, "2025-02-04")).all();
     expect(dayRows.find((r) => r.kind === "nps")).toMatchObject({ tier: "premium", lang: "en", n: 1, promoters: 1, sum: 10 });
     expect(dayRows.find((r) => r.kind === "gap" && r.attributeKey === "")).toMatchObject({ n: 1, sum: 0, sumP: 6, sumE: 6 });
@@ -167,7 +169,10 @@ describe("POST /api/v1/responses", () => {
   it("validates the answers against the survey version: unknown questions and out-of-range values store nothing", async () => {
     const before = stored();
     const measurementsBefore = getDb().select({ n: count() }).from(measurements).get()!.n;
-    const rollupSum = () => getDb().select().from(rollups).all().reduce((acc, r) => acc + r.n, 0);
+    const rollupSum = () => {
+      foldRollups();
+      return getDb().select().from(rollups).all().reduce((acc, r) => acc + r.n, 0);
+    };
     const rollupsBefore = rollupSum();
     const unknown = { ...answersOf(a), favourite_colour: "blue" };
     const outOfRange = { ...answersOf(a), nps: 11 };
@@ -216,6 +221,26 @@ describe("POST /api/v1/responses", () => {
     expect(((await other.json()) as { id: number }).id).not.toBe(id);
 
     expect((await post(body, { "Idempotency-Key": "has spaces" })).status).toBe(400);
+  });
+
+  it("writes on the server's writer thread, whose helper folds the rollups in on its own within a moment", async () => {
+    // 40 concurrent requests: batched by the writer thread, every one answered with its own id.
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post({ deployment: a.deploymentId, customer: `BURST-${i % 7}`, answers: answersOf(a, 1 + (i % 7)) })),
+    );
+    expect(burst.map((r) => r.status)).toEqual(Array(40).fill(201));
+    const ids = await Promise.all(burst.map(async (r) => ((await r.json()) as { id: number }).id));
+    expect(new Set(ids).size).toBe(40);
+    // Nobody here folds: the server's folder thread computes the fold, its writer thread applies it.
+    const mark = () => getDb().$client.prepare("SELECT folded_through FROM rollup_state").pluck().get() as number;
+    const last = Math.max(...ids);
+    const deadline = Date.now() + 5_000;
+    while (mark() < last && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(mark()).toBeGreaterThanOrEqual(last);
+    const nps = getDb().$client.prepare("SELECT sum(n) FROM rollups WHERE kind = 'nps'").pluck().get();
+    expect(nps).toBe(getDb().$client.prepare("SELECT count(*) FROM measurements WHERE kind = 'nps'").pluck().get());
+    expect(server.output()).toContain("Responses are written on a writer thread.");
+    expect(server.output()).not.toMatch(/thread stopped/);
   });
 
   it("refuses a body over 256 KB with 413, a GET with 405 and text that is not JSON with 400", async () => {

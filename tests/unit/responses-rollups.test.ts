@@ -12,6 +12,7 @@ import { ROLLUP_COLUMNS, rollupDeltas, type RollupColumns } from "~/cem/rollup";
 import type { MeasuredKind, Measurement } from "~/cem/measurement";
 import { nps, pairedGap } from "~/cem/statistics";
 import { recordResponse, type RecordResult, type ResponseInput } from "~/data/responses.server";
+import { foldRollups } from "~/data/rollup-fold.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { makeCustomer, makeInvitation, makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
@@ -98,8 +99,10 @@ type ResponseRow = { id: number; touchpointId: number; versionId: number; comple
 type MeasurementRow = { responseId: number; attributeKey: string; kind: string; value: number };
 type RollupRow = { touchpointId: number; attributeKey: string; kind: string; day: string; tier: string; lang: string } & RollupColumns;
 
+/** The stored rows, the rollups as a reader sees them: the pending responses folded in first (ADR 012). */
 function rows() {
   const sqlite = getDb().$client;
+  foldRollups(sqlite);
   const responses = sqlite
     .prepare(`SELECT id, touchpoint_id AS touchpointId, survey_version_id AS versionId, completed_at AS completedAt, tier, lang FROM responses ORDER BY id`)
     .all() as ResponseRow[];

@@ -1,0 +1,67 @@
+// The production server's writer thread, seen from the thread that serves HTTP (ADR 012): batches of
+// planned responses go to a worker_threads Worker that writes them on its own connection
+// (writer-thread.worker.ts), helped by a second one that computes the rollup folds; each batch's
+// outcomes come back in order.
+// A response that failed alone comes back as an Error; should the thread itself die, every batch
+// in flight is rejected (the caller answers 500, and an Idempotency-Key makes the retry safe) and
+// `onExit` lets the caller write in its own thread from then on.
+import { MessageChannel, Worker } from "node:worker_threads";
+import type { RecordResult, WritePlan } from "~/data/response-writer.server";
+
+export type WriterThread = {
+  write: (plans: WritePlan[]) => Promise<(RecordResult | Error)[]>;
+  stop: () => void;
+};
+
+/** What crosses the thread boundary: outcomes, with errors as their messages. */
+export type WireOutcome = RecordResult | { error: string };
+export type WriteRequest = { id: number; plans: WritePlan[] };
+export type WriteReply = { id: number; outcomes: WireOutcome[] } | { id: number; failed: string };
+
+export function startWriterThread(workerFile: string, onExit: () => void): WriterThread {
+  // The writer and its helper, the folder, talk over their own channel (writer-thread.worker.ts).
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(workerFile, { workerData: { role: "writer", port: port1 }, transferList: [port1] });
+  const folder = new Worker(workerFile, { workerData: { role: "folder", port: port2 }, transferList: [port2] });
+  // Not a reason to keep the process alive: the HTTP server is. Should the folder die, the rollups
+  // still fold: every reader folds what is pending before it reads (rollup-fold.server.ts).
+  worker.unref();
+  folder.unref();
+  folder.on("error", (error) => console.error("The rollup folder thread stopped; readers fold from now on.", error));
+  const inFlight = new Map<number, { resolve: (o: (RecordResult | Error)[]) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let alive = true;
+
+  worker.on("message", (reply: WriteReply) => {
+    const pending = inFlight.get(reply.id);
+    if (!pending) return;
+    inFlight.delete(reply.id);
+    if ("failed" in reply) pending.reject(new Error(reply.failed));
+    else pending.resolve(reply.outcomes.map((o) => ("error" in o ? new Error(o.error) : o)));
+  });
+  const die = (error: Error) => {
+    if (!alive) return;
+    alive = false;
+    console.error("The response writer thread stopped; writing in the main thread from now on.", error);
+    for (const pending of inFlight.values()) pending.reject(error);
+    inFlight.clear();
+    onExit();
+  };
+  worker.on("error", die);
+  worker.on("exit", (code) => die(new Error(`writer thread exited with code ${code}`)));
+
+  return {
+    write: (plans) =>
+      new Promise((resolve, reject) => {
+        if (!alive) return reject(new Error("the writer thread has stopped"));
+        const id = nextId++;
+        inFlight.set(id, { resolve, reject });
+        worker.postMessage({ id, plans } satisfies WriteRequest);
+      }),
+    stop: () => {
+      alive = false;
+      void worker.terminate();
+      void folder.terminate();
+    },
+  };
+}
