@@ -7,7 +7,8 @@
 //     without doing anything (/api/v1/bench-noop, on only with VIVENCIA_BENCH=1);
 //   - the storage ceiling: a bare better-sqlite3 insert of the same raw response rows, one
 //     autocommit transaction per row, as each request commits once.
-// Prints a table and writes it into docs/benchmarks.md, section "Ingest".
+// Prints a table and writes it into docs/benchmarks.md, section "Ingest" (BENCH_DOC=<file> writes
+// it elsewhere, for trial runs). BENCH_SERVER_LOG=1 prints what the server logged, afterwards.
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -284,6 +285,7 @@ try {
   noop = summarise(noopRounds);
   ingest = summarise(ingestRounds);
 } finally {
+  if (process.env.BENCH_SERVER_LOG) console.log(server.output());
   await server.stop();
 }
 const direct = await recordInProcess(WARMUP + N, DIRECT);

@@ -14,7 +14,7 @@ import { commentFromPlan, measurementsFromPlan } from "~/cem/measurement";
 import { kickWebhookDelivery } from "~/data/response-recorded.server";
 import { batchWriter, type RecordResult, type ResponseInput, type WritePlan } from "~/data/response-writer.server";
 import { foldSoon } from "~/data/rollup-fold.server";
-import { startWriterThread, type WriterThread } from "~/data/writer-thread.server";
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startWriterThread, type WriterThread } from "~/data/writer-thread.server";
 import { parseSurveyJson } from "~/survey/definition-validation";
 import { compileAnswers, type CompiledAnswers } from "~/survey/respondent-validation";
 import type { SurveyJson } from "~/survey/types";
@@ -87,10 +87,14 @@ let writerThread: WriterThread | null = null;
  * and answering. Falls back to writing here should the thread die.
  */
 export function useWriterThread(workerFile: string): void {
-  getDb(); // migrated here first, so the thread opens a database that is up to date
+  // Migrated here first, so the threads open a database that is up to date; the WAL is
+  // checkpointed by the writer's helper from now on (writer-thread.worker.ts).
+  const sqlite = getDb().$client;
   writerThread?.stop();
+  sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   writerThread = startWriterThread(workerFile, () => {
     writerThread = null;
+    sqlite.pragma("wal_autocheckpoint = 1000"); // SQLite's default, now that this thread writes again
   });
 }
 

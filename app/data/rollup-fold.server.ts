@@ -13,14 +13,16 @@
 // a test), since the fold reads only the database.
 //
 // Nobody reads stale sums: every reader of the rollups calls foldRollups() first, which folds what
-// is pending (usually nothing: two indexed lookups) before the read. The recording process also
-// folds on a short timer after each commit (foldSoon), so readers seldom find anything to do.
+// is pending (usually nothing: two indexed lookups) before the read. Writers fold soon after each
+// commit anyway, so readers seldom find anything to do: the production server's folder thread every
+// 200 ms (computeFold there, applyFold in the writer's next transaction: writer-thread.worker.ts),
+// anywhere else a timer 50 ms after a commit (foldSoon).
 import type Database from "better-sqlite3";
 import { getDb } from "#db/client";
 import type { MeasuredKind, Measurement } from "~/cem/measurement";
 import { ROLLUP_COLUMNS, rollupDeltas } from "~/cem/rollup";
 import type { ServqualDimension } from "~/survey/types";
-import { sumRollups, upsertRollups, type RollupRow, type SummedRollups } from "./rollup-writes.server";
+import { upsertRollups, weeklyRollupRows, type RollupRow, type SummedRollups } from "./rollup-writes.server";
 
 /** Responses per fold transaction: bounds how long a fold holds the write lock (a few ms). */
 export const FOLD_CHUNK = 1_000;
@@ -68,7 +70,7 @@ function prepare(sqlite: Database.Database) {
     const from = currentMark();
     const through = Math.min(last.get() ?? 0, from + limit);
     if (through <= from) return null;
-    return { from, through, sums: sumRollups(rollupRows(rows.all(from, through))) };
+    return { from, through, sums: foldSums(rows.all(from, through)) };
   };
   /** Applies a computed fold in the caller's transaction, unless the mark moved since (then false). */
   const apply = (fold: Fold): boolean => {
@@ -91,9 +93,17 @@ function statements(sqlite: Database.Database) {
   return s;
 }
 
-/** The rollup rows (daily, one per delta; addRollups adds them up per key) of consecutive responses' rows. */
-export function rollupRows(rows: readonly FoldRow[]): RollupRow[] {
-  const out: RollupRow[] = [];
+const DAY_MS = 86_400_000;
+
+/**
+ * The rollup increments of consecutive responses' rows, added up per key at both levels. Each
+ * response's deltas go straight into the sums of its key (touchpoint, day, tier and language are the
+ * response's own, so only attribute and kind vary within it): no row per delta, no key of seven parts.
+ */
+export function foldSums(rows: readonly FoldRow[]): SummedRollups {
+  const merged = new Map<string, RollupRow>();
+  const days = new Map<number, string>();
+  const width = ROLLUP_COLUMNS.length;
   let i = 0;
   while (i < rows.length) {
     const [responseId, workspaceId, touchpointId, tier, lang, completedAt] = rows[i];
@@ -108,12 +118,22 @@ export function rollupRows(rows: readonly FoldRow[]): RollupRow[] {
         dimension: dimension as ServqualDimension | null,
       });
     }
-    const day = new Date(completedAt).toISOString().slice(0, 10);
+    const dayNumber = Math.floor(completedAt / DAY_MS);
+    let day = days.get(dayNumber);
+    if (day === undefined) days.set(dayNumber, (day = new Date(completedAt).toISOString().slice(0, 10)));
+    const context = `${workspaceId}\u0000${touchpointId}\u0000${day}\u0000${tier}\u0000${lang}\u0000`;
     for (const delta of rollupDeltas(measurements, { day, tier })) {
-      out.push([workspaceId, touchpointId, delta.attributeKey, delta.kind, delta.day, delta.tier, lang, ...ROLLUP_COLUMNS.map((c) => delta[c])]);
+      const key = `${context}${delta.attributeKey}\u0000${delta.kind}`;
+      const row = merged.get(key);
+      if (!row) {
+        merged.set(key, [workspaceId, touchpointId, delta.attributeKey, delta.kind, day, delta.tier, lang, ...ROLLUP_COLUMNS.map((c) => delta[c])]);
+      } else {
+        for (let c = 0; c < width; c++) (row[7 + c] as number) += delta[ROLLUP_COLUMNS[c]];
+      }
     }
   }
-  return out;
+  const daily = [...merged.values()];
+  return { daily, weekly: weeklyRollupRows(daily) };
 }
 
 /** How many responses are recorded but not yet in the rollups. */

@@ -8,6 +8,13 @@
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { RecordResult, WritePlan } from "~/data/response-writer.server";
 
+/**
+ * SQLite's own checkpoint after a commit, for the writer's and the HTTP thread's connections while
+ * the folder checkpoints (writer-thread.worker.ts): far above what the WAL reaches between the
+ * folder's checkpoints, so it never runs meanwhile; should the folder stop, it bounds the WAL (40 MB).
+ */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
 export type WriterThread = {
   write: (plans: WritePlan[]) => Promise<(RecordResult | Error)[]>;
   stop: () => void;

@@ -5,7 +5,7 @@
 // verdict on each answer depends on that answer alone, so it can be read off once: the required,
 // visible questions and the message SurveyJS gives when each is empty. Anything else keeps the
 // full validateAnswers. tests/unit/responses-validation.test.ts holds the two to the same result.
-import { Question, type SurveyModel } from "survey-core";
+import { Question, QuestionRatingModel, type SurveyModel } from "survey-core";
 import { answerShapeErrors, type ShapeError } from "./answer-shapes";
 import { validateAnswers, type AnswerError, type AnswerValidation, type SurveyData } from "./answer-validation";
 import { loadSurveyModel, measuredItemsOf, type MeasurementPlan } from "./plan";
@@ -68,7 +68,8 @@ function isStaticModel(model: SurveyModel): boolean {
   return true;
 }
 
-type KeyOwner = { question: Question };
+/** A question and, for a rating, the values its scale offers (read once: survey-core builds them per call). */
+type KeyOwner = { question: Question; rates?: Set<unknown> };
 type RequiredCheck = { key: string; question: Question; messages: string[] };
 
 function compileStatic(json: SurveyJson, model: SurveyModel): ((data: unknown) => AnswerValidation) | null {
@@ -77,7 +78,8 @@ function compileStatic(json: SurveyJson, model: SurveyModel): ((data: unknown) =
   for (const question of model.getAllQuestions(false, false, false)) {
     if (!(question instanceof Question)) continue;
     const name = question.getValueName();
-    if (!keys.has(name)) keys.set(name, { question });
+    const rates = question instanceof QuestionRatingModel ? new Set(question.visibleRateValues.map((item) => item.value as unknown)) : undefined;
+    if (!keys.has(name)) keys.set(name, { question, rates });
   }
   // SurveyJS's own messages for an empty survey, in English as validateAnswers stores them.
   model.locale = "en";
@@ -103,7 +105,7 @@ function compileStatic(json: SurveyJson, model: SurveyModel): ((data: unknown) =
       const owner = keys.get(key);
       let shape: ShapeError[];
       if (!owner) shape = [{ question: key, message: `Unknown question "${key}" in this survey version.` }];
-      else if (value === undefined || value === null) shape = [];
+      else if (value === undefined || value === null || owner.rates?.has(value)) shape = [];
       else shape = answerShapeErrors(owner.question, key, value);
       if (shape.length > 0) {
         malformed.add(key);
