@@ -339,8 +339,8 @@ client on the same machine (${os.cpus().length} CPUs, ${os.cpus()[0]?.model.trim
 ${loadBefore.toFixed(1)} before the run and ${loadAfter.toFixed(1)} after it: other work shares the machine), after a warm-up
 of ${fmt(WARMUP)} requests to each route; the two HTTP routes take turns in ${ROUNDS} rounds, so a load spike from
 elsewhere hits both. Each response: a gap-pair survey on ${survey.touchpoint.attributes.length} attributes with CSAT, NPS and an optional
-comment, giving ${survey.touchpoint.attributes.length * 2 + 2} measurement rows and ${rollupUpsertsPerResponse()} rollup increments (added up per key across a commit
-batch, then upserted into the daily and the weekly rollups); a customer external id from a pool of 2,000, 1,000 of them known with a tier (the others
+comment, giving ${survey.touchpoint.attributes.length * 2 + 2} measurement rows and ${rollupUpsertsPerResponse()} rollup increments (folded in after the commit: added
+up per key across each fold, then upserted into the daily and the weekly rollups, ADR 012); a customer external id from a pool of 2,000, 1,000 of them known with a tier (the others
 created bare on first sight); an Idempotency-Key; completed within the last hour (one in twenty up
 to 30 days back). Answers lean to the top of each scale, perceptions near expectations;
 ${fmt(casesOpened())} responses (${fmt((100 * casesOpened()) / Math.max(stored, 1))} %) opened a follow-up case in their transaction.
@@ -352,11 +352,15 @@ ${verdict}
 Reading the figures: both routes are fast routes of server.js (node:http and Express routing,
 reading the body, a JSON answer; no Remix pipeline: docs/decisions/011-production-server.md), so
 the record route pays for everything the no-op route pays (at most ${fmt(1000 / noop.perSecond, 2)} ms per request here,
-client included) plus API-token authentication, body and answer validation and its share of a
-group commit; "without HTTP" is that last part alone, in one process with ${C} submissions in flight. With
-${C} requests in flight, mean latency is ${C} ÷ throughput (Little's law), so a p99 under 50 ms needs well
-over 640 responses/s at this concurrency. What moved these figures, and what is left between them
-and the targets: docs/decisions/011-production-server.md.
+client included) plus API-token authentication, body and answer validation on the HTTP thread, and
+the write on the server's writer thread, with a second thread folding the rollups and checkpointing
+the WAL (docs/decisions/012-rollup-fold-and-writer-thread.md). "Without HTTP" is recording in this one
+process, writing and folding on its own thread (as tests and the seed do), with ${C} submissions in
+flight: its p99 includes the in-thread folds. With ${C} requests in flight, mean latency is ${C} ÷
+throughput (Little's law), so a p99 under 50 ms needs well over 640 responses/s at this concurrency.
+The client shares the two cores with the server's threads; at the record rate the whole machine is
+busy, so half the no-op ceiling would need the record path under ~0.8 ms of CPU per response in
+all. What moved these figures, and what is left between them and the targets: ADR 011 and ADR 012.
 `;
 function casesOpened(): number {
   try {
