@@ -2,8 +2,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { openDatabase, type Db } from "#db/client";
 
 const TMP = path.resolve("tests/.tmp");
+/** Every migration, as the app runs them. */
+export const MIGRATIONS = path.resolve("db", "migrations");
 
 export function freshDatabasePath(name: string): string {
   fs.mkdirSync(TMP, { recursive: true });
@@ -14,4 +17,42 @@ export function freshDatabasePath(name: string): string {
 
 export function removeDatabase(file: string) {
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+}
+
+/**
+ * A database migrated only up to the migration before `tag` (e.g. "0005_"), as an existing
+ * installation was before that migration; `migrate(db, { migrationsFolder: MIGRATIONS })` then
+ * brings it up to date. `cleanup` removes the file and the partial migrations folder.
+ */
+export function databaseMigratedBefore(tag: string, name: string): { db: Db; file: string; cleanup: () => void } {
+  const before = path.join(TMP, `migrations-before-${tag}-${process.pid}`);
+  fs.rmSync(before, { recursive: true, force: true });
+  fs.mkdirSync(path.join(before, "meta"), { recursive: true });
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const upTo = journal.entries.findIndex((e) => e.tag.startsWith(tag));
+  if (upTo <= 0) throw new Error(`no migration ${tag} after the first`);
+  journal.entries = journal.entries.slice(0, upTo);
+  fs.writeFileSync(path.join(before, "meta", "_journal.json"), JSON.stringify(journal));
+  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS, `${e.tag}.sql`), path.join(before, `${e.tag}.sql`));
+
+  const file = path.join(TMP, `${name}-${process.pid}.db`);
+  removeDatabase(file);
+  const saved = process.env.MIGRATIONS_PATH;
+  process.env.MIGRATIONS_PATH = before;
+  let db: Db;
+  try {
+    db = openDatabase(file);
+  } finally {
+    if (saved === undefined) delete process.env.MIGRATIONS_PATH;
+    else process.env.MIGRATIONS_PATH = saved;
+  }
+  return {
+    db,
+    file,
+    cleanup: () => {
+      db.$client.close();
+      removeDatabase(file);
+      fs.rmSync(before, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,18 +3,16 @@
 // queryTrendSums (whole weeks from the weekly level, edge days from the daily one) give the sums of
 // the daily rows over the same window, for many random windows and filters; and the migration that
 // creates the weekly table fills it from the daily rows a database already holds.
-import fs from "node:fs";
-import path from "node:path";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb, openDatabase } from "#db/client";
+import { getDb } from "#db/client";
 import { addDays, bucketOf, type Bucket } from "~/cem/insights-filters";
 import { ROLLUP_COLUMNS, type RollupColumns, type RollupKind } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
 import { querySums, queryTrendSums, type SumsQuery } from "~/data/insights.server";
 import { foldRollups } from "~/data/rollup-fold.server";
 import { SERVQUAL_DIMENSIONS } from "~/survey/types";
-import { freshDatabasePath, removeDatabase } from "../support/database";
+import { databaseMigratedBefore, freshDatabasePath, MIGRATIONS, removeDatabase } from "../support/database";
 import { makeUser, makeWorkspace } from "../support/fixtures";
 import { random, seedInsights } from "../support/insights-fixtures";
 
@@ -195,24 +193,7 @@ describe("queryTrendSums", () => {
 describe("the migration", () => {
   it("fills the weekly table from the daily rows an existing database holds", () => {
     // A database as it was before the weekly level: migrated up to 0002 only.
-    const all = path.resolve("db", "migrations");
-    const before = path.resolve("tests/.tmp", `migrations-0002-${process.pid}`);
-    fs.rmSync(before, { recursive: true, force: true });
-    fs.mkdirSync(path.join(before, "meta"), { recursive: true });
-    const journal = JSON.parse(fs.readFileSync(path.join(all, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-    const upTo = journal.entries.findIndex((e) => e.tag.startsWith("0003_"));
-    expect(upTo).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, upTo);
-    fs.writeFileSync(path.join(before, "meta", "_journal.json"), JSON.stringify(journal));
-    for (const e of journal.entries) fs.copyFileSync(path.join(all, `${e.tag}.sql`), path.join(before, `${e.tag}.sql`));
-
-    const file = path.resolve("tests/.tmp", `weekly-migration-${process.pid}.db`);
-    removeDatabase(file);
-    const saved = process.env.MIGRATIONS_PATH;
-    process.env.MIGRATIONS_PATH = before;
-    const db = openDatabase(file);
-    if (saved === undefined) delete process.env.MIGRATIONS_PATH;
-    else process.env.MIGRATIONS_PATH = saved;
+    const { db, cleanup } = databaseMigratedBefore("0003_", "weekly-migration");
     try {
       const sqlite = db.$client;
       expect(sqlite.prepare("select count(*) as n from sqlite_master where name = 'rollups_weekly'").get()).toEqual({ n: 0 });
@@ -229,7 +210,7 @@ describe("the migration", () => {
           insert.run(1, tp, "", kind, day, tier, lang, ...COLUMNS.map((c) => (["n", "promoters", "passives", "detractors", "top2"].includes(c) ? Math.floor(rand() * 9) : rand() * 10 - 5)));
         }
       }
-      migrate(db, { migrationsFolder: all });
+      migrate(db, { migrationsFolder: MIGRATIONS });
       const grouped = sqlite
         .prepare(`select touchpoint_id as tp, kind, day, tier, lang, ${SELECT_SUMS} from rollups group by 1, 2, 3, 4, 5`)
         .all() as ({ tp: number; kind: string; day: string; tier: string; lang: string } & RollupColumns)[];
@@ -247,9 +228,7 @@ describe("the migration", () => {
       expect(weekly.some((r) => r.week === "2020-12-28")).toBe(true);
       expect(weekly.flatMap((row) => differences(row, expected.get([row.tp, row.kind, row.week, row.tier, row.lang].join("|"))!, row.week))).toEqual([]);
     } finally {
-      db.$client.close();
-      removeDatabase(file);
-      fs.rmSync(before, { recursive: true, force: true });
+      cleanup();
     }
   });
 });

@@ -2,15 +2,13 @@
 // moves it and adds their sums in one transaction; readers fold first, so they never see the sums
 // behind the rows; any connection may fold, a computed fold that went stale is refused, and a fold
 // that fails leaves both the mark and the sums as they were.
-import fs from "node:fs";
-import path from "node:path";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb, openDatabase } from "#db/client";
 import { querySums } from "~/data/insights.server";
 import { recordResponse } from "~/data/responses.server";
 import { applyFold, computeFold, foldRollups, pendingRollups } from "~/data/rollup-fold.server";
-import { freshDatabasePath, removeDatabase } from "../support/database";
+import { databaseMigratedBefore, freshDatabasePath, MIGRATIONS, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
@@ -128,24 +126,7 @@ describe("folding recorded responses into the rollups", () => {
 
 describe("migration 0005 on a database that already has rollups", () => {
   it("sets the mark at its last response, so nothing already summed is summed again", () => {
-    const all = path.resolve("db", "migrations");
-    const before = path.resolve("tests/.tmp", `migrations-0004-${process.pid}`);
-    fs.rmSync(before, { recursive: true, force: true });
-    fs.mkdirSync(path.join(before, "meta"), { recursive: true });
-    const journal = JSON.parse(fs.readFileSync(path.join(all, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-    const upTo = journal.entries.findIndex((e) => e.tag.startsWith("0005_"));
-    expect(upTo).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, upTo);
-    fs.writeFileSync(path.join(before, "meta", "_journal.json"), JSON.stringify(journal));
-    for (const e of journal.entries) fs.copyFileSync(path.join(all, `${e.tag}.sql`), path.join(before, `${e.tag}.sql`));
-
-    const file = path.resolve("tests/.tmp", `fold-migration-${process.pid}.db`);
-    removeDatabase(file);
-    const saved = process.env.MIGRATIONS_PATH;
-    process.env.MIGRATIONS_PATH = before;
-    const db = openDatabase(file);
-    if (saved === undefined) delete process.env.MIGRATIONS_PATH;
-    else process.env.MIGRATIONS_PATH = saved;
+    const { db, cleanup } = databaseMigratedBefore("0005_", "fold-migration");
     try {
       const s = db.$client;
       // Copy this test's workspace rows over: responses with their measurements, and their sums.
@@ -159,14 +140,12 @@ describe("migration 0005 on a database that already has rollups", () => {
       const n = () => s.prepare("SELECT sum(n) FROM rollups WHERE kind = 'nps'").pluck().get() as number;
       const sums = n();
       expect(sums).toBeGreaterThan(0);
-      migrate(db, { migrationsFolder: all });
+      migrate(db, { migrationsFolder: MIGRATIONS });
       expect(s.prepare("SELECT folded_through FROM rollup_state").pluck().get()).toBe(s.prepare("SELECT max(id) FROM responses").pluck().get());
       expect(foldRollups(s)).toBe(0);
       expect(n()).toBe(sums);
     } finally {
-      db.$client.close();
-      removeDatabase(file);
-      fs.rmSync(before, { recursive: true, force: true });
+      cleanup();
     }
   });
 });
