@@ -52,6 +52,7 @@ export function startWriterThread(workerFile: string, onExit: () => void): Write
     console.error("The response writer thread stopped; writing in the main thread from now on.", error);
     for (const pending of inFlight.values()) pending.reject(error);
     inFlight.clear();
+    void folder.terminate(); // its folds have nowhere to go; the caller's thread folds from now on
     onExit();
   };
   worker.on("error", die);
