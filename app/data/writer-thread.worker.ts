@@ -29,7 +29,7 @@ const FOLD_LIMIT = 2_000;
 const CHECKPOINT_INTERVAL_MS = 50;
 
 type Role = { role: "writer" | "folder"; port: MessagePort };
-/** Writer → folder: whether the fold was applied (false: the mark had moved; compute again). */
+/** Writer → folder: the fold is done with, and whether it was applied (false: stale or failed). */
 type FoldAck = { applied: boolean };
 
 if (!parentPort) throw new Error("writer-thread.worker runs as a worker thread (server.js starts it).");
@@ -108,10 +108,10 @@ function runFolder(writer: MessagePort) {
       writer.postMessage(next);
     }
   };
-  writer.on("message", (ack: FoldAck) => {
+  // Applied or not (stale because a reader folded meanwhile, or failed), the next fold is computed
+  // at the next tick: recomputing at once would spin while the database keeps failing.
+  writer.on("message", () => {
     outstanding = false;
-    // Applied: the next chunk at the next tick. Stale (a reader folded meanwhile): compute again now.
-    if (!ack.applied) tick();
   });
   setInterval(tick, FOLD_INTERVAL_MS);
   let checkpointed = -1;
