@@ -10,10 +10,10 @@
 // Prints a table and writes it into docs/benchmarks.md, section "Ingest" (BENCH_DOC=<file> writes
 // it elsewhere, for trial runs). BENCH_SERVER_LOG=1 prints what the server logged, afterwards.
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { httpLoad, postRequest } from "./http-load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TMP = path.join(ROOT, "bench", ".tmp");
@@ -103,16 +103,48 @@ function body(i: number): string {
 const DIRECT = Math.ceil(N / 4);
 const bodies = Array.from({ length: WARMUP + N + DIRECT }, (_, i) => body(i));
 
-// ---- the load generator: C keep-alive connections, each sending its next request when answered.
-// node:http rather than fetch: client and server share two cores, and fetch costs the client
-// about twice the CPU per request, which would be measured as server slowness.
-type Run = { requests: number; seconds: number; perSecond: number; p50: number; p99: number; max: number; failures: number };
-type Samples = { latencies: Float64Array; seconds: number; failures: number };
+// ---- the load generator: C keep-alive connections, each sending its next request when answered
+// (bench/http-load.ts: plain sockets, so the client's own CPU, spent on the same two cores, stays
+// small beside the server's).
+type Cpu = { http: number; threads: number; client: number };
+type Run = { requests: number; seconds: number; perSecond: number; p50: number; p99: number; max: number; failures: number; cpu?: Cpu };
+type Samples = { latencies: Float64Array; seconds: number; failures: number; cpu?: Cpu };
+
+/**
+ * CPU time used so far, in µs: by the server's main thread (HTTP), by its other threads (writer,
+ * folder, Node's own helpers), and by this process (the client). Read from /proc (Linux, in clock
+ * ticks of 10 ms: summed over a run's rounds); undefined where there is no /proc.
+ */
+function cpuNow(pid: number): Cpu | undefined {
+  const own = process.cpuUsage();
+  let http = 0;
+  let threads = 0;
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      // After "(comm) ": state is field 3, utime field 14, stime field 15 (proc(5)).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      if (Number(tid) === pid) http += ticks;
+      else threads += ticks;
+    }
+  } catch {
+    return undefined;
+  }
+  const US_PER_TICK = 10_000; // USER_HZ is 100 on Linux
+  return { http: http * US_PER_TICK, threads: threads * US_PER_TICK, client: own.user + own.system };
+}
 
 function summarise(samples: Samples[]): Run {
   const all = samples.flatMap((s) => [...s.latencies]).sort((a, b) => a - b);
   const seconds = samples.reduce((acc, s) => acc + s.seconds, 0);
   const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))];
+  const cpu = samples.every((s) => s.cpu)
+    ? (["http", "threads", "client"] as const).reduce(
+        (acc, k) => ({ ...acc, [k]: samples.reduce((sum, s) => sum + s.cpu![k], 0) / all.length }),
+        { http: 0, threads: 0, client: 0 },
+      )
+    : undefined;
   return {
     requests: all.length,
     seconds,
@@ -121,57 +153,26 @@ function summarise(samples: Samples[]): Run {
     p99: at(0.99),
     max: all[all.length - 1],
     failures: samples.reduce((acc, s) => acc + s.failures, 0),
+    cpu,
   };
 }
 
-async function load(url: string, from: number, count: number, withKey: boolean): Promise<Samples> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: C });
+async function load(serverPid: number, url: string, from: number, count: number, withKey: boolean): Promise<Samples> {
   const target = new URL(url);
-  const latencies = new Float64Array(count);
-  let next = 0;
-  let failures = 0;
-  let firstFailure = "";
-  const send = (i: number) =>
-    new Promise<void>((resolve) => {
-      const payload = bodies[from + i];
-      const headers: http.OutgoingHttpHeaders = {
-        "Content-Type": "application/json",
-        "Content-Length": Buffer.byteLength(payload),
-        Authorization: `Bearer ${token}`,
-      };
-      if (withKey) headers["Idempotency-Key"] = `bench-${from + i}`;
-      const started = performance.now();
-      const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: "POST", agent, headers }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => {
-          latencies[i] = performance.now() - started;
-          if (res.statusCode !== 201) {
-            failures++;
-            firstFailure ||= `${res.statusCode} ${text.slice(0, 300)}`;
-          }
-          resolve();
-        });
-      });
-      req.on("error", (error) => {
-        latencies[i] = performance.now() - started;
-        failures++;
-        firstFailure ||= String(error);
-        resolve();
-      });
-      req.end(payload);
-    });
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: C }, async () => {
-      while (next < count) await send(next++);
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
+  // Serialised before the clock starts: the client's work during the run is writing and reading.
+  const requests = Array.from({ length: count }, (_, i) => {
+    const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: `Bearer ${token}` };
+    if (withKey) headers["Idempotency-Key"] = `bench-${from + i}`;
+    return postRequest(target.host, target.pathname, headers, bodies[from + i]);
+  });
+  const cpu0 = cpuNow(serverPid);
+  const { latencies, seconds, failures, firstFailure } = await httpLoad(target.hostname, Number(target.port), requests, C);
+  // The rollups of the last responses fold in up to 500 ms later (ADR 013): their CPU belongs here.
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  const cpu1 = cpuNow(serverPid);
   if (failures > 0) console.error(`  ${failures} failed requests to ${target.pathname}; first: ${firstFailure}`);
-  return { latencies, seconds, failures };
+  const cpu = cpu0 && cpu1 ? { http: cpu1.http - cpu0.http, threads: cpu1.threads - cpu0.threads, client: cpu1.client - cpu0.client } : undefined;
+  return { latencies, seconds, failures, cpu };
 }
 
 // ---- the record path without HTTP: recordResponse in this process, C submissions in flight
@@ -266,21 +267,21 @@ function storageCeiling(rowsPerCommit: number): Run {
 // ---- run
 // Other processes on the machine skew every figure: the load average goes into the report.
 const loadBefore = os.loadavg()[0];
-const server = await startServer(dbFile, { VIVENCIA_BENCH: "1" });
+const server = await startServer(dbFile, { VIVENCIA_BENCH: "1", ...(process.env.VIVENCIA_FOLD_INTERVAL_MS ? { VIVENCIA_FOLD_INTERVAL_MS: process.env.VIVENCIA_FOLD_INTERVAL_MS } : {}) });
 let noop: Run;
 let ingest: Run;
 try {
   console.log(`bench:ingest  N=${N}  C=${C}  warm-up=${WARMUP}  (${os.cpus().length} CPUs, Node ${process.version}, load ${loadBefore.toFixed(1)})`);
-  await load(`${server.url}/api/v1/bench-noop`, 0, WARMUP, false);
-  await load(`${server.url}/api/v1/responses`, 0, WARMUP, true);
+  await load(server.pid, `${server.url}/api/v1/bench-noop`, 0, WARMUP, false);
+  await load(server.pid, `${server.url}/api/v1/responses`, 0, WARMUP, true);
   // The two routes take turns in rounds, so that a load spike from elsewhere hits both alike.
   const noopRounds: Samples[] = [];
   const ingestRounds: Samples[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const from = WARMUP + Math.floor((r * N) / ROUNDS);
     const count = WARMUP + Math.floor(((r + 1) * N) / ROUNDS) - from;
-    noopRounds.push(await load(`${server.url}/api/v1/bench-noop`, from, count, false));
-    ingestRounds.push(await load(`${server.url}/api/v1/responses`, from, count, true));
+    noopRounds.push(await load(server.pid, `${server.url}/api/v1/bench-noop`, from, count, false));
+    ingestRounds.push(await load(server.pid, `${server.url}/api/v1/responses`, from, count, true));
   }
   noop = summarise(noopRounds);
   ingest = summarise(ingestRounds);
@@ -319,7 +320,12 @@ const table = [
   "| --- | ---: | ---: | ---: | ---: | ---: |",
   ...rows.map(([name, r]) => `| ${name} | ${fmt(r.requests)} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.max, 1)} |`),
 ].join("\n");
+const cpuLine = (name: string, r: Run) =>
+  r.cpu
+    ? `${name} ${fmt(r.cpu.http + r.cpu.threads + r.cpu.client)} µs (server HTTP thread ${fmt(r.cpu.http)}, other server threads ${fmt(r.cpu.threads)}, client ${fmt(r.cpu.client)})`
+    : `${name} not measured (no /proc)`;
 const verdict = [
+  `- CPU per request, all threads of both processes: ${cpuLine("record", ingest)}; ${cpuLine("no-op", noop)}`,
   `- record / HTTP ceiling: **${fmt(ratio * 100)} %** (target ≥ 50 %: ${meets.half ? "met" : "NOT met"})`,
   `- record rate: **${fmt(ingest.perSecond)} responses/s** (target ≥ 1,500: ${meets.rate ? "met" : "NOT met"})`,
   `- record p99: **${fmt(ingest.p99, 1)} ms** (target < 50 ms: ${meets.p99 ? "met" : "NOT met"})`,
@@ -353,14 +359,18 @@ Reading the figures: both routes are fast routes of server.js (node:http and Exp
 reading the body, a JSON answer; no Remix pipeline: docs/decisions/011-production-server.md), so
 the record route pays for everything the no-op route pays (at most ${fmt(1000 / noop.perSecond, 2)} ms per request here,
 client included) plus API-token authentication, body and answer validation on the HTTP thread, and
-the write on the server's writer thread, with a second thread folding the rollups and checkpointing
-the WAL (docs/decisions/012-rollup-fold-and-writer-thread.md). "Without HTTP" is recording in this one
+the write on the server's writer thread, which also folds the rollups from running sums of what it
+commits, with a second thread checkpointing the WAL (docs/decisions/012-rollup-fold-and-writer-thread.md,
+013-ingest-at-half-the-ceiling.md). The CPU line is read from /proc for each route over its rounds:
+the server's main (HTTP) thread, its other threads (writer, checkpointer, Node's helpers), and this
+client, a plain-socket load generator (bench/http-load.ts) that costs far less than node:http. "Without HTTP" is recording in this one
 process, writing and folding on its own thread (as tests and the seed do), with ${C} submissions in
 flight: its p99 includes the in-thread folds. With ${C} requests in flight, mean latency is ${C} ÷
 throughput (Little's law), so a p99 under 50 ms needs well over 640 responses/s at this concurrency.
-The client shares the two cores with the server's threads; at the record rate the whole machine is
-busy, so half the no-op ceiling would need the record path under ~0.8 ms of CPU per response in
-all. What moved these figures, and what is left between them and the targets: ADR 011 and ADR 012.
+The client shares the two cores with the server's threads: the no-op route is bound by the HTTP
+thread, recording by both cores together, so half the ceiling needs the record path, client
+included, within about twice the no-op route's CPU, and its threads working side by side. What
+moved these figures: ADR 011, 012 and 013.
 `;
 function casesOpened(): number {
   try {

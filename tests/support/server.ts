@@ -5,7 +5,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
-export type RunningServer = { url: string; port: number; stop: () => Promise<void>; output: () => string };
+export type RunningServer = { url: string; port: number; pid: number; stop: () => Promise<void>; output: () => string };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,6 +51,7 @@ export async function startServer(databasePath: string, env: Record<string, stri
   return {
     url,
     port,
+    pid: child.pid!,
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
