@@ -10,6 +10,7 @@ import { UNAUTHORIZED_BODY, workspaceForAuthorization } from "~/api/auth.server"
 import { problemBody } from "~/api/errors";
 import { rawMemberText } from "~/api/raw-json";
 import { findApiTarget } from "~/data/respondent.server";
+import type { TokenWorkspace } from "~/data/api-tokens.server";
 import { recordResponse, responseForIdempotencyKey } from "~/data/responses.server";
 import { DEFAULT_SURVEY_LOCALE, SURVEY_LOCALES } from "~/survey/locales";
 
@@ -71,15 +72,21 @@ export async function postResponse(request: ApiRequest): Promise<ApiReply> {
   const workspace = workspaceForAuthorization(request.header("Authorization"));
   if (!workspace) return { status: 401, body: UNAUTHORIZED_BODY, headers: { "WWW-Authenticate": "Bearer" } };
 
+  // A key already used is answered by the writer, in the transaction that would have stored the
+  // response (recordResponse): "replayed" with the earlier id, nothing new stored.
   const idempotencyKey = request.header("Idempotency-Key") ?? null;
-  if (idempotencyKey !== null) {
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      return problem(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 printable ASCII characters.");
-    }
-    const earlier = responseForIdempotencyKey(workspace.id, idempotencyKey);
-    if (earlier !== null) return created(earlier, true);
+  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    return problem(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 printable ASCII characters.");
   }
+  const reply = await recordBody(request, workspace, idempotencyKey);
+  if (reply.status < 400 || idempotencyKey === null) return reply;
+  // Refused now, but the key was used: a retry of a request that was stored (before its deployment
+  // was switched off, say) still gets the response it produced.
+  const earlier = responseForIdempotencyKey(workspace.id, idempotencyKey);
+  return earlier === null ? reply : created(earlier, true);
+}
 
+async function recordBody(request: ApiRequest, workspace: TokenWorkspace, idempotencyKey: string | null): Promise<ApiReply> {
   const declared = Number(request.header("Content-Length") ?? 0);
   if (declared > MAX_RESPONSE_BODY_BYTES) return tooLarge();
   const text = await request.text();

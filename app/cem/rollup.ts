@@ -123,8 +123,14 @@ export function rollupDeltas(measurements: readonly Measurement[], context: Roll
   const day = context.day;
   const tier = context.tier ?? "";
   const deltas: RollupDelta[] = [];
+  // Each `columns` is a fresh object (observation): it becomes the delta, keys added, not copied.
   const add = (attributeKey: string, kind: RollupKind, columns: RollupColumns) => {
-    deltas.push({ attributeKey, kind, day, tier, ...columns });
+    const delta = columns as RollupDelta;
+    delta.attributeKey = attributeKey;
+    delta.kind = kind;
+    delta.day = day;
+    delta.tier = tier;
+    deltas.push(delta);
   };
 
   // attribute → kind → value, first row wins as in extraction.

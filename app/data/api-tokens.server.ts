@@ -3,6 +3,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { apiTokens, workspaces } from "#db/schema/index";
 import { newSecret, sha256 } from "~/auth/tokens.server";
+import { cachedLookup, lookupsChanged } from "~/data/lookup-cache.server";
 
 const PREFIX = "viv_";
 
@@ -37,6 +38,8 @@ export function revokeApiToken(workspaceId: number, id: number) {
     .set({ revokedAt: new Date() })
     .where(and(eq(apiTokens.workspaceId, workspaceId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
     .run();
+  // Refused from the next request on, even one handled in this same turn of the event loop.
+  lookupsChanged();
 }
 
 export type TokenWorkspace = { id: number; slug: string; minN: number; tokenId: number };
@@ -53,7 +56,9 @@ export function workspaceForToken(token: string): TokenWorkspace | null {
        from api_tokens t join workspaces w on w.id = t.workspace_id
       where t.token_hash = ? and t.revoked_at is null`,
   );
-  const row = lookup.get(sha256(token)) as TokenWorkspace | undefined;
+  // Kept in memory while no token or workspace changes (lookup-cache.server.ts): a revoked token is
+  // refused from the revoking commit on, in every process.
+  const row = cachedLookup(`token\u0000${token}`, () => lookup!.get(sha256(token)) as TokenWorkspace | undefined);
   if (!row) return null;
   // Last-used is minute-precise: writing it on every API call would serialise bulk ingestion.
   const now = Date.now();

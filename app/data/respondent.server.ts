@@ -8,6 +8,7 @@ import { deployments, invitations, surveyVersions, surveys, workspaces } from "#
 import type { Lang } from "~/i18n/lang";
 import type { SurveyJson } from "~/survey/types";
 import { publishedVersion, type PublishedVersion } from "./responses.server";
+import { cachedLookup } from "./lookup-cache.server";
 
 export type OpenLink = {
   state: "open";
@@ -201,12 +202,13 @@ function apiTargetStatements() {
  */
 export function findApiTarget(workspaceId: number, by: { deployment?: number; touchpoint?: string }): ApiTargetResult {
   const statements = apiTargetStatements();
+  // Kept in memory while no deployment, survey, version or touchpoint changes (lookup-cache.server.ts).
   const row =
     by.deployment !== undefined
-      ? statements.byId(workspaceId, by.deployment)
+      ? cachedLookup(`deployment\u0000${workspaceId}\u0000${by.deployment}`, () => statements.byId(workspaceId, by.deployment!))
       : by.touchpoint !== undefined
-        ? statements.byKey(workspaceId, by.touchpoint)
-        : undefined;
+        ? cachedLookup(`touchpoint\u0000${workspaceId}\u0000${by.touchpoint}`, () => statements.byKey(workspaceId, by.touchpoint!))
+        : null;
   if (!row) return { ok: false, reason: "not_found" };
   const version = row.versionId === null ? null : publishedVersion(row.versionId);
   if (!version) return { ok: false, reason: "unpublished" };

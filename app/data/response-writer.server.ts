@@ -35,7 +35,11 @@ export type ResponseInput = {
 };
 
 export type RecordResult =
-  | { status: "recorded"; id: number }
+  /**
+   * From the writer only (callers are told the id): the tier the response was stored with, and the
+   * webhook deliveries queued with it.
+   */
+  | { status: "recorded"; id: number; tier?: string; deliveries?: number }
   /** An earlier response with the same idempotency key: nothing new was stored. */
   | { status: "replayed"; id: number }
   | { status: "invalid"; errors: AnswerError[] }
@@ -118,6 +122,14 @@ function write(sqlite: Database.Database, s: Statements, plan: WritePlan): Recor
   let customerId: number | null = null;
   let tier = "";
 
+  // A retry: the key's response answers it, nothing new is stored. Looked up here, on the writing
+  // connection, whose page cache the commits keep warm (the same key twice in one batch: the first
+  // is already visible to the second).
+  if (input.idempotencyKey) {
+    const earlier = s.responseByKey.get(ws, input.idempotencyKey);
+    if (earlier !== undefined) return { status: "replayed", id: earlier };
+  }
+
   if (input.invitationId != null) {
     // The state flip is the single-use guard; the invitation says who is answering.
     const invitation = s.completeInvitation.get({ now: plan.completedAt, id: input.invitationId, ws });
@@ -159,7 +171,7 @@ function write(sqlite: Database.Database, s: Statements, plan: WritePlan): Recor
     plan.measurements.map((m) => [ws, responseId, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension]),
   );
   // Closed loop: the follow-up case and webhook deliveries commit (or roll back) with the response.
-  onResponseRecorded(sqlite, {
+  const { deliveries } = onResponseRecorded(sqlite, {
     workspaceId: ws,
     responseId,
     customerId,
@@ -169,7 +181,7 @@ function write(sqlite: Database.Database, s: Statements, plan: WritePlan): Recor
     comment: plan.comment,
     completedAt: plan.completedAt,
   });
-  return { status: "recorded", id: responseId };
+  return { status: "recorded", id: responseId, tier, deliveries };
 }
 
 function isUniqueViolation(error: unknown, column: string): boolean {
@@ -210,33 +222,32 @@ function writeAll(
 
 /**
  * Writes one batch on this connection, in one transaction: its outcomes in order (an Error for a
- * response that failed alone). `also` runs inside the same transaction, after the responses.
+ * response that failed alone). `first` runs inside the same transaction, before the responses (the
+ * writer thread applies the rollups of earlier commits there: writer-thread.worker.ts).
  */
-export type BatchWriter = (plans: WritePlan[], also?: () => void) => (RecordResult | Error)[];
+export type BatchWriter = (plans: WritePlan[], first?: () => void) => (RecordResult | Error)[];
 
 function prepareWriter(sqlite: Database.Database): BatchWriter {
   const statements = prepareStatements(sqlite);
   // Optimistic: every response of the batch written straight into its transaction. Should one
-  // throw (rare: the same idempotency key or invitation twice in one batch, or another process got
-  // there first), the batch is rolled back and written again isolated: each response nested in a
-  // SAVEPOINT (better-sqlite3 makes a nested transaction one), so the failing one is reported alone.
+  // throw (rare: the same invitation twice in one batch, or another process got there first), the
+  // batch is rolled back and written again isolated: each response nested in a SAVEPOINT
+  // (better-sqlite3 makes a nested transaction one), so the failing one is reported alone.
   // Two statements fewer per response on the common path.
   const writeOne = sqlite.transaction((plan: WritePlan) => write(sqlite, statements, plan));
-  const writeBatch = sqlite.transaction((plans: WritePlan[], also?: () => void) => {
-    const outcomes = writeAll(statements, (plan) => write(sqlite, statements, plan), plans, false);
-    also?.();
-    return outcomes;
+  const writeBatch = sqlite.transaction((plans: WritePlan[], first?: () => void) => {
+    first?.();
+    return writeAll(statements, (plan) => write(sqlite, statements, plan), plans, false);
   });
-  const writeBatchIsolated = sqlite.transaction((plans: WritePlan[], also?: () => void) => {
-    const outcomes = writeAll(statements, writeOne, plans, true);
-    also?.();
-    return outcomes;
+  const writeBatchIsolated = sqlite.transaction((plans: WritePlan[], first?: () => void) => {
+    first?.();
+    return writeAll(statements, writeOne, plans, true);
   });
-  return (plans, also) => {
+  return (plans, first) => {
     try {
-      return writeBatch.immediate(plans, also);
+      return writeBatch.immediate(plans, first);
     } catch {
-      return writeBatchIsolated.immediate(plans, also);
+      return writeBatchIsolated.immediate(plans, first);
     }
   };
 }

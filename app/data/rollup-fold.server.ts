@@ -14,8 +14,9 @@
 //
 // Nobody reads stale sums: every reader of the rollups calls foldRollups() first, which folds what
 // is pending (usually nothing: two indexed lookups) before the read. Writers fold soon after each
-// commit anyway, so readers seldom find anything to do: the production server's folder thread every
-// 200 ms (computeFold there, applyFold in the writer's next transaction: writer-thread.worker.ts),
+// commit anyway, so readers seldom find anything to do: the production server's writer thread every
+// 500 ms, from running sums of what it committed (RollupAccumulator, applyAccumulated; it folds from
+// the rows when anyone else folded or wrote meanwhile: writer-thread.worker.ts, ADR 013),
 // anywhere else a timer 50 ms after a commit (foldSoon).
 import type Database from "better-sqlite3";
 import { getDb } from "#db/client";
@@ -60,6 +61,7 @@ function prepare(sqlite: Database.Database) {
     )
     .raw();
   const setMark = sqlite.prepare<[number]>(`UPDATE rollup_state SET folded_through = ? WHERE id = 1`);
+  const countRange = sqlite.prepare<[number, number], number>(`SELECT count(*) FROM responses WHERE id > ? AND id <= ?`).pluck();
   const currentMark = () => {
     const from = mark.get();
     if (from === undefined) throw new Error("rollup_state has no row: the database was not migrated (db/migrations/0005).");
@@ -83,7 +85,7 @@ function prepare(sqlite: Database.Database) {
     const fold = compute(FOLD_CHUNK);
     return fold && apply(fold) ? fold.through - fold.from : 0;
   });
-  return { mark, last, compute, apply, foldChunk };
+  return { mark, last, countRange, compute, apply, foldChunk };
 }
 
 const statementsByDb = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
@@ -96,14 +98,50 @@ function statements(sqlite: Database.Database) {
 const DAY_MS = 86_400_000;
 
 /**
- * The rollup increments of consecutive responses' rows, added up per key at both levels. Each
- * response's deltas go straight into the sums of its key (touchpoint, day, tier and language are the
- * response's own, so only attribute and kind vary within it): no row per delta, no key of seven parts.
+ * Rollup increments added up per key at both levels, one response at a time. Each response's deltas
+ * go straight into the sums of its key (touchpoint, day, tier and language are the response's own,
+ * so only attribute and kind vary within it): no row per delta, no key of seven parts. The fold
+ * feeds it stored rows (foldSums); the writer thread feeds it the responses it has just committed
+ * (writer-thread.worker.ts), the same measurements in the same order, so the sums are the same.
  */
+export class RollupAccumulator {
+  /** context (workspace, touchpoint, day, tier, language) → attribute → kind → row: no key built per delta. */
+  private contexts = new Map<string, Map<string, Map<string, RollupRow>>>();
+  private days = new Map<number, string>();
+  /** Responses added so far. */
+  count = 0;
+
+  add(workspaceId: number, touchpointId: number, tier: string, lang: string, completedAt: number, measurements: readonly Measurement[]): void {
+    const dayNumber = Math.floor(completedAt / DAY_MS);
+    let day = this.days.get(dayNumber);
+    if (day === undefined) this.days.set(dayNumber, (day = new Date(completedAt).toISOString().slice(0, 10)));
+    const context = `${workspaceId}\u0000${touchpointId}\u0000${day}\u0000${tier}\u0000${lang}`;
+    let attributes = this.contexts.get(context);
+    if (!attributes) this.contexts.set(context, (attributes = new Map()));
+    for (const delta of rollupDeltas(measurements, { day, tier })) {
+      let kinds = attributes.get(delta.attributeKey);
+      if (!kinds) attributes.set(delta.attributeKey, (kinds = new Map()));
+      const row = kinds.get(delta.kind);
+      if (!row) {
+        kinds.set(delta.kind, [workspaceId, touchpointId, delta.attributeKey, delta.kind, day, delta.tier, lang, ...ROLLUP_COLUMNS.map((c) => delta[c])]);
+      } else {
+        for (let c = 0; c < ROLLUP_COLUMNS.length; c++) (row[7 + c] as number) += delta[ROLLUP_COLUMNS[c]];
+      }
+    }
+    this.count++;
+  }
+
+  /** The sums so far, daily and weekly, ready to upsert. */
+  sums(): SummedRollups {
+    const daily: RollupRow[] = [];
+    for (const attributes of this.contexts.values()) for (const kinds of attributes.values()) for (const row of kinds.values()) daily.push(row);
+    return { daily, weekly: weeklyRollupRows(daily) };
+  }
+}
+
+/** The rollup increments of consecutive responses' stored rows, added up per key at both levels. */
 export function foldSums(rows: readonly FoldRow[]): SummedRollups {
-  const merged = new Map<string, RollupRow>();
-  const days = new Map<number, string>();
-  const width = ROLLUP_COLUMNS.length;
+  const sums = new RollupAccumulator();
   let i = 0;
   while (i < rows.length) {
     const [responseId, workspaceId, touchpointId, tier, lang, completedAt] = rows[i];
@@ -118,22 +156,14 @@ export function foldSums(rows: readonly FoldRow[]): SummedRollups {
         dimension: dimension as ServqualDimension | null,
       });
     }
-    const dayNumber = Math.floor(completedAt / DAY_MS);
-    let day = days.get(dayNumber);
-    if (day === undefined) days.set(dayNumber, (day = new Date(completedAt).toISOString().slice(0, 10)));
-    const context = `${workspaceId}\u0000${touchpointId}\u0000${day}\u0000${tier}\u0000${lang}\u0000`;
-    for (const delta of rollupDeltas(measurements, { day, tier })) {
-      const key = `${context}${delta.attributeKey}\u0000${delta.kind}`;
-      const row = merged.get(key);
-      if (!row) {
-        merged.set(key, [workspaceId, touchpointId, delta.attributeKey, delta.kind, day, delta.tier, lang, ...ROLLUP_COLUMNS.map((c) => delta[c])]);
-      } else {
-        for (let c = 0; c < width; c++) (row[7 + c] as number) += delta[ROLLUP_COLUMNS[c]];
-      }
-    }
+    sums.add(workspaceId, touchpointId, tier, lang, completedAt, measurements);
   }
-  const daily = [...merged.values()];
-  return { daily, weekly: weeklyRollupRows(daily) };
+  return sums.sums();
+}
+
+/** The rollup mark: the last response id the rollups hold. */
+export function foldedThrough(sqlite: Database.Database = getDb().$client): number {
+  return statements(sqlite).mark.get() ?? 0;
 }
 
 /** How many responses are recorded but not yet in the rollups. */
@@ -165,6 +195,19 @@ export function computeFold(sqlite: Database.Database, limit = FOLD_CHUNK): Fold
 /** Applies a computed fold inside the caller's write transaction; false if it is stale (nothing done). */
 export function applyFold(sqlite: Database.Database, fold: Fold): boolean {
   return statements(sqlite).apply(fold);
+}
+
+/**
+ * Applies sums accumulated from `count` responses as they were committed (the writer thread's,
+ * RollupAccumulator), as the fold of responses (from, through], inside the caller's write
+ * transaction: only if the mark is still at `from` and those are all the responses in the range.
+ * False (nothing done) otherwise: someone else folded meanwhile, or wrote responses the sums lack;
+ * the caller then folds from the rows.
+ */
+export function applyAccumulated(sqlite: Database.Database, fold: Fold, count: number): boolean {
+  const s = statements(sqlite);
+  if (s.countRange.get(fold.from, fold.through) !== count) return false;
+  return s.apply(fold);
 }
 
 let timer: NodeJS.Timeout | null = null;

@@ -1,22 +1,24 @@
-// The production server's writer thread, seen from the thread that serves HTTP (ADR 012): batches of
-// planned responses go to a worker_threads Worker that writes them on its own connection
-// (writer-thread.worker.ts), helped by a second one that computes the rollup folds; each batch's
-// outcomes come back in order.
+// The production server's writer thread, seen from the thread that serves HTTP (ADR 012, 013):
+// batches of planned responses go to a worker_threads Worker that writes them on its own connection
+// and folds their rollups (writer-thread.worker.ts), helped by a second one that checkpoints the WAL;
+// each batch's outcomes come back in order.
 // A response that failed alone comes back as an Error; should the thread itself die, every batch
 // in flight is rejected (the caller answers 500, and an Idempotency-Key makes the retry safe) and
 // `onExit` lets the caller write in its own thread from then on.
-import { MessageChannel, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import type { RecordResult, WritePlan } from "~/data/response-writer.server";
 
 /**
  * SQLite's own checkpoint after a commit, for the writer's and the HTTP thread's connections while
- * the folder checkpoints (writer-thread.worker.ts): far above what the WAL reaches between the
- * folder's checkpoints, so it never runs meanwhile; should the folder stop, it bounds the WAL (40 MB).
+ * the checkpointer thread runs (writer-thread.worker.ts): far above what the WAL reaches between its
+ * checkpoints, so it never runs meanwhile; should the checkpointer stop, it bounds the WAL (40 MB).
  */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
 export type WriterThread = {
   write: (plans: WritePlan[]) => Promise<(RecordResult | Error)[]>;
+  /** Batches sent and not answered yet. */
+  inFlight: () => number;
   stop: () => void;
 };
 
@@ -26,15 +28,13 @@ export type WriteRequest = { id: number; plans: WritePlan[] };
 export type WriteReply = { id: number; outcomes: WireOutcome[] } | { id: number; failed: string };
 
 export function startWriterThread(workerFile: string, onExit: () => void): WriterThread {
-  // The writer and its helper, the folder, talk over their own channel (writer-thread.worker.ts).
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(workerFile, { workerData: { role: "writer", port: port1 }, transferList: [port1] });
-  const folder = new Worker(workerFile, { workerData: { role: "folder", port: port2 }, transferList: [port2] });
-  // Not a reason to keep the process alive: the HTTP server is. Should the folder die, the rollups
-  // still fold: every reader folds what is pending before it reads (rollup-fold.server.ts).
+  const worker = new Worker(workerFile, { workerData: { role: "writer" } });
+  const checkpointer = new Worker(workerFile, { workerData: { role: "checkpointer" } });
+  // Not a reason to keep the process alive: the HTTP server is. Should the checkpointer die, the
+  // connections' own autocheckpoint (FALLBACK_AUTOCHECKPOINT_PAGES) still bounds the WAL.
   worker.unref();
-  folder.unref();
-  folder.on("error", (error) => console.error("The rollup folder thread stopped; readers fold from now on.", error));
+  checkpointer.unref();
+  checkpointer.on("error", (error) => console.error("The WAL checkpointer thread stopped; commits checkpoint from now on.", error));
   const inFlight = new Map<number, { resolve: (o: (RecordResult | Error)[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let alive = true;
@@ -52,7 +52,7 @@ export function startWriterThread(workerFile: string, onExit: () => void): Write
     console.error("The response writer thread stopped; writing in the main thread from now on.", error);
     for (const pending of inFlight.values()) pending.reject(error);
     inFlight.clear();
-    void folder.terminate(); // its folds have nowhere to go; the caller's thread folds from now on
+    void checkpointer.terminate(); // the caller's thread writes, folds and checkpoints from now on
     onExit();
   };
   worker.on("error", die);
@@ -66,10 +66,11 @@ export function startWriterThread(workerFile: string, onExit: () => void): Write
         inFlight.set(id, { resolve, reject });
         worker.postMessage({ id, plans } satisfies WriteRequest);
       }),
+    inFlight: () => inFlight.size,
     stop: () => {
       alive = false;
       void worker.terminate();
-      void folder.terminate();
+      void checkpointer.terminate();
     },
   };
 }

@@ -1,26 +1,36 @@
 // The production server's writing threads (built to build/server/writer-thread.js and started by
-// server.js through useWriterThread, ADR 012), each with its own connection to DATABASE_PATH:
+// server.js through useWriterThread, ADR 012 and 013), each with its own connection to DATABASE_PATH:
 //
 // - the writer (workerData.role "writer") writes the batches of responses the HTTP thread sends.
 //   Batches that arrive while a transaction runs are written together in the next one (group
-//   commit across requests). It also applies the folds its helper computes, inside one of those
-//   transactions: a fold moves the rollup mark and adds the sums at once (rollup-fold.server.ts).
-// - the folder (role "folder") computes the next fold every FOLD_INTERVAL_MS from the committed
-//   rows, reading only, and sends it to the writer over `port`: the reading and adding up (most of
-//   a fold's cost) happen beside the writer, and the write lock is held only for the upserts. It
-//   also checkpoints the WAL, so no commit pays for copying pages and their fsyncs.
+//   commit across requests). It also keeps the rollups: it adds up the increments of the responses
+//   it has committed as it goes (RollupAccumulator), and every FOLD_INTERVAL_MS applies those sums
+//   and moves the rollup mark, at the start of its next transaction (ADR 013). Should anyone else
+//   have folded or written responses meanwhile, the sums are dropped and it folds from the rows.
+// - the checkpointer (role "checkpointer") copies the WAL into the database file, so no commit pays
+//   for copying pages and their fsyncs.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { getDb } from "#db/client";
 import { batchWriter, type WritePlan } from "~/data/response-writer.server";
-import { applyFold, computeFold, type Fold } from "~/data/rollup-fold.server";
+import { applyAccumulated, applyFold, computeFold, foldedThrough, pendingRollups, RollupAccumulator } from "~/data/rollup-fold.server";
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WireOutcome, type WriteReply, type WriteRequest } from "~/data/writer-thread.server";
 
-/** How often the folder looks for responses to fold: the sums trail the rows by about this much. */
-const FOLD_INTERVAL_MS = 200;
-/** At most this many responses per fold, so a fold holds the write lock a few ms at most. */
+/**
+ * How often the writer folds what it accumulated into the rollup tables: they trail the rows by
+ * about this much (readers fold what is pending first, so no read sees them behind). Longer
+ * intervals add more responses into each key before its upsert: responses completed on earlier
+ * days (late uploads) each bring dozens of keys of their own. 500 ms measured 59–62 % of the no-op
+ * ceiling against 45–56 % at 200 ms (ADR 013); with FOLD_LIMIT, a reader never finds more than
+ * ~2,000 responses to fold. VIVENCIA_FOLD_INTERVAL_MS changes it (tests widen it).
+ */
+const FOLD_INTERVAL_MS = Number(process.env.VIVENCIA_FOLD_INTERVAL_MS) || 500;
+/**
+ * The writer folds sooner once it has accumulated this many responses; and a fold from the rows
+ * reads at most this many at once, so that it holds the write lock a few ms at most.
+ */
 const FOLD_LIMIT = 2_000;
 /**
- * How often the folder checkpoints the WAL into the database file. PASSIVE: it copies what is
+ * How often the checkpointer copies the WAL into the database file. PASSIVE: it copies what is
  * committed without stopping the writer, and its fsyncs wait here instead of in a commit that
  * requests are waiting on. Often, so each checkpoint is small: at full ingest the WAL grows by
  * ~20,000 pages a second, and checkpoints every 500 ms (up to 10,000 pages each) measured a p99 of
@@ -28,24 +38,41 @@ const FOLD_LIMIT = 2_000;
  */
 const CHECKPOINT_INTERVAL_MS = 50;
 
-type Role = { role: "writer" | "folder"; port: MessagePort };
-/** Writer → folder: the fold is done with, and whether it was applied (false: stale or failed). */
-type FoldAck = { applied: boolean };
+type Role = { role: "writer" | "checkpointer" };
 
 if (!parentPort) throw new Error("writer-thread.worker runs as a worker thread (server.js starts it).");
-const { role, port } = workerData as Role;
+const { role } = workerData as Role;
 const sqlite = getDb().$client;
 
-if (role === "writer") runWriter(parentPort, port);
-else runFolder(port);
+if (role === "writer") runWriter(parentPort);
+else runCheckpointer();
 
-function runWriter(requests: MessagePort, folder: MessagePort) {
+function runWriter(requests: MessagePort) {
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const write = batchWriter(sqlite);
-  // A fold that fails to apply is rolled back alone (its own savepoint) and computed again.
-  const applyNested = sqlite.transaction((fold: Fold) => applyFold(sqlite, fold));
+  // The rollup increments of the responses committed here since the last fold: responses
+  // (base, last], `sums.count` of them. `base` null: the next fold reads the rows instead (at start,
+  // when a fold from the rows left some for later, or after a failed one).
+  let base: number | null = null;
+  let last = 0;
+  let sums = new RollupAccumulator();
+  let foldDue = false;
+
+  /**
+   * Inside the batch's transaction, before its responses: the accumulated sums applied, or else a
+   * chunk folded from the rows; the new base (null: more to fold from the rows). Nested, so a fold
+   * that fails rolls back alone and the batch still commits.
+   */
+  const fold = sqlite.transaction((): number | null => {
+    if (base !== null && sums.count > 0 && applyAccumulated(sqlite, { from: base, through: last, sums: sums.sums() }, sums.count)) return last;
+    // Someone else folded or wrote responses meanwhile (or this is the first fold): from the rows.
+    // They hold every response committed so far, ours included, and none of this batch yet.
+    const chunk = computeFold(sqlite, FOLD_LIMIT);
+    if (chunk && !applyFold(sqlite, chunk)) throw new Error("the rollup mark moved inside the writer's transaction");
+    return pendingRollups(sqlite) === 0 ? foldedThrough(sqlite) : null;
+  });
+
   let waiting: WriteRequest[] = [];
-  let fold: Fold | null = null;
   let scheduled = false;
   const schedule = () => {
     if (!scheduled) {
@@ -58,62 +85,79 @@ function runWriter(requests: MessagePort, folder: MessagePort) {
     scheduled = false;
     const batch = waiting;
     waiting = [];
-    const folding = fold;
-    fold = null;
-    let applied = false;
-    const applyFolding = folding
+    const folding = foldDue;
+    foldDue = false;
+    // What the fold inside this batch's transaction left: the new base (null: read the rows next).
+    const folded = { done: false, base: null as number | null };
+    const first = folding
       ? () => {
+          folded.done = true;
           try {
-            applied = applyNested(folding);
+            folded.base = fold();
           } catch (error) {
-            console.error("Applying a rollup fold failed; it will be computed again.", error);
+            console.error("Folding the rollups failed; the next fold reads the rows.", error);
+            folded.base = null;
           }
         }
       : undefined;
     const plans: WritePlan[] = batch.flatMap((r) => r.plans);
+    let outcomes: ReturnType<typeof write> = [];
     let replies: WriteReply[];
     try {
-      const outcomes = write(plans, applyFolding).map((o): WireOutcome => (o instanceof Error ? { error: o.message } : o));
+      outcomes = write(plans, first);
+      const wire = outcomes.map((o): WireOutcome => {
+        if (o instanceof Error) return { error: o.message };
+        if (o.status !== "recorded") return o;
+        return o.deliveries ? { status: "recorded", id: o.id, deliveries: o.deliveries } : { status: "recorded", id: o.id };
+      });
       let at = 0;
-      replies = batch.map((r) => ({ id: r.id, outcomes: outcomes.slice(at, (at += r.plans.length)) }));
+      replies = batch.map((r) => ({ id: r.id, outcomes: wire.slice(at, (at += r.plans.length)) }));
     } catch (error) {
+      // Nothing was committed: the sums and the due fold stay for the next transaction.
+      foldDue ||= folding;
+      folded.done = false;
       replies = batch.map((r) => ({ id: r.id, failed: error instanceof Error ? error.message : String(error) }));
     }
+    // The answers first: adding up the batch's rollups can wait until they are on their way.
     for (const reply of replies) requests.postMessage(reply);
-    if (folding) folder.postMessage({ applied } satisfies FoldAck);
+    // Committed: the fold's new starting point, then this batch's responses added up after it.
+    if (folded.done) {
+      base = folded.base;
+      last = base ?? 0;
+      sums = new RollupAccumulator();
+    }
+    if (base !== null) {
+      outcomes.forEach((o, i) => {
+        if (o instanceof Error || o.status !== "recorded") return;
+        const { input, completedAt, measurements } = plans[i];
+        sums.add(input.workspaceId, input.touchpointId, o.tier ?? "", input.lang, completedAt, measurements);
+        last = Math.max(last, o.id);
+      });
+    }
+    if (sums.count >= FOLD_LIMIT) {
+      foldDue = true;
+      schedule();
+    }
   }
 
   requests.on("message", (request: WriteRequest) => {
     waiting.push(request);
     schedule();
   });
-  folder.on("message", (next: Fold) => {
-    fold = next;
-    schedule();
-  });
+  // A fold every FOLD_INTERVAL_MS while there is something to fold: ours, or responses others wrote.
+  setInterval(() => {
+    try {
+      if (sums.count > 0 || base === null || pendingRollups(sqlite) > 0) {
+        foldDue = true;
+        schedule();
+      }
+    } catch (error) {
+      console.error("Checking for responses to fold failed; trying again shortly.", error);
+    }
+  }, FOLD_INTERVAL_MS);
 }
 
-function runFolder(writer: MessagePort) {
-  let outstanding = false;
-  const tick = () => {
-    if (outstanding) return;
-    let next: Fold | null = null;
-    try {
-      next = computeFold(sqlite, FOLD_LIMIT);
-    } catch (error) {
-      console.error("Computing a rollup fold failed; trying again shortly.", error);
-    }
-    if (next) {
-      outstanding = true;
-      writer.postMessage(next);
-    }
-  };
-  // Applied or not (stale because a reader folded meanwhile, or failed), the next fold is computed
-  // at the next tick: recomputing at once would spin while the database keeps failing.
-  writer.on("message", () => {
-    outstanding = false;
-  });
-  setInterval(tick, FOLD_INTERVAL_MS);
+function runCheckpointer() {
   let checkpointed = -1;
   setInterval(() => {
     try {

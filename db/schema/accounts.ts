@@ -1,6 +1,6 @@
 // People, their sessions, the workspaces they belong to, and the API tokens of a workspace.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { ROLES, type Role } from "../../app/auth/roles";
 
@@ -81,4 +81,19 @@ export const apiTokens = sqliteTable(
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("api_tokens_ws").on(t.workspaceId)],
+);
+
+/**
+ * A counter that triggers move whenever a row the API's hot-path lookups derive from changes: API
+ * tokens, workspaces, touchpoints, surveys, their versions and deployments (migration 0006). The
+ * server keeps those lookups in memory and reads only this one row per request: equal to what it
+ * read before, the cached answers still hold, whichever process changed what (ADR 013).
+ */
+export const lookupGeneration = sqliteTable(
+  "lookup_generation",
+  {
+    id: integer("id").primaryKey(),
+    generation: integer("generation").notNull(),
+  },
+  (t) => [check("lookup_generation_one_row", sql`${t.id} = 1`)],
 );

@@ -6,11 +6,15 @@ import { count, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { customers, measurements, responses, rollups } from "#db/schema/index";
 import { foldRollups } from "~/data/rollup-fold.server";
-import { createApiToken } from "~/data/api-tokens.server";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/data/api-tokens.server";
+import { measurementsFromPlan } from "~/cem/measurement";
+import { batchWriter } from "~/data/response-writer.server";
+import { publishedVersion } from "~/data/responses.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { startServer, type RunningServer } from "../support/server";
-import { makeCustomer, makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
+import { rollupsAndRecomputation } from "../support/rollup-check";
+import { makeCustomer, makeSurveyFixture, publishVersion, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
 const dbFile = freshDatabasePath("responses-api");
 let server: RunningServer;
@@ -31,7 +35,9 @@ beforeAll(async () => {
   makeCustomer(wsA.id, "C-PREMIUM", "premium", "Paula Premium");
   tokenA = createApiToken(wsA.id, "kiosk", alice.id);
   tokenB = createApiToken(wsB.id, "crm", bob.id);
-  server = await startServer(dbFile);
+  // The writer thread folds once a second here, not every 200 ms: wide enough a window for the test
+  // of its running sums to put other connections' responses among its own, every round.
+  server = await startServer(dbFile, { VIVENCIA_FOLD_INTERVAL_MS: "1000" });
 });
 
 afterAll(async () => {
@@ -221,9 +227,44 @@ describe("POST /api/v1/responses", () => {
     expect(((await other.json()) as { id: number }).id).not.toBe(id);
 
     expect((await post(body, { "Idempotency-Key": "has spaces" })).status).toBe(400);
+
+    // A retry that would be refused now (its answers no longer fit, say) still gets its response.
+    const beforeRetry = stored();
+    const changed = await post({ ...body, answers: { ...body.answers, nps: 99 } }, { "Idempotency-Key": "kiosk-7:0001" });
+    expect(changed.status).toBe(201);
+    expect(changed.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await changed.json()).toEqual({ id });
+    expect(stored()).toBe(beforeRetry);
   });
 
-  it("writes on the server's writer thread, whose helper folds the rollups in on its own within a moment", async () => {
+  it("sees a token revoked, a version published or a survey archived by another process at once", async () => {
+    // The server keeps these lookups in memory while the lookup generation stands (migration 0006);
+    // this test process is another connection, so only the triggers can tell the server.
+    const alice = getDb().$client.prepare("SELECT id FROM users WHERE email = 'alice@a.test'").pluck().get() as number;
+    const token = createApiToken(a.workspaceId, "short-lived", alice);
+    const body = { deployment: a.deploymentId, answers: answersOf(a) };
+    expect((await post(body, {}, token)).status).toBe(201);
+    revokeApiToken(a.workspaceId, listApiTokens(a.workspaceId).find((t) => t.name === "short-lived")!.id);
+    expect((await post(body, {}, token)).status).toBe(401);
+
+    const latest = getDb().$client.prepare("SELECT max(version) FROM survey_versions WHERE survey_id = ?").pluck().get(a.surveyId) as number;
+    const newer = publishVersion(a.workspaceId, a.surveyId, a.json, latest + 1);
+    const res = await post(body);
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    expect(getDb().select().from(responses).where(eq(responses.id, id)).get()!.surveyVersionId).toBe(newer);
+
+    const archive = (at: number | null) => getDb().$client.prepare("UPDATE surveys SET archived_at = ? WHERE id = ?").run(at, a.surveyId);
+    archive(Date.now());
+    try {
+      expect((await post(body)).status).toBe(404);
+    } finally {
+      archive(null);
+    }
+    expect((await post(body)).status).toBe(201);
+  });
+
+  it("writes on the server's writer thread, which folds the rollups in on its own within a moment", async () => {
     // 40 concurrent requests: batched by the writer thread, every one answered with its own id.
     const burst = await Promise.all(
       Array.from({ length: 40 }, (_, i) => post({ deployment: a.deploymentId, customer: `BURST-${i % 7}`, answers: answersOf(a, 1 + (i % 7)) })),
@@ -231,7 +272,7 @@ describe("POST /api/v1/responses", () => {
     expect(burst.map((r) => r.status)).toEqual(Array(40).fill(201));
     const ids = await Promise.all(burst.map(async (r) => ((await r.json()) as { id: number }).id));
     expect(new Set(ids).size).toBe(40);
-    // Nobody here folds: the server's folder thread computes the fold, its writer thread applies it.
+    // Nobody here folds: the server's writer thread adds up what it commits and folds it in.
     const mark = () => getDb().$client.prepare("SELECT folded_through FROM rollup_state").pluck().get() as number;
     const last = Math.max(...ids);
     const deadline = Date.now() + 5_000;
@@ -241,6 +282,69 @@ describe("POST /api/v1/responses", () => {
     expect(nps).toBe(getDb().$client.prepare("SELECT count(*) FROM measurements WHERE kind = 'nps'").pluck().get());
     expect(server.output()).toContain("Responses are written on a writer thread.");
     expect(server.output()).not.toMatch(/thread stopped/);
+  });
+
+  it("keeps the rollups exact while a reader folds and another process records between the writer's folds", async () => {
+    // The writer thread's running sums hold only its own responses: a fold by someone else, or
+    // responses from another connection among its ids, must make it fold from the rows instead.
+    // Another connection writing responses and leaving them unfolded (this test process, as a
+    // script or a second server would): their ids fall among the writer's.
+    const writeElsewhere = (i: number) => {
+      const version = publishedVersion(a.versionId)!;
+      const answers = answersOf(a, 1 + (i % 7));
+      const checked = version.compiled().validate(answers);
+      if (!checked.ok) throw new Error("fixture answers do not validate");
+      const [outcome] = batchWriter(getDb().$client)([
+        {
+          input: { workspaceId: a.workspaceId, versionId: a.versionId, touchpointId: a.touchpoint.id, deploymentId: a.deploymentId, customerExternalId: `ELSEWHERE-${i % 3}`, lang: i % 2 ? "en" : "es", source: "api", data: JSON.stringify(answers) },
+          completedAt: Date.now() - (i % 4) * 86_400_000,
+          startedAt: null,
+          comment: null,
+          measurements: measurementsFromPlan(version.compiled().plan, checked.data),
+        },
+      ]);
+      expect(outcome).toMatchObject({ status: "recorded" });
+    };
+    const burst = (from: number) =>
+      Promise.all(Array.from({ length: 15 }, (_, i) => post({ deployment: a.deploymentId, customer: `MIX-${i % 5}`, lang: i % 2 ? "en" : "es", answers: answersOf(a, 1 + ((from + i) % 7)) })));
+    const lastId = () => getDb().$client.prepare("SELECT max(id) FROM responses").pluck().get() as number;
+    const mark = () => getDb().$client.prepare("SELECT folded_through FROM rollup_state").pluck().get() as number;
+    const folded = async () => {
+      const deadline = Date.now() + 5_000;
+      while (mark() < lastId() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(mark()).toBe(lastId());
+    };
+    const exact = () => {
+      const { daily, weekly } = rollupsAndRecomputation(getDb().$client);
+      expect(daily.stored.length).toBeGreaterThan(0);
+      expect(daily.stored).toEqual(daily.recomputed);
+      expect(weekly.stored).toEqual(weekly.recomputed);
+    };
+    const round = async (n: number, between: () => void) => {
+      const before = await burst(n * 30);
+      between();
+      const after = await burst(n * 30 + 15);
+      expect([...before, ...after].map((r) => r.status)).toEqual(Array(30).fill(201));
+    };
+    for (let n = 0; n < 3; n++) {
+      // Right after one of the writer's folds, well within its next interval: its responses,
+      // others', its again. Its sums lack the others', which lie inside its range of ids.
+      await folded();
+      await round(n, () => {
+        writeElsewhere(n * 2);
+        writeElsewhere(n * 2 + 1);
+      });
+      await folded();
+      exact();
+    }
+    // A reader folds in the middle, the writer's pending responses with the rest.
+    await round(3, () => {
+      writeElsewhere(6);
+      foldRollups();
+    });
+    await folded();
+    exact();
+    expect(server.output()).not.toMatch(/failed|thread stopped/);
   });
 
   it("refuses a body over 256 KB with 413, a GET with 405 and text that is not JSON with 400", async () => {
