@@ -346,7 +346,7 @@ ${loadBefore.toFixed(1)} before the run and ${loadAfter.toFixed(1)} after it: ot
 of ${fmt(WARMUP)} requests to each route; the two HTTP routes take turns in ${ROUNDS} rounds, so a load spike from
 elsewhere hits both. Each response: a gap-pair survey on ${survey.touchpoint.attributes.length} attributes with CSAT, NPS and an optional
 comment, giving ${survey.touchpoint.attributes.length * 2 + 2} measurement rows and ${rollupUpsertsPerResponse()} rollup increments (folded in after the commit: added
-up per key across each fold, then upserted into the daily and the weekly rollups, ADR 012); a customer external id from a pool of 2,000, 1,000 of them known with a tier (the others
+up per key across each fold, then upserted into the daily and the weekly rollups, ADR 012 and 013); a customer external id from a pool of 2,000, 1,000 of them known with a tier (the others
 created bare on first sight); an Idempotency-Key; completed within the last hour (one in twenty up
 to 30 days back). Answers lean to the top of each scale, perceptions near expectations;
 ${fmt(casesOpened())} responses (${fmt((100 * casesOpened()) / Math.max(stored, 1))} %) opened a follow-up case in their transaction.
