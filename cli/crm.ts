@@ -1,7 +1,8 @@
 // `cem crm …`: import customers and events from CSV (progress on a terminal), recompute tiers, print
 // the expected columns.
 import fs from "node:fs";
-import { columnsOf, type CrmKind } from "~/cem/crm-records";
+import { columnsOf } from "~/cem/crm-columns";
+import type { CrmKind } from "~/cem/crm-records";
 import { importCsvFile, type ImportProgress, type ImportReport } from "~/data/crm-import.server";
 import { recomputeTiers } from "~/data/segmentation.server";
 import type { CliArgs } from "./cem";

@@ -3,15 +3,8 @@
 // dialect csv-parse reads with relax_quotes and relax_column_count, checked against csv-parse by a
 // differential test — because at a million rows csv-parse's per-record overhead was most of the import.
 import { StringDecoder } from "node:string_decoder";
-import {
-  columnsOf,
-  mapColumns,
-  recordParserOf,
-  type ColumnMappingInput,
-  type CrmKind,
-  type FieldOf,
-  type RecordOf,
-} from "./crm-records";
+import { columnsOf, mapColumns, type ColumnMappingInput } from "./crm-columns";
+import { recordParserOf, type CrmKind, type FieldOf, type RecordOf } from "./crm-records";
 
 export type CsvRow<R> = { line: number; ok: true; record: R } | { line: number; ok: false; errors: string[] };
 

@@ -10,7 +10,8 @@ import path from "node:path";
 import { parse as parseCsvSync } from "csv-parse/sync";
 import { getDb, type Db } from "#db/client";
 import { detectDelimiter, readCsvBatches } from "~/cem/crm-csv";
-import { mapColumns, type ColumnMappingInput, type CrmKind, type CustomerRecord, type EventRecord } from "~/cem/crm-records";
+import { mapColumns, type ColumnMappingInput } from "~/cem/crm-columns";
+import type { CrmKind, CustomerRecord, EventRecord } from "~/cem/crm-records";
 import { eventRowOf, prepareEventWriter, type EventRow } from "./crm-events.server";
 import { customerRowOf, prepareCustomerWriter, type CustomerRow } from "./customers.server";
 

@@ -1,15 +1,7 @@
 // CRM row schemas: value formats, the dedup key of events without an id, and header resolution.
 import { describe, expect, it } from "vitest";
-import {
-  CUSTOMER_COLUMNS,
-  EVENT_COLUMNS,
-  customerRecordSchema,
-  eventContentHash,
-  eventDedupKey,
-  eventRecordSchema,
-  mapColumns,
-  normaliseName,
-} from "~/cem/crm-records";
+import { CUSTOMER_COLUMNS, EVENT_COLUMNS, mapColumns } from "~/cem/crm-columns";
+import { customerRecordSchema, eventContentHash, eventDedupKey, eventRecordSchema, normaliseName } from "~/cem/crm-records";
 
 const event = (more: Record<string, unknown>) =>
   eventRecordSchema.parse({ customer_external_id: "C-1", type: "purchase", occurred_at: "2024-03-01T10:00:00Z", ...more });
