@@ -30,6 +30,12 @@ export function openDatabase(file: string = databasePath()): Db {
   // writes into stay in memory as the tables grow (bench:ingest).
   sqlite.pragma("cache_size = -65536");
   const db = drizzle(sqlite, { schema }) as Db;
+  // Transactions take the write lock when they begin (IMMEDIATE), not at their first write. Most
+  // read, then write; a deferred one that read while another connection committed cannot upgrade
+  // and fails at once with SQLITE_BUSY, busy_timeout or not. Another connection always may: the
+  // server's writer thread folds every 500 ms (ADR 013). A caller can still ask for "deferred".
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => transaction(run, { behavior: "immediate", ...config })) as Db["transaction"];
   migrate(db, { migrationsFolder: migrationsFolder() });
   return db;
 }

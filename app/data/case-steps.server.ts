@@ -40,7 +40,7 @@ function step(workspaceId: number, caseId: number, now: Date, run: (row: CaseRow
       enqueueWebhookEvent(db.$client, workspaceId, "case.updated", () => ({ case: casePayload(db.$client, caseId) }), now);
     }
     return outcome;
-  }, { behavior: "immediate" });
+  });
   if (result.ok) kickWebhookDelivery();
   return result;
 }
