@@ -185,8 +185,16 @@ export function foldRollups(sqlite: Database.Database = getDb().$client): number
 }
 
 /**
- * The next chunk of pending responses, computed without taking the write lock (the writer thread's
- * helper does this, and hands the result to the writer: writer-thread.worker.ts).
+ * Folds the next FOLD_CHUNK pending responses inside the caller's write transaction (nested: a
+ * failure rolls back the fold alone); how many it folded.
+ */
+export function foldNextChunk(sqlite: Database.Database): number {
+  return statements(sqlite).foldChunk();
+}
+
+/**
+ * The next chunk of pending responses, computed without taking the write lock, to apply later with
+ * applyFold (refused if the mark moved meanwhile).
  */
 export function computeFold(sqlite: Database.Database, limit = FOLD_CHUNK): Fold | null {
   return statements(sqlite).compute(limit);

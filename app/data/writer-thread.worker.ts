@@ -12,7 +12,7 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { getDb } from "#db/client";
 import { batchWriter, type WritePlan } from "~/data/response-writer.server";
-import { applyAccumulated, applyFold, computeFold, foldedThrough, pendingRollups, RollupAccumulator } from "~/data/rollup-fold.server";
+import { applyAccumulated, foldedThrough, foldNextChunk, pendingRollups, RollupAccumulator } from "~/data/rollup-fold.server";
 import { FALLBACK_AUTOCHECKPOINT_PAGES, type WireOutcome, type WriteReply, type WriteRequest } from "~/data/writer-thread.server";
 
 /**
@@ -24,10 +24,7 @@ import { FALLBACK_AUTOCHECKPOINT_PAGES, type WireOutcome, type WriteReply, type 
  * ~2,000 responses to fold. VIVENCIA_FOLD_INTERVAL_MS changes it (tests widen it).
  */
 const FOLD_INTERVAL_MS = Number(process.env.VIVENCIA_FOLD_INTERVAL_MS) || 500;
-/**
- * The writer folds sooner once it has accumulated this many responses; and a fold from the rows
- * reads at most this many at once, so that it holds the write lock a few ms at most.
- */
+/** The writer folds sooner once it has accumulated this many responses. */
 const FOLD_LIMIT = 2_000;
 /**
  * How often the checkpointer copies the WAL into the database file. PASSIVE: it copies what is
@@ -67,8 +64,7 @@ function runWriter(requests: MessagePort) {
     if (base !== null && sums.count > 0 && applyAccumulated(sqlite, { from: base, through: last, sums: sums.sums() }, sums.count)) return last;
     // Someone else folded or wrote responses meanwhile (or this is the first fold): from the rows.
     // They hold every response committed so far, ours included, and none of this batch yet.
-    const chunk = computeFold(sqlite, FOLD_LIMIT);
-    if (chunk && !applyFold(sqlite, chunk)) throw new Error("the rollup mark moved inside the writer's transaction");
+    foldNextChunk(sqlite);
     return pendingRollups(sqlite) === 0 ? foldedThrough(sqlite) : null;
   });
 
@@ -105,11 +101,8 @@ function runWriter(requests: MessagePort) {
     let replies: WriteReply[];
     try {
       outcomes = write(plans, first);
-      const wire = outcomes.map((o): WireOutcome => {
-        if (o instanceof Error) return { error: o.message };
-        if (o.status !== "recorded") return o;
-        return o.deliveries ? { status: "recorded", id: o.id, deliveries: o.deliveries } : { status: "recorded", id: o.id };
-      });
+      // As written; the recording thread tells each caller only its status and id (responses.server.ts).
+      const wire = outcomes.map((o): WireOutcome => (o instanceof Error ? { error: o.message } : o));
       let at = 0;
       replies = batch.map((r) => ({ id: r.id, outcomes: wire.slice(at, (at += r.plans.length)) }));
     } catch (error) {
