@@ -27,7 +27,7 @@ import {
   spoolUpload,
   startImportJob,
   type ImportJobView,
-} from "~/data/crm-import.server";
+} from "~/data/crm-import-jobs.server";
 import { useT } from "~/i18n/use-t";
 
 const Kind = z.enum(["customers", "events"]);

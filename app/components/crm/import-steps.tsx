@@ -3,7 +3,7 @@
 import { Form, Link, useNavigate, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import type { ColumnDoc } from "~/cem/crm-columns";
-import type { ImportJobView } from "~/data/crm-import.server";
+import type { ImportJobView } from "~/data/crm-import-jobs.server";
 import { useLang, useT } from "~/i18n/use-t";
 
 const size = (bytes: number, lang: string) =>
