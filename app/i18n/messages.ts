@@ -7,10 +7,11 @@ import * as surveys from "./messages/surveys";
 import * as respondent from "./messages/respondent";
 import * as crm from "./messages/crm";
 import * as act from "./messages/act";
+import * as actSettings from "./messages/act-settings";
 import * as clienting from "./messages/clienting";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, crm, act, clienting, insights] as const;
+const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;
