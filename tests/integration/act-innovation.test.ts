@@ -5,12 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalCritical, studentTCritical } from "~/cem/distributions";
 import { createInnovation, innovationEffect, innovationMarkers } from "~/data/innovations.server";
-import { recordResponse } from "~/data/responses.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { PASSWORD, importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { HttpClient } from "../support/http-client";
 import { startServer, type RunningServer } from "../support/server";
-import { makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
+import { makeSurveyFixture, ratingAnswers, recordFixtureAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
 const dbFile = freshDatabasePath("act-innovation");
 let server: RunningServer;
@@ -42,16 +41,7 @@ const recorded: { before: Made[]; after: Made[] } = { before: [], after: [] };
 
 async function answer(fixture: SurveyFixture, day: string, values: Record<string, number>) {
   const answers = ratingAnswers(fixture.json, (min, max, name) => Math.min(max, Math.max(min, values[name] ?? max))) as Record<string, number>;
-  const result = await recordResponse({
-    workspaceId: fixture.workspaceId,
-    versionId: fixture.versionId,
-    touchpointId: fixture.touchpoint.id,
-    deploymentId: fixture.deploymentId,
-    lang: "es",
-    source: "api",
-    data: JSON.stringify(answers),
-    completedAt: new Date(`${day}T12:00:00Z`),
-  });
+  const result = await recordFixtureAnswers(fixture, answers, { completedAt: new Date(`${day}T12:00:00Z`) });
   expect(result.status).toBe("recorded");
   return answers;
 }

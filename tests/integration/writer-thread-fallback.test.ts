@@ -6,12 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "#db/client";
-import { recordResponse, useWriterThread } from "~/data/responses.server";
+import { useWriterThread } from "~/data/responses.server";
 import { foldRollups } from "~/data/rollup-fold.server";
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from "~/data/writer-thread.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
-import { makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
+import { makeSurveyFixture, ratingAnswers, recordFixtureAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
 const dbFile = freshDatabasePath("writer-fallback");
 // A stand-in for build/server/writer-thread.js that dies on the first batch it is sent.
@@ -35,17 +35,7 @@ const sqlite = () => getDb().$client;
 const stored = () => sqlite().prepare("SELECT count(*) FROM responses").pluck().get() as number;
 const autocheckpoint = () => sqlite().pragma("wal_autocheckpoint", { simple: true });
 
-function record() {
-  return recordResponse({
-    workspaceId,
-    versionId: survey.versionId,
-    touchpointId: survey.touchpoint.id,
-    deploymentId: survey.deploymentId,
-    lang: "es",
-    source: "api",
-    data: JSON.stringify({ ...ratingAnswers(survey.json, (min) => min + 2), nps: 9 }),
-  });
-}
+const record = () => recordFixtureAnswers(survey, { ...ratingAnswers(survey.json, (min) => min + 2), nps: 9 });
 
 describe("the writer thread dying", () => {
   it("refuses the batch in flight, stores none of it, then writes and folds in this thread", async () => {

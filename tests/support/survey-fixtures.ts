@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { attributes, customers, deployments, invitations, surveyVersions, surveys, touchpoints } from "#db/schema/index";
+import { recordResponse, type RecordResult, type ResponseInput } from "~/data/responses.server";
 import { buildSurvey, type SurveyBuildOptions } from "~/survey/templates";
 import type { ServqualDimension, SurveyJson, SurveyTouchpoint } from "~/survey/types";
 
@@ -134,4 +135,18 @@ export function ratingAnswers(
     }
   }
   return answers;
+}
+
+/** Records answers to a fixture's survey in this process, as the API would (Spanish, source "api"). */
+export function recordFixtureAnswers(fixture: SurveyFixture, answers: Record<string, unknown>, more: Partial<ResponseInput> = {}): Promise<RecordResult> {
+  return recordResponse({
+    workspaceId: fixture.workspaceId,
+    versionId: fixture.versionId,
+    touchpointId: fixture.touchpoint.id,
+    deploymentId: fixture.deploymentId,
+    lang: "es",
+    source: "api",
+    data: JSON.stringify(answers),
+    ...more,
+  });
 }

@@ -6,11 +6,10 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb, openDatabase } from "#db/client";
 import { querySums } from "~/data/insights.server";
-import { recordResponse } from "~/data/responses.server";
 import { applyFold, computeFold, foldRollups, pendingRollups } from "~/data/rollup-fold.server";
 import { databaseMigratedBefore, freshDatabasePath, MIGRATIONS, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
-import { makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
+import { makeSurveyFixture, ratingAnswers, recordFixtureAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
 const dbFile = freshDatabasePath("rollup-fold");
 let workspaceId = 0;
@@ -31,19 +30,8 @@ const lastResponse = () => (sqlite().prepare("SELECT max(id) FROM responses").pl
 const npsInRollups = (table = "rollups") =>
   sqlite().prepare(`SELECT coalesce(sum(n), 0) FROM ${table} WHERE kind = 'nps' AND workspace_id = ?`).pluck().get(workspaceId) as number;
 
-function record(nps: number) {
-  const answers = { ...ratingAnswers(survey.json, (min) => min + 2), nps };
-  return recordResponse({
-    workspaceId,
-    versionId: survey.versionId,
-    touchpointId: survey.touchpoint.id,
-    deploymentId: survey.deploymentId,
-    lang: "es",
-    source: "api",
-    data: JSON.stringify(answers),
-    completedAt: new Date(`${DAY}T10:00:00Z`),
-  });
-}
+const record = (nps: number) =>
+  recordFixtureAnswers(survey, { ...ratingAnswers(survey.json, (min) => min + 2), nps }, { completedAt: new Date(`${DAY}T10:00:00Z`) });
 
 const npsQuery = () => ({
   workspaceId,
