@@ -13,6 +13,13 @@ const DAY_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const DEFAULT_DAYS = 90;
 /** A year and a bit: wider windows are what trends are for, and they bound every query. */
 export const MAX_DAYS = 3 * 366;
+/**
+ * The calendar a filter may name. Days are compared as text, which holds only for four-digit
+ * years; past them (and across the year 0) date arithmetic yields "+010000-…" or "-000001-…" and a
+ * bucket loop never ends. No response predates 1970, and a window ending in 2999 covers any plan.
+ */
+export const FIRST_DAY = "1970-01-01";
+export const LAST_DAY = "2999-12-31";
 
 /** Tiers as stored on responses; "unknown" stands for the empty tier of anonymous answers. */
 export const TIER_FILTERS = [...TIERS, "unknown"] as const;
@@ -32,7 +39,11 @@ export type InsightFilter = {
 };
 
 const isRealDay = (s: string) => DAY_PATTERN.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
-const DaySchema = z.string().trim().refine(isRealDay, "Use a date as YYYY-MM-DD.");
+const DaySchema = z
+  .string()
+  .trim()
+  .refine(isRealDay, "Use a date as YYYY-MM-DD.")
+  .refine((s) => s >= FIRST_DAY && s <= LAST_DAY, `Use a date from ${FIRST_DAY} to ${LAST_DAY}.`);
 // An empty form field means "no filter", the same as leaving the parameter out.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
@@ -85,6 +96,7 @@ export function parseInsightFilter(params: URLSearchParams, today: string, langP
   const to = f.to ?? (f.from ? addDays(f.from, DEFAULT_DAYS - 1) : today);
   const from = f.from ?? addDays(to, -(DEFAULT_DAYS - 1));
   if (from > to) return { ok: false, errors: { from: "'from' must not be after 'to'." } };
+  if (from < FIRST_DAY || to > LAST_DAY) return { ok: false, errors: { from: `Use a window from ${FIRST_DAY} to ${LAST_DAY}.` } };
   if (daysBetween(from, to) > MAX_DAYS) return { ok: false, errors: { from: `At most ${MAX_DAYS} days at once.` } };
   return {
     ok: true,
@@ -123,8 +135,15 @@ export function bucketOf(day: string, bucket: Bucket): string {
   return bucket === "month" ? day.slice(0, 7) : weekOf(day);
 }
 
-/** Every bucket the window touches, in order, so a trend shows empty weeks as gaps. */
+/**
+ * Every bucket the window touches, in order, so a trend shows empty weeks as gaps. Callers pass a
+ * parsed filter (at most MAX_DAYS, inside FIRST_DAY..LAST_DAY); the bound below makes a window that
+ * did not come through the parser fail loudly instead of looping.
+ */
 export function bucketsBetween(from: string, to: string, bucket: Bucket): string[] {
+  if (!isRealDay(from) || !isRealDay(to) || from < FIRST_DAY || to > LAST_DAY) {
+    throw new RangeError(`bucketsBetween: ${from}..${to} is outside ${FIRST_DAY}..${LAST_DAY}`);
+  }
   const out: string[] = [];
   let current = bucketOf(from, bucket);
   const last = bucketOf(to, bucket);

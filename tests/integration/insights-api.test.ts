@@ -169,6 +169,20 @@ describe("the tables read from rollups equal the raw measurement rows", () => {
     }
   });
 
+  it("answers a trends window at the far ends of the calendar with 400 at once, and keeps serving", async () => {
+    for (const query of ["to=9999-12-31", "from=0000-01-01&to=0000-02-01", "from=9999-12-01&bucket=month"]) {
+      const res = await api(`trends?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/1970-01-01/);
+    }
+    const max = new HttpClient(server.url);
+    await max.signIn("max@a.test", PASSWORD);
+    const page = await max.get("/w/brand-a/insights/trends?from=0000-01-01&to=0000-02-01");
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("1970-01-01");
+    expect((await api("trends")).status).toBe(200);
+  });
+
   it("nps, csat, ces and trends carry the same numbers", async () => {
     const window = `from=${day(-59)}&to=${today}`;
     const raw = rawRows();

@@ -38,6 +38,18 @@ describe("filters", () => {
     expect(parseInsightFilter(new URLSearchParams("from=2020-01-01&to=2025-03-01"), "2025-03-31").ok).toBe(false);
   });
 
+  it("refuses days outside 1970..2999 before any date arithmetic, so no window can loop", () => {
+    for (const query of ["to=9999-12-31", "from=0000-01-01&to=0000-02-01", "from=1969-12-31", "from=2999-12-01", "to=3000-01-01"]) {
+      const parsed = parseInsightFilter(new URLSearchParams(query), "2025-03-31");
+      expect(parsed.ok, query).toBe(false);
+    }
+    // The far edges themselves are days like any other: whole buckets, in order, and an end.
+    expect(parseInsightFilter(new URLSearchParams("to=2999-12-31"), "2025-03-31")).toMatchObject({ ok: true, filter: { from: "2999-10-03" } });
+    expect(bucketsBetween("2999-12-20", "2999-12-31", "week")).toEqual(["2999-12-16", "2999-12-23", "2999-12-30"]);
+    expect(bucketsBetween("1970-01-01", "1970-01-10", "week")).toEqual(["1969-12-29", "1970-01-05"]);
+    expect(() => bucketsBetween("2025-01-01", "9999-12-31", "month")).toThrow(RangeError);
+  });
+
   it("writes the filter back as page parameters", () => {
     const f = { from: "2025-01-01", to: "2025-01-31", journey: null, tier: "generic" as const, channel: null, lang: "en" };
     expect(filterParams(f, { by: "process", empty: "" }).toString()).toBe("from=2025-01-01&to=2025-01-31&tier=generic&surveyLang=en&by=process");
