@@ -1,0 +1,99 @@
+// The PostgreSQL engine's migrations (db/migrations-pg) on a throwaway PostgreSQL cluster: they apply
+// through openPgDatabase, every table of db/schema-pg exists afterwards, rows go in and come back
+// through drizzle with the SQLite engine's JavaScript types, the singleton rows and the lookup
+// generation's triggers are there, and opening the database again applies nothing twice.
+// Skipped only when the machine has no PostgreSQL binaries (CI installs them: .ci/run).
+import { eq, getTableName, is, sql } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_POOL_SIZE, openPgDatabase, type PgDb } from "#db/client-pg";
+import * as pgSchema from "#db/schema-pg/index";
+import { lookupGeneration, rollupState, users, webhookEndpoints, workspaces } from "#db/schema-pg/index";
+import { pgBinDir, startPgCluster, type PgCluster } from "../support/pg-cluster";
+
+const bin = pgBinDir();
+const title = bin
+  ? "PostgreSQL migrations"
+  : "PostgreSQL migrations: SKIPPED, no PostgreSQL binaries (no /usr/lib/postgresql/*/bin/initdb; apt-get install postgresql, or set PG_BIN)";
+
+const tableNames = (Object.values(pgSchema) as unknown[])
+  .filter((v): v is PgTable => is(v, PgTable))
+  .map((t) => getTableName(t))
+  .sort();
+
+describe.skipIf(!bin)(title, () => {
+  let cluster: PgCluster | undefined;
+  let db: PgDb;
+
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    db = await openPgDatabase(cluster.url);
+  });
+
+  afterAll(async () => {
+    await db?.$client.end();
+    await cluster?.stop();
+  });
+
+  it("creates every table of the schema", async () => {
+    const { rows } = await db.$client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    expect(tableNames.length).toBeGreaterThan(30);
+    expect(rows.map((r) => r.table_name).sort()).toEqual(tableNames);
+  });
+
+  it("records both migrations, and opening again applies nothing twice", async () => {
+    const applied = async () => (await db.$client.query(`SELECT hash FROM drizzle.__drizzle_migrations`)).rowCount;
+    expect(await applied()).toBe(2);
+    const again = await openPgDatabase(cluster!.url);
+    await again.$client.end();
+    expect(await applied()).toBe(2);
+  });
+
+  it("sizes the pool from DATABASE_POOL_SIZE (default 10)", () => {
+    expect(db.$client.options.max).toBe(process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : DEFAULT_POOL_SIZE);
+  });
+
+  it("stores and reads back a user and a workspace through drizzle", async () => {
+    const before = Date.now();
+    const [user] = await db.insert(users).values({ email: "ada@example.test", name: "Ada", passwordHash: "scrypt$x" }).returning();
+    const [workspace] = await db.insert(workspaces).values({ slug: "acme", name: "Acme" }).returning();
+    expect(user.id).toBeGreaterThan(0);
+    expect(workspace.id).toBeGreaterThan(0);
+
+    const [readUser] = await db.select().from(users).where(eq(users.id, user.id));
+    expect(readUser).toEqual({ id: user.id, email: "ada@example.test", name: "Ada", passwordHash: "scrypt$x", createdAt: user.createdAt });
+    expect(readUser.createdAt).toBeInstanceOf(Date);
+    expect(Math.abs(readUser.createdAt.getTime() - before)).toBeLessThan(60_000);
+
+    const [readWorkspace] = await db.select().from(workspaces).where(eq(workspaces.slug, "acme"));
+    expect(readWorkspace).toMatchObject({ id: workspace.id, name: "Acme", minN: 10 });
+
+    // jsonb and boolean columns come back as the SQLite engine's json and boolean modes do.
+    const [endpoint] = await db
+      .insert(webhookEndpoints)
+      .values({ workspaceId: workspace.id, url: "https://hooks.example.test/a", secret: "whsec_x", events: ["case.opened"] })
+      .returning();
+    const [readEndpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+    expect(readEndpoint).toMatchObject({ events: ["case.opened"], active: true, description: "" });
+
+    // Instants keep their milliseconds.
+    const at = new Date("2031-02-03T04:05:06.789Z");
+    await db.update(users).set({ createdAt: at }).where(eq(users.id, user.id));
+    const [moved] = await db.select({ createdAt: users.createdAt }).from(users).where(eq(users.id, user.id));
+    expect(moved.createdAt.toISOString()).toBe(at.toISOString());
+  });
+
+  it("starts the fold mark at 0 and moves the lookup generation on watched tables only", async () => {
+    expect(await db.select().from(rollupState)).toEqual([{ id: 1, foldedThrough: 0 }]);
+    const generation = async () => (await db.select().from(lookupGeneration))[0].generation;
+    const start = await generation();
+    await db.update(workspaces).set({ name: "Acme Inc" }).where(eq(workspaces.slug, "acme"));
+    expect(await generation()).toBe(start + 1);
+    await db.update(users).set({ name: "Ada L." }).where(eq(users.email, "ada@example.test"));
+    expect(await generation()).toBe(start + 1);
+    // CHECK (id = 1): still one row.
+    await expect(db.execute(sql`INSERT INTO lookup_generation (id, generation) VALUES (2, 0)`)).rejects.toThrow();
+  });
+});
