@@ -88,7 +88,7 @@ await writeLines(eventsFile, "external_id,customer_external_id,type,occurred_at,
 });
 const generateSeconds = (performance.now() - generated) / 1000;
 
-const ws = getDb().insert(workspaces).values({ slug: "bench", name: "Bench" }).returning().get();
+const [ws] = await getDb().insert(workspaces).values({ slug: "bench", name: "Bench" }).returning();
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
@@ -119,7 +119,7 @@ await timedImport("import events", eventsFile, "events");
 {
   const started = performance.now();
   const cpu = cpuSeconds();
-  const result = recomputeTiers(ws.id);
+  const result = await recomputeTiers(ws.id);
   const seconds = (performance.now() - started) / 1000;
   const tiers = result.tiers.map((t) => `${t.tier} ${t.customers} (${(t.revenueShare * 100).toFixed(0)}% rev.)`).join(", ");
   rows.push({ step: "recompute tiers + RFM", rows: result.customers, seconds, cpu: cpuSeconds() - cpu, note: tiers, peak: peakMb() });
@@ -129,7 +129,7 @@ await timedImport("re-import events (idempotent)", eventsFile, "events");
 {
   const started = performance.now();
   const cpu = cpuSeconds();
-  const result = recomputeTiers(ws.id);
+  const result = await recomputeTiers(ws.id);
   const seconds = (performance.now() - started) / 1000;
   rows.push({ step: "recompute again", rows: result.customers, seconds, cpu: cpuSeconds() - cpu, note: `${result.changedTiers} changed tier, ${result.updated} rows rewritten`, peak: peakMb() });
 }

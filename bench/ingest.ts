@@ -62,12 +62,12 @@ function random(seed: number): () => number {
 
 // ---- fixture: a workspace, a journey, a survey (gap pair on 4 attributes + CSAT + NPS + comment)
 const owner = await makeUser("bench@vivencia.test");
-const ws = makeWorkspace("bench", owner.id);
-importSample(ws.id, "telecom-installation-and-repair.json");
-const survey = makeSurveyFixture(ws.id, { touchpointKey: "telco-technician-visit", build: { nps: true, csat: true, comment: true } });
+const ws = await makeWorkspace("bench", owner.id);
+await importSample(ws.id, "telecom-installation-and-repair.json");
+const survey = await makeSurveyFixture(ws.id, { touchpointKey: "telco-technician-visit", build: { nps: true, csat: true, comment: true } });
 const TIERS = ["premium", "regular", "generic"];
-for (let i = 0; i < 1_000; i++) makeCustomer(ws.id, `C${i}`, TIERS[i % 3]);
-const token = createApiToken(ws.id, "bench", owner.id);
+for (let i = 0; i < 1_000; i++) await makeCustomer(ws.id, `C${i}`, TIERS[i % 3]);
+const token = await createApiToken(ws.id, "bench", owner.id);
 
 const rand = random(20_251_123);
 const NOW = Date.now();
@@ -297,8 +297,8 @@ const loadAfter = os.loadavg()[0];
 // ---- check what was stored: every request a response, every response in the rollups (folded in
 // after each commit, ADR 012: the server folded its own; the in-process run's last are folded here)
 const sqlite = getDb().$client;
-const { foldRollups } = await import("~/data/rollup-fold.server");
-foldRollups(sqlite);
+const { foldRollupsOn } = await import("~/data/rollup-fold.server");
+foldRollupsOn(sqlite);
 const stored = sqlite.prepare("SELECT count(*) FROM responses").pluck().get() as number;
 const npsRolled = sqlite.prepare("SELECT coalesce(sum(n), 0) FROM rollups WHERE kind = 'nps'").pluck().get() as number;
 const measured = sqlite.prepare("SELECT count(*) FROM measurements").pluck().get() as number;

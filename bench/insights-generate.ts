@@ -53,7 +53,7 @@ export type BenchWorkspace = {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function createWorkspace(options: { customers: number; lastDayMs: number; days: number }): BenchWorkspace {
+export async function createWorkspace(options: { customers: number; lastDayMs: number; days: number }): Promise<BenchWorkspace> {
   const db = getDb();
   const sqlite = db.$client;
   const workspaceId = Number(
@@ -62,7 +62,7 @@ export function createWorkspace(options: { customers: number; lastDayMs: number;
   const text = fs.readFileSync(path.resolve("journeys", "retail-bank-account-opening.json"), "utf8");
   const parsed = parseJourneyFile(text);
   if (!parsed.ok) throw new Error("sample journey is invalid");
-  const saved = saveJourney(workspaceId, parsed.journey, "create");
+  const saved = await saveJourney(workspaceId, parsed.journey, "create");
   if (!saved.ok) throw new Error("sample journey did not import");
 
   const rows = sqlite

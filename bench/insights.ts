@@ -70,10 +70,10 @@ const lastDayMs = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z
 console.log(`Insights bench: ${TOTAL.toLocaleString("en")} responses, ${CUSTOMERS.toLocaleString("en")} customers, in ${path.relative(process.cwd(), dbFile)}`);
 console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 
-const ws = createWorkspace({ customers: CUSTOMERS, lastDayMs, days: 365 });
+const ws = await createWorkspace({ customers: CUSTOMERS, lastDayMs, days: 365 });
 const sqlite = getDb().$client;
 const userId = Number(sqlite.prepare("insert into users (email, name, password_hash) values ('bench@bench.test', 'Bench', 'x')").run().lastInsertRowid);
-const token = createApiToken(ws.workspaceId, "bench", userId);
+const token = await createApiToken(ws.workspaceId, "bench", userId);
 const ctx = { workspaceId: ws.workspaceId, minN: 10, lang: "en" as const };
 
 const windows = {
@@ -141,12 +141,12 @@ async function measure(stage: string, withRaw: boolean) {
     };
     results.push({
       stage, window: w, view: "process table",
-      rollups: await time(() => gapTable(ctx, insightScope(ws.workspaceId), filter, "process")),
+      rollups: await time(async () => gapTable(ctx, await insightScope(ws.workspaceId), filter, "process")),
       raw: withRaw ? timeOnce(() => rawProcess.all(bind)) : null,
     });
     results.push({
       stage, window: w, view: "touchpoint table",
-      rollups: await time(() => gapTable(ctx, insightScope(ws.workspaceId), filter, "touchpoint")),
+      rollups: await time(async () => gapTable(ctx, await insightScope(ws.workspaceId), filter, "touchpoint")),
       raw: withRaw ? timeOnce(() => rawTouchpoint.all(bind)) : null,
     });
     results.push({

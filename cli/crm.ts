@@ -86,7 +86,7 @@ export async function runCrm(args: CliArgs): Promise<number> {
   try {
     switch (command) {
       case "import": {
-        const ws = requireWorkspace(args.workspace);
+        const ws = await requireWorkspace(args.workspace);
         if (!KINDS.includes(kindArg as CrmKind)) throw new CliError("Say what the file holds: crm import customers|events FILE --workspace SLUG.");
         if (!file) throw new CliError(`Name the file: crm import ${kindArg} FILE --workspace SLUG.`);
         if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`No such file: ${file}`);
@@ -104,8 +104,8 @@ export async function runCrm(args: CliArgs): Promise<number> {
         return report.imported ? 0 : 1;
       }
       case "segment": {
-        const ws = requireWorkspace(args.workspace);
-        const result = recomputeTiers(ws.id);
+        const ws = await requireWorkspace(args.workspace);
+        const result = await recomputeTiers(ws.id);
         process.stdout.write(`Tiers recomputed for ${n(result.customers)} customers of "${ws.slug}" in ${(result.durationMs / 1000).toFixed(1)} s; ${n(result.changedTiers)} changed tier.\n`);
         for (const tier of result.tiers) {
           process.stdout.write(`  ${tier.tier.padEnd(8)} ${n(tier.customers).padStart(10)} customers  ${(tier.revenueShare * 100).toFixed(1).padStart(5)}% of revenue\n`);

@@ -13,15 +13,15 @@ export async function runJourneys(args: CliArgs): Promise<number> {
         process.stdout.write(journeyJsonSchemaText());
         return 0;
       case "export": {
-        const ws = requireWorkspace(args.workspace);
+        const ws = await requireWorkspace(args.workspace);
         if (!target) throw new CliError("Name the journey: journeys export KEY --workspace SLUG.");
-        const journey = loadJourney(ws.id, target);
+        const journey = await loadJourney(ws.id, target);
         if (!journey) throw new CliError(`No journey "${target}" in workspace "${ws.slug}".`);
         process.stdout.write(serializeJourneyFile(journey));
         return 0;
       }
       case "import": {
-        const ws = requireWorkspace(args.workspace);
+        const ws = await requireWorkspace(args.workspace);
         if (!target) throw new CliError("Name the file: journeys import FILE --workspace SLUG.");
         if (!fs.existsSync(target)) throw new CliError(`No such file: ${target}`);
         const parsed = parseJourneyFile(fs.readFileSync(target, "utf8"));
@@ -30,10 +30,10 @@ export async function runJourneys(args: CliArgs): Promise<number> {
           for (const e of parsed.errors) process.stderr.write(`  ${e.path || "(file)"}: ${e.message}\n`);
           return 1;
         }
-        if (!args.replace && journeyExists(ws.id, parsed.journey.key)) {
+        if (!args.replace && (await journeyExists(ws.id, parsed.journey.key))) {
           throw new CliError(`Journey "${parsed.journey.key}" exists in "${ws.slug}"; pass --replace to overwrite it.`);
         }
-        const saved = saveJourney(ws.id, parsed.journey, args.replace ? "replace" : "create");
+        const saved = await saveJourney(ws.id, parsed.journey, args.replace ? "replace" : "create");
         if (!saved.ok) {
           process.stderr.write(`${target}: nothing imported.\n`);
           for (const e of saved.errors) process.stderr.write(`  ${e.path || "(file)"}: ${e.message}\n`);

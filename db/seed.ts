@@ -44,38 +44,40 @@ export const DEMO_WORKSPACES: { slug: string; name: string; journey: string; sto
 
 export async function seedDemo(): Promise<{ created: boolean }> {
   const db = getDb();
-  if (db.select().from(workspaces).where(eq(workspaces.slug, DEMO_WORKSPACES[0].slug)).get()) return { created: false };
+  const [existing] = await db.select().from(workspaces).where(eq(workspaces.slug, DEMO_WORKSPACES[0].slug)).limit(1);
+  if (existing) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  db.transaction((tx) => {
-    const people = DEMO_USERS.map((u) => ({
-      ...u,
-      id: tx.insert(users).values({ email: u.email, name: u.name, passwordHash }).onConflictDoNothing().returning().get()?.id ??
-        tx.select().from(users).where(eq(users.email, u.email)).get()!.id,
-    }));
+  await db.transaction(async (tx) => {
+    const people = [];
+    for (const u of DEMO_USERS) {
+      await tx.insert(users).values({ email: u.email, name: u.name, passwordHash }).onConflictDoNothing();
+      const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, u.email)).limit(1);
+      people.push({ ...u, id: user.id });
+    }
     for (const w of DEMO_WORKSPACES) {
-      const ws = tx.insert(workspaces).values({ slug: w.slug, name: w.name }).returning().get();
-      for (const p of people) tx.insert(memberships).values({ workspaceId: ws.id, userId: p.id, role: p.role }).run();
+      const [ws] = await tx.insert(workspaces).values({ slug: w.slug, name: w.name }).returning();
+      await tx.insert(memberships).values(people.map((p) => ({ workspaceId: ws.id, userId: p.id, role: p.role })));
     }
   });
   for (const w of DEMO_WORKSPACES) {
-    const ws = db.select().from(workspaces).where(eq(workspaces.slug, w.slug)).get()!;
+    const [ws] = await db.select().from(workspaces).where(eq(workspaces.slug, w.slug)).limit(1);
     const parsed = parseJourneyFile(fs.readFileSync(path.resolve("journeys", w.journey), "utf8"));
     if (!parsed.ok) throw new Error(`Sample ${w.journey} is invalid: ${parsed.errors[0].path} ${parsed.errors[0].message}`);
-    const saved = saveJourney(ws.id, parsed.journey, "create");
+    const saved = await saveJourney(ws.id, parsed.journey, "create");
     if (!saved.ok) throw new Error(`Sample ${w.journey} did not import: ${saved.errors[0].message}`);
-    const designer = db.select().from(users).where(eq(users.email, DEMO_USERS[1].email)).get()!;
-    savePlatform(ws.id, DEMO_PLATFORMS[w.slug], designer.id);
+    const [designer] = await db.select().from(users).where(eq(users.email, DEMO_USERS[1].email)).limit(1);
+    await savePlatform(ws.id, DEMO_PLATFORMS[w.slug], designer.id);
     await seedExperience(ws.id, designer.id, w.story);
   }
   // The server would fold them on first read; folded here, the demo starts with nothing pending.
-  foldRollups();
+  await foldRollups();
   return { created: true };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   const started = Date.now();
-  seedDemo().then(({ created }) => {
+  void seedDemo().then(({ created }) => {
     const port = process.env.PORT ?? "3000";
     console.log(created ? `Demo seeded in ${Date.now() - started} ms.` : "Demo data already present; left as it is.");
     console.log(`\nVivencia will serve on http://localhost:${port}`);

@@ -7,13 +7,13 @@ export const UNAUTHORIZED_BODY = {
 } as const;
 
 /** The workspace of an `Authorization: Bearer <token>` header value, or null. */
-export function workspaceForAuthorization(header: string | null | undefined): TokenWorkspace | null {
+export async function workspaceForAuthorization(header: string | null | undefined): Promise<TokenWorkspace | null> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
   return match ? workspaceForToken(match[1]) : null;
 }
 
-export function requireApiWorkspace(request: Request): TokenWorkspace {
-  const workspace = workspaceForAuthorization(request.headers.get("Authorization"));
+export async function requireApiWorkspace(request: Request): Promise<TokenWorkspace> {
+  const workspace = await workspaceForAuthorization(request.headers.get("Authorization"));
   if (!workspace) {
     // A thrown Response (not data()): resource routes pass it through as is, JSON body and status.
     throw Response.json(UNAUTHORIZED_BODY, { status: 401, headers: { "WWW-Authenticate": "Bearer" } });

@@ -12,15 +12,15 @@ export async function handleBatch(
   request: Request,
   what: "customers" | "events",
   maxBodyBytes: number,
-  write: (workspaceId: number, items: unknown[]) => unknown,
+  write: (workspaceId: number, items: unknown[]) => Promise<unknown>,
 ): Promise<Response> {
   if (request.method !== "POST") return batchMethodNotAllowed(what);
   // Throws the 401 Response itself when the token is missing, unknown or revoked.
-  const workspace = requireApiWorkspace(request);
+  const workspace = await requireApiWorkspace(request);
   if (Number(request.headers.get("Content-Length") ?? 0) > maxBodyBytes) {
     return apiProblem(413, "too_large", `The body is over ${maxBodyBytes / 1024 / 1024} MB; send smaller batches.`);
   }
   const body = parseBatchBody(await request.text(), what);
   if (!body.ok) return apiProblem(400, body.error, body.message);
-  return Response.json(write(workspace.id, body.items));
+  return Response.json(await write(workspace.id, body.items));
 }

@@ -69,7 +69,7 @@ export const methodNotAllowed = () => problem(405, "method_not_allowed", "Use PO
 
 export async function postResponse(request: ApiRequest): Promise<ApiReply> {
   if (request.method !== "POST") return methodNotAllowed();
-  const workspace = workspaceForAuthorization(request.header("Authorization"));
+  const workspace = await workspaceForAuthorization(request.header("Authorization"));
   if (!workspace) return { status: 401, body: UNAUTHORIZED_BODY, headers: { "WWW-Authenticate": "Bearer" } };
 
   // A key already used is answered by the writer, in the transaction that would have stored the
@@ -82,7 +82,7 @@ export async function postResponse(request: ApiRequest): Promise<ApiReply> {
   if (reply.status < 400 || idempotencyKey === null) return reply;
   // Refused now, but the key was used: a retry of a request that was stored (before its deployment
   // was switched off, say) still gets the response it produced.
-  const earlier = responseForIdempotencyKey(workspace.id, idempotencyKey);
+  const earlier = await responseForIdempotencyKey(workspace.id, idempotencyKey);
   return earlier === null ? reply : created(earlier, true);
 }
 
@@ -104,7 +104,7 @@ async function recordBody(request: ApiRequest, workspace: TokenWorkspace, idempo
   }
   const body = parsed.data;
 
-  const found = findApiTarget(workspace.id, { deployment: body.deployment, touchpoint: body.touchpoint });
+  const found = await findApiTarget(workspace.id, { deployment: body.deployment, touchpoint: body.touchpoint });
   if (!found.ok) {
     return found.reason === "not_found"
       ? problem(404, "not_found", body.deployment !== undefined ? "No such deployment in this workspace." : "No active deployment at that touchpoint in this workspace.")

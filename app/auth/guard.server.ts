@@ -1,8 +1,6 @@
 // The one place that turns a request into (user, workspace, role) and enforces a permission.
 // A workspace the user does not belong to answers 404, exactly like one that does not exist.
-import { and, eq } from "drizzle-orm";
-import { getDb } from "#db/client";
-import { memberships, workspaces } from "#db/schema/index";
+import { findMemberWorkspace } from "~/data/workspaces.server";
 import { can, type Permission, type Role } from "./permissions";
 import { requireUser, type SessionUser } from "./session.server";
 import { forbidden, notFound } from "~/web/responses.server";
@@ -16,14 +14,7 @@ export async function requireMember(
   permission: Permission = "read",
 ): Promise<Member> {
   const user = await requireUser(request);
-  const row = workspaceSlug
-    ? getDb()
-        .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, minN: workspaces.minN, role: memberships.role })
-        .from(workspaces)
-        .innerJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, user.id)))
-        .where(eq(workspaces.slug, workspaceSlug))
-        .get()
-    : undefined;
+  const row = workspaceSlug ? await findMemberWorkspace(workspaceSlug, user.id) : undefined;
   if (!row) throw notFound();
   if (!can(row.role, permission)) throw forbidden(permission);
   const { role, ...workspace } = row;

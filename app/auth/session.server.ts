@@ -1,9 +1,7 @@
 // Database-backed sessions: the cookie holds a random token, the table holds its hash,
 // so a session can be listed and revoked, and signing out really ends it.
 import { createCookie, redirect } from "@remix-run/node";
-import { and, eq, gt } from "drizzle-orm";
-import { getDb } from "#db/client";
-import { sessions, users } from "#db/schema/index";
+import { createSession, deleteSession, findLiveSession, touchSession } from "~/data/sessions.server";
 import { newSecret, sha256 } from "./tokens.server";
 
 const SESSION_DAYS = 30;
@@ -27,17 +25,11 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   const token = await tokenFrom(request);
   if (!token) return null;
   const id = sha256(token);
-  const db = getDb();
-  const row = db
-    .select({ id: users.id, email: users.email, name: users.name, lastSeenAt: sessions.lastSeenAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date())))
-    .get();
+  const row = await findLiveSession(id);
   if (!row) return null;
   // Touch at most every 10 minutes: a write on every request would serialise all readers behind it.
   if (!row.lastSeenAt || Date.now() - row.lastSeenAt.getTime() > 10 * 60_000) {
-    db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, id)).run();
+    await touchSession(id);
   }
   return { id: row.id, email: row.email, name: row.name, sessionId: id };
 }
@@ -54,22 +46,18 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 /** Starts a session and answers with a redirect that sets its cookie. */
 export async function startSession(request: Request, userId: number, redirectTo: string): Promise<Response> {
   const token = newSecret();
-  getDb()
-    .insert(sessions)
-    .values({
-      id: sha256(token),
-      userId,
-      expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600_000),
-      userAgent: request.headers.get("User-Agent")?.slice(0, 200) ?? null,
-      lastSeenAt: new Date(),
-    })
-    .run();
+  await createSession({
+    id: sha256(token),
+    userId,
+    expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600_000),
+    userAgent: request.headers.get("User-Agent")?.slice(0, 200) ?? null,
+  });
   return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await sessionCookie.serialize(token) } });
 }
 
 export async function endSession(request: Request): Promise<Response> {
   const token = await tokenFrom(request);
-  if (token) getDb().delete(sessions).where(eq(sessions.id, sha256(token))).run();
+  if (token) await deleteSession(sha256(token));
   return redirect("/", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
 }
 

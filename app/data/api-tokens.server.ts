@@ -7,16 +7,15 @@ import { cachedLookup, lookupsChanged } from "~/data/lookup-cache.server";
 
 const PREFIX = "viv_";
 
-export function createApiToken(workspaceId: number, name: string, createdBy: number): string {
+export async function createApiToken(workspaceId: number, name: string, createdBy: number): Promise<string> {
   const token = PREFIX + newSecret();
-  getDb()
+  await getDb()
     .insert(apiTokens)
-    .values({ workspaceId, name, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy })
-    .run();
+    .values({ workspaceId, name, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy });
   return token;
 }
 
-export function listApiTokens(workspaceId: number) {
+export async function listApiTokens(workspaceId: number) {
   return getDb()
     .select({
       id: apiTokens.id,
@@ -28,16 +27,14 @@ export function listApiTokens(workspaceId: number) {
     })
     .from(apiTokens)
     .where(eq(apiTokens.workspaceId, workspaceId))
-    .orderBy(desc(apiTokens.createdAt))
-    .all();
+    .orderBy(desc(apiTokens.createdAt));
 }
 
-export function revokeApiToken(workspaceId: number, id: number) {
-  getDb()
+export async function revokeApiToken(workspaceId: number, id: number): Promise<void> {
+  await getDb()
     .update(apiTokens)
     .set({ revokedAt: new Date() })
-    .where(and(eq(apiTokens.workspaceId, workspaceId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-    .run();
+    .where(and(eq(apiTokens.workspaceId, workspaceId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
   // Refused from the next request on, even one handled in this same turn of the event loop.
   lookupsChanged();
 }
@@ -46,25 +43,25 @@ export type TokenWorkspace = { id: number; slug: string; minN: number; tokenId: 
 
 const lastTouched = new Map<number, number>();
 
-let lookup: { get: (hash: string) => unknown } | undefined;
-
 /** The workspace a bearer token belongs to, or null when unknown or revoked. */
-export function workspaceForToken(token: string): TokenWorkspace | null {
-  // A prepared statement: this runs on every API call, and drizzle's query builder costs ~15× more.
-  lookup ??= getDb().$client.prepare(
-    `select w.id as id, w.slug as slug, w.min_n as minN, t.id as tokenId
-       from api_tokens t join workspaces w on w.id = t.workspace_id
-      where t.token_hash = ? and t.revoked_at is null`,
-  );
+export async function workspaceForToken(token: string): Promise<TokenWorkspace | null> {
   // Kept in memory while no token or workspace changes (lookup-cache.server.ts): a revoked token is
   // refused from the revoking commit on, in every process.
-  const row = cachedLookup(`token\u0000${token}`, () => lookup!.get(sha256(token)) as TokenWorkspace | undefined);
+  const row = await cachedLookup(`token\u0000${token}`, async () => {
+    const [found] = await getDb()
+      .select({ id: workspaces.id, slug: workspaces.slug, minN: workspaces.minN, tokenId: apiTokens.id })
+      .from(apiTokens)
+      .innerJoin(workspaces, eq(workspaces.id, apiTokens.workspaceId))
+      .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+      .limit(1);
+    return found;
+  });
   if (!row) return null;
   // Last-used is minute-precise: writing it on every API call would serialise bulk ingestion.
   const now = Date.now();
   if (now - (lastTouched.get(row.tokenId) ?? 0) > 60_000) {
     lastTouched.set(row.tokenId, now);
-    getDb().update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId)).run();
+    await getDb().update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId));
   }
   return row;
 }

@@ -43,9 +43,9 @@ const statementsByDb = new WeakMap<Database.Database, Database.Statement<[number
 
 /**
  * The settings, read on the given connection (inside the response's transaction on the ingest path,
- * hence a prepared statement and parsed values cached by their text).
+ * hence a prepared statement and parsed values cached by their text). Elsewhere: loadActSettingsAsync.
  */
-export function loadActSettings(workspaceId: number, sqlite: Database.Database = getDb().$client): ActSettings {
+export function loadActSettings(workspaceId: number, sqlite: Database.Database): ActSettings {
   let statement = statementsByDb.get(sqlite);
   if (!statement) {
     statement = sqlite.prepare(`SELECT case_rules AS caseRules, sla FROM act_settings WHERE workspace_id = ?`);
@@ -55,27 +55,40 @@ export function loadActSettings(workspaceId: number, sqlite: Database.Database =
   return { caseRules: parseRules(row?.caseRules), sla: parseSla(row?.sla) };
 }
 
-function save(workspaceId: number, userId: number | null, patch: { caseRules?: CaseRuleSettings; sla?: SlaSettings }) {
-  const current = loadActSettings(workspaceId);
-  const caseRules = JSON.stringify(caseRuleSettingsSchema.parse(patch.caseRules ?? current.caseRules));
-  const sla = JSON.stringify(slaSettingsSchema.parse(patch.sla ?? current.sla));
-  const updatedAt = new Date();
-  getDb()
-    .insert(actSettings)
-    .values({ workspaceId, caseRules, sla, updatedBy: userId, updatedAt })
-    .onConflictDoUpdate({ target: actSettings.workspaceId, set: { caseRules, sla, updatedBy: userId, updatedAt } })
-    .run();
+/** The settings, for the pages and reports (the same values loadActSettings reads on the ingest path). */
+export async function loadActSettingsAsync(workspaceId: number): Promise<ActSettings> {
+  const [row] = await getDb()
+    .select({ caseRules: actSettings.caseRules, sla: actSettings.sla })
+    .from(actSettings)
+    .where(eq(actSettings.workspaceId, workspaceId))
+    .limit(1);
+  return { caseRules: parseRules(row?.caseRules), sla: parseSla(row?.sla) };
 }
 
-export function saveCaseRules(workspaceId: number, rules: CaseRuleSettings, userId: number | null): void {
-  save(workspaceId, userId, { caseRules: rules });
+async function save(workspaceId: number, userId: number | null, patch: { caseRules?: CaseRuleSettings; sla?: SlaSettings }): Promise<void> {
+  // Read and write in one transaction: a concurrent save of the other half is not lost.
+  await getDb().transaction(async (tx) => {
+    const current = await loadActSettingsAsync(workspaceId);
+    const caseRules = JSON.stringify(caseRuleSettingsSchema.parse(patch.caseRules ?? current.caseRules));
+    const sla = JSON.stringify(slaSettingsSchema.parse(patch.sla ?? current.sla));
+    const updatedAt = new Date();
+    await tx
+      .insert(actSettings)
+      .values({ workspaceId, caseRules, sla, updatedBy: userId, updatedAt })
+      .onConflictDoUpdate({ target: actSettings.workspaceId, set: { caseRules, sla, updatedBy: userId, updatedAt } });
+  });
 }
 
-export function saveSlaSettings(workspaceId: number, sla: SlaSettings, userId: number | null): void {
-  save(workspaceId, userId, { sla });
+export async function saveCaseRules(workspaceId: number, rules: CaseRuleSettings, userId: number | null): Promise<void> {
+  await save(workspaceId, userId, { caseRules: rules });
+}
+
+export async function saveSlaSettings(workspaceId: number, sla: SlaSettings, userId: number | null): Promise<void> {
+  await save(workspaceId, userId, { sla });
 }
 
 /** Whether the workspace has saved settings (else the page says the defaults apply). */
-export function hasSavedActSettings(workspaceId: number): boolean {
-  return !!getDb().select({ w: actSettings.workspaceId }).from(actSettings).where(eq(actSettings.workspaceId, workspaceId)).get();
+export async function hasSavedActSettings(workspaceId: number): Promise<boolean> {
+  const [row] = await getDb().select({ w: actSettings.workspaceId }).from(actSettings).where(eq(actSettings.workspaceId, workspaceId)).limit(1);
+  return !!row;
 }

@@ -1,14 +1,13 @@
 // Working a case: status changes with a note, assignment and notes, each one transaction with its
 // history row and its case.updated webhook deliveries. The rules of the flow are app/cem/case-flow.ts.
-import type Database from "better-sqlite3";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "#db/client";
+import { getDb, type Tx } from "#db/client";
 import { caseEvents, cases } from "#db/schema/index";
 import { assign, changeStatus, type CaseState, type CaseStatus } from "~/cem/case-flow";
-import { assignableMembers, casePayload, caseRow } from "./cases.server";
+import { assignableMembers, casePayloadAsync, caseRow } from "./cases.server";
 import { kickWebhookDelivery } from "./webhook-delivery.server";
-import { enqueueWebhookEvent } from "./webhooks.server";
+import { enqueueWebhookEventAsync } from "./webhooks.server";
 
 export type CaseStepResult = { ok: true } | { ok: false; status: 404 | 409 | 400; message: string };
 
@@ -19,25 +18,29 @@ const MOVED: CaseStepResult = {
   message: "Someone else changed this case a moment ago; reload the page to see its current state.",
 };
 
-type CaseRow = NonNullable<ReturnType<typeof caseRow>>;
+type CaseRow = NonNullable<Awaited<ReturnType<typeof caseRow>>>;
 
 function stateOf(row: CaseRow): CaseState {
   return { status: row.status, assigneeId: row.assigneeId === null ? null : String(row.assigneeId), history: [] };
 }
 
-function isAssignable(workspaceId: number, userId: number): boolean {
-  return assignableMembers(workspaceId).some((m) => m.id === userId);
+async function isAssignable(workspaceId: number, userId: number): Promise<boolean> {
+  return (await assignableMembers(workspaceId)).some((m) => m.id === userId);
 }
 
 /** Runs one step in a transaction and wakes the webhook sender after the commit. */
-function step(workspaceId: number, caseId: number, now: Date, run: (row: CaseRow, sqlite: Database.Database) => CaseStepResult): CaseStepResult {
-  const db = getDb();
-  const result = db.transaction(() => {
-    const row = caseRow(workspaceId, caseId);
+async function step(
+  workspaceId: number,
+  caseId: number,
+  now: Date,
+  run: (row: CaseRow, tx: Tx) => Promise<CaseStepResult>,
+): Promise<CaseStepResult> {
+  const result = await getDb().transaction(async (tx) => {
+    const row = await caseRow(workspaceId, caseId);
     if (!row) return NOT_FOUND;
-    const outcome = run(row, db.$client);
+    const outcome = await run(row, tx);
     if (outcome.ok) {
-      enqueueWebhookEvent(db.$client, workspaceId, "case.updated", () => ({ case: casePayload(db.$client, caseId) }), now);
+      await enqueueWebhookEventAsync(workspaceId, "case.updated", async () => ({ case: await casePayloadAsync(caseId) }), now);
     }
     return outcome;
   });
@@ -49,21 +52,20 @@ function step(workspaceId: number, caseId: number, now: Date, run: (row: CaseRow
  * Moves a case along its flow with a note. Taking an unassigned case (open → in progress) makes the
  * person who took it its assignee: someone now holds the conversation with the customer.
  */
-export function changeCaseStatus(
+export async function changeCaseStatus(
   workspaceId: number,
   caseId: number,
   input: { to: CaseStatus; note: string; byUserId: number },
   now = new Date(),
-): CaseStepResult {
-  return step(workspaceId, caseId, now, (row) => {
+): Promise<CaseStepResult> {
+  return step(workspaceId, caseId, now, async (row, tx) => {
     const moved = changeStatus(stateOf(row), { at: now, by: String(input.byUserId), to: input.to, note: input.note });
     if (!moved.ok) return { ok: false, status: 400, message: moved.error };
     const event = moved.case.history[moved.case.history.length - 1];
     const from = row.status;
     const to = input.to;
-    const takeOver = from === "open" && to === "in_progress" && row.assigneeId === null && isAssignable(workspaceId, input.byUserId);
-    const db = getDb();
-    const updated = db
+    const takeOver = from === "open" && to === "in_progress" && row.assigneeId === null && (await isAssignable(workspaceId, input.byUserId));
+    const updated = await tx
       .update(cases)
       .set({
         status: to,
@@ -75,38 +77,36 @@ export function changeCaseStatus(
         updatedAt: now,
       })
       .where(and(eq(cases.id, row.id), eq(cases.workspaceId, workspaceId), eq(cases.status, from)))
-      .run();
-    if (updated.changes === 0) return MOVED;
-    db.insert(caseEvents)
-      .values({
+      .returning({ id: cases.id });
+    if (updated.length === 0) return MOVED;
+    await tx.insert(caseEvents).values({
         workspaceId,
         caseId: row.id,
         kind: "status",
         fromStatus: from,
         toStatus: to,
-        note: event.type === "status" ? event.note : input.note.trim(),
-        byUserId: input.byUserId,
-        at: now,
-      })
-      .run();
+      note: event.type === "status" ? event.note : input.note.trim(),
+      byUserId: input.byUserId,
+      at: now,
+    });
     if (takeOver) {
-      db.insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "assigned", toUserId: input.byUserId, byUserId: input.byUserId, at: now }).run();
+      await tx.insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "assigned", toUserId: input.byUserId, byUserId: input.byUserId, at: now });
     }
     return { ok: true };
   });
 }
 
 /** Hands a case to a member who works cases, or unassigns it (null); the note is optional. */
-export function assignCase(
+export async function assignCase(
   workspaceId: number,
   caseId: number,
   input: { assigneeId: number | null; note?: string | null; byUserId: number },
   now = new Date(),
-): CaseStepResult {
-  if (input.assigneeId !== null && !isAssignable(workspaceId, input.assigneeId)) {
+): Promise<CaseStepResult> {
+  if (input.assigneeId !== null && !(await isAssignable(workspaceId, input.assigneeId))) {
     return { ok: false, status: 400, message: "Choose a member of this workspace whose role works cases (admin or manager)." };
   }
-  return step(workspaceId, caseId, now, (row) => {
+  return step(workspaceId, caseId, now, async (row, tx) => {
     const moved = assign(stateOf(row), {
       at: now,
       by: String(input.byUserId),
@@ -115,8 +115,7 @@ export function assignCase(
     });
     if (!moved.ok) return { ok: false, status: 400, message: moved.error };
     const event = moved.case.history[moved.case.history.length - 1];
-    const db = getDb();
-    const updated = db
+    const updated = await tx
       .update(cases)
       .set({ assigneeId: input.assigneeId, updatedAt: now })
       .where(
@@ -127,20 +126,18 @@ export function assignCase(
           row.assigneeId === null ? isNull(cases.assigneeId) : eq(cases.assigneeId, row.assigneeId),
         ),
       )
-      .run();
-    if (updated.changes === 0) return MOVED;
-    db.insert(caseEvents)
-      .values({
-        workspaceId,
-        caseId: row.id,
-        kind: "assigned",
-        fromUserId: row.assigneeId,
-        toUserId: input.assigneeId,
-        note: event.type === "assigned" ? event.note : null,
-        byUserId: input.byUserId,
-        at: now,
-      })
-      .run();
+      .returning({ id: cases.id });
+    if (updated.length === 0) return MOVED;
+    await tx.insert(caseEvents).values({
+      workspaceId,
+      caseId: row.id,
+      kind: "assigned",
+      fromUserId: row.assigneeId,
+      toUserId: input.assigneeId,
+      note: event.type === "assigned" ? event.note : null,
+      byUserId: input.byUserId,
+      at: now,
+    });
     return { ok: true };
   });
 }
@@ -152,13 +149,18 @@ export const caseNoteInputSchema = z
   .max(4000, "Keep the note under 4000 characters");
 
 /** A note without a change of status (a call that went unanswered, a promise made); not on closed cases. */
-export function addCaseNote(workspaceId: number, caseId: number, input: { note: string; byUserId: number }, now = new Date()): CaseStepResult {
+export async function addCaseNote(
+  workspaceId: number,
+  caseId: number,
+  input: { note: string; byUserId: number },
+  now = new Date(),
+): Promise<CaseStepResult> {
   const note = caseNoteInputSchema.safeParse(input.note);
   if (!note.success) return { ok: false, status: 400, message: note.error.issues[0].message };
-  return step(workspaceId, caseId, now, (row) => {
+  return step(workspaceId, caseId, now, async (row, tx) => {
     if (row.status === "closed") return { ok: false, status: 400, message: "A closed case is final; open a new case instead" };
-    getDb().insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "note", note: note.data, byUserId: input.byUserId, at: now }).run();
-    getDb().update(cases).set({ updatedAt: now }).where(eq(cases.id, row.id)).run();
+    await tx.insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "note", note: note.data, byUserId: input.byUserId, at: now });
+    await tx.update(cases).set({ updatedAt: now }).where(eq(cases.id, row.id));
     return { ok: true };
   });
 }

@@ -2,15 +2,16 @@
 // inbox with its filters and SLA report, and one case with its response and history. The steps a
 // manager takes on a case are in case-steps.server.ts.
 import type Database from "better-sqlite3";
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { getDb } from "#db/client";
-import { attributes, cases, customers, measurements, memberships, processes, responses, touchpoints, users } from "#db/schema/index";
+import { attributes, caseEvents, cases, customers, measurements, memberships, processes, responses, touchpoints, users } from "#db/schema/index";
 import { can } from "~/auth/permissions";
 import { allowedTransitions, caseStatuses, type CaseStatus } from "~/cem/case-flow";
 import { attributeGaps, type CaseReason } from "~/cem/case-rules";
 import type { CaseFilter } from "~/cem/case-inbox";
 import { dueAt, isOverdue, slaReport, tierOf, type SlaSettings } from "~/cem/sla";
-import { loadActSettings } from "./case-rules.server";
+import { loadActSettingsAsync } from "./case-rules.server";
 
 export { caseStatuses, type CaseStatus };
 
@@ -30,11 +31,11 @@ type CasePayloadRow = {
   status: string;
   tier: string;
   reasons: string;
-  openedAt: number;
-  dueAt: number;
-  firstActionAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
+  openedAt: number | Date;
+  dueAt: number | Date;
+  firstActionAt: number | Date | null;
+  resolvedAt: number | Date | null;
+  closedAt: number | Date | null;
   responseId: number | null;
   touchpoint: string | null;
   customer: string | null;
@@ -70,12 +71,47 @@ function openStatements(sqlite: Database.Database): OpenStatements {
   return s;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = (at: number | Date | null) => (at === null ? null : new Date(at).toISOString());
 
 /** The case as webhook receivers see it (keys and external ids, never internal row ids of other tables). */
 export function casePayload(sqlite: Database.Database, caseId: number): Record<string, unknown> | null {
   const row = openStatements(sqlite).payload.get(caseId);
-  if (!row) return null;
+  return row ? toCasePayload(row) : null;
+}
+
+// The columns of casePayload's statement, for the async readers (reasons as stored: toCasePayload parses).
+const payloadColumns = {
+  id: cases.id,
+  status: cases.status,
+  tier: cases.tier,
+  reasons: sql<string>`${cases.reasons}`,
+  openedAt: cases.openedAt,
+  dueAt: cases.dueAt,
+  firstActionAt: cases.firstActionAt,
+  resolvedAt: cases.resolvedAt,
+  closedAt: cases.closedAt,
+  responseId: cases.responseId,
+  touchpoint: touchpoints.key,
+  customer: customers.externalId,
+  assignee: users.email,
+};
+
+function payloadQuery() {
+  return getDb()
+    .select(payloadColumns)
+    .from(cases)
+    .leftJoin(touchpoints, eq(touchpoints.id, cases.touchpointId))
+    .leftJoin(customers, eq(customers.id, cases.customerId))
+    .leftJoin(users, eq(users.id, cases.assigneeId));
+}
+
+/** casePayload outside the ingest path (a case step's case.updated, joining its transaction). */
+export async function casePayloadAsync(caseId: number): Promise<Record<string, unknown> | null> {
+  const [row] = await payloadQuery().where(eq(cases.id, caseId)).limit(1);
+  return row ? toCasePayload(row) : null;
+}
+
+function toCasePayload(row: CasePayloadRow): Record<string, unknown> {
   let reasons: unknown = [];
   try {
     reasons = JSON.parse(row.reasons);
@@ -215,27 +251,27 @@ export type CaseListItem = {
 };
 
 /** One page of the inbox: due soonest first while work is pending, newest first otherwise. */
-export function listCases(workspaceId: number, filter: CaseFilter, userId: number, now = new Date()) {
+export async function listCases(workspaceId: number, filter: CaseFilter, userId: number, now = new Date()) {
   const where = and(...scopeConditions(workspaceId, filter, userId), ...statusConditions(filter, now));
   const pending = filter.status === "active" || filter.status === "open" || filter.status === "in_progress";
-  const rows = casesQuery(listColumns)
+  const rows = (await casesQuery(listColumns)
     .where(where)
     .orderBy(...(pending ? [asc(cases.dueAt), asc(cases.id)] : [desc(cases.openedAt), desc(cases.id)]))
     .limit(CASES_PAGE_SIZE)
-    .offset((filter.page - 1) * CASES_PAGE_SIZE)
-    .all() as unknown as Omit<CaseListItem, "overdue">[];
-  const total = (casesQuery({ n: count() }).where(where).get() as unknown as { n: number }).n;
+    .offset((filter.page - 1) * CASES_PAGE_SIZE)) as unknown as Omit<CaseListItem, "overdue">[];
+  const [counted] = (await casesQuery({ n: count() }).where(where).limit(1)) as unknown as { n: number }[];
+  const total = counted.n;
   const items: CaseListItem[] = rows.map((r) => ({ ...r, overdue: isOverdue(r, now) }));
   return { items, total, pages: Math.max(1, Math.ceil(total / CASES_PAGE_SIZE)) };
 }
 
 /** Open and in-progress cases past due, for the inbox's headline. */
-export function overdueCount(workspaceId: number, now = new Date()): number {
-  const row = getDb()
+export async function overdueCount(workspaceId: number, now = new Date()): Promise<number> {
+  const [row] = await getDb()
     .select({ n: count() })
     .from(cases)
     .where(and(eq(cases.workspaceId, workspaceId), inArray(cases.status, ["open", "in_progress"]), lt(cases.dueAt, now)))
-    .get();
+    .limit(1);
   return row?.n ?? 0;
 }
 
@@ -244,9 +280,9 @@ export function overdueCount(workspaceId: number, now = new Date()): number {
  * opened in the period that match the tier, touchpoint, process and assignee filters. Status filters do
  * not apply: the report is about how the whole flow performs.
  */
-export function caseSlaReport(workspaceId: number, filter: CaseFilter, userId: number, now = new Date()) {
+export async function caseSlaReport(workspaceId: number, filter: CaseFilter, userId: number, now = new Date()) {
   const since = filter.period === "all" ? undefined : new Date(now.getTime() - Number(filter.period) * DAY_MS);
-  const rows = casesQuery({
+  const rows = (await casesQuery({
     tier: cases.tier,
     process: processes.name,
     openedAt: cases.openedAt,
@@ -254,53 +290,58 @@ export function caseSlaReport(workspaceId: number, filter: CaseFilter, userId: n
     resolvedAt: cases.resolvedAt,
     dueAt: cases.dueAt,
   })
-    .where(and(...scopeConditions(workspaceId, filter, userId), since ? gte(cases.openedAt, since) : undefined))
-    .all() as unknown as { tier: string; process: string | null; openedAt: Date; firstActionAt: Date | null; resolvedAt: Date | null; dueAt: Date }[];
-  const { sla } = loadActSettings(workspaceId);
+    .where(and(...scopeConditions(workspaceId, filter, userId), since ? gte(cases.openedAt, since) : undefined))) as unknown as {
+    tier: string;
+    process: string | null;
+    openedAt: Date;
+    firstActionAt: Date | null;
+    resolvedAt: Date | null;
+    dueAt: Date;
+  }[];
+  const { sla } = await loadActSettingsAsync(workspaceId);
   return slaReport(rows, { now, businessHours: sla.businessHours });
 }
 
 /** Touchpoints and processes to filter by (this workspace's only). */
-export function caseFilterOptions(workspaceId: number) {
+export async function caseFilterOptions(workspaceId: number) {
   const db = getDb();
   return {
-    touchpoints: db
+    touchpoints: await db
       .select({ id: touchpoints.id, name: touchpoints.name, key: touchpoints.key })
       .from(touchpoints)
       .where(eq(touchpoints.workspaceId, workspaceId))
-      .orderBy(asc(touchpoints.name))
-      .all(),
-    processes: db
+      .orderBy(asc(touchpoints.name)),
+    processes: await db
       .select({ id: processes.id, name: processes.name })
       .from(processes)
       .where(eq(processes.workspaceId, workspaceId))
-      .orderBy(asc(processes.name))
-      .all(),
+      .orderBy(asc(processes.name)),
   };
 }
 
 /** Members a case can be handed to: those whose role works cases. */
-export function assignableMembers(workspaceId: number) {
-  return getDb()
+export async function assignableMembers(workspaceId: number) {
+  const members = await getDb()
     .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, workspaceId))
-    .orderBy(asc(users.name))
-    .all()
+    .orderBy(asc(users.name));
+  return members
     .filter((m) => can(m.role, "cases:work"))
     .map(({ id, name, email }) => ({ id, name, email }));
 }
 
 // ---- One case --------------------------------------------------------------------------------------
 
-export function caseRow(workspaceId: number, caseId: number) {
+export async function caseRow(workspaceId: number, caseId: number) {
   if (!Number.isSafeInteger(caseId) || caseId <= 0) return undefined;
-  return getDb()
+  const [row] = await getDb()
     .select()
     .from(cases)
     .where(and(eq(cases.workspaceId, workspaceId), eq(cases.id, caseId)))
-    .get();
+    .limit(1);
+  return row;
 }
 
 export type CaseHistoryItem = {
@@ -316,50 +357,48 @@ export type CaseHistoryItem = {
 };
 
 /** A case with everything its page shows; null for an id of no case in this workspace. */
-export function getCase(workspaceId: number, caseId: number, now = new Date()) {
-  const row = caseRow(workspaceId, caseId);
+export async function getCase(workspaceId: number, caseId: number, now = new Date()) {
+  const row = await caseRow(workspaceId, caseId);
   if (!row) return null;
   const db = getDb();
-  const touchpoint = row.touchpointId
-    ? db
+  const [touchpoint] = row.touchpointId
+    ? await db
         .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name, processName: processes.name })
         .from(touchpoints)
         .leftJoin(processes, eq(processes.id, touchpoints.processId))
         .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.id, row.touchpointId)))
-        .get()
-    : undefined;
-  const customer = row.customerId
-    ? db
+        .limit(1)
+    : [];
+  const [customer] = row.customerId
+    ? await db
         .select({ id: customers.id, name: customers.name, externalId: customers.externalId, email: customers.email, phone: customers.phone, tier: customers.tier })
         .from(customers)
         .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, row.customerId)))
-        .get()
-    : undefined;
-  const response = row.responseId
-    ? db
+        .limit(1)
+    : [];
+  const [response] = row.responseId
+    ? await db
         .select({ id: responses.id, completedAt: responses.completedAt, comment: responses.comment, lang: responses.lang, source: responses.source })
         .from(responses)
         .where(and(eq(responses.workspaceId, workspaceId), eq(responses.id, row.responseId)))
-        .get()
-    : undefined;
+        .limit(1)
+    : [];
   const measured = response
-    ? db
+    ? await db
         .select({ attributeKey: measurements.attributeKey, kind: measurements.kind, value: measurements.value })
         .from(measurements)
         .where(and(eq(measurements.workspaceId, workspaceId), eq(measurements.responseId, response.id)))
-        .all()
     : [];
   const labels = row.touchpointId
-    ? db
+    ? await db
         .select({ key: attributes.key, es: attributes.labelEs, en: attributes.labelEn })
         .from(attributes)
         .where(and(eq(attributes.workspaceId, workspaceId), eq(attributes.touchpointId, row.touchpointId)))
         .orderBy(asc(attributes.position))
-        .all()
     : [];
   const gaps = attributeGaps(measured.map((m) => ({ ...m, attributeKey: m.attributeKey || null })));
   const overall = measured.filter((m) => m.attributeKey === "" && ["nps", "csat", "ces"].includes(m.kind));
-  const assignee = row.assigneeId ? db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.assigneeId)).get() : undefined;
+  const [assignee] = row.assigneeId ? await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.assigneeId)).limit(1) : [];
   return {
     id: row.id,
     status: row.status,
@@ -376,33 +415,40 @@ export function getCase(workspaceId: number, caseId: number, now = new Date()) {
     touchpoint: touchpoint ?? null,
     customer: customer ?? null,
     response: response ? { ...response, gaps, overall, labels } : null,
-    history: caseHistory(workspaceId, row.id),
+    history: await caseHistory(workspaceId, row.id),
   };
 }
 
-function caseHistory(workspaceId: number, caseId: number): CaseHistoryItem[] {
-  const sqlite = getDb().$client;
-  return (
-    sqlite
-      .prepare(
-        `SELECT e.id, e.kind, e.from_status AS fromStatus, e.to_status AS toStatus, fu.name AS fromUser, tu.name AS toUser,
-                e.note, bu.name AS "by", e.at
-           FROM case_events e
-           LEFT JOIN users fu ON fu.id = e.from_user_id
-           LEFT JOIN users tu ON tu.id = e.to_user_id
-           LEFT JOIN users bu ON bu.id = e.by_user_id
-          WHERE e.workspace_id = ? AND e.case_id = ?
-          ORDER BY e.at, e.id`,
-      )
-      .all(workspaceId, caseId) as (Omit<CaseHistoryItem, "at"> & { at: number })[]
-  ).map((e) => ({ ...e, at: new Date(e.at) }));
+const fromUsers = alias(users, "fu");
+const toUsers = alias(users, "tu");
+const byUsers = alias(users, "bu");
+
+async function caseHistory(workspaceId: number, caseId: number): Promise<CaseHistoryItem[]> {
+  return getDb()
+    .select({
+      id: caseEvents.id,
+      kind: caseEvents.kind,
+      fromStatus: caseEvents.fromStatus,
+      toStatus: caseEvents.toStatus,
+      fromUser: fromUsers.name,
+      toUser: toUsers.name,
+      note: caseEvents.note,
+      by: byUsers.name,
+      at: caseEvents.at,
+    })
+    .from(caseEvents)
+    .leftJoin(fromUsers, eq(fromUsers.id, caseEvents.fromUserId))
+    .leftJoin(toUsers, eq(toUsers.id, caseEvents.toUserId))
+    .leftJoin(byUsers, eq(byUsers.id, caseEvents.byUserId))
+    .where(and(eq(caseEvents.workspaceId, workspaceId), eq(caseEvents.caseId, caseId)))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
 
 // ---- Elsewhere in the app --------------------------------------------------------------------------
 
 /** A customer's cases, newest first (the customer page's "Cases" section). */
-export function casesForCustomer(workspaceId: number, customerId: number, now = new Date()) {
-  return getDb()
+export async function casesForCustomer(workspaceId: number, customerId: number, now = new Date()) {
+  const rows = await getDb()
     .select({
       id: cases.id,
       status: cases.status,
@@ -417,17 +463,13 @@ export function casesForCustomer(workspaceId: number, customerId: number, now = 
     .leftJoin(touchpoints, eq(touchpoints.id, cases.touchpointId))
     .where(and(eq(cases.workspaceId, workspaceId), eq(cases.customerId, customerId)))
     .orderBy(desc(cases.openedAt), desc(cases.id))
-    .limit(100)
-    .all()
-    .map((c) => ({ ...c, reasons: c.reasons as CaseReason[], overdue: isOverdue(c, now) }));
+    .limit(100);
+  return rows.map((c) => ({ ...c, reasons: c.reasons as CaseReason[], overdue: isOverdue(c, now) }));
 }
 
 /** Cases for the API: the newest first, optionally by status and those updated since an instant. */
-export function casesForApi(workspaceId: number, options: { status?: CaseStatus; updatedSince?: Date; limit: number }) {
-  const sqlite = getDb().$client;
-  const ids = getDb()
-    .select({ id: cases.id })
-    .from(cases)
+export async function casesForApi(workspaceId: number, options: { status?: CaseStatus; updatedSince?: Date; limit: number }) {
+  const rows = await payloadQuery()
     .where(
       and(
         eq(cases.workspaceId, workspaceId),
@@ -436,7 +478,6 @@ export function casesForApi(workspaceId: number, options: { status?: CaseStatus;
       ),
     )
     .orderBy(desc(cases.updatedAt), desc(cases.id))
-    .limit(options.limit)
-    .all();
-  return ids.map(({ id }) => casePayload(sqlite, id)).filter((c): c is Record<string, unknown> => c !== null);
+    .limit(options.limit);
+  return rows.map(toCasePayload);
 }

@@ -27,47 +27,56 @@ export const departmentNameSchema = z
   .min(1, "Enter the department's name")
   .max(80, "Keep the name under 80 characters");
 
-export function listDepartments(workspaceId: number) {
+export async function listDepartments(workspaceId: number) {
   const db = getDb();
-  const rows = db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.workspaceId, workspaceId)).orderBy(asc(departments.name)).all();
-  const links = db
+  const rows = await db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.workspaceId, workspaceId)).orderBy(asc(departments.name));
+  const links = await db
     .select({ departmentId: departmentProcesses.departmentId, processId: departmentProcesses.processId })
     .from(departmentProcesses)
-    .where(eq(departmentProcesses.workspaceId, workspaceId))
-    .all();
+    .where(eq(departmentProcesses.workspaceId, workspaceId));
   return rows.map((d) => ({ ...d, processIds: links.filter((l) => l.departmentId === d.id).map((l) => l.processId) }));
 }
 
 export type DepartmentSave = { ok: true; id: number } | { ok: false; message: string };
 
-export function createDepartment(workspaceId: number, name: string): DepartmentSave {
-  const exists = getDb()
-    .select({ id: departments.id })
-    .from(departments)
-    .where(and(eq(departments.workspaceId, workspaceId), sql`lower(${departments.name}) = lower(${name})`))
-    .get();
-  if (exists) return { ok: false, message: `There is already a department called "${name}".` };
-  const row = getDb().insert(departments).values({ workspaceId, name }).returning({ id: departments.id }).get();
-  return { ok: true, id: row.id };
+export async function createDepartment(workspaceId: number, name: string): Promise<DepartmentSave> {
+  // Check and insert in one transaction: two admins adding the same name at once get one department.
+  return getDb().transaction(async (tx): Promise<DepartmentSave> => {
+    const [exists] = await tx
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.workspaceId, workspaceId), sql`lower(${departments.name}) = lower(${name})`))
+      .limit(1);
+    if (exists) return { ok: false, message: `There is already a department called "${name}".` };
+    const [row] = await tx.insert(departments).values({ workspaceId, name }).returning({ id: departments.id });
+    return { ok: true, id: row.id };
+  });
 }
 
-export function deleteDepartment(workspaceId: number, id: number): boolean {
-  return getDb().delete(departments).where(and(eq(departments.workspaceId, workspaceId), eq(departments.id, id))).run().changes > 0;
+export async function deleteDepartment(workspaceId: number, id: number): Promise<boolean> {
+  const deleted = await getDb()
+    .delete(departments)
+    .where(and(eq(departments.workspaceId, workspaceId), eq(departments.id, id)))
+    .returning({ id: departments.id });
+  return deleted.length > 0;
 }
 
 /** Replaces the processes a department runs; false when the department or a process is not this workspace's. */
-export function setDepartmentProcesses(workspaceId: number, departmentId: number, processIds: number[]): boolean {
-  const db = getDb();
-  return db.transaction((tx) => {
-    const department = tx.select({ id: departments.id }).from(departments).where(and(eq(departments.workspaceId, workspaceId), eq(departments.id, departmentId))).get();
+export async function setDepartmentProcesses(workspaceId: number, departmentId: number, processIds: number[]): Promise<boolean> {
+  return getDb().transaction(async (tx) => {
+    const [department] = await tx
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.workspaceId, workspaceId), eq(departments.id, departmentId)))
+      .limit(1);
     if (!department) return false;
     const unique = [...new Set(processIds)];
     if (unique.length) {
-      const found = tx.select({ id: processes.id }).from(processes).where(and(eq(processes.workspaceId, workspaceId), inArray(processes.id, unique))).all();
+      const found = await tx.select({ id: processes.id }).from(processes).where(and(eq(processes.workspaceId, workspaceId), inArray(processes.id, unique)));
       if (found.length !== unique.length) return false;
     }
-    tx.delete(departmentProcesses).where(eq(departmentProcesses.departmentId, departmentId)).run();
-    for (const processId of unique) tx.insert(departmentProcesses).values({ workspaceId, departmentId, processId }).run();
+    await tx.delete(departmentProcesses).where(eq(departmentProcesses.departmentId, departmentId));
+    for (const processId of unique) await tx.insert(departmentProcesses).values({ workspaceId, departmentId, processId });
     return true;
   });
 }
@@ -86,10 +95,10 @@ export const pulseInputSchema = z
 export type PulseInput = z.output<typeof pulseInputSchema>;
 
 /** A new pulse; its survey lists the departments as they are today (later changes need a new pulse). */
-export function createPulse(workspaceId: number, input: PulseInput, userId: number | null) {
-  const names = listDepartments(workspaceId).map((d) => d.name);
+export async function createPulse(workspaceId: number, input: PulseInput, userId: number | null) {
+  const names = (await listDepartments(workspaceId)).map((d) => d.name);
   const token = randomBytes(24).toString("base64url");
-  return getDb()
+  const [row] = await getDb()
     .insert(clientingPulses)
     .values({
       workspaceId,
@@ -100,11 +109,11 @@ export function createPulse(workspaceId: number, input: PulseInput, userId: numb
       closesOn: input.closesOn,
       createdBy: userId,
     })
-    .returning({ id: clientingPulses.id, publicToken: clientingPulses.publicToken })
-    .get();
+    .returning({ id: clientingPulses.id, publicToken: clientingPulses.publicToken });
+  return row;
 }
 
-export function listPulses(workspaceId: number) {
+export async function listPulses(workspaceId: number) {
   return getDb()
     .select({
       id: clientingPulses.id,
@@ -119,14 +128,16 @@ export function listPulses(workspaceId: number) {
     })
     .from(clientingPulses)
     .where(eq(clientingPulses.workspaceId, workspaceId))
-    .orderBy(desc(clientingPulses.opensOn), desc(clientingPulses.id))
-    .all();
+    .orderBy(desc(clientingPulses.opensOn), desc(clientingPulses.id));
 }
 
-export function setPulseActive(workspaceId: number, id: number, active: boolean): boolean {
-  return (
-    getDb().update(clientingPulses).set({ active }).where(and(eq(clientingPulses.workspaceId, workspaceId), eq(clientingPulses.id, id))).run().changes > 0
-  );
+export async function setPulseActive(workspaceId: number, id: number, active: boolean): Promise<boolean> {
+  const changed = await getDb()
+    .update(clientingPulses)
+    .set({ active })
+    .where(and(eq(clientingPulses.workspaceId, workspaceId), eq(clientingPulses.id, id)))
+    .returning({ id: clientingPulses.id });
+  return changed.length > 0;
 }
 
 export type PulseLink =
@@ -136,9 +147,9 @@ export type PulseLink =
   | { state: "open"; brand: string; pulse: { id: number; workspaceId: number; title: string; definition: string } };
 
 /** What a pulse link leads to today. */
-export function pulseForToken(token: string, today: string = new Date().toISOString().slice(0, 10)): PulseLink {
+export async function pulseForToken(token: string, today: string = new Date().toISOString().slice(0, 10)): Promise<PulseLink> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return { state: "unknown" };
-  const row = getDb()
+  const [row] = await getDb()
     .select({
       id: clientingPulses.id,
       workspaceId: clientingPulses.workspaceId,
@@ -152,7 +163,7 @@ export function pulseForToken(token: string, today: string = new Date().toISOStr
     .from(clientingPulses)
     .innerJoin(workspaces, eq(workspaces.id, clientingPulses.workspaceId))
     .where(eq(clientingPulses.publicToken, token))
-    .get();
+    .limit(1);
   if (!row) return { state: "unknown" };
   if (today < row.opensOn) return { state: "not_yet", brand: row.brand, opensOn: row.opensOn };
   if (!row.active || (row.closesOn !== null && today > row.closesOn)) return { state: "closed", brand: row.brand, opensOn: row.opensOn };
@@ -176,12 +187,12 @@ function departmentChoices(definition: string): string[] {
  * clientingAnswerFromSurvey. The day is all that is kept of the time. A `submission` id seen before for
  * this pulse is a retried submit, not a second answer.
  */
-export function recordPulseAnswer(
+export async function recordPulseAnswer(
   pulse: { id: number; workspaceId: number; definition: string },
   data: string,
   submission: string | null,
   now = new Date(),
-): PulseAnswerResult {
+): Promise<PulseAnswerResult> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
@@ -199,14 +210,14 @@ export function recordPulseAnswer(
     if (!departmentChoices(pulse.definition).includes(answer.department)) {
       return { status: "invalid", message: "Choose your department from the list." };
     }
-    departmentId =
-      getDb()
-        .select({ id: departments.id })
-        .from(departments)
-        .where(and(eq(departments.workspaceId, pulse.workspaceId), eq(departments.name, answer.department)))
-        .get()?.id ?? null;
+    const [department] = await getDb()
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.workspaceId, pulse.workspaceId), eq(departments.name, answer.department)))
+      .limit(1);
+    departmentId = department?.id ?? null;
   }
-  const result = getDb()
+  const inserted = await getDb()
     .insert(clientingResponses)
     .values({
       workspaceId: pulse.workspaceId,
@@ -223,15 +234,15 @@ export function recordPulseAnswer(
       completedOn: now.toISOString().slice(0, 10),
     })
     .onConflictDoNothing()
-    .run();
-  return { status: result.changes > 0 ? "recorded" : "replayed" };
+    .returning({ id: clientingResponses.id });
+  return { status: inserted.length > 0 ? "recorded" : "replayed" };
 }
 
 // ---- The index -------------------------------------------------------------------------------------
 
 type AnswerRow = ClientingAnswer & { completedOn: string; departmentId: number | null };
 
-function answers(workspaceId: number, pulseId?: number): AnswerRow[] {
+async function answers(workspaceId: number, pulseId?: number): Promise<AnswerRow[]> {
   return getDb()
     .select({
       respondentGroup: clientingResponses.respondentGroup,
@@ -244,19 +255,18 @@ function answers(workspaceId: number, pulseId?: number): AnswerRow[] {
       completedOn: clientingResponses.completedOn,
     })
     .from(clientingResponses)
-    .where(and(eq(clientingResponses.workspaceId, workspaceId), pulseId ? eq(clientingResponses.pulseId, pulseId) : undefined))
-    .all();
+    .where(and(eq(clientingResponses.workspaceId, workspaceId), pulseId ? eq(clientingResponses.pulseId, pulseId) : undefined));
 }
 
 /** The index overall and by one grouping, over one pulse or all of them. */
-export function clientingReport(workspaceId: number, options: { pulseId?: number; by: ClientingGroupBy }): ClientingIndex {
-  return clientingIndex(answers(workspaceId, options.pulseId), options.by, { minGroupSize: CLIENTING_MIN_GROUP });
+export async function clientingReport(workspaceId: number, options: { pulseId?: number; by: ClientingGroupBy }): Promise<ClientingIndex> {
+  return clientingIndex(await answers(workspaceId, options.pulseId), options.by, { minGroupSize: CLIENTING_MIN_GROUP });
 }
 
 /** The overall index per calendar month of answering (YYYY-MM), oldest first. */
-export function clientingTrend(workspaceId: number, options: { pulseId?: number } = {}): { month: string; summary: ClientingSummary }[] {
+export async function clientingTrend(workspaceId: number, options: { pulseId?: number } = {}): Promise<{ month: string; summary: ClientingSummary }[]> {
   const byMonth = new Map<string, AnswerRow[]>();
-  for (const a of answers(workspaceId, options.pulseId)) {
+  for (const a of await answers(workspaceId, options.pulseId)) {
     const month = a.completedOn.slice(0, 7);
     byMonth.set(month, [...(byMonth.get(month) ?? []), a]);
   }
@@ -271,22 +281,21 @@ export type ProcessClienting = { n: number; index: number | null; lo: number | n
  * The Clienting index of the people who run each process: the employees of the departments linked to
  * it, from the latest pulse that has answers. Shares are null below the anonymity floor (n still given).
  */
-export function clientingIndexByProcess(workspaceId: number): Map<number, ProcessClienting> {
+export async function clientingIndexByProcess(workspaceId: number): Promise<Map<number, ProcessClienting>> {
   const db = getDb();
-  const latest = db
+  const [latest] = await db
     .select({ id: clientingPulses.id })
     .from(clientingPulses)
     .where(and(eq(clientingPulses.workspaceId, workspaceId), sql`EXISTS (SELECT 1 FROM clienting_responses r WHERE r.pulse_id = "clienting_pulses"."id")`))
     .orderBy(desc(clientingPulses.opensOn), desc(clientingPulses.id))
-    .get();
+    .limit(1);
   const result = new Map<number, ProcessClienting>();
   if (!latest) return result;
-  const links = db
+  const links = await db
     .select({ departmentId: departmentProcesses.departmentId, processId: departmentProcesses.processId })
     .from(departmentProcesses)
-    .where(eq(departmentProcesses.workspaceId, workspaceId))
-    .all();
-  const rows = answers(workspaceId, latest.id).filter((a) => a.departmentId !== null);
+    .where(eq(departmentProcesses.workspaceId, workspaceId));
+  const rows = (await answers(workspaceId, latest.id)).filter((a) => a.departmentId !== null);
   const processIds = [...new Set(links.map((l) => l.processId))];
   for (const processId of processIds) {
     const departmentIds = new Set(links.filter((l) => l.processId === processId).map((l) => l.departmentId));

@@ -1,9 +1,9 @@
 // Behaviour events of a workspace's customers: the deduplicating writer shared by the CSV import and
 // the API (a new event may trigger survey invitations), and the reads the customer page and the
 // behaviour link of the analysis need.
-import { and, desc, eq, lt } from "drizzle-orm";
-import { getDb, type Db } from "#db/client";
-import { crmEvents, deployments, invitations, responses, touchpoints } from "#db/schema/index";
+import { and, count, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { getDb, rows as sqlRows, type Executor, type Tx } from "#db/client";
+import { crmEvents, customers, deploymentRules, deployments, invitations, responses, touchpoints } from "#db/schema/index";
 import { eventDedupKey, eventRecordSchema, type EventRecord } from "~/cem/crm-records";
 import { PURCHASE_EVENT_TYPE } from "~/cem/segmentation";
 import { effectiveState, invitationsForEvent, type InvitationState } from "./invitations.server";
@@ -12,11 +12,13 @@ import {
   externalIdOf,
   isJsonObject,
   issueMessages,
+  asIs,
+  chunkStatement,
+  WRITE_CHUNK,
   type BatchResult,
+  type Cells,
   type WriteStatus,
 } from "./customers.server";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** An event as written; times in epoch milliseconds. */
 export type EventRow = {
@@ -49,13 +51,12 @@ export function eventRowOf(record: EventRecord): EventRow {
  * Event types some active rule of an active deployment listens to. Asked once per import or batch:
  * a workspace without rules then pays nothing per event for the invitation engine.
  */
-export function triggeringEventTypes(workspaceId: number): Set<string> {
-  const rows = getDb()
-    .$client.prepare(
-      `select distinct r.event_type as type from deployment_rules r join deployments d on d.id = r.deployment_id
-        where r.workspace_id = ? and r.active = 1 and d.active = 1`,
-    )
-    .all(workspaceId) as { type: string }[];
+export async function triggeringEventTypes(workspaceId: number, db: Executor = getDb()): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ type: deploymentRules.eventType })
+    .from(deploymentRules)
+    .innerJoin(deployments, eq(deployments.id, deploymentRules.deploymentId))
+    .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deploymentRules.active, true), eq(deployments.active, true)));
   return new Set(rows.map((r) => r.type));
 }
 
@@ -65,6 +66,22 @@ export type EventWriteOutcome = { status: WriteStatus; customerCreated: boolean;
 // does not keep a million strings.
 const CUSTOMER_CACHE_LIMIT = 200_000;
 
+type StoredEvent = Omit<EventRow, "dedupeKey" | "customerExternalId"> & { id: number; customerId: number };
+
+const storedEventColumns = {
+  id: crmEvents.id,
+  dedupeKey: crmEvents.dedupeKey,
+  customerId: crmEvents.customerId,
+  externalId: crmEvents.externalId,
+  type: crmEvents.type,
+  // As stored (epoch milliseconds), to compare with a row without making a Date.
+  occurredAt: sql<number>`${crmEvents.occurredAt}`,
+  amount: crmEvents.amount,
+  currency: crmEvents.currency,
+  channel: crmEvents.channel,
+  touchpointKey: crmEvents.touchpointKey,
+};
+
 /**
  * A writer bound to one workspace inside the caller's transaction `tx`. Events are deduplicated by
  * their key (the sender's id, or the content hash): a known key with the same content is unchanged,
@@ -72,74 +89,186 @@ const CUSTOMER_CACHE_LIMIT = 200_000;
  * imported is created bare (external id only) so the event is not lost; a later customer file fills
  * it in. A NEW event whose type some rule listens to goes through the invitation engine, in the same
  * transaction, with `now` as the processing time.
+ *
+ * Rows are written a chunk at a time (the chunk's unknown customers read and created in one statement
+ * each, its events inserted in one, the keys already known read in one, an update per changed event)
+ * and each row's outcome is answered in input order, as if the rows had been written one by one: an
+ * event twice in a chunk is created by the first row and compared with what that row stored by the
+ * next; the invitation engine sees the new events in file order (it reads only invitations).
  */
-export function prepareEventWriter(tx: Tx, workspaceId: number, now: Date): (row: EventRow) => EventWriteOutcome {
-  const client = getDb().$client;
-  const triggers = triggeringEventTypes(workspaceId);
-  const selectCustomer = client.prepare("select id from customers where workspace_id = ? and external_id = ?").pluck();
-  const insertCustomer = client.prepare("insert into customers (workspace_id, external_id) values (?, ?)");
-  const insert = client.prepare(
-    `insert into crm_events (workspace_id, customer_id, dedupe_key, external_id, type, occurred_at, amount, currency, channel, touchpoint_key)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (workspace_id, dedupe_key) do nothing`,
-  );
-  const select = client.prepare(
-    `select id, customer_id as customerId, external_id as externalId, type, occurred_at as occurredAt, amount, currency,
-            channel, touchpoint_key as touchpointKey from crm_events where workspace_id = ? and dedupe_key = ?`,
-  );
-  const update = client.prepare(
-    `update crm_events set customer_id = ?, external_id = ?, type = ?, occurred_at = ?, amount = ?, currency = ?, channel = ?,
-            touchpoint_key = ? where id = ?`,
-  );
+export async function prepareEventWriter(
+  tx: Tx,
+  workspaceId: number,
+  now: Date,
+): Promise<(rows: readonly EventRow[]) => Promise<EventWriteOutcome[]>> {
+  const triggers = await triggeringEventTypes(workspaceId, tx);
   const customerIds = new Map<string, number>();
 
-  const customerOf = (externalId: string): { id: number; created: boolean } => {
-    const cached = customerIds.get(externalId);
-    if (cached !== undefined) return { id: cached, created: false };
-    let id = selectCustomer.get(workspaceId, externalId) as number | undefined;
-    let created = false;
-    if (id === undefined) {
-      id = Number(insertCustomer.run(workspaceId, externalId).lastInsertRowid);
-      created = true;
+  type CustomerKey = { workspaceId: number; externalId: string };
+  const customerFields = ["workspaceId", "externalId"] as const;
+  const selectCustomers = chunkStatement(customerFields, (keys: Cells<CustomerKey>[]) =>
+    tx
+      .select({ id: customers.id, externalId: customers.externalId })
+      .from(customers)
+      .where(
+        and(
+          eq(customers.workspaceId, keys[0].workspaceId),
+          inArray(
+            customers.externalId,
+            keys.map((k) => k.externalId),
+          ),
+        ),
+      ),
+  );
+  const insertCustomers = chunkStatement(customerFields, (keys: Cells<CustomerKey>[]) =>
+    tx.insert(customers).values(keys.map(asIs)).returning({ id: customers.id, externalId: customers.externalId }),
+  );
+  type NewEvent = Omit<StoredEvent, "id"> & { workspaceId: number; dedupeKey: string };
+  // Every row of a chunk, in order: a key already stored, or met earlier in the chunk, is a conflict
+  // and ignored (RETURNING answers the rows inserted).
+  const insertEvents = chunkStatement(
+    ["workspaceId", "dedupeKey", "customerId", "externalId", "type", "occurredAt", "amount", "currency", "channel", "touchpointKey"],
+    (values: Cells<NewEvent>[]) =>
+      tx
+        .insert(crmEvents)
+        .values(values.map(asIs))
+        .onConflictDoNothing({ target: [crmEvents.workspaceId, crmEvents.dedupeKey] })
+        .returning({ id: crmEvents.id, dedupeKey: crmEvents.dedupeKey }),
+  );
+  let update: { execute(values: StoredEvent): Promise<unknown> } | undefined;
+  const updateEvent = (values: StoredEvent) => {
+    // Bound as is (a time as epoch milliseconds), as asIs binds inserts.
+    const p = (name: keyof StoredEvent) => sql`${sql.placeholder(name)}`;
+    update ??= tx
+      .update(crmEvents)
+      .set({
+        customerId: p("customerId"),
+        externalId: p("externalId"),
+        type: p("type"),
+        occurredAt: p("occurredAt"),
+        amount: p("amount"),
+        currency: p("currency"),
+        channel: p("channel"),
+        touchpointKey: p("touchpointKey"),
+      })
+      .where(eq(crmEvents.id, p("id")))
+      .prepare();
+    return update.execute(values);
+  };
+  const selectEvents = chunkStatement(["workspaceId", "dedupeKey"], (keys: Cells<{ workspaceId: number; dedupeKey: string }>[]) =>
+    tx
+      .select(storedEventColumns)
+      .from(crmEvents)
+      .where(
+        and(
+          eq(crmEvents.workspaceId, keys[0].workspaceId),
+          inArray(
+            crmEvents.dedupeKey,
+            keys.map((k) => k.dedupeKey),
+          ),
+        ),
+      ),
+  );
+
+  /** The chunk's customers by external id, creating the unknown ones; the set of those created. */
+  const resolveCustomers = async (rows: readonly EventRow[]) => {
+    const ids = new Map<string, number>();
+    const unknown = [...new Set(rows.map((row) => row.customerExternalId))].filter((externalId) => {
+      const cached = customerIds.get(externalId);
+      if (cached !== undefined) ids.set(externalId, cached);
+      return cached === undefined;
+    });
+    const created = new Set<string>();
+    if (unknown.length > 0) {
+      for (const c of await selectCustomers(unknown.map((externalId) => ({ workspaceId, externalId })))) ids.set(c.externalId, c.id);
+      const missing = unknown.filter((externalId) => !ids.has(externalId));
+      if (missing.length > 0) {
+        for (const c of await insertCustomers(missing.map((externalId) => ({ workspaceId, externalId })))) {
+          ids.set(c.externalId, c.id);
+          created.add(c.externalId);
+        }
+      }
+      for (const externalId of unknown) {
+        if (customerIds.size >= CUSTOMER_CACHE_LIMIT) customerIds.clear();
+        customerIds.set(externalId, ids.get(externalId)!);
+      }
     }
-    if (customerIds.size >= CUSTOMER_CACHE_LIMIT) customerIds.clear();
-    customerIds.set(externalId, id);
-    return { id, created };
+    return { ids, created };
   };
 
-  return (row) => {
-    const customer = customerOf(row.customerExternalId);
-    const values = [row.externalId, row.type, row.occurredAt, row.amount, row.currency, row.channel, row.touchpointKey] as const;
-    const inserted = insert.run(workspaceId, customer.id, row.dedupeKey, ...values);
-    if (inserted.changes > 0) {
-      let invitations = 0;
-      if (triggers.has(row.type)) {
-        const event = {
-          id: Number(inserted.lastInsertRowid),
-          customerId: customer.id,
-          type: row.type,
-          occurredAt: new Date(row.occurredAt),
-          touchpointKey: row.touchpointKey,
-        };
-        invitations = invitationsForEvent(tx, workspaceId, event, now).length;
-      }
-      return { status: "created", customerCreated: customer.created, invitations };
+  const writeChunk = async (rows: readonly EventRow[]): Promise<EventWriteOutcome[]> => {
+    const customer = await resolveCustomers(rows);
+    const firstOf = new Map<string, number>();
+    rows.forEach((row, i) => {
+      if (!firstOf.has(row.dedupeKey)) firstOf.set(row.dedupeKey, i);
+    });
+    const state = new Map<string, StoredEvent>();
+    const valuesOf = (row: EventRow) => ({
+      customerId: customer.ids.get(row.customerExternalId)!,
+      externalId: row.externalId,
+      type: row.type,
+      occurredAt: row.occurredAt,
+      amount: row.amount,
+      currency: row.currency,
+      channel: row.channel,
+      touchpointKey: row.touchpointKey,
+    });
+    const inserted = await insertEvents(rows.map((row) => ({ workspaceId, dedupeKey: row.dedupeKey, ...valuesOf(row) })));
+    const createdIds = new Map(inserted.map((r) => [r.dedupeKey, r.id]));
+    const known = [...firstOf.keys()].filter((key) => !createdIds.has(key));
+    if (known.length > 0) {
+      for (const { dedupeKey, ...stored } of await selectEvents(known.map((dedupeKey) => ({ workspaceId, dedupeKey })))) state.set(dedupeKey, stored);
     }
-    const existing = select.get(workspaceId, row.dedupeKey) as Omit<EventRow, "dedupeKey" | "customerExternalId"> & {
-      id: number;
-      customerId: number;
-    };
-    const same =
-      existing.customerId === customer.id &&
-      existing.externalId === row.externalId &&
-      existing.type === row.type &&
-      existing.occurredAt === row.occurredAt &&
-      existing.amount === row.amount &&
-      existing.currency === row.currency &&
-      existing.channel === row.channel &&
-      existing.touchpointKey === row.touchpointKey;
-    if (same) return { status: "unchanged", customerCreated: customer.created, invitations: 0 };
-    update.run(customer.id, ...values, existing.id);
-    return { status: "updated", customerCreated: customer.created, invitations: 0 };
+
+    const outcomes: EventWriteOutcome[] = [];
+    const customersSeen = new Set<string>();
+    for (const [i, row] of rows.entries()) {
+      // As one by one: only the first row naming a customer this write created says so.
+      const customerCreated = customer.created.has(row.customerExternalId) && !customersSeen.has(row.customerExternalId);
+      customersSeen.add(row.customerExternalId);
+      const values = valuesOf(row);
+      const createdId = firstOf.get(row.dedupeKey) === i ? createdIds.get(row.dedupeKey) : undefined;
+      if (createdId !== undefined) {
+        state.set(row.dedupeKey, { id: createdId, ...values });
+        let invitations = 0;
+        if (triggers.has(row.type)) {
+          const event = {
+            id: createdId,
+            customerId: values.customerId,
+            type: row.type,
+            occurredAt: new Date(row.occurredAt),
+            touchpointKey: row.touchpointKey,
+          };
+          invitations = (await invitationsForEvent(tx, workspaceId, event, now)).length;
+        }
+        outcomes.push({ status: "created", customerCreated, invitations });
+        continue;
+      }
+      const existing = state.get(row.dedupeKey)!;
+      const same =
+        existing.customerId === values.customerId &&
+        existing.externalId === row.externalId &&
+        existing.type === row.type &&
+        existing.occurredAt === row.occurredAt &&
+        existing.amount === row.amount &&
+        existing.currency === row.currency &&
+        existing.channel === row.channel &&
+        existing.touchpointKey === row.touchpointKey;
+      if (same) {
+        outcomes.push({ status: "unchanged", customerCreated, invitations: 0 });
+        continue;
+      }
+      state.set(row.dedupeKey, { id: existing.id, ...values });
+      await updateEvent(state.get(row.dedupeKey)!);
+      outcomes.push({ status: "updated", customerCreated, invitations: 0 });
+    }
+    return outcomes;
+  };
+
+  return async (rows) => {
+    const outcomes: EventWriteOutcome[] = [];
+    for (let i = 0; i < rows.length; i += WRITE_CHUNK) outcomes.push(...(await writeChunk(rows.slice(i, i + WRITE_CHUNK))));
+    return outcomes;
   };
 }
 
@@ -149,7 +278,7 @@ export type EventBatchResult = BatchResult & { customersCreated: number; invitat
  * POST /api/v1/events: valid items are written together in one transaction, invalid ones reported by
  * index. Re-sending the same batch creates nothing (and so invites no one twice).
  */
-export function upsertEventItems(workspaceId: number, items: readonly unknown[], now = new Date()): EventBatchResult {
+export async function upsertEventItems(workspaceId: number, items: readonly unknown[], now = new Date()): Promise<EventBatchResult> {
   const result: EventBatchResult = { ...emptyBatchResult(), customersCreated: 0, invitations: 0 };
   const valid: EventRow[] = [];
   items.forEach((item, index) => {
@@ -162,10 +291,9 @@ export function upsertEventItems(workspaceId: number, items: readonly unknown[],
     else result.errors.push({ index, externalId: externalIdOf(item), errors: issueMessages(parsed.error.issues) });
   });
   result.rejected = result.errors.length;
-  getDb().transaction((tx) => {
-    const write = prepareEventWriter(tx, workspaceId, now);
-    for (const row of valid) {
-      const outcome = write(row);
+  await getDb().transaction(async (tx) => {
+    const write = await prepareEventWriter(tx, workspaceId, now);
+    for (const outcome of await write(valid)) {
       result[outcome.status]++;
       if (outcome.customerCreated) result.customersCreated++;
       result.invitations += outcome.invitations;
@@ -177,8 +305,8 @@ export function upsertEventItems(workspaceId: number, items: readonly unknown[],
 // ---- Reads ---------------------------------------------------------------------------------------
 
 /** A customer's events before `before` (all when omitted), newest first. */
-export function customerEvents(workspaceId: number, customerId: number, options: { before?: Date; limit?: number } = {}) {
-  return getDb()
+export async function customerEvents(workspaceId: number, customerId: number, options: { before?: Date; limit?: number } = {}) {
+  return await getDb()
     .select({
       id: crmEvents.id,
       externalId: crmEvents.externalId,
@@ -198,8 +326,7 @@ export function customerEvents(workspaceId: number, customerId: number, options:
       ),
     )
     .orderBy(desc(crmEvents.occurredAt), desc(crmEvents.id))
-    .limit(options.limit ?? 100)
-    .all();
+    .limit(options.limit ?? 100);
 }
 
 export type BehaviourAfter = {
@@ -218,27 +345,35 @@ export type BehaviourAfter = {
  * order (a customer who answered twice appears twice, each with their own `from`). One indexed range
  * read per item (crm_events_customer_time). Customers of other workspaces count nothing.
  */
-export function behaviourAfter(
+export async function behaviourAfter(
   workspaceId: number,
   items: readonly { customerId: number; from: Date }[],
   windowDays: number,
-): BehaviourAfter[] {
-  const statement = getDb().$client.prepare(
-    `select count(*) as events,
-            coalesce(sum(case when type = ? and coalesce(amount, 0) >= 0 then 1 else 0 end), 0) as purchases,
-            coalesce(sum(case when type = ? then coalesce(amount, 0) else 0 end), 0) as spend
-       from crm_events where customer_id = ? and workspace_id = ? and occurred_at > ? and occurred_at <= ?`,
-  );
+): Promise<BehaviourAfter[]> {
+  const db = getDb();
   const span = windowDays * 86_400_000;
-  return items.map(({ customerId, from }) => {
+  const purchase = sql`${crmEvents.type} = ${PURCHASE_EVENT_TYPE}`;
+  const answers: BehaviourAfter[] = [];
+  for (const { customerId, from } of items) {
     const start = from.getTime();
-    const r = statement.get(PURCHASE_EVENT_TYPE, PURCHASE_EVENT_TYPE, customerId, workspaceId, start, start + span) as {
-      events: number;
-      purchases: number;
-      spend: number;
-    };
-    return { events: r.events, purchases: r.purchases, spend: r.spend, repurchased: r.purchases > 0 };
-  });
+    const [r] = await db
+      .select({
+        events: count(),
+        purchases: sql<number>`coalesce(sum(case when ${purchase} and coalesce(${crmEvents.amount}, 0) >= 0 then 1 else 0 end), 0)`.mapWith(Number),
+        spend: sql<number>`coalesce(sum(case when ${purchase} then coalesce(${crmEvents.amount}, 0) else 0 end), 0)`.mapWith(Number),
+      })
+      .from(crmEvents)
+      .where(
+        and(
+          eq(crmEvents.customerId, customerId),
+          eq(crmEvents.workspaceId, workspaceId),
+          gt(crmEvents.occurredAt, new Date(start)),
+          lte(crmEvents.occurredAt, new Date(start + span)),
+        ),
+      );
+    answers.push({ events: r.events, purchases: r.purchases, spend: r.spend, repurchased: r.purchases > 0 });
+  }
+  return answers;
 }
 
 // ---- The customer's timeline ---------------------------------------------------------------------
@@ -276,15 +411,15 @@ export const TIMELINE_PAGE = 100;
  * Events, invitations and responses of one customer, newest first, merged into one list; `before`
  * pages back (items strictly earlier). Invitations sit at their send time, responses at completion.
  */
-export function customerTimeline(workspaceId: number, customerId: number, before?: Date, limit = TIMELINE_PAGE) {
+export async function customerTimeline(workspaceId: number, customerId: number, before?: Date, limit = TIMELINE_PAGE) {
   const db = getDb();
   const now = new Date();
-  const events: TimelineItem[] = customerEvents(workspaceId, customerId, { before, limit }).map((e) => ({
+  const events: TimelineItem[] = (await customerEvents(workspaceId, customerId, { before, limit })).map((e) => ({
     kind: "event",
     at: e.occurredAt,
     ...e,
   }));
-  const invitationRows = db
+  const invitationRows = await db
     .select({
       id: invitations.id,
       at: invitations.sendAt,
@@ -304,14 +439,13 @@ export function customerTimeline(workspaceId: number, customerId: number, before
       ),
     )
     .orderBy(desc(invitations.sendAt), desc(invitations.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   const invitationItems: TimelineItem[] = invitationRows.map(({ expiresAt, ...r }) => ({
     kind: "invitation",
     ...r,
     state: effectiveState({ state: r.state, expiresAt }, now),
   }));
-  const responseRows = db
+  const responseRows = await db
     .select({
       id: responses.id,
       at: responses.completedAt,
@@ -329,9 +463,8 @@ export function customerTimeline(workspaceId: number, customerId: number, before
       ),
     )
     .orderBy(desc(responses.completedAt), desc(responses.id))
-    .limit(limit)
-    .all();
-  const measures = responseMeasures(
+    .limit(limit);
+  const measures = await responseMeasures(
     workspaceId,
     responseRows.map((r) => r.id),
   );
@@ -347,12 +480,11 @@ export function customerTimeline(workspaceId: number, customerId: number, before
 }
 
 /** Per response: the mean attribute gap (P − E, on attributes with both), NPS and CSAT. */
-function responseMeasures(workspaceId: number, responseIds: readonly number[]) {
+async function responseMeasures(workspaceId: number, responseIds: readonly number[]) {
   const result = new Map<number, { gap: number | null; gapAttributes: number; nps: number | null; csat: number | null }>();
   if (responseIds.length === 0) return result;
-  const rows = getDb()
-    .$client.prepare(
-      `select response_id as id,
+  const rows = await sqlRows<{ id: number; gap: number | null; gapAttributes: number; nps: number | null; csat: number | null }>(
+    sql`select response_id as id,
               avg(case when attribute_key <> '' then p - e end) as gap,
               count(case when attribute_key <> '' and p is not null and e is not null then 1 end) as gapAttributes,
               max(nps) as nps, max(csat) as csat
@@ -362,11 +494,10 @@ function responseMeasures(workspaceId: number, responseIds: readonly number[]) {
                       max(case when kind = 'nps' and attribute_key = '' then value end) as nps,
                       max(case when kind = 'csat' and attribute_key = '' then value end) as csat
                  from measurements
-                where workspace_id = ? and response_id in (select value from json_each(?))
+                where workspace_id = ${workspaceId} and response_id in (select value from json_each(${JSON.stringify(responseIds)}))
                 group by response_id, attribute_key)
         group by response_id`,
-    )
-    .all(workspaceId, JSON.stringify(responseIds)) as { id: number; gap: number | null; gapAttributes: number; nps: number | null; csat: number | null }[];
+  );
   for (const row of rows) result.set(row.id, { gap: row.gap, gapAttributes: row.gapAttributes, nps: row.nps, csat: row.csat });
   return result;
 }

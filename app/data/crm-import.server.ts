@@ -1,21 +1,20 @@
 // CSV import of customers and events, all or nothing. Pass 1 streams the file through the validating
 // reader (app/cem/crm-csv.ts), collecting bad rows and staging the good ones, normalised, in a temp
 // file; pass 2 — only with no bad rows, or when the person chose to skip them — writes the staged rows
-// in ONE transaction with prepared statements, so a failure leaves nothing half-written. The web
-// import runs it as a job (crm-import-jobs.server.ts).
+// in ONE transaction, in chunks of multi-row statements, so a failure leaves nothing half-written. The
+// web import runs it as a job (crm-import-jobs.server.ts).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse as parseCsvSync } from "csv-parse/sync";
-import { getDb, type Db } from "#db/client";
+import { DrizzleQueryError, sql } from "drizzle-orm";
+import { execute, getDb, rows, type Tx } from "#db/client";
 import { detectDelimiter, readCsvBatches } from "~/cem/crm-csv";
 import { mapColumns, type ColumnMappingInput } from "~/cem/crm-columns";
 import type { CrmKind, CustomerRecord, EventRecord } from "~/cem/crm-records";
 import { eventRowOf, prepareEventWriter, type EventRow } from "./crm-events.server";
-import { customerRowOf, prepareCustomerWriter, type CustomerRow } from "./customers.server";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+import { customerRowOf, prepareCustomerWriter, WRITE_CHUNK, type CustomerRow } from "./customers.server";
 
 export type BadRow = { line: number; errors: string[] };
 
@@ -72,7 +71,7 @@ export const scratchDir = () => {
   return dir;
 };
 
-// Staged rows are JSON arrays, one a line: compact, and read back synchronously inside the transaction.
+// Staged rows are JSON arrays, one a line: compact, and read back a chunk at a time inside the transaction.
 const stageCustomer = (r: CustomerRow) => [r.externalId, r.name, r.email, r.phone, r.language, r.notes, r.customerSince];
 const unstageCustomer = (a: any[]): CustomerRow => ({
   externalId: a[0],
@@ -111,37 +110,47 @@ const unstageEvent = (a: any[]): EventRow => ({
 // 256 MB holds them (the bench halved its write time with it). Given back when the write ends.
 const BULK_CACHE_KIB = 256 * 1024;
 
-export function withBulkCache<T>(write: () => T): T {
-  const client = getDb().$client;
-  const previous = client.pragma("cache_size", { simple: true }) as number;
-  client.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+export async function withBulkCache<T>(write: () => Promise<T>): Promise<T> {
+  const [{ cache_size: previous }] = await rows<{ cache_size: number }>(sql`pragma cache_size`);
+  await execute(sql.raw(`pragma cache_size = -${BULK_CACHE_KIB}`));
   try {
-    return write();
+    return await write();
   } finally {
-    client.pragma(`cache_size = ${previous}`);
+    await execute(sql.raw(`pragma cache_size = ${Number(previous)}`));
   }
 }
 
-/** Calls `each` with every "\n"-terminated line of a file, synchronously, a megabyte at a time. */
-function forEachLineSync(file: string, each: (line: string) => void): void {
+/** The "\n"-terminated lines of a file, `size` at a time, read synchronously a megabyte at a time. */
+function* linesInBatches(file: string, size: number): Generator<string[]> {
   const fd = fs.openSync(file, "r");
   try {
     const buffer = Buffer.allocUnsafe(READ_CHUNK);
     let rest = Buffer.alloc(0);
+    let batch: string[] = [];
     for (;;) {
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       const chunk = rest.length ? Buffer.concat([rest, buffer.subarray(0, n)]) : buffer.subarray(0, n);
       let start = 0;
       for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-        each(chunk.toString("utf8", start, nl));
+        batch.push(chunk.toString("utf8", start, nl));
         start = nl + 1;
+        if (batch.length === size) {
+          yield batch;
+          batch = [];
+        }
       }
       rest = Buffer.from(chunk.subarray(start));
     }
+    if (batch.length > 0) yield batch;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** drizzle wraps a failed statement's error in one that quotes the whole statement: report SQLite's own. */
+function databaseCause(error: unknown): unknown {
+  return error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
 }
 
 /**
@@ -229,31 +238,38 @@ export async function importCsvFile(file: string, options: ImportOptions): Promi
     if (report.headerProblem || (report.rejected > 0 && !skipBadRows)) return report;
 
     progress("writing", 0);
-    // Let a progress poll see "writing" before the synchronous transaction holds the process.
+    // Let a progress poll see "writing" before the write begins.
     await new Promise((resolve) => setImmediate(resolve));
     const writeStarted = performance.now();
     const now = options.now ?? new Date();
     const counts = { created: 0, updated: 0, unchanged: 0 };
     let written = 0;
-    const writeAll = (tx: Tx) => {
+    const writeAll = async (tx: Tx) => {
       if (kind === "customers") {
-        const write = prepareCustomerWriter(workspaceId);
-        forEachLineSync(stage, (line) => {
-          counts[write(unstageCustomer(JSON.parse(line)))]++;
-          if (++written % 50_000 === 0) progress("writing", written);
-        });
+        const write = prepareCustomerWriter(tx, workspaceId);
+        for (const lines of linesInBatches(stage, WRITE_CHUNK)) {
+          for (const status of await write(lines.map((line) => unstageCustomer(JSON.parse(line))))) {
+            counts[status]++;
+            if (++written % 50_000 === 0) progress("writing", written);
+          }
+        }
         return;
       }
-      const write = prepareEventWriter(tx, workspaceId, now);
-      forEachLineSync(stage, (line) => {
-        const outcome = write(unstageEvent(JSON.parse(line)));
-        counts[outcome.status]++;
-        if (outcome.customerCreated) report.customersCreated++;
-        report.invitations += outcome.invitations;
-        if (++written % 50_000 === 0) progress("writing", written);
-      });
+      const write = await prepareEventWriter(tx, workspaceId, now);
+      for (const lines of linesInBatches(stage, WRITE_CHUNK)) {
+        for (const outcome of await write(lines.map((line) => unstageEvent(JSON.parse(line))))) {
+          counts[outcome.status]++;
+          if (outcome.customerCreated) report.customersCreated++;
+          report.invitations += outcome.invitations;
+          if (++written % 50_000 === 0) progress("writing", written);
+        }
+      }
     };
-    withBulkCache(() => getDb().transaction(writeAll));
+    try {
+      await withBulkCache(() => getDb().transaction(writeAll));
+    } catch (error) {
+      throw databaseCause(error);
+    }
     report.added = counts.created;
     report.updated = counts.updated;
     report.unchanged = counts.unchanged;

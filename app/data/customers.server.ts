@@ -1,8 +1,8 @@
 // Customers of a workspace: upserts by external id (CSV import and API share one writer), the list
 // with search, filters, sorting and paging, the CSV export, and one customer with its tier history.
-import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "#db/client";
+import { getDb, type Tx } from "#db/client";
 import { customers, customerTiers } from "#db/schema/index";
 import { customerRecordSchema, type CustomerRecord } from "~/cem/crm-records";
 import { RFM_SEGMENTS, type RfmSegment } from "~/cem/rfm";
@@ -49,34 +49,189 @@ export function customerRowOf(record: CustomerRecord): CustomerRow {
 
 const KEPT = ["name", "email", "phone", "language", "notes", "customerSince"] as const;
 
+/** Rows per multi-row statement: ~10 parameters a row keeps a statement well under SQLite's limits. */
+export const WRITE_CHUNK = 500;
+
+/** A statement's cells: a placeholder for each field of each row. */
+export type Cells<V> = { [K in keyof V]: Placeholder };
+
 /**
- * A writer bound to one workspace, on prepared statements of the shared connection. Call it inside
- * the caller's transaction: it does not open one, so a whole file or batch commits or rolls back as one.
+ * A row of cells to insert, bound as the values are given (as the driver takes them: a time as epoch
+ * milliseconds). drizzle would run each inserted placeholder's value through its column's encoder,
+ * which costs three type checks a value in a bulk write and fails on a null time.
  */
-export function prepareCustomerWriter(workspaceId: number): (row: CustomerRow) => WriteStatus {
-  const client = getDb().$client;
-  const select = client.prepare(
-    `select id, name, email, phone, language, notes, customer_since as customerSince
-       from customers where workspace_id = ? and external_id = ?`,
-  );
-  const insert = client.prepare(
-    `insert into customers (workspace_id, external_id, name, email, phone, language, notes, customer_since)
-     values (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const update = client.prepare(
-    `update customers set name = coalesce(?, name), email = coalesce(?, email), phone = coalesce(?, phone),
-       language = coalesce(?, language), notes = coalesce(?, notes), customer_since = coalesce(?, customer_since),
-       updated_at = ? where id = ?`,
-  );
-  return (row) => {
-    const existing = select.get(workspaceId, row.externalId) as (Record<(typeof KEPT)[number], unknown> & { id: number }) | undefined;
-    if (!existing) {
-      insert.run(workspaceId, row.externalId, row.name ?? "", row.email, row.phone, row.language, row.notes, row.customerSince);
-      return "created";
+export function asIs<V>(cells: Cells<V>): { [K in keyof V]: SQL } {
+  return Object.fromEntries(Object.entries(cells).map(([field, cell]) => [field, sql`${cell}`])) as { [K in keyof V]: SQL };
+}
+
+type ResultOf<Q> = Q extends PromiseLike<infer R> ? R : never;
+type Preparable = PromiseLike<unknown> & { prepare(): { execute(placeholderValues?: Record<string, unknown>): unknown } };
+
+/**
+ * A multi-row statement (an insert, a read by an `in` list) for any number of rows. drizzle takes
+ * several times longer to build a 500-row statement than SQLite takes to run it, so the statement is
+ * built once per size with placeholders and prepared in the transaction `build` uses; the rows run in
+ * pieces of WRITE_CHUNK, then of powers of two, in order, so a bulk write builds a handful of
+ * statements. Exact sizes, never padding: SQLite spends an AUTOINCREMENT id on every row an insert
+ * tries, so the ids are those of the rows written one by one. Array results (reads, RETURNING) are
+ * concatenated in order. An insert's cells go through `asIs`.
+ */
+export function chunkStatement<V extends Record<string, unknown>, Q extends Preparable>(
+  fields: readonly (keyof V & string)[],
+  build: (rows: Cells<V>[]) => Q,
+): (rows: readonly V[]) => Promise<ResultOf<Q> extends unknown[] ? ResultOf<Q> : void> {
+  const prepared = new Map<number, ReturnType<Q["prepare"]>>();
+  const statement = (size: number) => {
+    let query = prepared.get(size);
+    if (!query) {
+      // Placeholders are named by their position, so the values can be one flat array.
+      const rows = Array.from(
+        { length: size },
+        (_, i) => Object.fromEntries(fields.map((field, k) => [field, sql.placeholder(String(i * fields.length + k))])) as Cells<V>,
+      );
+      query = build(rows).prepare() as ReturnType<Q["prepare"]>;
+      prepared.set(size, query);
     }
-    if (KEPT.every((field) => row[field] === null || row[field] === existing[field])) return "unchanged";
-    update.run(row.name, row.email, row.phone, row.language, row.notes, row.customerSince, Date.now(), existing.id);
-    return "updated";
+    return query;
+  };
+  return async (rows) => {
+    const results: unknown[] = [];
+    for (let start = 0; start < rows.length; ) {
+      const left = rows.length - start;
+      const size = left >= WRITE_CHUNK ? WRITE_CHUNK : 2 ** Math.floor(Math.log2(left));
+      const values: unknown[] = [];
+      for (let i = start; i < start + size; i++) for (const field of fields) values.push(rows[i][field]);
+      const result = await statement(size).execute(values as unknown as Record<string, unknown>);
+      if (Array.isArray(result)) results.push(...(result as unknown[]));
+      start += size;
+    }
+    return results as ResultOf<Q> extends unknown[] ? ResultOf<Q> : void;
+  };
+}
+
+type StoredCustomer = Record<(typeof KEPT)[number], string | number | null> & { id?: number };
+type NewCustomer = {
+  workspaceId: number;
+  externalId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  language: string | null;
+  notes: string | null;
+  /** Epoch milliseconds (bound as is). */
+  customerSince: number | null;
+};
+
+/**
+ * A writer bound to one workspace inside the caller's transaction `tx` (it does not open one, so a
+ * whole file or batch commits or rolls back as one). It writes rows a chunk at a time (one read of
+ * the chunk's customers, one multi-row insert of the new ones, an update per changed one) and
+ * answers each row's status in input order, as if the rows had been written one by one: a customer
+ * named twice is created by the first row and compared with what that row stored by the next.
+ */
+export function prepareCustomerWriter(tx: Tx, workspaceId: number): (rows: readonly CustomerRow[]) => Promise<WriteStatus[]> {
+  const select = chunkStatement(["workspaceId", "externalId"], (keys: Cells<{ workspaceId: number; externalId: string }>[]) =>
+    tx
+      .select({
+        id: customers.id,
+        externalId: customers.externalId,
+        name: customers.name,
+        email: customers.email,
+        phone: customers.phone,
+        language: customers.language,
+        notes: customers.notes,
+        customerSince: customers.customerSince,
+      })
+      .from(customers)
+      .where(
+        and(
+          eq(customers.workspaceId, keys[0].workspaceId),
+          inArray(
+            customers.externalId,
+            keys.map((k) => k.externalId),
+          ),
+        ),
+      ),
+  );
+  const insert = chunkStatement(
+    ["workspaceId", "externalId", "name", "email", "phone", "language", "notes", "customerSince"],
+    (values: Cells<NewCustomer>[]) =>
+      tx
+        .insert(customers)
+        .values(values.map(asIs))
+        .returning({ id: customers.id, externalId: customers.externalId }),
+  );
+  let update:
+    | { execute(values: { id: number; name: string; email: string | null; phone: string | null; language: string | null; notes: string | null; since: number | null; at: number }): Promise<unknown> }
+    | undefined;
+  const updateCustomer = (id: number, s: StoredCustomer) => {
+    const p = (name: string) => sql`${sql.placeholder(name)}`;
+    update ??= tx
+      .update(customers)
+      .set({ name: p("name"), email: p("email"), phone: p("phone"), language: p("language"), notes: p("notes"), customerSince: p("since"), updatedAt: p("at") })
+      .where(eq(customers.id, sql.placeholder("id")))
+      .prepare();
+    return update.execute({
+      id,
+      name: s.name as string,
+      email: s.email as string | null,
+      phone: s.phone as string | null,
+      language: s.language as string | null,
+      notes: s.notes as string | null,
+      since: s.customerSince as number | null,
+      at: Date.now(),
+    });
+  };
+
+  const writeChunk = async (rows: readonly CustomerRow[]): Promise<WriteStatus[]> => {
+    const externalIds = [...new Set(rows.map((row) => row.externalId))];
+    const state = new Map<string, StoredCustomer>();
+    for (const { externalId, customerSince, ...rest } of await select(externalIds.map((externalId) => ({ workspaceId, externalId })))) {
+      state.set(externalId, { ...rest, customerSince: customerSince ? customerSince.getTime() : null });
+    }
+    const created: string[] = [];
+    const changed = new Set<string>();
+    const statuses = rows.map((row): WriteStatus => {
+      const existing = state.get(row.externalId);
+      if (!existing) {
+        state.set(row.externalId, { name: row.name ?? "", email: row.email, phone: row.phone, language: row.language, notes: row.notes, customerSince: row.customerSince });
+        created.push(row.externalId);
+        return "created";
+      }
+      if (KEPT.every((field) => row[field] === null || row[field] === existing[field])) return "unchanged";
+      for (const field of KEPT) if (row[field] !== null) existing[field] = row[field];
+      changed.add(row.externalId);
+      return "updated";
+    });
+    // New customers go in with what their last row leaves (the rows naming one again may change it).
+    if (created.length > 0) {
+      const inserted = await insert(
+        created.map((externalId) => {
+          const s = state.get(externalId)!;
+          return {
+            workspaceId,
+            externalId,
+            name: s.name as string,
+            email: s.email as string | null,
+            phone: s.phone as string | null,
+            language: s.language as string | null,
+            notes: s.notes as string | null,
+            customerSince: s.customerSince as number | null,
+          };
+        }),
+      );
+      for (const c of inserted) state.get(c.externalId)!.id = c.id;
+    }
+    for (const externalId of changed) {
+      const s = state.get(externalId)!;
+      await updateCustomer(s.id!, s);
+    }
+    return statuses;
+  };
+  return async (rows) => {
+    const statuses: WriteStatus[] = [];
+    for (let i = 0; i < rows.length; i += WRITE_CHUNK) statuses.push(...(await writeChunk(rows.slice(i, i + WRITE_CHUNK))));
+    return statuses;
   };
 }
 
@@ -125,7 +280,7 @@ export function emptyBatchResult(): BatchResult {
  * POST /api/v1/customers: each valid item is upserted, each invalid one reported by its index; the
  * valid ones commit together. Sending the same batch again answers "unchanged" for every item.
  */
-export function upsertCustomerItems(workspaceId: number, items: readonly unknown[]): BatchResult {
+export async function upsertCustomerItems(workspaceId: number, items: readonly unknown[]): Promise<BatchResult> {
   const result = emptyBatchResult();
   const valid: CustomerRow[] = [];
   items.forEach((item, index) => {
@@ -138,9 +293,9 @@ export function upsertCustomerItems(workspaceId: number, items: readonly unknown
     else result.errors.push({ index, externalId: externalIdOf(item), errors: issueMessages(parsed.error.issues) });
   });
   result.rejected = result.errors.length;
-  getDb().transaction(() => {
-    const write = prepareCustomerWriter(workspaceId);
-    for (const row of valid) result[write(row)]++;
+  await getDb().transaction(async (tx) => {
+    const write = prepareCustomerWriter(tx, workspaceId);
+    for (const status of await write(valid)) result[status]++;
   });
   return result;
 }
@@ -230,7 +385,7 @@ const listColumns = {
 };
 
 /** One page of customers matching the filter (the page is clamped into range). */
-export function listCustomers(
+export async function listCustomers(
   workspaceId: number,
   filter: CustomerFilter,
   sort: CustomerSort = "value",
@@ -239,22 +394,23 @@ export function listCustomers(
 ) {
   const db = getDb();
   const where = customerWhere(workspaceId, filter);
-  const total = db.select({ n: count() }).from(customers).where(where).get()?.n ?? 0;
+  const [counted] = await db.select({ n: count() }).from(customers).where(where);
+  const total = counted?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
-  const rows = db
+  const rows = await db
     .select(listColumns)
     .from(customers)
     .where(where)
     .orderBy(...sortOrder(sort))
     .limit(pageSize)
-    .offset((current - 1) * pageSize)
-    .all();
+    .offset((current - 1) * pageSize);
   return { rows, total, page: current, pages, pageSize };
 }
 
-export function customerCount(workspaceId: number): number {
-  return getDb().select({ n: count() }).from(customers).where(eq(customers.workspaceId, workspaceId)).get()?.n ?? 0;
+export async function customerCount(workspaceId: number): Promise<number> {
+  const [row] = await getDb().select({ n: count() }).from(customers).where(eq(customers.workspaceId, workspaceId));
+  return row?.n ?? 0;
 }
 
 // ---- CSV export ----------------------------------------------------------------------------------
@@ -301,19 +457,18 @@ export function customersCsvStream(workspaceId: number, filter: CustomerFilter):
   let headerSent = false;
   const iso = (d: Date | null) => (d ? d.toISOString() : "");
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!headerSent) {
         headerSent = true;
         controller.enqueue(encoder.encode("\uFEFF" + CUSTOMER_EXPORT_HEADER.join(",") + "\r\n"));
         return;
       }
-      const rows = getDb()
+      const rows = await getDb()
         .select({ ...listColumns, phone: customers.phone, language: customers.language, customerSince: customers.customerSince })
         .from(customers)
         .where(and(customerWhere(workspaceId, filter), gt(customers.id, afterId)))
         .orderBy(asc(customers.id))
-        .limit(EXPORT_CHUNK)
-        .all();
+        .limit(EXPORT_CHUNK);
       if (rows.length === 0) {
         controller.close();
         return;
@@ -348,27 +503,30 @@ export function customersCsvStream(workspaceId: number, filter: CustomerFilter):
 // ---- One customer --------------------------------------------------------------------------------
 
 /** A customer of this workspace, or null (another workspace's id behaves like a missing one). */
-export function getCustomer(workspaceId: number, id: number) {
+export async function getCustomer(workspaceId: number, id: number) {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
-  return getDb().select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id))).get() ?? null;
+  const [row] = await getDb()
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
+    .limit(1);
+  return row ?? null;
 }
 
-export function customerIdByExternalId(workspaceId: number, externalId: string): number | null {
-  return (
-    getDb()
-      .select({ id: customers.id })
-      .from(customers)
-      .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, externalId)))
-      .get()?.id ?? null
-  );
+export async function customerIdByExternalId(workspaceId: number, externalId: string): Promise<number | null> {
+  const [row] = await getDb()
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, externalId)))
+    .limit(1);
+  return row?.id ?? null;
 }
 
 /** Tier changes, newest first (a row per first computation and per change). */
-export function customerTierHistory(workspaceId: number, customerId: number) {
-  return getDb()
+export async function customerTierHistory(workspaceId: number, customerId: number) {
+  return await getDb()
     .select({ tier: customerTiers.tier, score: customerTiers.score, computedAt: customerTiers.computedAt })
     .from(customerTiers)
     .where(and(eq(customerTiers.workspaceId, workspaceId), eq(customerTiers.customerId, customerId)))
-    .orderBy(desc(customerTiers.computedAt), desc(customerTiers.id))
-    .all();
+    .orderBy(desc(customerTiers.computedAt), desc(customerTiers.id));
 }

@@ -4,12 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, max, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Db } from "#db/client";
+import { getDb, type Executor, type Tx } from "#db/client";
 import { deploymentRules, deployments, invitations, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import type { DeploymentRule } from "~/cem/deployment-rules";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-type Conn = Db | Tx;
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type DeploymentRuleRow = typeof deploymentRules.$inferSelect;
@@ -33,7 +30,7 @@ export function surveyLink(origin: string, token: string): string {
   return `${origin}/s/${token}`;
 }
 
-export function listDeployments(workspaceId: number, filter: { surveyId?: number } = {}) {
+export async function listDeployments(workspaceId: number, filter: { surveyId?: number } = {}) {
   return getDb()
     .select({
       id: deployments.id,
@@ -51,59 +48,56 @@ export function listDeployments(workspaceId: number, filter: { surveyId?: number
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
     .innerJoin(touchpoints, eq(touchpoints.id, deployments.touchpointId))
     .where(and(eq(deployments.workspaceId, workspaceId), filter.surveyId ? eq(deployments.surveyId, filter.surveyId) : undefined))
-    .orderBy(desc(deployments.createdAt), desc(deployments.id))
-    .all();
+    .orderBy(desc(deployments.createdAt), desc(deployments.id));
 }
 
-export function getDeployment(workspaceId: number, deploymentId: number, conn: Conn = getDb()): DeploymentRow | null {
+export async function getDeployment(workspaceId: number, deploymentId: number, conn: Executor = getDb()): Promise<DeploymentRow | null> {
   if (!Number.isSafeInteger(deploymentId)) return null;
-  return (
-    conn
-      .select()
-      .from(deployments)
-      .where(and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, deploymentId)))
-      .get() ?? null
-  );
+  const [row] = await conn
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, deploymentId)))
+    .limit(1);
+  return row ?? null;
 }
 
 /**
  * A public-link or QR deployment of a survey at its touchpoint. Refused (null) when the survey is
  * not in this workspace; "unpublished" when there is no published version to serve yet.
  */
-export function createDeployment(
+export async function createDeployment(
   workspaceId: number,
   surveyId: number,
   name: string,
-): { ok: true; deployment: DeploymentRow } | { ok: false; reason: "unpublished" } | null {
-  return getDb().transaction((tx) => {
-    const survey = tx
+): Promise<{ ok: true; deployment: DeploymentRow } | { ok: false; reason: "unpublished" } | null> {
+  return getDb().transaction(async (tx) => {
+    const [survey] = await tx
       .select({ id: surveys.id, touchpointId: surveys.touchpointId })
       .from(surveys)
       .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)))
-      .get();
+      .limit(1);
     if (!survey) return null;
-    const published = tx
+    const [published] = await tx
       .select({ id: surveyVersions.id })
       .from(surveyVersions)
       .where(and(eq(surveyVersions.surveyId, survey.id), eq(surveyVersions.status, "published")))
-      .get();
+      .limit(1);
     if (!published) return { ok: false as const, reason: "unpublished" as const };
-    const deployment = tx
+    const [deployment] = await tx
       .insert(deployments)
       .values({ workspaceId, surveyId: survey.id, touchpointId: survey.touchpointId, name, publicToken: newLinkToken() })
-      .returning()
-      .get();
+      .returning();
     return { ok: true as const, deployment };
   });
 }
 
-export function setDeploymentActive(workspaceId: number, deploymentId: number, active: boolean): boolean {
-  const r = getDb()
+export async function setDeploymentActive(workspaceId: number, deploymentId: number, active: boolean): Promise<boolean> {
+  const changed = await getDb()
     .update(deployments)
     .set({ active })
     .where(and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, deploymentId)))
-    .run();
-  return r.changes > 0;
+    .returning({ id: deployments.id });
+  return changed.length > 0;
 }
 
 // ---- Rules ---------------------------------------------------------------------------------------
@@ -149,15 +143,14 @@ export const RuleInputSchema = z
 export type RuleInput = z.output<typeof RuleInputSchema>;
 
 /** Rules of every deployment of a survey, for its deploy page. */
-export function listRulesOfSurvey(workspaceId: number, surveyId: number) {
-  return getDb()
+export async function listRulesOfSurvey(workspaceId: number, surveyId: number) {
+  const rows = await getDb()
     .select({ rule: deploymentRules })
     .from(deploymentRules)
     .innerJoin(deployments, eq(deployments.id, deploymentRules.deploymentId))
     .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deployments.surveyId, surveyId)))
-    .orderBy(asc(deploymentRules.position), asc(deploymentRules.id))
-    .all()
-    .map((r) => r.rule);
+    .orderBy(asc(deploymentRules.position), asc(deploymentRules.id));
+  return rows.map((r) => r.rule);
 }
 
 export type RuleWriteResult = { ok: true; rule: DeploymentRuleRow } | { ok: false; errors: Record<string, string> } | null;
@@ -176,57 +169,55 @@ function ruleValues(input: RuleInput) {
   };
 }
 
-function unknownTouchpoint(tx: Tx, workspaceId: number, key: string | null): Record<string, string> | null {
+async function unknownTouchpoint(tx: Tx, workspaceId: number, key: string | null): Promise<Record<string, string> | null> {
   if (key === null) return null;
-  const found = tx
+  const [found] = await tx
     .select({ id: touchpoints.id })
     .from(touchpoints)
     .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
-    .get();
+    .limit(1);
   return found ? null : { touchpointKey: `No touchpoint has the key "${key}" in this workspace; leave it empty to match any.` };
 }
 
 /** A new rule, last in priority. Null when the deployment is not in this workspace. */
-export function createRule(workspaceId: number, deploymentId: number, input: RuleInput): RuleWriteResult {
-  return getDb().transaction((tx) => {
-    if (!getDeployment(workspaceId, deploymentId, tx)) return null;
-    const bad = unknownTouchpoint(tx, workspaceId, input.touchpointKey);
+export async function createRule(workspaceId: number, deploymentId: number, input: RuleInput): Promise<RuleWriteResult> {
+  return getDb().transaction(async (tx) => {
+    if (!(await getDeployment(workspaceId, deploymentId, tx))) return null;
+    const bad = await unknownTouchpoint(tx, workspaceId, input.touchpointKey);
     if (bad) return { ok: false as const, errors: bad };
-    const last = tx
+    const [last] = await tx
       .select({ p: max(deploymentRules.position) })
       .from(deploymentRules)
-      .where(eq(deploymentRules.workspaceId, workspaceId))
-      .get();
-    const rule = tx
+      .where(eq(deploymentRules.workspaceId, workspaceId));
+    const [rule] = await tx
       .insert(deploymentRules)
       .values({ workspaceId, deploymentId, position: (last?.p ?? -1) + 1, ...ruleValues(input) })
-      .returning()
-      .get();
+      .returning();
     return { ok: true as const, rule };
   });
 }
 
-export function updateRule(workspaceId: number, ruleId: number, input: RuleInput): RuleWriteResult {
-  return getDb().transaction((tx) => {
-    const bad = unknownTouchpoint(tx, workspaceId, input.touchpointKey);
-    const exists = tx
+export async function updateRule(workspaceId: number, ruleId: number, input: RuleInput): Promise<RuleWriteResult> {
+  return getDb().transaction(async (tx) => {
+    const bad = await unknownTouchpoint(tx, workspaceId, input.touchpointKey);
+    const [exists] = await tx
       .select({ id: deploymentRules.id })
       .from(deploymentRules)
       .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deploymentRules.id, ruleId)))
-      .get();
+      .limit(1);
     if (!exists) return null;
     if (bad) return { ok: false as const, errors: bad };
-    const rule = tx.update(deploymentRules).set(ruleValues(input)).where(eq(deploymentRules.id, ruleId)).returning().get();
+    const [rule] = await tx.update(deploymentRules).set(ruleValues(input)).where(eq(deploymentRules.id, ruleId)).returning();
     return { ok: true as const, rule };
   });
 }
 
-export function deleteRule(workspaceId: number, ruleId: number): boolean {
-  const r = getDb()
+export async function deleteRule(workspaceId: number, ruleId: number): Promise<boolean> {
+  const deleted = await getDb()
     .delete(deploymentRules)
     .where(and(eq(deploymentRules.workspaceId, workspaceId), eq(deploymentRules.id, ruleId)))
-    .run();
-  return r.changes > 0;
+    .returning({ id: deploymentRules.id });
+  return deleted.length > 0;
 }
 
 /**
@@ -234,8 +225,8 @@ export function deleteRule(workspaceId: number, ruleId: number): boolean {
  * only rules of active deployments whose survey has a published version (an invitation must open
  * something).
  */
-export function activeRulesFor(tx: Conn, workspaceId: number, eventType: string): DeploymentRule[] {
-  const rows = tx
+export async function activeRulesFor(tx: Executor, workspaceId: number, eventType: string): Promise<DeploymentRule[]> {
+  const rows = await tx
     .select({ rule: deploymentRules })
     .from(deploymentRules)
     .innerJoin(deployments, eq(deployments.id, deploymentRules.deploymentId))
@@ -248,8 +239,7 @@ export function activeRulesFor(tx: Conn, workspaceId: number, eventType: string)
         sql`exists (select 1 from ${surveyVersions} where ${surveyVersions.surveyId} = ${deployments.surveyId} and ${surveyVersions.status} = 'published')`,
       ),
     )
-    .orderBy(asc(deploymentRules.position), asc(deploymentRules.id))
-    .all();
+    .orderBy(asc(deploymentRules.position), asc(deploymentRules.id));
   return rows.map(({ rule }) => toEngineRule(rule));
 }
 

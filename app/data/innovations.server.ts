@@ -1,10 +1,10 @@
 // The continuous-innovation log of a workspace and the effect of each change: gap and NPS of its
 // touchpoints in equal windows before and after (app/cem/innovation.ts), read from the additive rollups
 // (touchpoint-level "" gap rows: one value per response; nps rows), never from the raw responses.
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, between, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "#db/client";
-import { innovations, innovationTouchpoints, touchpoints } from "#db/schema/index";
+import { innovations, innovationTouchpoints, rollups, touchpoints } from "#db/schema/index";
 import { equalWindows, innovationSchema, type EqualWindows } from "~/cem/innovation";
 import {
   addMoments,
@@ -41,25 +41,24 @@ export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-function touchpointIdsByKey(workspaceId: number, keys: string[]) {
+async function touchpointIdsByKey(workspaceId: number, keys: string[]) {
   if (keys.length === 0) return new Map<string, number>();
-  const rows = getDb()
+  const rows = await getDb()
     .select({ id: touchpoints.id, key: touchpoints.key })
     .from(touchpoints)
-    .where(and(eq(touchpoints.workspaceId, workspaceId), inArray(touchpoints.key, keys)))
-    .all();
+    .where(and(eq(touchpoints.workspaceId, workspaceId), inArray(touchpoints.key, keys)));
   return new Map(rows.map((r) => [r.key, r.id]));
 }
 
 export type InnovationSave = { ok: true; id: number } | { ok: false; errors: Record<string, string> };
 
-export function createInnovation(workspaceId: number, input: InnovationInput, userId: number | null): InnovationSave {
-  const ids = touchpointIdsByKey(workspaceId, input.touchpointKeys);
-  const unknown = input.touchpointKeys.filter((k) => !ids.has(k));
-  if (unknown.length) return { ok: false, errors: { touchpointKeys: `Unknown touchpoint: ${unknown.join(", ")}` } };
-  const db = getDb();
-  const id = db.transaction((tx) => {
-    const row = tx
+export async function createInnovation(workspaceId: number, input: InnovationInput, userId: number | null): Promise<InnovationSave> {
+  // The touchpoints are looked up in the transaction that links them: none can go in between.
+  return getDb().transaction(async (tx): Promise<InnovationSave> => {
+    const ids = await touchpointIdsByKey(workspaceId, input.touchpointKeys);
+    const unknown = input.touchpointKeys.filter((k) => !ids.has(k));
+    if (unknown.length) return { ok: false, errors: { touchpointKeys: `Unknown touchpoint: ${unknown.join(", ")}` } };
+    const [row] = await tx
       .insert(innovations)
       .values({
         workspaceId,
@@ -71,58 +70,58 @@ export function createInnovation(workspaceId: number, input: InnovationInput, us
         windowDays: input.windowDays,
         createdBy: userId,
       })
-      .returning({ id: innovations.id })
-      .get();
+      .returning({ id: innovations.id });
     for (const touchpointId of new Set(ids.values())) {
-      tx.insert(innovationTouchpoints).values({ workspaceId, innovationId: row.id, touchpointId }).run();
+      await tx.insert(innovationTouchpoints).values({ workspaceId, innovationId: row.id, touchpointId });
     }
-    return row.id;
+    return { ok: true, id: row.id };
   });
-  return { ok: true, id };
 }
 
-export function deleteInnovation(workspaceId: number, id: number): boolean {
-  return getDb().delete(innovations).where(and(eq(innovations.workspaceId, workspaceId), eq(innovations.id, id))).run().changes > 0;
+export async function deleteInnovation(workspaceId: number, id: number): Promise<boolean> {
+  const deleted = await getDb()
+    .delete(innovations)
+    .where(and(eq(innovations.workspaceId, workspaceId), eq(innovations.id, id)))
+    .returning({ id: innovations.id });
+  return deleted.length > 0;
 }
 
-function touchpointsOf(workspaceId: number, innovationIds: number[]) {
+async function touchpointsOf(workspaceId: number, innovationIds: number[]) {
   if (innovationIds.length === 0) return [];
   return getDb()
     .select({ innovationId: innovationTouchpoints.innovationId, id: touchpoints.id, key: touchpoints.key, name: touchpoints.name })
     .from(innovationTouchpoints)
     .innerJoin(touchpoints, eq(touchpoints.id, innovationTouchpoints.touchpointId))
     .where(and(eq(innovationTouchpoints.workspaceId, workspaceId), inArray(innovationTouchpoints.innovationId, innovationIds)))
-    .orderBy(asc(touchpoints.name))
-    .all();
+    .orderBy(asc(touchpoints.name));
 }
 
 /** The log, newest change first, each with its touchpoints. */
-export function listInnovations(workspaceId: number) {
-  const rows = getDb().select().from(innovations).where(eq(innovations.workspaceId, workspaceId)).orderBy(desc(innovations.changedOn), desc(innovations.id)).all();
-  const tps = touchpointsOf(workspaceId, rows.map((r) => r.id));
+export async function listInnovations(workspaceId: number) {
+  const rows = await getDb().select().from(innovations).where(eq(innovations.workspaceId, workspaceId)).orderBy(desc(innovations.changedOn), desc(innovations.id));
+  const tps = await touchpointsOf(workspaceId, rows.map((r) => r.id));
   return rows.map((r) => ({ ...r, touchpoints: tps.filter((t) => t.innovationId === r.id).map(({ innovationId: _, ...t }) => t) }));
 }
 
-export function getInnovation(workspaceId: number, id: number) {
+export async function getInnovation(workspaceId: number, id: number) {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
-  const row = getDb().select().from(innovations).where(and(eq(innovations.workspaceId, workspaceId), eq(innovations.id, id))).get();
+  const [row] = await getDb().select().from(innovations).where(and(eq(innovations.workspaceId, workspaceId), eq(innovations.id, id))).limit(1);
   if (!row) return null;
-  return { ...row, touchpoints: touchpointsOf(workspaceId, [row.id]).map(({ innovationId: _, ...t }) => t) };
+  return { ...row, touchpoints: (await touchpointsOf(workspaceId, [row.id])).map(({ innovationId: _, ...t }) => t) };
 }
 
 /**
  * Changes at any of these touchpoints, for markers on trend charts: { date: YYYY-MM-DD, title, id },
  * oldest first, each change once however many of the touchpoints it touched.
  */
-export function innovationMarkers(workspaceId: number, touchpointIds: number[]): { date: string; title: string; id: number }[] {
+export async function innovationMarkers(workspaceId: number, touchpointIds: number[]): Promise<{ date: string; title: string; id: number }[]> {
   if (touchpointIds.length === 0) return [];
   return getDb()
     .selectDistinct({ id: innovations.id, date: innovations.changedOn, title: innovations.title })
     .from(innovations)
     .innerJoin(innovationTouchpoints, eq(innovationTouchpoints.innovationId, innovations.id))
     .where(and(eq(innovations.workspaceId, workspaceId), inArray(innovationTouchpoints.touchpointId, touchpointIds)))
-    .orderBy(asc(innovations.changedOn), asc(innovations.id))
-    .all();
+    .orderBy(asc(innovations.changedOn), asc(innovations.id));
 }
 
 // ---- The effect -------------------------------------------------------------------------------------
@@ -182,27 +181,40 @@ function dayNumber(day: string): number {
  * the touchpoints (a response belongs to one touchpoint, so the sums add) and per touchpoint; the
  * difference after − before with Welch's interval for the gap and the two-sample Wald interval for NPS.
  */
-export function innovationEffect(
+export async function innovationEffect(
   workspaceId: number,
   innovation: { changedOn: string; windowDays: number; touchpointIds: number[] },
   minN: number,
   today: string = todayUtc(),
-): InnovationEffect {
+): Promise<InnovationEffect> {
   const windows = equalWindows(innovation.changedOn, innovation.windowDays, today);
   if (!windows) return { status: "too_early", changedOn: innovation.changedOn };
   const ids = innovation.touchpointIds;
-  if (ids.length) foldRollups();
+  if (ids.length) await foldRollups();
   const rows: RollupRow[] = ids.length
-    ? (getDb()
-        .$client.prepare(
-          `SELECT touchpoint_id AS touchpointId, kind, day, SUM(n) AS n, SUM(sum) AS sum, SUM(sum_sq) AS sumSq,
-                  SUM(promoters) AS promoters, SUM(detractors) AS detractors
-             FROM rollups
-            WHERE workspace_id = ? AND attribute_key = '' AND kind IN ('gap', 'nps') AND day BETWEEN ? AND ? AND day <> ?
-              AND touchpoint_id IN (${ids.map(() => "?").join(", ")})
-            GROUP BY touchpoint_id, kind, day`,
+    ? await getDb()
+        .select({
+          touchpointId: rollups.touchpointId,
+          kind: rollups.kind,
+          day: rollups.day,
+          n: sql<number>`sum(${rollups.n})`.mapWith(Number),
+          sum: sql<number>`sum(${rollups.sum})`.mapWith(Number),
+          sumSq: sql<number>`sum(${rollups.sumSq})`.mapWith(Number),
+          promoters: sql<number>`sum(${rollups.promoters})`.mapWith(Number),
+          detractors: sql<number>`sum(${rollups.detractors})`.mapWith(Number),
+        })
+        .from(rollups)
+        .where(
+          and(
+            eq(rollups.workspaceId, workspaceId),
+            eq(rollups.attributeKey, ""),
+            inArray(rollups.kind, ["gap", "nps"]),
+            between(rollups.day, windows.before.from, windows.after.to),
+            ne(rollups.day, innovation.changedOn),
+            inArray(rollups.touchpointId, ids),
+          ),
         )
-        .all(workspaceId, windows.before.from, windows.after.to, innovation.changedOn, ...ids) as RollupRow[])
+        .groupBy(rollups.touchpointId, rollups.kind, rollups.day)
     : [];
 
   const change = dayNumber(innovation.changedOn);

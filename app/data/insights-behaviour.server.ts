@@ -33,19 +33,19 @@ const responseGap = (standard: string) => sql<number | null>`(
  * Observations for one touchpoint under the filter. Only responses whose whole window lies in the
  * past count (a window still open would read as "did not buy"), so the newest responses drop out.
  */
-export function behaviourObservations(
+export async function behaviourObservations(
   workspaceId: number,
   touchpointId: number,
   filter: InsightFilter,
   windowDays: number,
   now: number = Date.now(),
-): BehaviourRead {
+): Promise<BehaviourRead> {
   const windowMs = windowDays * DAY_MS;
   const start = Date.parse(`${filter.from}T00:00:00Z`);
   const end = Math.min(Date.parse(`${addDays(filter.to, 1)}T00:00:00Z`) - 1, now - windowMs);
   const closedBefore = new Date(now - windowMs);
   if (end < start) return { rows: [], limited: false, closedBefore };
-  const recent = getDb()
+  const recent = await getDb()
     .select({
       customerId: responses.customerId,
       completedAt: responses.completedAt,
@@ -65,12 +65,11 @@ export function behaviourObservations(
       ),
     )
     .orderBy(desc(responses.completedAt))
-    .limit(BEHAVIOUR_LIMIT + 1)
-    .all();
+    .limit(BEHAVIOUR_LIMIT + 1);
   const limited = recent.length > BEHAVIOUR_LIMIT;
   const measured = recent.slice(0, BEHAVIOUR_LIMIT).filter((r) => r.gap !== null && r.customerId !== null);
   // Purchases and spend as the CRM module defines them for every behaviour read (refunds net out).
-  const after = behaviourAfter(workspaceId, measured.map((r) => ({ customerId: r.customerId!, from: r.completedAt })), windowDays);
+  const after = await behaviourAfter(workspaceId, measured.map((r) => ({ customerId: r.customerId!, from: r.completedAt })), windowDays);
   const kept = measured.map((r, i) => ({ gap: Number(r.gap), purchases: after[i].purchases, spend: after[i].spend, tier: r.tier }));
   return { rows: kept, limited, closedBefore };
 }

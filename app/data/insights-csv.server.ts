@@ -141,14 +141,14 @@ export function rawResponsesStream(workspaceId: number, scope: InsightScope, fil
   let started = false;
   let done = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!started) {
         started = true;
         controller.enqueue(encoder.encode(csvLine(RAW_HEADER)));
         return;
       }
       if (done) return controller.close();
-      const page = responsesPage(workspaceId, scope, filter, unit, { below, cursor, size: CHUNK });
+      const page = await responsesPage(workspaceId, scope, filter, unit, { below, cursor, size: CHUNK });
       let text = "";
       for (const r of page.rows) {
         const head = [r.id, r.completedAt.toISOString(), r.touchpointKey, r.customer?.externalId, r.customer?.name, r.tier, r.lang, r.comment];

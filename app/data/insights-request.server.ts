@@ -26,7 +26,7 @@ export async function insightsRequest(request: Request, wsSlug: string | undefin
   const fallback = parseInsightFilter(new URLSearchParams(), today);
   const filter = parsed.ok ? parsed.filter : fallback.ok ? fallback.filter : null;
   if (!filter) throw new Error("the default insights filter must parse");
-  const scope = insightScope(workspace.id);
+  const scope = await insightScope(workspace.id);
   // A journey key of another workspace behaves like one that does not exist.
   if (filter.journey && !scope.journeys.some((j) => j.key === filter.journey)) throw notFound();
   const lang = await requestLang(request);

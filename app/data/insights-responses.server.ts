@@ -114,17 +114,17 @@ function responseConditions(
  * (workspace, touchpoint, completed_at) index in order and the pages are merged, so a page costs
  * at most `size` rows per touchpoint however many responses the window holds.
  */
-export function responsesPage(
+export async function responsesPage(
   workspaceId: number,
   scope: InsightScope,
   filter: InsightFilter,
   unit: UnitRef,
   options: { below?: boolean; cursor?: Cursor | null; size?: number } = {},
-): ResponsePage {
+): Promise<ResponsePage> {
   const size = Math.min(Math.max(options.size ?? PAGE_SIZE, 1), 5000);
   const tps = unitTouchpoints(scope, filter, unit) ?? [];
   const db = getDb();
-  const candidates = tps.flatMap((tp) =>
+  const perTouchpoint = await Promise.all(tps.map((tp) =>
     db
       .select({
         id: responses.id,
@@ -140,20 +140,19 @@ export function responsesPage(
       .leftJoin(customers, eq(customers.id, responses.customerId))
       .where(responseConditions(workspaceId, scope, filter, unit, tp.id, options))
       .orderBy(desc(responses.completedAt), desc(responses.id))
-      .limit(size + 1)
-      .all(),
-  );
+      .limit(size + 1),
+  ));
+  const candidates = perTouchpoint.flat();
   candidates.sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.id - a.id);
   const page = candidates.slice(0, size);
   const more = candidates.length > size;
   const byTp = new Map(tps.map((t) => [t.id, t]));
   const measured = page.length
-    ? db
+    ? await db
         .select({ responseId: measurements.responseId, attributeKey: measurements.attributeKey, kind: measurements.kind, value: measurements.value })
         .from(measurements)
         .where(inArray(measurements.responseId, page.map((r) => r.id)))
         .orderBy(measurements.id)
-        .all()
     : [];
   const rows = page.map((r) => {
     const own = measured.filter((m) => m.responseId === r.id).map(({ attributeKey, kind, value }) => ({ attributeKey, kind, value }));

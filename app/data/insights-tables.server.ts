@@ -55,9 +55,9 @@ function baseQuery(ctx: InsightContext, filter: InsightFilter, tps: readonly Sco
  * The query over the current window, and over the previous one of the same length for the kinds a
  * change is reported on (the gap and NPS), which keeps the second walk to what it is needed for.
  */
-function bothPeriods(q: SumsQuery, changeKinds: readonly RollupKind[]) {
+async function bothPeriods(q: SumsQuery, changeKinds: readonly RollupKind[]) {
   const previous = previousPeriod(q);
-  return { current: querySums(q), previous: querySums({ ...q, ...previous, kinds: changeKinds }) };
+  return { current: await querySums(q), previous: await querySums({ ...q, ...previous, kinds: changeKinds }) };
 }
 
 type Unit = { key: string; name: string; detail: string; ref: UnitRef; momentOfTruth: boolean };
@@ -92,13 +92,13 @@ function touchpointUnits(scope: InsightScope, tps: readonly ScopeTouchpoint[], b
  * The gap table by process, touchpoint, attribute or dimension over the filter, worst first, each
  * row with its change against the previous period of the same length.
  */
-export function gapTable(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, by: TableBy): TableView {
+export async function gapTable(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, by: TableBy): Promise<TableView> {
   const tps = selectTouchpoints(scope, filter);
   const base = baseQuery(ctx, filter, tps);
   const options = (previous: KindSums) => ({ minN: ctx.minN, previous });
 
   if (by === "process" || by === "touchpoint") {
-    const { current, previous } = bothPeriods({ ...base, attributeKeys: [""], kinds: TOUCHPOINT_KINDS }, ["gap", "nps"]);
+    const { current, previous } = await bothPeriods({ ...base, attributeKeys: [""], kinds: TOUCHPOINT_KINDS }, ["gap", "nps"]);
     const now = sumsBy(current, (r) => String(r.touchpointId));
     const before = sumsBy(previous, (r) => String(r.touchpointId));
     const nowUnits = touchpointUnits(scope, tps, by, now);
@@ -112,7 +112,7 @@ export function gapTable(ctx: InsightContext, scope: InsightScope, filter: Insig
   }
 
   if (by === "attribute") {
-    const { current, previous } = bothPeriods({ ...base, attributeKeys: attributeKeysOf(scope, base.touchpointIds), kinds: ATTRIBUTE_TABLE_KINDS }, ["gap"]);
+    const { current, previous } = await bothPeriods({ ...base, attributeKeys: attributeKeysOf(scope, base.touchpointIds), kinds: ATTRIBUTE_TABLE_KINDS }, ["gap"]);
     const keyOf = (r: { touchpointId: number; attributeKey: string }) => `${r.touchpointId}\u0000${r.attributeKey}`;
     const now = sumsBy(current, keyOf);
     const before = sumsBy(previous, keyOf);
@@ -126,8 +126,8 @@ export function gapTable(ctx: InsightContext, scope: InsightScope, filter: Insig
   }
 
   const dims = { ...base, attributeKeys: [...SERVQUAL_DIMENSIONS], kinds: DIMENSION_TABLE_KINDS };
-  const { current, previous } = bothPeriods(dims, ["dimension_gap"]);
-  const weighted = querySums({ ...base, attributeKeys: [""], kinds: ["weighted_gap"] });
+  const { current, previous } = await bothPeriods(dims, ["dimension_gap"]);
+  const weighted = await querySums({ ...base, attributeKeys: [""], kinds: ["weighted_gap"] });
   const askedPoints = new Set(current.filter((r) => r.kind === "importance_points").map((r) => r.touchpointId));
   const view = servqualView(
     sumsBy(current, (r) => r.attributeKey),
@@ -167,19 +167,19 @@ export type TierRow = TierComparison & { name: string; detail: string; ref: Unit
 export type TierView = { by: TableBy; a: TierFilter; b: TierFilter; rows: TierRow[] };
 
 /** Two tiers side by side per unit: gaps, NPS and CSAT with the A − B differences. */
-export function tierTable(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, by: TableBy, a: TierFilter, b: TierFilter): TierView {
+export async function tierTable(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, by: TableBy, a: TierFilter, b: TierFilter): Promise<TierView> {
   const tps = selectTouchpoints(scope, filter);
   const base = { ...baseQuery(ctx, filter, tps), tiers: [tierValue(a), tierValue(b)], byTier: true };
   const pick = (m: Map<string, KindSums>, key: string) => m.get(key) ?? {};
   let units: { unit: Unit; a: KindSums; b: KindSums }[];
   if (by === "process" || by === "touchpoint") {
-    const rows = querySums({ ...base, attributeKeys: [""], kinds: ["gap", "nps", "csat"] });
+    const rows = await querySums({ ...base, attributeKeys: [""], kinds: ["gap", "nps", "csat"] });
     const side = (tier: TierFilter) => sumsBy(rows.filter((r) => r.tier === tierValue(tier)), (r) => String(r.touchpointId));
     const ua = touchpointUnits(scope, tps, by, side(a));
     const ub = new Map(touchpointUnits(scope, tps, by, side(b)).map((u) => [u.unit.key, u.sums]));
     units = ua.map((u) => ({ unit: u.unit, a: u.sums, b: ub.get(u.unit.key) ?? {} }));
   } else if (by === "attribute") {
-    const rows = querySums({ ...base, attributeKeys: attributeKeysOf(scope, base.touchpointIds), kinds: ["gap"] });
+    const rows = await querySums({ ...base, attributeKeys: attributeKeysOf(scope, base.touchpointIds), kinds: ["gap"] });
     const keyOf = (r: { touchpointId: number; attributeKey: string }) => `${r.touchpointId}\u0000${r.attributeKey}`;
     const sa = sumsBy(rows.filter((r) => r.tier === tierValue(a)), keyOf);
     const sb = sumsBy(rows.filter((r) => r.tier === tierValue(b)), keyOf);
@@ -190,7 +190,7 @@ export function tierTable(ctx: InsightContext, scope: InsightScope, filter: Insi
     });
   } else {
     // Dimension gaps compare as gaps: rename the kind so compareTiers reads them.
-    const rows = querySums({ ...base, attributeKeys: [...SERVQUAL_DIMENSIONS], kinds: ["dimension_gap"] }).map((r) => ({ ...r, kind: "gap" as const }));
+    const rows = (await querySums({ ...base, attributeKeys: [...SERVQUAL_DIMENSIONS], kinds: ["dimension_gap"] })).map((r) => ({ ...r, kind: "gap" as const }));
     const sa = sumsBy(rows.filter((r) => r.tier === tierValue(a)), (r) => r.attributeKey);
     const sb = sumsBy(rows.filter((r) => r.tier === tierValue(b)), (r) => r.attributeKey);
     units = SERVQUAL_DIMENSIONS.filter((d) => sa.has(d) || sb.has(d)).map((d) => ({
@@ -213,10 +213,10 @@ export function tierTable(ctx: InsightContext, scope: InsightScope, filter: Insi
 export type IpaView = Ipa & { labels: Record<string, { name: string; detail: string; ref: UnitRef }> };
 
 /** Attributes of the selected touchpoints on the importance–performance grid. */
-export function ipaView(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, source: ImportanceSource, touchpointKey: string | null): IpaView {
+export async function ipaView(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, source: ImportanceSource, touchpointKey: string | null): Promise<IpaView> {
   const tps = selectTouchpoints(scope, filter).filter((t) => !touchpointKey || t.key === touchpointKey);
   const importanceKind: RollupKind = source === "stated" ? "importance" : source === "nps" ? "perception_nps" : "perception_csat";
-  const rows = querySums({
+  const rows = await querySums({
     ...baseQuery(ctx, filter, tps),
     attributeKeys: attributeKeysOf(scope, tps.map((t) => t.id)),
     kinds: ["perception", importanceKind],
@@ -237,9 +237,9 @@ export type TrendUnit = { key: string; name: string; ref: UnitRef };
 export type TrendView = { bucket: Bucket; by: "process" | "touchpoint"; buckets: string[]; series: (TrendSeries & TrendUnit)[]; overall: TrendSeries };
 
 /** Weekly or monthly gap and NPS per process or touchpoint, plus the whole selection. */
-export function trendView(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, bucket: Bucket, by: "process" | "touchpoint"): TrendView {
+export async function trendView(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, bucket: Bucket, by: "process" | "touchpoint"): Promise<TrendView> {
   const tps = selectTouchpoints(scope, filter);
-  const rows = queryTrendSums({ ...baseQuery(ctx, filter, tps), kinds: ["gap", "nps"] }, bucket);
+  const rows = await queryTrendSums({ ...baseQuery(ctx, filter, tps), kinds: ["gap", "nps"] }, bucket);
   const buckets = bucketsBetween(filter.from, filter.to, bucket);
   const byTp = new Map(tps.map((t) => [t.id, t]));
   const unitOf = (tpId: number) => {

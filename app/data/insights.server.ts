@@ -41,9 +41,9 @@ export type InsightScope = {
 };
 
 /** The workspace's model as insights need it: small (tens of rows), read once per request. */
-export function insightScope(workspaceId: number): InsightScope {
+export async function insightScope(workspaceId: number): Promise<InsightScope> {
   const db = getDb();
-  const tps = db
+  const tpRows = await db
     .select({
       id: touchpoints.id,
       key: touchpoints.key,
@@ -61,35 +61,34 @@ export function insightScope(workspaceId: number): InsightScope {
     .innerJoin(stages, eq(stages.id, touchpoints.stageId))
     .leftJoin(processes, eq(processes.id, touchpoints.processId))
     .where(eq(touchpoints.workspaceId, workspaceId))
-    .orderBy(asc(journeys.name), asc(stages.position), asc(touchpoints.position))
-    .all()
-    .map((t) => ({ ...t, channel: t.channel as Channel }));
-  return {
-    touchpoints: tps,
-    attributes: db
+    .orderBy(asc(journeys.name), asc(stages.position), asc(touchpoints.position));
+  const [attributeRows, processRows, journeyRows, servqualRows] = await Promise.all([
+    db
       .select({ touchpointId: attributes.touchpointId, key: attributes.key, labelEs: attributes.labelEs, labelEn: attributes.labelEn, servqual: attributes.servqual })
       .from(attributes)
       .where(eq(attributes.workspaceId, workspaceId))
-      .orderBy(asc(attributes.touchpointId), asc(attributes.position))
-      .all(),
-    processes: db
+      .orderBy(asc(attributes.touchpointId), asc(attributes.position)),
+    db
       .select({ key: processes.key, name: processes.name, owner: processes.owner })
       .from(processes)
       .where(eq(processes.workspaceId, workspaceId))
-      .orderBy(asc(processes.name))
-      .all(),
-    journeys: db
+      .orderBy(asc(processes.name)),
+    db
       .select({ key: journeys.key, name: journeys.name })
       .from(journeys)
       .where(eq(journeys.workspaceId, workspaceId))
-      .orderBy(asc(journeys.name))
-      .all(),
-    servqualTouchpointIds: db
+      .orderBy(asc(journeys.name)),
+    db
       .selectDistinct({ id: surveys.touchpointId })
       .from(surveys)
-      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.template, "servqual")))
-      .all()
-      .map((r) => r.id),
+      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.template, "servqual"))),
+  ]);
+  return {
+    touchpoints: tpRows.map((t) => ({ ...t, channel: t.channel as Channel })),
+    attributes: attributeRows,
+    processes: processRows,
+    journeys: journeyRows,
+    servqualTouchpointIds: servqualRows.map((r) => r.id),
   };
 }
 
@@ -180,7 +179,7 @@ function levelsOf(split: WindowSplit): [RollupLevel, string[]][] {
 }
 
 /** Grouped sums of one level over the given periods, in primary-key order (nothing is sorted). */
-function levelSums(t: RollupLevel, periods: readonly string[], q: SumsQuery) {
+async function levelSums(t: RollupLevel, periods: readonly string[], q: SumsQuery) {
   const db = getDb();
   const base = { touchpointId: t.touchpointId, attributeKey: t.attributeKey, kind: t.kind };
   const where = conditions(t, q, q.kinds, periods);
@@ -191,14 +190,7 @@ function levelSums(t: RollupLevel, periods: readonly string[], q: SumsQuery) {
         .from(t)
         .where(where)
         .groupBy(t.touchpointId, t.attributeKey, t.kind, t.tier)
-        .all()
-    : db
-        .select({ ...base, ...sums })
-        .from(t)
-        .where(where)
-        .groupBy(t.touchpointId, t.attributeKey, t.kind)
-        .all()
-        .map((r) => ({ ...r, tier: "" }));
+    : (await db.select({ ...base, ...sums }).from(t).where(where).groupBy(t.touchpointId, t.attributeKey, t.kind)).map((r) => ({ ...r, tier: "" }));
 }
 
 /**
@@ -206,13 +198,13 @@ function levelSums(t: RollupLevel, periods: readonly string[], q: SumsQuery) {
  * come from the weekly level and the days at its edges from the daily one (app/cem/rollup-weeks.ts),
  * one week row standing for up to seven day rows; the two levels' sums are added here per key.
  */
-export function querySums(q: SumsQuery): SumsRow[] {
+export async function querySums(q: SumsQuery): Promise<SumsRow[]> {
   if (q.touchpointIds.length === 0 || q.attributeKeys.length === 0 || q.kinds.length === 0) return [];
-  foldRollups();
+  await foldRollups();
   const columns = q.cross ? [...SUMMED, ...CROSS] : SUMMED;
   const merged = new Map<string, SumsRow>();
   for (const [t, periods] of levelsOf(splitWindow(q.from, q.to))) {
-    for (const r of levelSums(t, periods, q)) {
+    for (const r of await levelSums(t, periods, q)) {
       const key = `${r.touchpointId}\u0000${r.attributeKey}\u0000${r.kind}\u0000${r.tier}`;
       let row = merged.get(key);
       if (!row) merged.set(key, (row = sumsRow(r.touchpointId, r.attributeKey, r.kind as RollupKind, r.tier)));
@@ -261,29 +253,27 @@ export type TrendRow = SumsRow & { bucket: string };
  * on a strftime() bucket in SQL, which sorts every rollup row (docs/benchmarks.md, "Insights").
  * Whole weeks come from the weekly level; by month, a week that spans two months is read as days.
  */
-export function queryTrendSums(q: Omit<SumsQuery, "attributeKeys" | "cross" | "byTier">, bucket: Bucket): TrendRow[] {
+export async function queryTrendSums(q: Omit<SumsQuery, "attributeKeys" | "cross" | "byTier">, bucket: Bucket): Promise<TrendRow[]> {
   if (q.touchpointIds.length === 0 || q.kinds.length === 0) return [];
-  foldRollups();
+  await foldRollups();
   const buckets = new Map<string, TrendRow>();
   const bucketOfPeriod = new Map<string, string>();
   for (const [t, periods] of levelsOf(splitWindow(q.from, q.to, { months: bucket === "month" }))) {
     const period = periodOf(t);
-    // Rows as arrays (touchpoint, kind, period, then the SUMMED columns in order): a year by week is
-    // ~1,300 rows, and drizzle's mapping of them into objects measured ~5 ms of the request.
-    const rows = getDb()
+    const rows = await getDb()
       .select({ touchpointId: t.touchpointId, kind: t.kind, period, ...sumColumns(t, SUMMED) })
       .from(t)
       .where(conditions(t, { ...q, attributeKeys: [""] }, q.kinds, periods))
-      .groupBy(t.touchpointId, t.attributeKey, t.kind, period)
-      .values() as [number, RollupKind, string, ...number[]][];
+      .groupBy(t.touchpointId, t.attributeKey, t.kind, period);
     for (const d of rows) {
       // A week's Monday is in its bucket: the week itself, or (read whole only then) its month.
-      let b = bucketOfPeriod.get(d[2]);
-      if (b === undefined) bucketOfPeriod.set(d[2], (b = bucketOf(d[2], bucket)));
-      const key = `${d[0]}\u0000${d[1]}\u0000${b}`;
+      let b = bucketOfPeriod.get(d.period);
+      if (b === undefined) bucketOfPeriod.set(d.period, (b = bucketOf(d.period, bucket)));
+      const key = `${d.touchpointId}\u0000${d.kind}\u0000${b}`;
       let row = buckets.get(key);
-      if (!row) buckets.set(key, (row = Object.assign(sumsRow(d[0], "", d[1], ""), { bucket: b })));
-      for (let i = 0; i < SUMMED.length; i++) row[SUMMED[i]] += d[3 + i] as number;
+      if (!row) buckets.set(key, (row = Object.assign(sumsRow(d.touchpointId, "", d.kind as RollupKind, ""), { bucket: b })));
+      const summed = d as unknown as Record<string, number>;
+      for (const column of SUMMED) row[column] += summed[column];
     }
   }
   return withPassives([...buckets.values()]);

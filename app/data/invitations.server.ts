@@ -2,12 +2,12 @@
 // events or by an admin for a list of customers, and the outbox that lists them with their state.
 import { and, asc, count, desc, eq, gte, inArray, lt, max, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Db } from "#db/client";
+import { getDb, type Tx } from "#db/client";
 import { customers, deployments, invitations, surveys, surveyVersions, INVITATION_STATES } from "#db/schema/index";
-import { decideInvitations, type InvitationHistory } from "~/cem/deployment-rules";
+import { decideInvitations, type DecideInvitationsInput, type InvitationDecision, type InvitationHistory } from "~/cem/deployment-rules";
 import { activeRulesFor, getDeployment, newLinkToken, surveyLink } from "./deployments.server";
 
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type { Tx };
 export type InvitationRow = typeof invitations.$inferSelect;
 export type InvitationState = (typeof INVITATION_STATES)[number];
 
@@ -88,26 +88,27 @@ function outboxSelect(workspaceId: number, filter: OutboxFilter, now: Date) {
 export const OUTBOX_PAGE_SIZE = 50;
 
 /** One page of the outbox, newest first, with the state computed at `now`. */
-export function listOutbox(workspaceId: number, filter: OutboxFilter, page: number, now: Date, pageSize = OUTBOX_PAGE_SIZE) {
-  const total =
-    getDb().select({ n: count() }).from(invitations).where(outboxWhere(workspaceId, filter, now)).get()?.n ?? 0;
+export async function listOutbox(workspaceId: number, filter: OutboxFilter, page: number, now: Date, pageSize = OUTBOX_PAGE_SIZE) {
+  const [counted] = await getDb().select({ n: count() }).from(invitations).where(outboxWhere(workspaceId, filter, now));
+  const total = counted?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
-  const rows = outboxSelect(workspaceId, filter, now)
-    .limit(pageSize)
-    .offset((current - 1) * pageSize)
-    .all()
-    .map((r) => ({ ...r, state: effectiveState(r, now) }));
+  const rows = (
+    await outboxSelect(workspaceId, filter, now)
+      .limit(pageSize)
+      .offset((current - 1) * pageSize)
+  ).map((r) => ({ ...r, state: effectiveState(r, now) }));
   return { rows, total, page: current, pages, pageSize };
 }
 
 /** Persists the expiry of unanswered invitations past their time (the outbox computes it anyway). */
-export function markExpiredInvitations(workspaceId: number, now: Date): number {
-  return getDb()
+export async function markExpiredInvitations(workspaceId: number, now: Date): Promise<number> {
+  const expired = await getDb()
     .update(invitations)
     .set({ state: "expired" })
     .where(and(eq(invitations.workspaceId, workspaceId), inArray(invitations.state, ["pending", "opened"]), lt(invitations.expiresAt, now)))
-    .run().changes;
+    .returning({ id: invitations.id });
+  return expired.length;
 }
 
 // ---- CSV -----------------------------------------------------------------------------------------
@@ -129,8 +130,8 @@ export function csvLine(fields: readonly (string | null | undefined)[]): string 
 export const OUTBOX_CSV_HEADER = ["customer_external_id", "name", "email", "link", "state", "expires_at", "send_at", "deployment"] as const;
 
 /** The outbox as CSV (every row of the filter, not one page), links absolute from `origin`. */
-export function outboxCsv(workspaceId: number, filter: OutboxFilter, origin: string, now: Date): string {
-  const rows = outboxSelect(workspaceId, filter, now).limit(200_000).all();
+export async function outboxCsv(workspaceId: number, filter: OutboxFilter, origin: string, now: Date): Promise<string> {
+  const rows = await outboxSelect(workspaceId, filter, now).limit(200_000);
   const lines = [csvLine(OUTBOX_CSV_HEADER)];
   for (const r of rows) {
     lines.push(
@@ -191,29 +192,32 @@ export type CreateInvitationsResult =
  * A customer the workspace does not know yet is created as a bare row (external id only), so the
  * CRM can fill it in later. All or nothing. Null when the deployment is not in this workspace.
  */
-export function createInvitationsForCustomers(workspaceId: number, input: CreateInvitationsInput, now: Date): CreateInvitationsResult {
+export async function createInvitationsForCustomers(
+  workspaceId: number,
+  input: CreateInvitationsInput,
+  now: Date,
+): Promise<CreateInvitationsResult> {
   const externalIds = [...new Set(input.customers.map((c) => c.trim()))];
-  return getDb().transaction((tx) => {
-    const deployment = getDeployment(workspaceId, input.deployment, tx);
+  return getDb().transaction(async (tx) => {
+    const deployment = await getDeployment(workspaceId, input.deployment, tx);
     if (!deployment) return null;
     if (!deployment.active) {
       return { ok: false as const, errors: { deployment: "This deployment is paused; resume it before inviting customers." } };
     }
-    const published = tx
+    const [published] = await tx
       .select({ id: surveyVersions.id })
       .from(surveyVersions)
       .where(and(eq(surveyVersions.surveyId, deployment.surveyId), eq(surveyVersions.status, "published")))
-      .get();
+      .limit(1);
     if (!published) return { ok: false as const, errors: { deployment: "The survey has no published version yet: publish it first." } };
 
     const known = new Map<string, number>();
     for (let i = 0; i < externalIds.length; i += 500) {
       const chunk = externalIds.slice(i, i + 500);
-      for (const c of tx
+      for (const c of await tx
         .select({ id: customers.id, externalId: customers.externalId })
         .from(customers)
-        .where(and(eq(customers.workspaceId, workspaceId), inArray(customers.externalId, chunk)))
-        .all()) {
+        .where(and(eq(customers.workspaceId, workspaceId), inArray(customers.externalId, chunk)))) {
         known.set(c.externalId, c.id);
       }
     }
@@ -223,14 +227,14 @@ export function createInvitationsForCustomers(workspaceId: number, input: Create
       let customerId = known.get(externalId);
       const customerCreated = customerId === undefined;
       if (customerId === undefined) {
-        customerId = tx.insert(customers).values({ workspaceId, externalId }).returning({ id: customers.id }).get().id;
+        const [customer] = await tx.insert(customers).values({ workspaceId, externalId }).returning({ id: customers.id });
+        customerId = customer.id;
       }
       const token = newLinkToken();
-      const row = tx
+      const [row] = await tx
         .insert(invitations)
         .values({ workspaceId, deploymentId: deployment.id, customerId, token, state: "pending", sendAt: now, expiresAt })
-        .returning({ id: invitations.id })
-        .get();
+        .returning({ id: invitations.id });
       created.push({ id: row.id, token, customer: externalId, customerCreated, sendAt: now, expiresAt });
     }
     return { ok: true as const, invitations: created };
@@ -239,28 +243,63 @@ export function createInvitationsForCustomers(workspaceId: number, input: Create
 
 // ---- From CRM events -----------------------------------------------------------------------------
 
-/** Invitation history of a workspace as the rule engine asks for it, read inside the caller's transaction. */
-function invitationHistory(tx: Tx, workspaceId: number): InvitationHistory {
-  return {
+/** Send time of the customer's latest invitation in the workspace (the rule engine's lastInvitedAt). */
+async function lastInvitedAt(tx: Tx, workspaceId: number, customerId: string): Promise<Date | null> {
+  const [row] = await tx
+    .select({ at: max(invitations.sendAt) })
+    .from(invitations)
+    .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.customerId, Number(customerId))));
+  return row?.at ?? null;
+}
+
+/** Invitations a rule scheduled with a send time at or after `since` (the rule engine's invitationsInPeriod). */
+async function invitationsInPeriod(tx: Tx, workspaceId: number, ruleId: string, since: Date): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.ruleId, Number(ruleId)), gte(invitations.sendAt, since)));
+  return row?.n ?? 0;
+}
+
+/** Thrown out of the rule engine when it asks its history something not read yet. */
+const NOT_READ_YET = Symbol("not read yet");
+
+/**
+ * decideInvitations with the workspace's invitation history, read inside the caller's transaction.
+ * The engine asks its history synchronously and the database answers asynchronously, so the engine
+ * (pure and deterministic) runs until it asks something not read yet; that is read, and it runs
+ * again. It asks the same questions in the same order every time, so each answer is read once, only
+ * when the engine needs it, as when the history read the database directly.
+ */
+async function decideWithHistory(tx: Tx, workspaceId: number, input: Omit<DecideInvitationsInput, "history">): Promise<InvitationDecision> {
+  const lastInvited = new Map<string, Date | null>();
+  const inPeriod = new Map<string, number>();
+  const pending: { read?: () => Promise<void> } = {};
+  const history: InvitationHistory = {
     lastInvitedAt(customerId) {
-      const id = Number(customerId);
-      const row = tx
-        .select({ at: max(invitations.sendAt) })
-        .from(invitations)
-        .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.customerId, id)))
-        .get();
-      return row?.at ?? null;
+      const known = lastInvited.get(customerId);
+      if (known !== undefined) return known;
+      pending.read = async () => void lastInvited.set(customerId, await lastInvitedAt(tx, workspaceId, customerId));
+      throw NOT_READ_YET;
     },
     invitationsInPeriod(ruleId, since) {
-      return (
-        tx
-          .select({ n: count() })
-          .from(invitations)
-          .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.ruleId, Number(ruleId)), gte(invitations.sendAt, since)))
-          .get()?.n ?? 0
-      );
+      const key = `${ruleId}\u0000${since.getTime()}`;
+      const known = inPeriod.get(key);
+      if (known !== undefined) return known;
+      pending.read = async () => void inPeriod.set(key, await invitationsInPeriod(tx, workspaceId, ruleId, since));
+      throw NOT_READ_YET;
     },
   };
+  for (;;) {
+    try {
+      return decideInvitations({ ...input, history });
+    } catch (error) {
+      const read = pending.read;
+      if (error !== NOT_READ_YET || !read) throw error;
+      pending.read = undefined;
+      await read();
+    }
+  }
 }
 
 /**
@@ -269,15 +308,15 @@ function invitationHistory(tx: Tx, workspaceId: number): InvitationHistory {
  * the pure rule engine (decideInvitations); what it plans is inserted in the caller's transaction
  * and returned. Processing the same event twice invites no one twice (unique event × customer).
  */
-export function invitationsForEvent(
+export async function invitationsForEvent(
   tx: Tx,
   workspaceId: number,
   event: { id: number; customerId: number; type: string; occurredAt: Date; touchpointKey: string | null },
   now: Date,
-): InvitationRow[] {
-  const rules = activeRulesFor(tx, workspaceId, event.type);
+): Promise<InvitationRow[]> {
+  const rules = await activeRulesFor(tx, workspaceId, event.type);
   if (rules.length === 0) return [];
-  const decision = decideInvitations({
+  const decision = await decideWithHistory(tx, workspaceId, {
     event: {
       id: String(event.id),
       customerId: String(event.customerId),
@@ -286,12 +325,11 @@ export function invitationsForEvent(
       touchpointKey: event.touchpointKey,
     },
     rules,
-    history: invitationHistory(tx, workspaceId),
     now,
   });
   const inserted: InvitationRow[] = [];
   for (const planned of decision.invitations) {
-    const row = tx
+    const [row] = await tx
       .insert(invitations)
       .values({
         workspaceId,
@@ -305,21 +343,19 @@ export function invitationsForEvent(
         expiresAt: planned.expiresAt,
       })
       .onConflictDoNothing({ target: [invitations.eventId, invitations.customerId] })
-      .returning()
-      .get();
+      .returning();
     if (row) inserted.push(row);
   }
   return inserted;
 }
 
 /** Invitation counts per effective state for one deployment (the deploy page's summary). */
-export function invitationCounts(workspaceId: number, deploymentId: number, now: Date): Record<InvitationState, number> {
-  const rows = getDb()
+export async function invitationCounts(workspaceId: number, deploymentId: number, now: Date): Promise<Record<InvitationState, number>> {
+  const rows = await getDb()
     .select({ state: invitations.state, expired: sql<number>`${invitations.expiresAt} < ${now.getTime()}`, n: count() })
     .from(invitations)
     .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.deploymentId, deploymentId)))
-    .groupBy(invitations.state, sql`${invitations.expiresAt} < ${now.getTime()}`)
-    .all();
+    .groupBy(invitations.state, sql`${invitations.expiresAt} < ${now.getTime()}`);
   const counts: Record<InvitationState, number> = { pending: 0, opened: 0, completed: 0, expired: 0 };
   for (const r of rows) {
     const state = effectiveState({ state: r.state, expiresAt: new Date(r.expired ? 0 : now.getTime()) }, now);
@@ -328,12 +364,11 @@ export function invitationCounts(workspaceId: number, deploymentId: number, now:
   return counts;
 }
 
-export function deploymentsForOutbox(workspaceId: number) {
+export async function deploymentsForOutbox(workspaceId: number) {
   return getDb()
     .select({ id: deployments.id, name: deployments.name, surveyTitle: surveys.title })
     .from(deployments)
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
     .where(eq(deployments.workspaceId, workspaceId))
-    .orderBy(asc(surveys.title), asc(deployments.name))
-    .all();
+    .orderBy(asc(surveys.title), asc(deployments.name));
 }

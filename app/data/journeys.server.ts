@@ -1,14 +1,18 @@
 // Journeys of a workspace: read as a journey file, saved from one (import, replace and every edit
 // in the browser go through saveJourney), keyed by stable keys so ids survive edits.
 import { and, asc, count, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
-import { getDb, type Db } from "#db/client";
+import { getDb, type Tx } from "#db/client";
 import { attributes, journeys, processes, stages, touchpoints } from "#db/schema/index";
 import { referencedProcesses } from "~/cem/journey-edit";
 import { validateJourney, type JourneyFile, type JourneyFileError } from "~/cem/journey";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Whether the error, or an error it wraps (drizzle wraps the driver's error as its cause), says `pattern`. */
+function failedWith(error: unknown, pattern: RegExp): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (pattern.test(e.message)) return true;
+  return false;
+}
 
-export function listJourneys(workspaceId: number) {
+export async function listJourneys(workspaceId: number) {
   const db = getDb();
   return db
     .select({
@@ -23,56 +27,56 @@ export function listJourneys(workspaceId: number) {
     })
     .from(journeys)
     .where(eq(journeys.workspaceId, workspaceId))
-    .orderBy(asc(journeys.name))
-    .all();
+    .orderBy(asc(journeys.name));
 }
 
-export function workspaceCounts(workspaceId: number) {
+export async function workspaceCounts(workspaceId: number) {
   const db = getDb();
-  const one = (table: typeof journeys | typeof touchpoints | typeof processes) =>
-    db.select({ n: count() }).from(table).where(eq(table.workspaceId, workspaceId)).get()?.n ?? 0;
-  const moments =
-    db
-      .select({ n: count() })
-      .from(touchpoints)
-      .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.momentOfTruth, true)))
-      .get()?.n ?? 0;
-  return { journeys: one(journeys), touchpoints: one(touchpoints), processes: one(processes), moments };
+  const one = async (table: typeof journeys | typeof touchpoints | typeof processes) =>
+    (await db.select({ n: count() }).from(table).where(eq(table.workspaceId, workspaceId)).limit(1))[0]?.n ?? 0;
+  const [moments] = await db
+    .select({ n: count() })
+    .from(touchpoints)
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.momentOfTruth, true)))
+    .limit(1);
+  return {
+    journeys: await one(journeys),
+    touchpoints: await one(touchpoints),
+    processes: await one(processes),
+    moments: moments?.n ?? 0,
+  };
 }
 
-export function workspaceProcesses(workspaceId: number) {
+export async function workspaceProcesses(workspaceId: number) {
   return getDb()
     .select({ key: processes.key, name: processes.name, owner: processes.owner, description: processes.description })
     .from(processes)
     .where(eq(processes.workspaceId, workspaceId))
-    .orderBy(asc(processes.name))
-    .all();
+    .orderBy(asc(processes.name));
 }
 
 /** The journey as its canonical file, or null when this workspace has no journey with that key. */
-export function loadJourney(workspaceId: number, key: string): JourneyFile | null {
+export async function loadJourney(workspaceId: number, key: string): Promise<JourneyFile | null> {
   const db = getDb();
-  const journey = db
+  const [journey] = await db
     .select()
     .from(journeys)
     .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key)))
-    .get();
+    .limit(1);
   if (!journey) return null;
-  const stageRows = db.select().from(stages).where(eq(stages.journeyId, journey.id)).orderBy(asc(stages.position)).all();
-  const tpRows = db
+  const stageRows = await db.select().from(stages).where(eq(stages.journeyId, journey.id)).orderBy(asc(stages.position));
+  const tpRows = await db
     .select({ tp: touchpoints, processKey: processes.key })
     .from(touchpoints)
     .leftJoin(processes, eq(processes.id, touchpoints.processId))
     .where(eq(touchpoints.journeyId, journey.id))
-    .orderBy(asc(touchpoints.position))
-    .all();
+    .orderBy(asc(touchpoints.position));
   const attrRows = tpRows.length
-    ? db
+    ? await db
         .select()
         .from(attributes)
         .where(inArray(attributes.touchpointId, tpRows.map((r) => r.tp.id)))
         .orderBy(asc(attributes.position))
-        .all()
     : [];
   const file: JourneyFile = {
     $schema: "./journey.schema.json",
@@ -107,16 +111,17 @@ export function loadJourney(workspaceId: number, key: string): JourneyFile | nul
         })),
     })),
   };
-  file.processes = referencedProcesses(file, workspaceProcesses(workspaceId));
+  file.processes = referencedProcesses(file, await workspaceProcesses(workspaceId));
   return file;
 }
 
-export function journeyExists(workspaceId: number, key: string): boolean {
-  return !!getDb()
+export async function journeyExists(workspaceId: number, key: string): Promise<boolean> {
+  const [row] = await getDb()
     .select({ id: journeys.id })
     .from(journeys)
     .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key)))
-    .get();
+    .limit(1);
+  return !!row;
 }
 
 export type SaveResult = { ok: true; journeyId: number } | { ok: false; errors: JourneyFileError[] };
@@ -127,42 +132,44 @@ export type SaveResult = { ok: true; journeyId: number } | { ok: false; errors: 
  * everything that points at them, survive), and what the file no longer has is removed.
  * `mode: "create"` refuses an existing key; "replace" overwrites it.
  */
-export function saveJourney(workspaceId: number, input: unknown, mode: "create" | "replace"): SaveResult {
+export async function saveJourney(workspaceId: number, input: unknown, mode: "create" | "replace"): Promise<SaveResult> {
   const checked = validateJourney(input);
   if (!checked.ok) return checked;
   const file = checked.journey;
   const db = getDb();
   try {
-    return db.transaction((tx) => {
-      const existing = tx
+    return await db.transaction(async (tx) => {
+      const [existing] = await tx
         .select({ id: journeys.id })
         .from(journeys)
         .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, file.key)))
-        .get();
+        .limit(1);
       if (existing && mode === "create") {
         return { ok: false as const, errors: [{ path: "key", message: `a journey with key "${file.key}" exists already` }] };
       }
-      const clashes = touchpointKeyClashes(tx, workspaceId, file, existing?.id);
+      const clashes = await touchpointKeyClashes(tx, workspaceId, file, existing?.id);
       if (clashes.length) return { ok: false as const, errors: clashes };
-      const processIds = upsertProcesses(tx, workspaceId, file);
+      const processIds = await upsertProcesses(tx, workspaceId, file);
       const now = new Date();
-      const journeyId = existing
-        ? (tx
-            .update(journeys)
-            .set({ name: file.name, persona: file.persona, description: file.description, updatedAt: now })
-            .where(eq(journeys.id, existing.id))
-            .run(),
-          existing.id)
-        : tx
-            .insert(journeys)
-            .values({ workspaceId, key: file.key, name: file.name, persona: file.persona, description: file.description, updatedAt: now })
-            .returning({ id: journeys.id })
-            .get().id;
-      writeStructure(tx, workspaceId, journeyId, file, processIds);
+      let journeyId: number;
+      if (existing) {
+        await tx
+          .update(journeys)
+          .set({ name: file.name, persona: file.persona, description: file.description, updatedAt: now })
+          .where(eq(journeys.id, existing.id));
+        journeyId = existing.id;
+      } else {
+        const [created] = await tx
+          .insert(journeys)
+          .values({ workspaceId, key: file.key, name: file.name, persona: file.persona, description: file.description, updatedAt: now })
+          .returning({ id: journeys.id });
+        journeyId = created.id;
+      }
+      await writeStructure(tx, workspaceId, journeyId, file, processIds);
       return { ok: true as const, journeyId };
     });
   } catch (error) {
-    if (error instanceof Error && /FOREIGN KEY constraint failed/.test(error.message)) {
+    if (failedWith(error, /FOREIGN KEY constraint failed/)) {
       return {
         ok: false,
         errors: [{ path: "", message: "a touchpoint or attribute this change removes already has survey data; keep it or archive the survey first" }],
@@ -172,24 +179,21 @@ export function saveJourney(workspaceId: number, input: unknown, mode: "create" 
   }
 }
 
-function touchpointKeyClashes(tx: Tx, workspaceId: number, file: JourneyFile, journeyId?: number): JourneyFileError[] {
+async function touchpointKeyClashes(tx: Tx, workspaceId: number, file: JourneyFile, journeyId?: number): Promise<JourneyFileError[]> {
   const keys = file.stages.flatMap((s) => s.touchpoints.map((t) => t.key));
   if (!keys.length) return [];
-  const taken = new Map(
-    tx
-      .select({ key: touchpoints.key, journey: journeys.key })
-      .from(touchpoints)
-      .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
-      .where(
-        and(
-          eq(touchpoints.workspaceId, workspaceId),
-          inArray(touchpoints.key, keys),
-          journeyId ? ne(touchpoints.journeyId, journeyId) : undefined,
-        ),
-      )
-      .all()
-      .map((r) => [r.key, r.journey]),
-  );
+  const rows = await tx
+    .select({ key: touchpoints.key, journey: journeys.key })
+    .from(touchpoints)
+    .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
+    .where(
+      and(
+        eq(touchpoints.workspaceId, workspaceId),
+        inArray(touchpoints.key, keys),
+        journeyId ? ne(touchpoints.journeyId, journeyId) : undefined,
+      ),
+    );
+  const taken = new Map(rows.map((r) => [r.key, r.journey]));
   return file.stages.flatMap((stage, si) =>
     stage.touchpoints.flatMap((tp, ti) =>
       taken.has(tp.key)
@@ -199,44 +203,31 @@ function touchpointKeyClashes(tx: Tx, workspaceId: number, file: JourneyFile, jo
   );
 }
 
-function upsertProcesses(tx: Tx, workspaceId: number, file: JourneyFile): Map<string, number> {
+async function upsertProcesses(tx: Tx, workspaceId: number, file: JourneyFile): Promise<Map<string, number>> {
   for (const p of file.processes) {
-    tx.insert(processes)
+    await tx
+      .insert(processes)
       .values({ workspaceId, key: p.key, name: p.name, owner: p.owner, description: p.description })
       .onConflictDoUpdate({
         target: [processes.workspaceId, processes.key],
         set: { name: p.name, owner: p.owner, description: p.description },
-      })
-      .run();
+      });
   }
-  return new Map(
-    tx
-      .select({ id: processes.id, key: processes.key })
-      .from(processes)
-      .where(eq(processes.workspaceId, workspaceId))
-      .all()
-      .map((r) => [r.key, r.id]),
-  );
+  const rows = await tx.select({ id: processes.id, key: processes.key }).from(processes).where(eq(processes.workspaceId, workspaceId));
+  return new Map(rows.map((r) => [r.key, r.id]));
 }
 
-function writeStructure(tx: Tx, workspaceId: number, journeyId: number, file: JourneyFile, processIds: Map<string, number>) {
-  const stageIds = new Map(
-    tx.select({ id: stages.id, key: stages.key }).from(stages).where(eq(stages.journeyId, journeyId)).all().map((r) => [r.key, r.id]),
-  );
-  const tpIds = new Map(
-    tx
-      .select({ id: touchpoints.id, key: touchpoints.key })
-      .from(touchpoints)
-      .where(eq(touchpoints.journeyId, journeyId))
-      .all()
-      .map((r) => [r.key, r.id]),
-  );
+async function writeStructure(tx: Tx, workspaceId: number, journeyId: number, file: JourneyFile, processIds: Map<string, number>) {
+  const stageRows = await tx.select({ id: stages.id, key: stages.key }).from(stages).where(eq(stages.journeyId, journeyId));
+  const stageIds = new Map(stageRows.map((r) => [r.key, r.id]));
+  const tpRows = await tx.select({ id: touchpoints.id, key: touchpoints.key }).from(touchpoints).where(eq(touchpoints.journeyId, journeyId));
+  const tpIds = new Map(tpRows.map((r) => [r.key, r.id]));
   const keptTouchpoints: number[] = [];
   let tpPosition = 0;
-  file.stages.forEach((stage, position) => {
+  for (const [position, stage] of file.stages.entries()) {
     let stageId = stageIds.get(stage.key);
-    if (stageId) tx.update(stages).set({ name: stage.name, position }).where(eq(stages.id, stageId)).run();
-    else stageId = tx.insert(stages).values({ workspaceId, journeyId, key: stage.key, name: stage.name, position }).returning().get().id;
+    if (stageId) await tx.update(stages).set({ name: stage.name, position }).where(eq(stages.id, stageId));
+    else stageId = (await tx.insert(stages).values({ workspaceId, journeyId, key: stage.key, name: stage.name, position }).returning())[0].id;
     stageIds.delete(stage.key);
     for (const tp of stage.touchpoints) {
       const values = {
@@ -253,51 +244,60 @@ function writeStructure(tx: Tx, workspaceId: number, journeyId: number, file: Jo
         position: tpPosition++,
       };
       let tpId = tpIds.get(tp.key);
-      if (tpId) tx.update(touchpoints).set(values).where(eq(touchpoints.id, tpId)).run();
-      else tpId = tx.insert(touchpoints).values({ workspaceId, journeyId, key: tp.key, ...values }).returning().get().id;
+      if (tpId) await tx.update(touchpoints).set(values).where(eq(touchpoints.id, tpId));
+      else tpId = (await tx.insert(touchpoints).values({ workspaceId, journeyId, key: tp.key, ...values }).returning())[0].id;
       keptTouchpoints.push(tpId);
-      writeAttributes(tx, workspaceId, tpId, tp.attributes);
+      await writeAttributes(tx, workspaceId, tpId, tp.attributes);
     }
-  });
-  tx.delete(touchpoints)
-    .where(and(eq(touchpoints.journeyId, journeyId), keptTouchpoints.length ? notInArray(touchpoints.id, keptTouchpoints) : undefined))
-    .run();
+  }
+  await tx
+    .delete(touchpoints)
+    .where(and(eq(touchpoints.journeyId, journeyId), keptTouchpoints.length ? notInArray(touchpoints.id, keptTouchpoints) : undefined));
   const dropped = [...stageIds.values()];
-  if (dropped.length) tx.delete(stages).where(inArray(stages.id, dropped)).run();
+  if (dropped.length) await tx.delete(stages).where(inArray(stages.id, dropped));
 }
 
-function writeAttributes(tx: Tx, workspaceId: number, touchpointId: number, list: JourneyFile["stages"][number]["touchpoints"][number]["attributes"]) {
+async function writeAttributes(
+  tx: Tx,
+  workspaceId: number,
+  touchpointId: number,
+  list: JourneyFile["stages"][number]["touchpoints"][number]["attributes"],
+) {
   const kept: string[] = [];
-  list.forEach((a, position) => {
+  for (const [position, a] of list.entries()) {
     kept.push(a.key);
-    tx.insert(attributes)
+    await tx
+      .insert(attributes)
       .values({ workspaceId, touchpointId, key: a.key, labelEs: a.label.es, labelEn: a.label.en, servqual: a.servqual, position })
       .onConflictDoUpdate({
         target: [attributes.touchpointId, attributes.key],
         set: { labelEs: a.label.es, labelEn: a.label.en, servqual: a.servqual, position },
-      })
-      .run();
-  });
-  tx.delete(attributes)
-    .where(and(eq(attributes.touchpointId, touchpointId), kept.length ? notInArray(attributes.key, kept) : undefined))
-    .run();
+      });
+  }
+  await tx
+    .delete(attributes)
+    .where(and(eq(attributes.touchpointId, touchpointId), kept.length ? notInArray(attributes.key, kept) : undefined));
 }
 
-export function deleteJourney(workspaceId: number, key: string): { ok: boolean; message?: string } {
+export async function deleteJourney(workspaceId: number, key: string): Promise<{ ok: boolean; message?: string }> {
   try {
-    const r = getDb().delete(journeys).where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key))).run();
-    return { ok: r.changes > 0 };
+    const deleted = await getDb()
+      .delete(journeys)
+      .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.key, key)))
+      .returning({ id: journeys.id });
+    return { ok: deleted.length > 0 };
   } catch (error) {
-    if (error instanceof Error && /FOREIGN KEY/.test(error.message)) return { ok: false, message: "The journey has survey data." };
+    if (failedWith(error, /FOREIGN KEY/)) return { ok: false, message: "The journey has survey data." };
     throw error;
   }
 }
 
 /** Touchpoints of a workspace by key (surveys, deployments and the API name touchpoints by key). */
-export function findTouchpointByKey(workspaceId: number, key: string) {
-  return getDb()
+export async function findTouchpointByKey(workspaceId: number, key: string) {
+  const [row] = await getDb()
     .select()
     .from(touchpoints)
     .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
-    .get();
+    .limit(1);
+  return row;
 }

@@ -24,7 +24,7 @@ let cache: Cache | null = null;
 /** The generation was read in this turn of the event loop: requests handled together share the read. */
 let checked = false;
 
-function current(): Cache {
+async function current(): Promise<Cache> {
   const sqlite = getDb().$client;
   if (!cache || cache.sqlite !== sqlite) {
     cache = {
@@ -37,7 +37,8 @@ function current(): Cache {
   if (!checked) {
     checked = true;
     setImmediate(() => (checked = false));
-    const generation = cache.generation.get() ?? -1;
+    const statement = cache.generation;
+    const generation = (await getDb().$gate.statement(() => statement.get())) ?? -1;
     if (generation !== cache.at || cache.entries.size >= LIMIT) {
       cache.at = generation;
       cache.entries.clear();
@@ -57,11 +58,11 @@ export function lookupsChanged(): void {
  * must read only the tables the generation's triggers watch (migration 0006). Null and undefined
  * are returned, never kept.
  */
-export function cachedLookup<T extends object>(key: string, load: () => T | null | undefined): T | null {
-  const { entries } = current();
+export async function cachedLookup<T extends object>(key: string, load: () => Promise<T | null | undefined>): Promise<T | null> {
+  const { entries } = await current();
   const hit = entries.get(key) as T | undefined;
   if (hit !== undefined) return hit;
-  const loaded = load() ?? null;
+  const loaded = (await load()) ?? null;
   if (loaded !== null) entries.set(key, loaded);
   return loaded;
 }

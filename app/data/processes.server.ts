@@ -5,7 +5,7 @@ import { processes, touchpoints } from "#db/schema/index";
 
 export type ProcessInput = { key: string; name: string; owner: string; description: string };
 
-export function listProcesses(workspaceId: number) {
+export async function listProcesses(workspaceId: number) {
   return getDb()
     .select({
       id: processes.id,
@@ -19,33 +19,40 @@ export function listProcesses(workspaceId: number) {
     .leftJoin(touchpoints, eq(touchpoints.processId, processes.id))
     .where(eq(processes.workspaceId, workspaceId))
     .groupBy(processes.id)
-    .orderBy(asc(processes.name))
-    .all();
+    .orderBy(asc(processes.name));
 }
 
-export function processKeyTaken(workspaceId: number, key: string, exceptId?: number): boolean {
-  const row = getDb()
+export async function processKeyTaken(workspaceId: number, key: string, exceptId?: number): Promise<boolean> {
+  const [row] = await getDb()
     .select({ id: processes.id })
     .from(processes)
     .where(and(eq(processes.workspaceId, workspaceId), eq(processes.key, key)))
-    .get();
+    .limit(1);
   return !!row && row.id !== exceptId;
 }
 
-export function createProcess(workspaceId: number, input: ProcessInput) {
-  return getDb().insert(processes).values({ workspaceId, ...input }).returning().get();
+export async function createProcess(workspaceId: number, input: ProcessInput) {
+  const [row] = await getDb()
+    .insert(processes)
+    .values({ workspaceId, ...input })
+    .returning();
+  return row;
 }
 
 /** Updates a process of this workspace; false when the id belongs to no process here. */
-export function updateProcess(workspaceId: number, id: number, input: Omit<ProcessInput, "key">): boolean {
-  const result = getDb()
+export async function updateProcess(workspaceId: number, id: number, input: Omit<ProcessInput, "key">): Promise<boolean> {
+  const changed = await getDb()
     .update(processes)
     .set(input)
     .where(and(eq(processes.workspaceId, workspaceId), eq(processes.id, id)))
-    .run();
-  return result.changes > 0;
+    .returning({ id: processes.id });
+  return changed.length > 0;
 }
 
-export function deleteProcess(workspaceId: number, id: number): boolean {
-  return getDb().delete(processes).where(and(eq(processes.workspaceId, workspaceId), eq(processes.id, id))).run().changes > 0;
+export async function deleteProcess(workspaceId: number, id: number): Promise<boolean> {
+  const deleted = await getDb()
+    .delete(processes)
+    .where(and(eq(processes.workspaceId, workspaceId), eq(processes.id, id)))
+    .returning({ id: processes.id });
+  return deleted.length > 0;
 }

@@ -2,9 +2,9 @@
 // personal invitation's token → the brand, the survey version to answer and the link's state;
 // plus the invitation's saved progress, and the deployment an API client names. Nothing here
 // exposes more of a workspace than its name and the survey itself.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "#db/client";
-import { deployments, invitations, surveyVersions, surveys, workspaces } from "#db/schema/index";
+import { deployments, invitations, surveyVersions, surveys, touchpoints, workspaces } from "#db/schema/index";
 import type { Lang } from "~/i18n/lang";
 import type { SurveyJson } from "~/survey/types";
 import { publishedVersion, type PublishedVersion } from "./responses.server";
@@ -36,14 +36,13 @@ export type RespondentLink =
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** The newest published version of a survey (what a deployment serves), or null. */
-export function latestPublishedVersion(surveyId: number): PublishedVersion | null {
-  const row = getDb()
+export async function latestPublishedVersion(surveyId: number): Promise<PublishedVersion | null> {
+  const [row] = await getDb()
     .select({ id: surveyVersions.id })
     .from(surveyVersions)
     .where(and(eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.status, "published")))
     .orderBy(desc(surveyVersions.version))
-    .limit(1)
-    .get();
+    .limit(1);
   return row ? publishedVersion(row.id) : null;
 }
 
@@ -51,15 +50,15 @@ export function latestPublishedVersion(surveyId: number): PublishedVersion | nul
  * A published version of this survey, as a page rendered it: answers are recorded against the
  * version the respondent saw, even if a newer one was published while they answered.
  */
-export function versionOfSurvey(surveyId: number, versionId: number): PublishedVersion | null {
-  const version = publishedVersion(versionId);
+export async function versionOfSurvey(surveyId: number, versionId: number): Promise<PublishedVersion | null> {
+  const version = await publishedVersion(versionId);
   return version && version.surveyId === surveyId ? version : null;
 }
 
-export function resolveRespondentToken(token: string, now: Date = new Date()): RespondentLink {
+export async function resolveRespondentToken(token: string, now: Date = new Date()): Promise<RespondentLink> {
   if (!TOKEN.test(token)) return { state: "unknown" };
   const db = getDb();
-  const invitation = db
+  const [invitation] = await db
     .select({
       id: invitations.id,
       state: invitations.state,
@@ -78,12 +77,12 @@ export function resolveRespondentToken(token: string, now: Date = new Date()): R
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
     .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
     .where(eq(invitations.token, token))
-    .get();
+    .limit(1);
   if (invitation) {
     const brand = invitation.brand;
     if (invitation.state === "completed") return { state: "completed", brand };
     if (invitation.state === "expired" || invitation.expiresAt.getTime() <= now.getTime()) return { state: "expired", brand };
-    const version = invitation.archivedAt ? null : latestPublishedVersion(invitation.surveyId);
+    const version = invitation.archivedAt ? null : await latestPublishedVersion(invitation.surveyId);
     if (!version || !invitation.active) return { state: "closed", brand };
     return {
       state: "open",
@@ -99,7 +98,7 @@ export function resolveRespondentToken(token: string, now: Date = new Date()): R
     };
   }
 
-  const link = db
+  const [link] = await db
     .select({
       deploymentId: deployments.id,
       touchpointId: deployments.touchpointId,
@@ -113,9 +112,9 @@ export function resolveRespondentToken(token: string, now: Date = new Date()): R
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
     .innerJoin(workspaces, eq(workspaces.id, deployments.workspaceId))
     .where(eq(deployments.publicToken, token))
-    .get();
+    .limit(1);
   if (!link) return { state: "unknown" };
-  const version = link.archivedAt ? null : latestPublishedVersion(link.surveyId);
+  const version = link.archivedAt ? null : await latestPublishedVersion(link.surveyId);
   if (!version || !link.active) return { state: "closed", brand: link.brand };
   return {
     state: "open",
@@ -132,12 +131,11 @@ export function resolveRespondentToken(token: string, now: Date = new Date()): R
 }
 
 /** First sight of a personal link: pending → opened (later views change nothing). */
-export function markInvitationOpened(invitationId: number, now: Date = new Date()): void {
-  getDb()
+export async function markInvitationOpened(invitationId: number, now: Date = new Date()): Promise<void> {
+  await getDb()
     .update(invitations)
     .set({ state: "opened", openedAt: now })
-    .where(and(eq(invitations.id, invitationId), eq(invitations.state, "pending")))
-    .run();
+    .where(and(eq(invitations.id, invitationId), eq(invitations.state, "pending")));
 }
 
 export const MAX_PROGRESS_LENGTH = 64 * 1024;
@@ -146,9 +144,9 @@ export const MAX_PROGRESS_LENGTH = 64 * 1024;
  * Keeps the answers so far on an open invitation, so that a reload continues where the customer
  * was. False when the invitation can no longer be answered.
  */
-export function saveInvitationProgress(invitationId: number, progress: string, now: Date = new Date()): boolean {
+export async function saveInvitationProgress(invitationId: number, progress: string, now: Date = new Date()): Promise<boolean> {
   if (progress.length > MAX_PROGRESS_LENGTH) return false;
-  const result = getDb()
+  const saved = await getDb()
     .update(invitations)
     .set({
       progress,
@@ -162,55 +160,63 @@ export function saveInvitationProgress(invitationId: number, progress: string, n
         sql`${invitations.expiresAt} > ${now.getTime()}`,
       ),
     )
-    .run();
-  return result.changes > 0;
+    .returning({ id: invitations.id });
+  return saved.length > 0;
 }
 
 export type ApiTarget = { deploymentId: number; touchpointId: number; version: PublishedVersion };
 export type ApiTargetResult = { ok: true; target: ApiTarget } | { ok: false; reason: "not_found" | "unpublished" };
 
 type TargetRow = { deploymentId: number; touchpointId: number; versionId: number | null };
-const targetStatements = new WeakMap<object, { byId: (ws: number, id: number) => TargetRow | undefined; byKey: (ws: number, key: string) => TargetRow | undefined }>();
 
-// Hot path (every API response): two prepared statements rather than a query builder per call.
-function apiTargetStatements() {
-  const sqlite = getDb().$client;
-  let prepared = targetStatements.get(sqlite);
-  if (!prepared) {
-    const latest = `(SELECT v.id FROM survey_versions v WHERE v.survey_id = d.survey_id AND v.status = 'published'
-                      ORDER BY v.version DESC LIMIT 1)`;
-    const byId = sqlite.prepare<[number, number], TargetRow>(
-      `SELECT d.id AS deploymentId, d.touchpoint_id AS touchpointId, ${latest} AS versionId
-         FROM deployments d JOIN surveys s ON s.id = d.survey_id
-        WHERE d.workspace_id = ? AND d.id = ? AND s.archived_at IS NULL`,
-    );
-    const byKey = sqlite.prepare<[number, string], TargetRow>(
-      `SELECT d.id AS deploymentId, d.touchpoint_id AS touchpointId, ${latest} AS versionId
-         FROM deployments d JOIN touchpoints t ON t.id = d.touchpoint_id JOIN surveys s ON s.id = d.survey_id
-        WHERE t.workspace_id = ? AND t.key = ? AND d.active = 1 AND s.archived_at IS NULL
-        ORDER BY d.id DESC LIMIT 1`,
-    );
-    prepared = { byId: (ws, id) => byId.get(ws, id), byKey: (ws, key) => byKey.get(ws, key) };
-    targetStatements.set(sqlite, prepared);
-  }
-  return prepared;
+/** The columns both lookups read: the deployment, and the survey's newest published version (null before the first). */
+function targetColumns() {
+  return {
+    deploymentId: deployments.id,
+    touchpointId: deployments.touchpointId,
+    versionId: sql<number | null>`(select ${surveyVersions.id} from ${surveyVersions} where ${surveyVersions.surveyId} = ${deployments.surveyId} and ${surveyVersions.status} = 'published' order by ${surveyVersions.version} desc limit 1)`,
+  };
+}
+
+/** The deployment by id, even if switched off, unless its survey is archived. */
+async function targetById(workspaceId: number, deploymentId: number): Promise<TargetRow | undefined> {
+  const [row] = await getDb()
+    .select(targetColumns())
+    .from(deployments)
+    .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
+    .where(and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, deploymentId), isNull(surveys.archivedAt)))
+    .limit(1);
+  return row;
+}
+
+/** The newest active deployment at the touchpoint with this key, unless its survey is archived. */
+async function targetByKey(workspaceId: number, key: string): Promise<TargetRow | undefined> {
+  const [row] = await getDb()
+    .select(targetColumns())
+    .from(deployments)
+    .innerJoin(touchpoints, eq(touchpoints.id, deployments.touchpointId))
+    .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
+    .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key), eq(deployments.active, true), isNull(surveys.archivedAt)))
+    .orderBy(desc(deployments.id))
+    .limit(1);
+  return row;
 }
 
 /**
  * The deployment an API client names, in its token's workspace: by id (even if switched off since:
  * answers collected offline still arrive), or by touchpoint key (its newest active deployment).
  */
-export function findApiTarget(workspaceId: number, by: { deployment?: number; touchpoint?: string }): ApiTargetResult {
-  const statements = apiTargetStatements();
+export async function findApiTarget(workspaceId: number, by: { deployment?: number; touchpoint?: string }): Promise<ApiTargetResult> {
+  const { deployment, touchpoint } = by;
   // Kept in memory while no deployment, survey, version or touchpoint changes (lookup-cache.server.ts).
   const row =
-    by.deployment !== undefined
-      ? cachedLookup(`deployment\u0000${workspaceId}\u0000${by.deployment}`, () => statements.byId(workspaceId, by.deployment!))
-      : by.touchpoint !== undefined
-        ? cachedLookup(`touchpoint\u0000${workspaceId}\u0000${by.touchpoint}`, () => statements.byKey(workspaceId, by.touchpoint!))
+    deployment !== undefined
+      ? await cachedLookup(`deployment\u0000${workspaceId}\u0000${deployment}`, () => targetById(workspaceId, deployment))
+      : touchpoint !== undefined
+        ? await cachedLookup(`touchpoint\u0000${workspaceId}\u0000${touchpoint}`, () => targetByKey(workspaceId, touchpoint))
         : null;
   if (!row) return { ok: false, reason: "not_found" };
-  const version = row.versionId === null ? null : publishedVersion(row.versionId);
+  const version = row.versionId === null ? null : await publishedVersion(row.versionId);
   if (!version) return { ok: false, reason: "unpublished" };
   return { ok: true, target: { deploymentId: row.deploymentId, touchpointId: row.touchpointId, version } };
 }

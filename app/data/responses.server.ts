@@ -9,7 +9,7 @@
 // production server hands it to a writer thread with its own connection (useWriterThread, called by
 // server.js), so the database work runs on the other core while this thread serves HTTP (ADR 012).
 import type Database from "better-sqlite3";
-import { getDb } from "#db/client";
+import { getDb, withConnection } from "#db/client";
 import { commentFromPlan, measurementsFromPlan } from "~/cem/measurement";
 import { kickWebhookDelivery } from "~/data/response-recorded.server";
 import { batchWriter, type RecordResult, type ResponseInput, type WritePlan } from "~/data/response-writer.server";
@@ -56,10 +56,11 @@ function statements() {
 }
 
 /** A published version by id (cached: published versions are immutable); null for drafts and unknown ids. */
-export function publishedVersion(versionId: number): PublishedVersion | null {
+export async function publishedVersion(versionId: number): Promise<PublishedVersion | null> {
   const cached = versions.get(versionId);
   if (cached) return cached;
-  const row = statements().version.get(versionId);
+  const { version: byId } = statements();
+  const row = await getDb().$gate.statement(() => byId.get(versionId));
   if (!row) return null;
   const parsed = parseSurveyJson(row.definition);
   if (!parsed.ok) return null;
@@ -75,8 +76,9 @@ export function publishedVersion(versionId: number): PublishedVersion | null {
 }
 
 /** The response an idempotency key already produced in this workspace, if any. */
-export function responseForIdempotencyKey(workspaceId: number, key: string): number | null {
-  return statements().responseByKey.get(workspaceId, key) ?? null;
+export async function responseForIdempotencyKey(workspaceId: number, key: string): Promise<number | null> {
+  const { responseByKey } = statements();
+  return (await getDb().$gate.statement(() => responseByKey.get(workspaceId, key))) ?? null;
 }
 
 let writerThread: WriterThread | null = null;
@@ -120,7 +122,7 @@ async function flush() {
   try {
     if (writerThread) outcomes = await writerThread.write(plans);
     else {
-      outcomes = batchWriter(getDb().$client)(plans);
+      outcomes = await withConnection((sqlite) => batchWriter(sqlite)(plans));
       // The rollups fold these rows in shortly (the writer thread does that on its own).
       foldSoon();
     }
@@ -142,9 +144,9 @@ async function flush() {
 }
 
 /** Validation and everything else that needs no lock: the plan to write, or the answer already. */
-function planResponse(input: ResponseInput): WritePlan | RecordResult {
+async function planResponse(input: ResponseInput): Promise<WritePlan | RecordResult> {
   // A key used before is answered by the writer, inside the transaction (response-writer.server.ts).
-  const version = publishedVersion(input.versionId);
+  const version = await publishedVersion(input.versionId);
   if (!version || version.workspaceId !== input.workspaceId) {
     return { status: "invalid", errors: [{ question: "", message: "The survey version is not published in this workspace." }] };
   }
@@ -179,9 +181,9 @@ function planResponse(input: ResponseInput): WritePlan | RecordResult {
  * the same turn of the event loop share the commit. The idempotency key and the invitation are
  * checked inside the transaction; across processes the unique indexes decide.
  */
-export function recordResponse(input: ResponseInput): Promise<RecordResult> {
-  const planned = planResponse(input);
-  if ("status" in planned) return Promise.resolve(planned);
+export async function recordResponse(input: ResponseInput): Promise<RecordResult> {
+  const planned = await planResponse(input);
+  if ("status" in planned) return planned;
   return new Promise((resolve, reject) => {
     queue.push({ plan: planned, resolve, reject });
     // With a writer thread, hand over early rather than at the end of this turn of the event loop:

@@ -19,7 +19,7 @@
 // the rows when anyone else folded or wrote meanwhile: writer-thread.worker.ts, ADR 013),
 // anywhere else a timer 50 ms after a commit (foldSoon).
 import type Database from "better-sqlite3";
-import { getDb } from "#db/client";
+import { getDb, withConnection, type Db } from "#db/client";
 import type { MeasuredKind, Measurement } from "~/cem/measurement";
 import { ROLLUP_COLUMNS, rollupDeltas } from "~/cem/rollup";
 import type { ServqualDimension } from "~/survey/types";
@@ -176,7 +176,12 @@ export function pendingRollups(sqlite: Database.Database = getDb().$client): num
  * Folds every pending response into the rollups (in transactions of FOLD_CHUNK responses) and
  * returns how many it folded. Call before reading the rollups; cheap when nothing is pending.
  */
-export function foldRollups(sqlite: Database.Database = getDb().$client): number {
+export function foldRollups(db: Db = getDb()): Promise<number> {
+  return withConnection(foldRollupsOn, db);
+}
+
+/** foldRollups on a connection of the caller's (the writer thread's, a test's or a bench's). */
+export function foldRollupsOn(sqlite: Database.Database): number {
   if (pendingRollups(sqlite) === 0) return 0;
   const { foldChunk } = statements(sqlite);
   let folded = 0;
@@ -225,16 +230,19 @@ let timer: NodeJS.Timeout | null = null;
  * event loop so requests keep flowing. A failed fold (the database busy elsewhere) is retried; the
  * responses wait after the mark meanwhile, and readers fold them anyway.
  */
-export function foldSoon(sqlite: Database.Database = getDb().$client, delay = FOLD_DELAY_MS): void {
+export function foldSoon(db: Db = getDb(), delay = FOLD_DELAY_MS): void {
   if (timer) return;
   timer = setTimeout(() => {
     timer = null;
-    try {
-      if (statements(sqlite).foldChunk.immediate() > 0 && pendingRollups(sqlite) > 0) foldSoon(sqlite, 0);
-    } catch (error) {
-      console.error("Folding responses into the rollups failed; retrying in 1 s.", error);
-      foldSoon(sqlite, 1_000);
-    }
+    withConnection((sqlite) => statements(sqlite).foldChunk.immediate() > 0 && pendingRollups(sqlite) > 0, db).then(
+      (more) => {
+        if (more) foldSoon(db, 0);
+      },
+      (error: unknown) => {
+        console.error("Folding responses into the rollups failed; retrying in 1 s.", error);
+        foldSoon(db, 1_000);
+      },
+    );
   }, delay);
   timer.unref();
 }

@@ -2,8 +2,8 @@
 // read over the events, never the events in memory), and the tiers and RFM scores of the pure domain
 // (app/cem/segmentation.ts, app/cem/rfm.ts) written back with a tier history.
 import { and, count, eq, sql } from "drizzle-orm";
-import { getDb } from "#db/client";
-import { customers, segmentationSettings } from "#db/schema/index";
+import { getDb, rows as sqlRows } from "#db/client";
+import { crmEvents, customers, customerTiers, segmentationSettings } from "#db/schema/index";
 import { rfmScores, RFM_SEGMENTS, type RfmSegment } from "~/cem/rfm";
 import {
   assignTiers,
@@ -17,16 +17,17 @@ import {
   type Tier,
   type TierPreview,
 } from "~/cem/segmentation";
+import { asIs, chunkStatement, type Cells } from "./customers.server";
 
 const DAY_MS = 86_400_000;
 
 /** The workspace's saved settings, or the defaults (also when a stored value no longer validates). */
-export function loadSegmentationSettings(workspaceId: number): SegmentationSettings {
-  const row = getDb()
+export async function loadSegmentationSettings(workspaceId: number): Promise<SegmentationSettings> {
+  const [row] = await getDb()
     .select({ settings: segmentationSettings.settings })
     .from(segmentationSettings)
     .where(eq(segmentationSettings.workspaceId, workspaceId))
-    .get();
+    .limit(1);
   if (!row) return defaultSegmentationSettings;
   try {
     const parsed = segmentationSettingsSchema.safeParse(JSON.parse(row.settings));
@@ -36,21 +37,21 @@ export function loadSegmentationSettings(workspaceId: number): SegmentationSetti
   }
 }
 
-export function hasSavedSegmentationSettings(workspaceId: number): boolean {
-  return !!getDb()
+export async function hasSavedSegmentationSettings(workspaceId: number): Promise<boolean> {
+  const [row] = await getDb()
     .select({ w: segmentationSettings.workspaceId })
     .from(segmentationSettings)
     .where(eq(segmentationSettings.workspaceId, workspaceId))
-    .get();
+    .limit(1);
+  return !!row;
 }
 
-export function saveSegmentationSettings(workspaceId: number, settings: SegmentationSettings): void {
+export async function saveSegmentationSettings(workspaceId: number, settings: SegmentationSettings): Promise<void> {
   const text = JSON.stringify(segmentationSettingsSchema.parse(settings));
-  getDb()
+  await getDb()
     .insert(segmentationSettings)
     .values({ workspaceId, settings: text, updatedAt: new Date() })
-    .onConflictDoUpdate({ target: segmentationSettings.workspaceId, set: { settings: text, updatedAt: new Date() } })
-    .run();
+    .onConflictDoUpdate({ target: segmentationSettings.workspaceId, set: { settings: text, updatedAt: new Date() } });
 }
 
 type BehaviourRow = {
@@ -78,40 +79,43 @@ type BehaviourRow = {
  * is not a purchase; the window is (asOf − windowDays, asOf]; tenure counts from the earlier of the
  * first event and the customer-since date.
  */
-function behaviourRows(workspaceId: number, asOf: Date, windowDays: number): BehaviourRow[] {
+async function behaviourRows(workspaceId: number, asOf: Date, windowDays: number): Promise<BehaviourRow[]> {
   const asOfMs = asOf.getTime();
   const windowStart = asOfMs - windowDays * DAY_MS;
-  const client = getDb().$client;
+  const db = getDb();
   // Two plans for the same aggregate. Reaching each event through the (customer, time) index costs a
   // random row read per event; when the workspace holds a good part of all events (the usual embedded
   // installation), one sequential pass over the table is several times cheaper (bench: ~6 s → ~1.5 s
   // CPU at a million events). Both give identical rows.
-  const mine = client.prepare("select count(*) from crm_events where workspace_id = ?").pluck().get(workspaceId) as number;
-  const span = client.prepare("select coalesce(max(id) - min(id) + 1, 0) from crm_events").pluck().get() as number;
+  const [{ mine }] = await db.select({ mine: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, workspaceId));
+  const [{ span }] = await db
+    .select({ span: sql<number>`coalesce(max(${crmEvents.id}) - min(${crmEvents.id}) + 1, 0)`.mapWith(Number) })
+    .from(crmEvents);
   const sequential = mine * 3 >= span;
-  const aggregates = `min(e.occurred_at) as firstEvent,
-      max(case when e.type = @purchase and coalesce(e.amount, 0) >= 0 then e.occurred_at end) as lastPurchase,
-      coalesce(sum(case when e.type = @purchase and e.occurred_at > @start and coalesce(e.amount, 0) >= 0 then 1 else 0 end), 0) as frequency,
-      coalesce(sum(case when e.type = @purchase and e.occurred_at > @start then coalesce(e.amount, 0) else 0 end), 0) as monetary`;
-  const stored = `c.tier as tier, c.tier_score as tierScore, c.rfm_r as rfmR, c.rfm_f as rfmF, c.rfm_m as rfmM, c.rfm_segment as rfmSegment,
+  const purchase = PURCHASE_EVENT_TYPE;
+  const aggregates = sql`min(e.occurred_at) as firstEvent,
+      max(case when e.type = ${purchase} and coalesce(e.amount, 0) >= 0 then e.occurred_at end) as lastPurchase,
+      coalesce(sum(case when e.type = ${purchase} and e.occurred_at > ${windowStart} and coalesce(e.amount, 0) >= 0 then 1 else 0 end), 0) as frequency,
+      coalesce(sum(case when e.type = ${purchase} and e.occurred_at > ${windowStart} then coalesce(e.amount, 0) else 0 end), 0) as monetary`;
+  const stored = sql`c.tier as tier, c.tier_score as tierScore, c.rfm_r as rfmR, c.rfm_f as rfmF, c.rfm_m as rfmM, c.rfm_segment as rfmSegment,
       c.monetary as storedMonetary, c.frequency as storedFrequency, c.last_purchase_at as storedLastPurchase`;
-  const sql = sequential
-    ? `select c.id as id, c.customer_since as since, a.firstEvent as firstEvent, a.lastPurchase as lastPurchase,
+  const query = sequential
+    ? sql`select c.id as id, c.customer_since as since, a.firstEvent as firstEvent, a.lastPurchase as lastPurchase,
               coalesce(a.frequency, 0) as frequency, coalesce(a.monetary, 0) as monetary, ${stored}
          from customers c
          left join (select e.customer_id as customerId, ${aggregates}
                       from crm_events e not indexed
-                     where e.workspace_id = @workspaceId and e.occurred_at <= @asOf
+                     where e.workspace_id = ${workspaceId} and e.occurred_at <= ${asOfMs}
                      group by e.customer_id) a on a.customerId = c.id
-        where c.workspace_id = @workspaceId
+        where c.workspace_id = ${workspaceId}
         order by c.id`
-    : `select c.id as id, c.customer_since as since, ${aggregates}, ${stored}
+    : sql`select c.id as id, c.customer_since as since, ${aggregates}, ${stored}
          from customers c
-         left join crm_events e on e.customer_id = c.id and e.workspace_id = c.workspace_id and e.occurred_at <= @asOf
-        where c.workspace_id = @workspaceId
+         left join crm_events e on e.customer_id = c.id and e.workspace_id = c.workspace_id and e.occurred_at <= ${asOfMs}
+        where c.workspace_id = ${workspaceId}
         group by c.id
         order by c.id`;
-  return client.prepare(sql).all({ purchase: PURCHASE_EVENT_TYPE, start: windowStart, asOf: asOfMs, workspaceId }) as BehaviourRow[];
+  return sqlRows<BehaviourRow>(query);
 }
 
 function behaviourOf(row: BehaviourRow, asOf: Date): CustomerBehaviour {
@@ -130,8 +134,8 @@ function behaviourOf(row: BehaviourRow, asOf: Date): CustomerBehaviour {
 }
 
 /** Behaviour variables of every customer of the workspace (for analysis and tests). */
-export function workspaceBehaviours(workspaceId: number, asOf: Date, windowDays: number): CustomerBehaviour[] {
-  return behaviourRows(workspaceId, asOf, windowDays).map((row) => behaviourOf(row, asOf));
+export async function workspaceBehaviours(workspaceId: number, asOf: Date, windowDays: number): Promise<CustomerBehaviour[]> {
+  return (await behaviourRows(workspaceId, asOf, windowDays)).map((row) => behaviourOf(row, asOf));
 }
 
 export type SegmentationPreview = {
@@ -168,11 +172,13 @@ function summarise(
 }
 
 /** What `settings` would make of today's customers, without writing anything. */
-export function previewSegmentation(workspaceId: number, settings: SegmentationSettings, asOf = new Date()): SegmentationPreview {
-  const behaviours = workspaceBehaviours(workspaceId, asOf, settings.windowDays);
+export async function previewSegmentation(workspaceId: number, settings: SegmentationSettings, asOf = new Date()): Promise<SegmentationPreview> {
+  const behaviours = await workspaceBehaviours(workspaceId, asOf, settings.windowDays);
   const tiers = assignTiers(scoreCustomers(behaviours, settings), settings);
   return summarise(behaviours, tiers, rfmScores(behaviours));
 }
+
+type HistoryRow = { workspaceId: number; customerId: number; tier: string; score: number; computedAt: number };
 
 export type RecomputeResult = SegmentationPreview & { changedTiers: number; updated: number; durationMs: number };
 
@@ -182,26 +188,43 @@ export type RecomputeResult = SegmentationPreview & { changedTiers: number; upda
  * new ones, never a mix. customers.tier stays current (responses copy it when recorded); a
  * customer_tiers row is written on the first computation and on every change of tier.
  */
-export function recomputeTiers(workspaceId: number, asOf = new Date()): RecomputeResult {
+export async function recomputeTiers(workspaceId: number, asOf = new Date()): Promise<RecomputeResult> {
   const started = performance.now();
-  const settings = loadSegmentationSettings(workspaceId);
-  const rows = behaviourRows(workspaceId, asOf, settings.windowDays);
+  const settings = await loadSegmentationSettings(workspaceId);
+  const rows = await behaviourRows(workspaceId, asOf, settings.windowDays);
   const behaviours = rows.map((row) => behaviourOf(row, asOf));
   const scores = scoreCustomers(behaviours, settings);
   const tiers = assignTiers(scores, settings);
   const scoreOf = new Map(scores.map((s) => [s.customerId, s.score]));
   const rfm = rfmScores(behaviours);
 
-  const client = getDb().$client;
-  const update = client.prepare(
-    `update customers set tier = ?, tier_score = ?, rfm_r = ?, rfm_f = ?, rfm_m = ?, rfm_segment = ?, monetary = ?,
-            frequency = ?, last_purchase_at = ? where id = ?`,
-  );
-  const history = client.prepare("insert into customer_tiers (workspace_id, customer_id, tier, score, computed_at) values (?, ?, ?, ?, ?)");
   let changedTiers = 0;
   let updated = 0;
-  getDb().transaction(() => {
-    rows.forEach((row, i) => {
+  await getDb().transaction(async (tx) => {
+    // One update prepared and run per changed customer (bound as is, as asIs binds inserts: the last
+    // purchase in epoch ms).
+    const p = (name: string) => sql`${sql.placeholder(name)}`;
+    const update = tx
+      .update(customers)
+      .set({
+        tier: p("tier"),
+        tierScore: p("score"),
+        rfmR: p("r"),
+        rfmF: p("f"),
+        rfmM: p("m"),
+        rfmSegment: p("segment"),
+        monetary: p("monetary"),
+        frequency: p("frequency"),
+        lastPurchaseAt: p("lastPurchase"),
+      })
+      .where(eq(customers.id, sql.placeholder("id")))
+      .prepare();
+    const history = chunkStatement(
+      ["workspaceId", "customerId", "tier", "score", "computedAt"],
+      (values: Cells<HistoryRow>[]) => tx.insert(customerTiers).values(values.map(asIs)),
+    );
+    const changed: HistoryRow[] = [];
+    for (const [i, row] of rows.entries()) {
       const b = behaviours[i];
       const tier = tiers.get(b.customerId) ?? "generic";
       const score = scoreOf.get(b.customerId) ?? 0;
@@ -209,34 +232,45 @@ export function recomputeTiers(workspaceId: number, asOf = new Date()): Recomput
       const next = [tier, score, r.r, r.f, r.m, r.segment, b.monetary, b.frequency, row.lastPurchase] as const;
       const stored = [row.tier, row.tierScore, row.rfmR, row.rfmF, row.rfmM, row.rfmSegment, row.storedMonetary, row.storedFrequency, row.storedLastPurchase];
       if (next.some((value, k) => value !== stored[k])) {
-        update.run(...next, row.id);
+        await update.execute({
+          id: row.id,
+          tier,
+          score,
+          r: r.r,
+          f: r.f,
+          m: r.m,
+          segment: r.segment,
+          monetary: b.monetary,
+          frequency: b.frequency,
+          lastPurchase: row.lastPurchase,
+        });
         updated++;
       }
       if (row.tier !== tier) {
-        history.run(workspaceId, row.id, tier, score, asOf.getTime());
+        changed.push({ workspaceId, customerId: row.id, tier, score, computedAt: asOf.getTime() });
         changedTiers++;
       }
-    });
+    }
+    // A history row per first computation and change of tier, in customer order.
+    await history(changed);
   });
   return { ...summarise(behaviours, tiers, rfm), changedTiers, updated, durationMs: Math.round(performance.now() - started) };
 }
 
 /** Customers and (window) revenue per stored tier, "" for never segmented: what the list filters on. */
-export function tierDistribution(workspaceId: number) {
-  return getDb()
+export async function tierDistribution(workspaceId: number) {
+  return await getDb()
     .select({ tier: sql<string>`coalesce(${customers.tier}, '')`, customers: count(), revenue: sql<number>`coalesce(sum(${customers.monetary}), 0)` })
     .from(customers)
     .where(eq(customers.workspaceId, workspaceId))
-    .groupBy(customers.tier)
-    .all();
+    .groupBy(customers.tier);
 }
 
 /** Customers per stored RFM segment. */
-export function rfmSegmentCounts(workspaceId: number) {
-  return getDb()
+export async function rfmSegmentCounts(workspaceId: number) {
+  return await getDb()
     .select({ segment: customers.rfmSegment, customers: count() })
     .from(customers)
     .where(and(eq(customers.workspaceId, workspaceId), sql`${customers.rfmSegment} is not null`))
-    .groupBy(customers.rfmSegment)
-    .all();
+    .groupBy(customers.rfmSegment);
 }

@@ -2,32 +2,32 @@
 // draft version, frozen on publishing. Published versions are never changed again, so every response
 // keeps pointing at exactly the questions it answered.
 import { and, asc, count, desc, eq, inArray, max, sql } from "drizzle-orm";
-import { getDb, type Db } from "#db/client";
+import { getDb, type Executor, type Tx } from "#db/client";
 import { attributes, deployments, journeys, responses, stages, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import { validateSurveyDefinition, type SurveyDefinitionError } from "~/survey/definition-validation";
 import { buildSurvey, type SurveyBuildOptions, type SurveyTemplate } from "~/survey/templates";
 import { isServqualDimension, type SurveyTouchpoint } from "~/survey/types";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-type Conn = Db | Tx;
-
 export type SurveyVersionRow = typeof surveyVersions.$inferSelect;
 export type SurveyResult<T> = ({ ok: true } & T) | { ok: false; errors: SurveyDefinitionError[] };
 
 /** A touchpoint as the survey domain sees it (name and attributes), or null outside this workspace. */
-export function surveyTouchpoint(workspaceId: number, touchpointId: number, conn: Conn = getDb()): (SurveyTouchpoint & { id: number }) | null {
-  const tp = conn
+export async function surveyTouchpoint(
+  workspaceId: number,
+  touchpointId: number,
+  conn: Executor = getDb(),
+): Promise<(SurveyTouchpoint & { id: number }) | null> {
+  const [tp] = await conn
     .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name })
     .from(touchpoints)
     .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.id, touchpointId)))
-    .get();
+    .limit(1);
   if (!tp) return null;
-  const attrs = conn
+  const attrs = await conn
     .select()
     .from(attributes)
     .where(and(eq(attributes.workspaceId, workspaceId), eq(attributes.touchpointId, tp.id)))
-    .orderBy(asc(attributes.position))
-    .all();
+    .orderBy(asc(attributes.position));
   return {
     ...tp,
     attributes: attrs.map((a) => ({
@@ -39,7 +39,7 @@ export function surveyTouchpoint(workspaceId: number, touchpointId: number, conn
 }
 
 /** Every touchpoint a survey can be made for, grouped by journey and stage order. */
-export function surveyTouchpointChoices(workspaceId: number) {
+export async function surveyTouchpointChoices(workspaceId: number) {
   return getDb()
     .select({
       id: touchpoints.id,
@@ -54,13 +54,12 @@ export function surveyTouchpointChoices(workspaceId: number) {
     .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
     .innerJoin(stages, eq(stages.id, touchpoints.stageId))
     .where(eq(touchpoints.workspaceId, workspaceId))
-    .orderBy(asc(journeys.name), asc(stages.position), asc(touchpoints.position))
-    .all();
+    .orderBy(asc(journeys.name), asc(stages.position), asc(touchpoints.position));
 }
 
-export function listSurveys(workspaceId: number, filter: { touchpointId?: number } = {}) {
+export async function listSurveys(workspaceId: number, filter: { touchpointId?: number } = {}) {
   const db = getDb();
-  const rows = db
+  const rows = await db
     .select({
       id: surveys.id,
       title: surveys.title,
@@ -81,23 +80,21 @@ export function listSurveys(workspaceId: number, filter: { touchpointId?: number
         sql`${surveys.archivedAt} is null`,
       ),
     )
-    .orderBy(desc(surveys.createdAt), desc(surveys.id))
-    .all();
+    .orderBy(desc(surveys.createdAt), desc(surveys.id));
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const versions = db
+  const versions = await db
     .select({ surveyId: surveyVersions.surveyId, version: surveyVersions.version, status: surveyVersions.status })
     .from(surveyVersions)
-    .where(and(eq(surveyVersions.workspaceId, workspaceId), inArray(surveyVersions.surveyId, ids)))
-    .all();
+    .where(and(eq(surveyVersions.workspaceId, workspaceId), inArray(surveyVersions.surveyId, ids)));
   const live = new Map(
-    db
-      .select({ surveyId: deployments.surveyId, n: count() })
-      .from(deployments)
-      .where(and(eq(deployments.workspaceId, workspaceId), inArray(deployments.surveyId, ids), eq(deployments.active, true)))
-      .groupBy(deployments.surveyId)
-      .all()
-      .map((r) => [r.surveyId, r.n]),
+    (
+      await db
+        .select({ surveyId: deployments.surveyId, n: count() })
+        .from(deployments)
+        .where(and(eq(deployments.workspaceId, workspaceId), inArray(deployments.surveyId, ids), eq(deployments.active, true)))
+        .groupBy(deployments.surveyId)
+    ).map((r) => [r.surveyId, r.n]),
   );
   return rows.map((r) => {
     const own = versions.filter((v) => v.surveyId === r.id);
@@ -123,50 +120,46 @@ export type CreateSurveyInput = {
  * validated like any other, so a touchpoint without attributes under gap pair is refused with a
  * message, not saved as an empty survey.
  */
-export function createSurveyFromTemplate(
+export async function createSurveyFromTemplate(
   workspaceId: number,
   userId: number | null,
   input: CreateSurveyInput,
-): SurveyResult<{ surveyId: number }> | null {
-  const touchpoint = surveyTouchpoint(workspaceId, input.touchpointId);
+): Promise<SurveyResult<{ surveyId: number }> | null> {
+  const touchpoint = await surveyTouchpoint(workspaceId, input.touchpointId);
   if (!touchpoint) return null;
   const title = input.title?.trim() || touchpoint.name;
   const definition = buildSurvey(touchpoint, { template: input.template, ...input.blocks, title });
   const checked = validateSurveyDefinition(definition, touchpoint);
   if (!checked.ok) return checked;
-  return getDb().transaction((tx) => {
-    const survey = tx
+  return getDb().transaction(async (tx) => {
+    const [survey] = await tx
       .insert(surveys)
       .values({ workspaceId, touchpointId: touchpoint.id, title, template: input.template, createdBy: userId })
-      .returning({ id: surveys.id })
-      .get();
-    tx.insert(surveyVersions)
-      .values({
-        workspaceId,
-        surveyId: survey.id,
-        version: 1,
-        definition: JSON.stringify(definition, null, 2),
-        status: "draft",
-        createdBy: userId,
-      })
-      .run();
+      .returning({ id: surveys.id });
+    await tx.insert(surveyVersions).values({
+      workspaceId,
+      surveyId: survey.id,
+      version: 1,
+      definition: JSON.stringify(definition, null, 2),
+      status: "draft",
+      createdBy: userId,
+    });
     return { ok: true as const, surveyId: survey.id };
   });
 }
 
-export function getSurvey(workspaceId: number, surveyId: number) {
+export async function getSurvey(workspaceId: number, surveyId: number) {
   if (!Number.isSafeInteger(surveyId)) return null;
-  return (
-    getDb()
-      .select()
-      .from(surveys)
-      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)))
-      .get() ?? null
-  );
+  const [survey] = await getDb()
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)))
+    .limit(1);
+  return survey ?? null;
 }
 
 /** Versions newest first, each with how many responses point at it. */
-export function listVersions(workspaceId: number, surveyId: number) {
+export async function listVersions(workspaceId: number, surveyId: number) {
   return getDb()
     .select({
       id: surveyVersions.id,
@@ -178,56 +171,48 @@ export function listVersions(workspaceId: number, surveyId: number) {
     })
     .from(surveyVersions)
     .where(and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId)))
+    .orderBy(desc(surveyVersions.version));
+}
+
+export async function getVersion(workspaceId: number, surveyId: number, version: number): Promise<SurveyVersionRow | null> {
+  const [row] = await getDb()
+    .select()
+    .from(surveyVersions)
+    .where(and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.version, version)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function draftVersion(workspaceId: number, surveyId: number, conn: Executor = getDb()): Promise<SurveyVersionRow | null> {
+  const [row] = await conn
+    .select()
+    .from(surveyVersions)
+    .where(and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.status, "draft")))
     .orderBy(desc(surveyVersions.version))
-    .all();
-}
-
-export function getVersion(workspaceId: number, surveyId: number, version: number): SurveyVersionRow | null {
-  return (
-    getDb()
-      .select()
-      .from(surveyVersions)
-      .where(
-        and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.version, version)),
-      )
-      .get() ?? null
-  );
-}
-
-export function draftVersion(workspaceId: number, surveyId: number, conn: Conn = getDb()): SurveyVersionRow | null {
-  return (
-    conn
-      .select()
-      .from(surveyVersions)
-      .where(
-        and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.status, "draft")),
-      )
-      .orderBy(desc(surveyVersions.version))
-      .get() ?? null
-  );
+    .limit(1);
+  return row ?? null;
 }
 
 /** The version deployments serve: the latest published one, or null before the first publication. */
-export function currentPublishedVersion(workspaceId: number, surveyId: number, conn: Conn = getDb()): SurveyVersionRow | null {
-  return (
-    conn
-      .select()
-      .from(surveyVersions)
-      .where(
-        and(
-          eq(surveyVersions.workspaceId, workspaceId),
-          eq(surveyVersions.surveyId, surveyId),
-          eq(surveyVersions.status, "published"),
-        ),
-      )
-      .orderBy(desc(surveyVersions.version))
-      .get() ?? null
-  );
+export async function currentPublishedVersion(
+  workspaceId: number,
+  surveyId: number,
+  conn: Executor = getDb(),
+): Promise<SurveyVersionRow | null> {
+  const [row] = await conn
+    .select()
+    .from(surveyVersions)
+    .where(
+      and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.status, "published")),
+    )
+    .orderBy(desc(surveyVersions.version))
+    .limit(1);
+  return row ?? null;
 }
 
 /** What the editor opens: the draft when there is one, else the latest published version. */
-export function editableVersion(workspaceId: number, surveyId: number): SurveyVersionRow | null {
-  return draftVersion(workspaceId, surveyId) ?? currentPublishedVersion(workspaceId, surveyId);
+export async function editableVersion(workspaceId: number, surveyId: number): Promise<SurveyVersionRow | null> {
+  return (await draftVersion(workspaceId, surveyId)) ?? (await currentPublishedVersion(workspaceId, surveyId));
 }
 
 /**
@@ -236,12 +221,12 @@ export function editableVersion(workspaceId: number, surveyId: number): SurveyVe
  * created (whether or not responses already point at the published one), so nothing a respondent
  * answered ever changes under them. Null when the survey is not in this workspace.
  */
-export function saveDraft(
+export async function saveDraft(
   workspaceId: number,
   surveyId: number,
   userId: number | null,
   definitionText: string,
-): SurveyResult<{ version: number; created: boolean }> | null {
+): Promise<SurveyResult<{ version: number; created: boolean }> | null> {
   return writeDefinition(workspaceId, surveyId, userId, definitionText, null);
 }
 
@@ -249,51 +234,51 @@ export function saveDraft(
  * Saves the definition and publishes it in one transaction: it becomes the version every
  * deployment serves. Refused when it is exactly the version already published (nothing to publish).
  */
-export function saveAndPublish(
+export async function saveAndPublish(
   workspaceId: number,
   surveyId: number,
   userId: number | null,
   definitionText: string,
   now = new Date(),
-): SurveyResult<{ version: number; created: boolean }> | null {
+): Promise<SurveyResult<{ version: number; created: boolean }> | null> {
   return writeDefinition(workspaceId, surveyId, userId, definitionText, now);
 }
 
-function writeDefinition(
+async function writeDefinition(
   workspaceId: number,
   surveyId: number,
   userId: number | null,
   definitionText: string,
   publishAt: Date | null,
-): SurveyResult<{ version: number; created: boolean }> | null {
-  const survey = getSurvey(workspaceId, surveyId);
+): Promise<SurveyResult<{ version: number; created: boolean }> | null> {
+  const survey = await getSurvey(workspaceId, surveyId);
   if (!survey) return null;
-  const touchpoint = surveyTouchpoint(workspaceId, survey.touchpointId);
+  const touchpoint = await surveyTouchpoint(workspaceId, survey.touchpointId);
   if (!touchpoint) return null;
   const checked = validateSurveyDefinition(definitionText, touchpoint);
   if (!checked.ok) return checked;
   const published = publishAt ? { status: "published" as const, publishedAt: publishAt } : {};
   // Stored as received (the designer's formatting), now that it is known to be a valid definition.
-  return getDb().transaction((tx) => {
-    const draft = draftVersion(workspaceId, surveyId, tx);
+  return getDb().transaction(async (tx) => {
+    const draft = await draftVersion(workspaceId, surveyId, tx);
     if (draft) {
-      tx.update(surveyVersions)
+      await tx
+        .update(surveyVersions)
         .set({ definition: definitionText, createdBy: userId, ...published })
-        .where(eq(surveyVersions.id, draft.id))
-        .run();
+        .where(eq(surveyVersions.id, draft.id));
       return { ok: true as const, version: draft.version, created: false };
     }
-    const current = currentPublishedVersion(workspaceId, surveyId, tx);
+    const current = await currentPublishedVersion(workspaceId, surveyId, tx);
     if (publishAt && current && sameDefinition(current.definition, definitionText)) {
       return {
         ok: false as const,
         errors: [{ message: `Nothing to publish: version ${current.version} is already published with this definition.`, source: "vivencia" as const }],
       };
     }
-    const version = nextVersionNumber(tx, surveyId);
-    tx.insert(surveyVersions)
-      .values({ workspaceId, surveyId, version, definition: definitionText, status: "draft", createdBy: userId, ...published })
-      .run();
+    const version = await nextVersionNumber(tx, surveyId);
+    await tx
+      .insert(surveyVersions)
+      .values({ workspaceId, surveyId, version, definition: definitionText, status: "draft", createdBy: userId, ...published });
     return { ok: true as const, version, created: true };
   });
 }
@@ -306,8 +291,8 @@ function sameDefinition(a: string, b: string): boolean {
   }
 }
 
-function nextVersionNumber(tx: Tx, surveyId: number): number {
-  const row = tx.select({ v: max(surveyVersions.version) }).from(surveyVersions).where(eq(surveyVersions.surveyId, surveyId)).get();
+async function nextVersionNumber(tx: Tx, surveyId: number): Promise<number> {
+  const [row] = await tx.select({ v: max(surveyVersions.version) }).from(surveyVersions).where(eq(surveyVersions.surveyId, surveyId));
   return (row?.v ?? 0) + 1;
 }
 
@@ -315,29 +300,29 @@ function nextVersionNumber(tx: Tx, surveyId: number): number {
  * Publishes the saved draft as it is: it becomes the version every deployment serves, frozen from
  * now on. Validated again, since the touchpoint's attributes may have changed since it was saved.
  */
-export function publishDraft(workspaceId: number, surveyId: number, now = new Date()): SurveyResult<{ version: number }> | null {
-  const survey = getSurvey(workspaceId, surveyId);
+export async function publishDraft(workspaceId: number, surveyId: number, now = new Date()): Promise<SurveyResult<{ version: number }> | null> {
+  const survey = await getSurvey(workspaceId, surveyId);
   if (!survey) return null;
-  const touchpoint = surveyTouchpoint(workspaceId, survey.touchpointId);
+  const touchpoint = await surveyTouchpoint(workspaceId, survey.touchpointId);
   if (!touchpoint) return null;
-  return getDb().transaction((tx) => {
-    const draft = draftVersion(workspaceId, surveyId, tx);
+  return getDb().transaction(async (tx) => {
+    const draft = await draftVersion(workspaceId, surveyId, tx);
     if (!draft) {
       return { ok: false as const, errors: [{ message: "There is no draft to publish: save a change first.", source: "vivencia" as const }] };
     }
     const checked = validateSurveyDefinition(draft.definition, touchpoint);
     if (!checked.ok) return checked;
-    tx.update(surveyVersions).set({ status: "published", publishedAt: now }).where(eq(surveyVersions.id, draft.id)).run();
+    await tx.update(surveyVersions).set({ status: "published", publishedAt: now }).where(eq(surveyVersions.id, draft.id));
     return { ok: true as const, version: draft.version };
   });
 }
 
 /** Drops the draft; the survey keeps its published versions. Refused when there is nothing published to fall back to. */
-export function discardDraft(workspaceId: number, surveyId: number): { ok: boolean } {
-  return getDb().transaction((tx) => {
-    const draft = draftVersion(workspaceId, surveyId, tx);
-    if (!draft || !currentPublishedVersion(workspaceId, surveyId, tx)) return { ok: false };
-    tx.delete(surveyVersions).where(eq(surveyVersions.id, draft.id)).run();
+export async function discardDraft(workspaceId: number, surveyId: number): Promise<{ ok: boolean }> {
+  return getDb().transaction(async (tx) => {
+    const draft = await draftVersion(workspaceId, surveyId, tx);
+    if (!draft || !(await currentPublishedVersion(workspaceId, surveyId, tx))) return { ok: false };
+    await tx.delete(surveyVersions).where(eq(surveyVersions.id, draft.id));
     return { ok: true };
   });
 }

@@ -12,12 +12,12 @@ export function normaliseEmail(email: string): string {
 export async function createUser(input: { email: string; name: string; password: string }) {
   const db = getDb();
   const email = normaliseEmail(input.email);
-  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
   if (existing) return { ok: false as const, reason: "email_taken" as const };
   const passwordHash = await hashPassword(input.password);
-  const user = db.transaction((tx) => {
-    const row = tx.insert(users).values({ email, name: input.name.trim(), passwordHash }).returning().get();
-    acceptPendingInvites(tx, row.id, email);
+  const user = await db.transaction(async (tx) => {
+    const [row] = await tx.insert(users).values({ email, name: input.name.trim(), passwordHash }).returning();
+    await acceptPendingInvites(row.id, email);
     return row;
   });
   return { ok: true as const, user };
@@ -25,26 +25,25 @@ export async function createUser(input: { email: string; name: string; password:
 
 /** Verifies a sign-in. Unknown email and wrong password fail the same way and take the same time. */
 export async function verifyLogin(email: string, password: string) {
-  const row = getDb().select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+  const [row] = await getDb().select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1);
   const ok = await verifyPassword(password, row?.passwordHash ?? (await decoyHash()));
   if (!row || !ok) return null;
-  getDb().transaction((tx) => acceptPendingInvites(tx, row.id, row.email));
+  await acceptPendingInvites(row.id, row.email);
   return row;
 }
 
-export function listSessions(userId: number) {
+export async function listSessions(userId: number) {
   return getDb()
     .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, userAgent: sessions.userAgent })
     .from(sessions)
     .where(eq(sessions.userId, userId))
-    .orderBy(desc(sessions.createdAt))
-    .all();
+    .orderBy(desc(sessions.createdAt));
 }
 
-export function revokeSession(userId: number, sessionId: string) {
-  getDb().delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId))).run();
+export async function revokeSession(userId: number, sessionId: string): Promise<void> {
+  await getDb().delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)));
 }
 
-export function revokeOtherSessions(userId: number, keepSessionId: string) {
-  getDb().delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))).run();
+export async function revokeOtherSessions(userId: number, keepSessionId: string): Promise<void> {
+  await getDb().delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
 }

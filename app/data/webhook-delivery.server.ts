@@ -4,8 +4,9 @@
 // attempt per retrySchedule, or failed after the last one. A lazily started, unref'd timer picks up
 // retries as they fall due. Nothing here ever throws into a request: a failing receiver is the
 // receiver's problem, shown in the delivery log, never the respondent's.
-import type Database from "better-sqlite3";
+import { and, asc, eq, lte, or } from "drizzle-orm";
 import { getDb } from "#db/client";
+import { webhookDeliveries, webhookEndpoints } from "#db/schema/index";
 import { retrySchedule, signWebhook } from "~/cem/webhook-signature";
 
 export const DELIVERY_TIMEOUT_MS = 5_000;
@@ -17,7 +18,6 @@ const CONCURRENCY = 4;
 const USER_AGENT = "Vivencia-Webhooks/1.0";
 
 type DueRow = { id: number; endpointId: number; msgId: string; payload: string; attempts: number };
-type EndpointRow = { url: string; secret: string; active: number };
 
 type Outcome = {
   id: number;
@@ -31,41 +31,30 @@ type Outcome = {
   delivered: number | null;
 };
 
-type Statements = {
-  due: Database.Statement<[{ now: number; limit: number }], { id: number }>;
-  claim: Database.Statement<[{ id: number; now: number; lease: number }], DueRow>;
-  endpoint: Database.Statement<[number], EndpointRow>;
-  record: Database.Statement<[Outcome]>;
-};
-const statementsByDb = new WeakMap<Database.Database, Statements>();
+/** Due by `now`: waiting for its attempt, or being sent by a worker whose lease ran out. */
+function isDue(now: Date) {
+  return or(
+    and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)),
+    and(eq(webhookDeliveries.status, "sending"), lte(webhookDeliveries.leaseUntil, now)),
+  );
+}
 
-function statements(): Statements {
-  const sqlite = getDb().$client;
-  let s = statementsByDb.get(sqlite);
-  if (!s) {
-    s = {
-      due: sqlite.prepare(
-        `SELECT id FROM webhook_deliveries
-          WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until <= @now)
-          ORDER BY next_attempt_at LIMIT @limit`,
-      ),
-      // The conditional update is the claim: of two workers, only one sees the row come back.
-      claim: sqlite.prepare(
-        `UPDATE webhook_deliveries SET status = 'sending', lease_until = @lease
-          WHERE id = @id AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until <= @now))
-        RETURNING id, endpoint_id AS endpointId, msg_id AS msgId, payload, attempts`,
-      ),
-      endpoint: sqlite.prepare(`SELECT url, secret, active FROM webhook_endpoints WHERE id = ?`),
-      record: sqlite.prepare(
-        `UPDATE webhook_deliveries
-            SET status = @status, attempts = @attempts, next_attempt_at = @next, last_attempt_at = @at, response_code = @code,
-                error = @error, duration_ms = @duration, delivered_at = @delivered, lease_until = NULL
-          WHERE id = @id`,
-      ),
-    };
-    statementsByDb.set(sqlite, s);
-  }
-  return s;
+/** Records an attempt's outcome and releases the lease. */
+async function record(o: Outcome): Promise<void> {
+  await getDb()
+    .update(webhookDeliveries)
+    .set({
+      status: o.status,
+      attempts: o.attempts,
+      nextAttemptAt: o.next === null ? null : new Date(o.next),
+      lastAttemptAt: new Date(o.at),
+      responseCode: o.code,
+      error: o.error,
+      durationMs: o.duration,
+      deliveredAt: o.delivered === null ? null : new Date(o.delivered),
+      leaseUntil: null,
+    })
+    .where(eq(webhookDeliveries.id, o.id));
 }
 
 export type AttemptOutcome = { ok: boolean; responseCode: number | null; error: string | null; durationMs: number };
@@ -122,11 +111,14 @@ export async function attemptDelivery(url: string, secret: string, msgId: string
 }
 
 async function deliverOne(row: DueRow): Promise<void> {
-  const s = statements();
-  const endpoint = s.endpoint.get(row.endpointId);
+  const [endpoint] = await getDb()
+    .select({ url: webhookEndpoints.url, secret: webhookEndpoints.secret, active: webhookEndpoints.active })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.id, row.endpointId))
+    .limit(1);
   const now = Date.now();
   if (!endpoint || !endpoint.active) {
-    s.record.run({
+    await record({
       id: row.id,
       status: "failed",
       attempts: row.attempts,
@@ -144,11 +136,11 @@ async function deliverOne(row: DueRow): Promise<void> {
   const at = Date.now();
   const base = { id: row.id, attempts, at, code: outcome.responseCode, duration: outcome.durationMs };
   if (outcome.ok) {
-    s.record.run({ ...base, status: "delivered", next: null, error: null, delivered: at });
+    await record({ ...base, status: "delivered", next: null, error: null, delivered: at });
     return;
   }
   const delay = retrySchedule(attempts, Math.random());
-  s.record.run({ ...base, status: delay === null ? "failed" : "pending", next: delay === null ? null : at + delay, error: outcome.error, delivered: null });
+  await record({ ...base, status: delay === null ? "failed" : "pending", next: delay === null ? null : at + delay, error: outcome.error, delivered: null });
 }
 
 /**
@@ -156,13 +148,36 @@ async function deliverOne(row: DueRow): Promise<void> {
  * Exported for tests; the app calls kickWebhookDelivery().
  */
 export async function deliverDueWebhooks(now = new Date()): Promise<number> {
-  const s = statements();
-  const t = now.getTime();
-  const claimed: DueRow[] = [];
-  for (const { id } of s.due.all({ now: t, limit: BATCH })) {
-    const row = s.claim.get({ id, now: t, lease: Date.now() + LEASE_MS });
-    if (row) claimed.push(row);
-  }
+  const db = getDb();
+  // Most ticks find nothing due: a plain read, no transaction (nor write lock) for them.
+  const [anyDue] = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(isDue(now)).limit(1);
+  if (!anyDue) return 0;
+  // The claim is one transaction: the due rows and their conditional updates. Of two workers (or
+  // processes), only the one whose update still finds a row due gets it back, so none is sent twice.
+  const claimed = await db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(isDue(now))
+      .orderBy(asc(webhookDeliveries.nextAttemptAt))
+      .limit(BATCH);
+    const rows: DueRow[] = [];
+    for (const { id } of due) {
+      const [row] = await tx
+        .update(webhookDeliveries)
+        .set({ status: "sending", leaseUntil: new Date(Date.now() + LEASE_MS) })
+        .where(and(eq(webhookDeliveries.id, id), isDue(now)))
+        .returning({
+          id: webhookDeliveries.id,
+          endpointId: webhookDeliveries.endpointId,
+          msgId: webhookDeliveries.msgId,
+          payload: webhookDeliveries.payload,
+          attempts: webhookDeliveries.attempts,
+        });
+      if (row) rows.push(row);
+    }
+    return rows;
+  });
   let next = 0;
   const lane = async () => {
     while (next < claimed.length) {

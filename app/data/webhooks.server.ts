@@ -4,7 +4,7 @@
 import type Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "#db/client";
 import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
@@ -82,59 +82,65 @@ const publicColumns = {
   createdAt: webhookEndpoints.createdAt,
 };
 
-export function listEndpoints(workspaceId: number) {
-  return getDb().select(publicColumns).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(webhookEndpoints.id).all();
+export async function listEndpoints(workspaceId: number) {
+  return getDb().select(publicColumns).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(webhookEndpoints.id);
 }
 
 export type CreatedEndpoint = { ok: true; id: number; secret: string } | { ok: false; message: string };
 
 /** Registers an endpoint; the secret is returned here once and never again. */
-export function createEndpoint(workspaceId: number, input: EndpointInput, userId: number | null): CreatedEndpoint {
-  const existing = getDb().select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).get()?.n ?? 0;
-  if (existing >= MAX_ENDPOINTS_PER_WORKSPACE) {
-    return { ok: false, message: `A workspace can have at most ${MAX_ENDPOINTS_PER_WORKSPACE} endpoints; remove one first.` };
-  }
-  const secret = generateWebhookSecret();
-  const row = getDb()
-    .insert(webhookEndpoints)
-    .values({ workspaceId, url: input.url, description: input.description, events: input.events, secret, createdBy: userId })
-    .returning({ id: webhookEndpoints.id })
-    .get();
-  return { ok: true, id: row.id, secret };
+export async function createEndpoint(workspaceId: number, input: EndpointInput, userId: number | null): Promise<CreatedEndpoint> {
+  // Count and insert in one transaction: two admins adding at once cannot pass the limit.
+  return getDb().transaction(async (tx): Promise<CreatedEndpoint> => {
+    const [counted] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).limit(1);
+    const existing = counted?.n ?? 0;
+    if (existing >= MAX_ENDPOINTS_PER_WORKSPACE) {
+      return { ok: false, message: `A workspace can have at most ${MAX_ENDPOINTS_PER_WORKSPACE} endpoints; remove one first.` };
+    }
+    const secret = generateWebhookSecret();
+    const [row] = await tx
+      .insert(webhookEndpoints)
+      .values({ workspaceId, url: input.url, description: input.description, events: input.events, secret, createdBy: userId })
+      .returning({ id: webhookEndpoints.id });
+    return { ok: true, id: row.id, secret };
+  });
 }
 
-export function setEndpointActive(workspaceId: number, id: number, active: boolean): boolean {
-  const result = getDb()
+export async function setEndpointActive(workspaceId: number, id: number, active: boolean): Promise<boolean> {
+  const changed = await getDb()
     .update(webhookEndpoints)
     .set({ active })
     .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
-    .run();
-  return result.changes > 0;
+    .returning({ id: webhookEndpoints.id });
+  return changed.length > 0;
 }
 
-export function updateEndpointEvents(workspaceId: number, id: number, events: WebhookEvent[]): boolean {
-  const result = getDb()
+export async function updateEndpointEvents(workspaceId: number, id: number, events: WebhookEvent[]): Promise<boolean> {
+  const changed = await getDb()
     .update(webhookEndpoints)
     .set({ events })
     .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
-    .run();
-  return result.changes > 0;
+    .returning({ id: webhookEndpoints.id });
+  return changed.length > 0;
 }
 
 /** A new secret for an endpoint (the old one stops working at once); null for an unknown endpoint. */
-export function rotateEndpointSecret(workspaceId: number, id: number): string | null {
+export async function rotateEndpointSecret(workspaceId: number, id: number): Promise<string | null> {
   const secret = generateWebhookSecret();
-  const result = getDb()
+  const changed = await getDb()
     .update(webhookEndpoints)
     .set({ secret })
     .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
-    .run();
-  return result.changes > 0 ? secret : null;
+    .returning({ id: webhookEndpoints.id });
+  return changed.length > 0 ? secret : null;
 }
 
-export function deleteEndpoint(workspaceId: number, id: number): boolean {
-  const result = getDb().delete(webhookEndpoints).where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id))).run();
-  return result.changes > 0;
+export async function deleteEndpoint(workspaceId: number, id: number): Promise<boolean> {
+  const deleted = await getDb()
+    .delete(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.id, id)))
+    .returning({ id: webhookEndpoints.id });
+  return deleted.length > 0;
 }
 
 /** A Standard Webhooks message id: random, URL-safe, never containing "." (the signed content is dot-delimited). */
@@ -163,19 +169,23 @@ function enqueueStatements(sqlite: Database.Database): EnqueueStatements {
   return s;
 }
 
+/** Whether an endpoint's stored events (JSON text) include the event; unreadable JSON means none. */
+function listensTo(eventsJson: string, type: WebhookEvent): boolean {
+  let events: unknown;
+  try {
+    events = JSON.parse(eventsJson);
+  } catch {
+    return false;
+  }
+  return Array.isArray(events) && events.includes(type);
+}
+
 /** The active endpoints of a workspace that receive an event (read on the caller's connection). */
 export function subscribedEndpoints(sqlite: Database.Database, workspaceId: number, type: WebhookEvent): number[] {
-  const ids: number[] = [];
-  for (const row of enqueueStatements(sqlite).endpoints.all(workspaceId)) {
-    let events: unknown;
-    try {
-      events = JSON.parse(row.events);
-    } catch {
-      continue;
-    }
-    if (Array.isArray(events) && events.includes(type)) ids.push(row.id);
-  }
-  return ids;
+  return enqueueStatements(sqlite)
+    .endpoints.all(workspaceId)
+    .filter((row) => listensTo(row.events, type))
+    .map((row) => row.id);
 }
 
 /**
@@ -199,10 +209,45 @@ export function enqueueWebhookEvent(
   return endpointIds.length;
 }
 
+/**
+ * enqueueWebhookEvent outside the ingest path (a case step), through the async database: inside the
+ * caller's transaction when one is open, so the deliveries commit or roll back with the change.
+ */
+export async function enqueueWebhookEventAsync(
+  workspaceId: number,
+  type: WebhookEvent,
+  data: () => Record<string, unknown> | Promise<Record<string, unknown>>,
+  at: Date,
+): Promise<number> {
+  const db = getDb();
+  // The events as stored (listensTo parses them, skipping an unreadable value as the ingest path does).
+  const endpoints = await db
+    .select({ id: webhookEndpoints.id, events: sql<string>`${webhookEndpoints.events}` })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.active, true)));
+  const endpointIds = endpoints.filter((row) => listensTo(row.events, type)).map((row) => row.id);
+  if (endpointIds.length === 0) return 0;
+  const payload = JSON.stringify({ type, timestamp: at.toISOString(), data: await data() });
+  await db.insert(webhookDeliveries).values(
+    endpointIds.map((endpointId) => ({
+      workspaceId,
+      endpointId,
+      eventType: type,
+      msgId: newMessageId(),
+      payload,
+      status: "pending" as const,
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+    })),
+  );
+  return endpointIds.length;
+}
+
 export const DELIVERY_LOG_LIMIT = 50;
 
 /** The latest deliveries (the log on the settings page); payloads stay on the server. */
-export function listDeliveries(workspaceId: number, options: { endpointId?: number; limit?: number } = {}) {
+export async function listDeliveries(workspaceId: number, options: { endpointId?: number; limit?: number } = {}) {
   return getDb()
     .select({
       id: webhookDeliveries.id,
@@ -229,13 +274,12 @@ export function listDeliveries(workspaceId: number, options: { endpointId?: numb
       ),
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(options.limit ?? DELIVERY_LOG_LIMIT)
-    .all();
+    .limit(options.limit ?? DELIVERY_LOG_LIMIT);
 }
 
 /** Sends a failed (or waiting) delivery again now, with a fresh set of retries. */
-export function redeliver(workspaceId: number, deliveryId: number, now = new Date()): boolean {
-  const result = getDb()
+export async function redeliver(workspaceId: number, deliveryId: number, now = new Date()): Promise<boolean> {
+  const changed = await getDb()
     .update(webhookDeliveries)
     .set({ status: "pending", attempts: 0, nextAttemptAt: now, leaseUntil: null })
     .where(
@@ -246,6 +290,6 @@ export function redeliver(workspaceId: number, deliveryId: number, now = new Dat
         inArray(webhookDeliveries.status, ["pending", "failed"]),
       ),
     )
-    .run();
-  return result.changes > 0;
+    .returning({ id: webhookDeliveries.id });
+  return changed.length > 0;
 }

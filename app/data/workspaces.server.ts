@@ -1,34 +1,49 @@
 // Workspaces (one per brand or company) and the workspaces a person belongs to.
-import { asc, eq } from "drizzle-orm";
-import { getDb, type Db } from "#db/client";
+import { and, asc, eq } from "drizzle-orm";
+import { getDb, type Tx } from "#db/client";
 import { memberships, workspaces } from "#db/schema/index";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-
-export function listWorkspacesOf(userId: number) {
+export async function listWorkspacesOf(userId: number) {
   return getDb()
     .select({ slug: workspaces.slug, name: workspaces.name, role: memberships.role })
     .from(memberships)
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
     .where(eq(memberships.userId, userId))
-    .orderBy(asc(workspaces.name))
-    .all();
+    .orderBy(asc(workspaces.name));
 }
 
-export function slugTaken(slug: string): boolean {
-  return !!getDb().select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.slug, slug)).get();
+/** The workspace with this slug and the user's role in it; undefined when it does not exist or the user is no member. */
+export async function findMemberWorkspace(workspaceSlug: string, userId: number) {
+  const [row] = await getDb()
+    .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, minN: workspaces.minN, role: memberships.role })
+    .from(workspaces)
+    .innerJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, userId)))
+    .where(eq(workspaces.slug, workspaceSlug))
+    .limit(1);
+  return row;
+}
+
+/** The workspace with this slug, whoever asks (the CLI). */
+export async function findWorkspaceBySlug(slug: string) {
+  const [row] = await getDb().select().from(workspaces).where(eq(workspaces.slug, slug)).limit(1);
+  return row;
+}
+
+export async function slugTaken(slug: string): Promise<boolean> {
+  const [row] = await getDb().select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.slug, slug)).limit(1);
+  return !!row;
 }
 
 /** Creates a workspace with its creator as admin. */
-export function createWorkspace(input: { slug: string; name: string; ownerId: number }, tx?: Tx) {
-  const run = (t: Tx) => {
-    const ws = t.insert(workspaces).values({ slug: input.slug, name: input.name }).returning().get();
-    t.insert(memberships).values({ workspaceId: ws.id, userId: input.ownerId, role: "admin" }).run();
+export async function createWorkspace(input: { slug: string; name: string; ownerId: number }, tx?: Tx) {
+  const run = async (t: Tx) => {
+    const [ws] = await t.insert(workspaces).values({ slug: input.slug, name: input.name }).returning();
+    await t.insert(memberships).values({ workspaceId: ws.id, userId: input.ownerId, role: "admin" });
     return ws;
   };
   return tx ? run(tx) : getDb().transaction(run);
 }
 
-export function updateWorkspaceSettings(workspaceId: number, input: { minN: number }) {
-  getDb().update(workspaces).set({ minN: input.minN }).where(eq(workspaces.id, workspaceId)).run();
+export async function updateWorkspaceSettings(workspaceId: number, input: { minN: number }): Promise<void> {
+  await getDb().update(workspaces).set({ minN: input.minN }).where(eq(workspaces.id, workspaceId));
 }

@@ -7,7 +7,7 @@ import { useLang, useT } from "~/i18n/use-t";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const sessions = listSessions(user.id).map((s) => ({ ...s, current: s.id === user.sessionId, id: s.id.slice(0, 16) }));
+  const sessions = (await listSessions(user.id)).map((s) => ({ ...s, current: s.id === user.sessionId, id: s.id.slice(0, 16) }));
   return { user: { name: user.name, email: user.email }, sessions };
 }
 
@@ -15,11 +15,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await request.formData();
   if (form.get("intent") === "others") {
-    revokeOtherSessions(user.id, user.sessionId);
+    await revokeOtherSessions(user.id, user.sessionId);
   } else {
     const prefix = String(form.get("session") ?? "");
-    const match = listSessions(user.id).find((s) => s.id.startsWith(prefix) && prefix.length === 16);
-    if (match && match.id !== user.sessionId) revokeSession(user.id, match.id);
+    const match = (await listSessions(user.id)).find((s) => s.id.startsWith(prefix) && prefix.length === 16);
+    if (match && match.id !== user.sessionId) await revokeSession(user.id, match.id);
   }
   return null;
 }

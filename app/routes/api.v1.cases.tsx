@@ -14,7 +14,7 @@ const Query = z.strictObject({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const workspace = requireApiWorkspace(request);
+  const workspace = await requireApiWorkspace(request);
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = Query.safeParse(params);
   if (!parsed.success) {
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return apiProblem(400, "invalid_query", "The query string is not valid.", { errors });
   }
   const { status, updatedSince, limit } = parsed.data;
-  const cases = casesForApi(workspace.id, { status, updatedSince: updatedSince ? new Date(updatedSince) : undefined, limit });
+  const cases = await casesForApi(workspace.id, { status, updatedSince: updatedSince ? new Date(updatedSince) : undefined, limit });
   return Response.json({ cases });
 }
 

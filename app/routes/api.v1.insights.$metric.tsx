@@ -57,7 +57,7 @@ function rowJson(row: RowLike, metric: Metric) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const started = performance.now();
-  const workspace = requireApiWorkspace(request);
+  const workspace = await requireApiWorkspace(request);
   const metric = params.metric as Metric;
   if (!METRICS.includes(metric)) return fail(404, "not_found", `Unknown metric "${params.metric}": use one of ${METRICS.join(", ")}.`);
   const url = new URL(request.url);
@@ -69,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return fail(400, "invalid_query", Object.values(errors)[0], errors);
   }
   const filter = parsed.filter;
-  const scope = insightScope(workspace.id);
+  const scope = await insightScope(workspace.id);
   // Another workspace's journey key behaves like one that does not exist.
   if (filter.journey && !scope.journeys.some((j) => j.key === filter.journey)) return fail(404, "not_found", `No journey "${filter.journey}".`);
   const ctx = { workspaceId: workspace.id, minN: workspace.minN, lang: "en" as const };
@@ -80,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const by = query.data.by ?? "process";
     if (by !== "process" && by !== "touchpoint") return fail(400, "invalid_query", "Trends go by process or touchpoint.", { by: "Use process or touchpoint." });
     const bucket = query.data.bucket ?? "week";
-    const view = trendView(ctx, scope, filter, bucket, by);
+    const view = await trendView(ctx, scope, filter, bucket, by);
     return Response.json({ ...head, by, bucket, buckets: view.buckets, overall: view.overall, series: view.series.map(({ key, name, points }) => ({ key, name, points })) }, timing());
   }
 
@@ -88,7 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (metric !== "gaps" && by !== "process" && by !== "touchpoint") {
     return fail(400, "invalid_query", `${metric.toUpperCase()} is asked per touchpoint visit: use by=process or by=touchpoint.`, { by: "Use process or touchpoint." });
   }
-  const table = gapTable(ctx, scope, filter, by);
+  const table = await gapTable(ctx, scope, filter, by);
   const body = {
     ...head,
     by,
@@ -100,7 +100,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { compareA, compareB } = query.data;
   if (metric === "gaps" && compareA && compareB) {
     if (compareA === compareB) return fail(400, "invalid_query", "compareA and compareB must be two different tiers.");
-    const tiers = tierTable(ctx, scope, filter, by, compareA, compareB);
+    const tiers = await tierTable(ctx, scope, filter, by, compareA, compareB);
     return Response.json({ ...body, tiers: { a: tiers.a, b: tiers.b, rows: tiers.rows.map((row) => ({ key: row.key, name: row.name, detail: row.detail, a: row.a, b: row.b, gap: row.gap, nps: row.nps, csat: row.csat })) } }, timing());
   }
   return Response.json(body, timing());

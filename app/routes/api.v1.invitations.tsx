@@ -13,7 +13,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return apiProblem(405, "method_not_allowed", "Use POST.", { headers: { Allow: "POST" } });
-  const workspace = requireApiWorkspace(request);
+  const workspace = await requireApiWorkspace(request);
   let body: unknown;
   try {
     body = await request.json();
@@ -24,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return apiProblem(400, "invalid_request", "Some fields are missing or invalid; see errors.", { errors: zodErrors(parsed.error) });
   }
-  const result = createInvitationsForCustomers(workspace.id, parsed.data, new Date());
+  const result = await createInvitationsForCustomers(workspace.id, parsed.data, new Date());
   if (!result) {
     return apiProblem(404, "not_found", `No deployment ${parsed.data.deployment} in this workspace.`, {
       errors: { deployment: "Not a deployment of the workspace this token belongs to." },

@@ -1,7 +1,7 @@
 // Liveness for tests and load balancers: answers once the database is open and migrated.
-import { getDb } from "#db/client";
+import { databaseAnswers } from "~/data/health.server";
 
-export function loader() {
-  getDb().$client.prepare("select 1").get();
+export async function loader() {
+  await databaseAnswers();
   return new Response("ok", { headers: { "Content-Type": "text/plain", "Cache-Control": "no-store" } });
 }

@@ -1,22 +1,12 @@
 // Accepting a workspace invitation from its link: sign in (or sign up) with the invited email.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { eq } from "drizzle-orm";
-import { getDb } from "#db/client";
-import { workspaces } from "#db/schema/index";
 import { getUser } from "~/auth/session.server";
-import { acceptPendingInvites, findInvite } from "~/data/members.server";
+import { acceptPendingInvites, findInviteWithWorkspace } from "~/data/members.server";
 import { useT } from "~/i18n/use-t";
 
-function inviteWithWorkspace(token: string) {
-  const invite = findInvite(token);
-  if (!invite) return null;
-  const ws = getDb().select().from(workspaces).where(eq(workspaces.id, invite.workspaceId)).get();
-  return ws ? { invite, ws } : null;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const found = inviteWithWorkspace(params.token ?? "");
+  const found = await findInviteWithWorkspace(params.token ?? "");
   if (!found) return { state: "invalid" as const };
   const user = await getUser(request);
   if (!user) throw redirect(`/signup?redirectTo=${encodeURIComponent(`/invite/${params.token}`)}`);
@@ -25,10 +15,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const found = inviteWithWorkspace(params.token ?? "");
+  const found = await findInviteWithWorkspace(params.token ?? "");
   const user = await getUser(request);
   if (!found || !user || user.email !== found.invite.email) throw redirect(`/invite/${params.token}`);
-  getDb().transaction((tx) => acceptPendingInvites(tx, user.id, user.email));
+  await acceptPendingInvites(user.id, user.email);
   return redirect(`/w/${found.ws.slug}`);
 }
 

@@ -27,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
 ];
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const link = pulseForToken(params.token ?? "");
+  const link = await pulseForToken(params.token ?? "");
   if (link.state === "unknown") return data({ state: "unknown" as const }, { status: 404 });
   if (link.state === "closed") return data({ state: "closed" as const, brand: link.brand }, { status: 410 });
   if (link.state === "not_yet") return data({ state: "not_yet" as const, brand: link.brand, opensOn: link.opensOn });
@@ -45,13 +45,13 @@ const Submit = z.object({
 type Outcome = { status: "recorded" | "closed" | "unknown" | "not_yet" } | { status: "invalid"; message: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const link = pulseForToken(params.token ?? "");
+  const link = await pulseForToken(params.token ?? "");
   if (link.state === "unknown") return data<Outcome>({ status: "unknown" }, { status: 404 });
   if (link.state === "closed") return data<Outcome>({ status: "closed" }, { status: 410 });
   if (link.state === "not_yet") return data<Outcome>({ status: "not_yet" }, { status: 409 });
   const form = await parseForm(request, Submit);
   if (!form.ok) return data<Outcome>({ status: "invalid", message: Object.values(form.errors)[0] ?? "Invalid answers" }, { status: 400 });
-  const result = recordPulseAnswer(link.pulse, form.data.data, form.data.submission ?? null);
+  const result = await recordPulseAnswer(link.pulse, form.data.data, form.data.submission ?? null);
   if (result.status === "invalid") return data<Outcome>(result, { status: 400 });
   return data<Outcome>({ status: "recorded" });
 }

@@ -47,7 +47,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const lang = await requestLang(request);
-  const link = resolveRespondentToken(params.token ?? "");
+  const link = await resolveRespondentToken(params.token ?? "");
   switch (link.state) {
     case "unknown":
       return data({ state: "unknown" as const }, { status: 404 });
@@ -57,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     case "completed":
       return data({ state: link.state, brand: link.brand });
   }
-  if (link.invitationId !== null) markInvitationOpened(link.invitationId);
+  if (link.invitationId !== null) await markInvitationOpened(link.invitationId);
   return data({
     state: link.state,
     kind: link.kind,
@@ -93,7 +93,7 @@ function outcome(body: SubmitOutcome, status = 200) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const link = resolveRespondentToken(params.token ?? "");
+  const link = await resolveRespondentToken(params.token ?? "");
   if (link.state === "unknown") return outcome({ status: "unknown" }, 404);
   if (link.state === "completed") return outcome({ status: "already_received" }, 409);
   if (link.state !== "open") return outcome({ status: link.state }, 410);
@@ -117,10 +117,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     // A public link keeps its progress on the respondent's device.
     if (link.invitationId === null) return outcome({ status: "saved" });
-    return saveInvitationProgress(link.invitationId, input.progress) ? outcome({ status: "saved" }) : outcome({ status: "expired" }, 410);
+    return (await saveInvitationProgress(link.invitationId, input.progress)) ? outcome({ status: "saved" }) : outcome({ status: "expired" }, 410);
   }
 
-  const version = versionOfSurvey(link.surveyId, input.version);
+  const version = await versionOfSurvey(link.surveyId, input.version);
   if (!version) {
     return outcome({ status: "invalid", errors: [{ question: "", message: "This version of the survey is not open." }] }, 400);
   }

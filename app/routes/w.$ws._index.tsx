@@ -7,7 +7,7 @@ import { useT } from "~/i18n/use-t";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  return { workspace: { name: workspace.name, slug: workspace.slug }, role, counts: workspaceCounts(workspace.id) };
+  return { workspace: { name: workspace.name, slug: workspace.slug }, role, counts: await workspaceCounts(workspace.id) };
 }
 
 export default function WorkspaceHome() {

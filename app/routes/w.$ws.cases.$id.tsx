@@ -12,7 +12,7 @@ import { slaHours } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
 import { CaseTier, OverdueBadge, StatusBadge, formatWhen } from "~/components/act/CaseBits";
 import { ReasonBadges, ReasonList } from "~/components/act/CaseReasons";
-import { loadActSettings } from "~/data/case-rules.server";
+import { loadActSettingsAsync } from "~/data/case-rules.server";
 import { addCaseNote, assignCase, changeCaseStatus } from "~/data/case-steps.server";
 import { assignableMembers, getCase, type CaseHistoryItem } from "~/data/cases.server";
 import type { MessageKey } from "~/i18n/messages";
@@ -28,16 +28,16 @@ function caseId(param: string | undefined): number {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const found = getCase(workspace.id, caseId(params.id));
+  const found = await getCase(workspace.id, caseId(params.id));
   if (!found) throw notFound("No such case in this workspace.");
-  const { sla } = loadActSettings(workspace.id);
+  const { sla } = await loadActSettingsAsync(workspace.id);
   const canWork = can(role, "cases:work");
   return {
     slug: workspace.slug,
     found,
     slaHours: slaHours(found.tier, sla),
     canWork,
-    members: canWork ? assignableMembers(workspace.id) : [],
+    members: canWork ? await assignableMembers(workspace.id) : [],
   };
 }
 
@@ -66,16 +66,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = form.values.intent ?? "";
   if (!form.ok) {
     // An id from another workspace is a 404 even when the form is also wrong.
-    if (!getCase(workspace.id, id)) throw notFound("No such case in this workspace.");
+    if (!(await getCase(workspace.id, id))) throw notFound("No such case in this workspace.");
     return data<ActionResult>({ intent, ok: false, errors: form.errors, values: form.values }, { status: 400 });
   }
   const step = form.data;
   const result =
     step.intent === "status"
-      ? changeCaseStatus(workspace.id, id, { to: step.to, note: step.note, byUserId: user.id })
+      ? await changeCaseStatus(workspace.id, id, { to: step.to, note: step.note, byUserId: user.id })
       : step.intent === "assign"
-        ? assignCase(workspace.id, id, { assigneeId: step.assignee === "" ? null : step.assignee, note: step.note, byUserId: user.id })
-        : addCaseNote(workspace.id, id, { note: step.note, byUserId: user.id });
+        ? await assignCase(workspace.id, id, { assigneeId: step.assignee === "" ? null : step.assignee, note: step.note, byUserId: user.id })
+        : await addCaseNote(workspace.id, id, { note: step.note, byUserId: user.id });
   if (!result.ok) {
     if (result.status === 404) throw notFound(result.message);
     return data<ActionResult>({ intent, ok: false, errors: { _form: result.message }, values: form.values }, { status: result.status });

@@ -9,7 +9,7 @@ import type { SlaGroup, SlaSummary } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
 import { CaseTier, OverdueBadge, StatusBadge, formatHours, formatShort } from "~/components/act/CaseBits";
 import { ReasonBadges } from "~/components/act/CaseReasons";
-import { loadActSettings } from "~/data/case-rules.server";
+import { loadActSettingsAsync } from "~/data/case-rules.server";
 import { CASE_TIERS, REPORT_PERIODS, STATUS_FILTERS, parseCaseFilter } from "~/cem/case-inbox";
 import { assignableMembers, caseFilterOptions, caseSlaReport, listCases, overdueCount } from "~/data/cases.server";
 import { ensureWebhookWorker } from "~/data/webhook-delivery.server";
@@ -29,14 +29,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ensureWebhookWorker();
   const filter = parseCaseFilter(new URL(request.url).searchParams);
   const now = new Date();
-  const { sla } = loadActSettings(workspace.id);
+  const { sla } = await loadActSettingsAsync(workspace.id);
   return {
     slug: workspace.slug,
     filter,
-    list: listCases(workspace.id, filter, user.id, now),
-    overdue: overdueCount(workspace.id, now),
-    report: bestTierFirst(caseSlaReport(workspace.id, filter, user.id, now)),
-    options: { ...caseFilterOptions(workspace.id), members: assignableMembers(workspace.id) },
+    list: await listCases(workspace.id, filter, user.id, now),
+    overdue: await overdueCount(workspace.id, now),
+    report: bestTierFirst(await caseSlaReport(workspace.id, filter, user.id, now)),
+    options: { ...(await caseFilterOptions(workspace.id)), members: await assignableMembers(workspace.id) },
     slaHours: sla.hoursByTier,
     businessHours: sla.businessHours !== null,
     canWork: can(role, "cases:work"),

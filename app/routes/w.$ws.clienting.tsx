@@ -43,11 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   const url = new URL(request.url);
   const query = Query.parse({ by: url.searchParams.get("by") ?? undefined, pulse: url.searchParams.get("pulse") || undefined });
-  const pulses = listPulses(workspace.id);
+  const pulses = await listPulses(workspace.id);
   const pulseId = query.pulse && pulses.some((p) => p.id === query.pulse) ? query.pulse : undefined;
-  const byProcess = clientingIndexByProcess(workspace.id);
-  const departments = listDepartments(workspace.id);
-  const processRows = listProcesses(workspace.id)
+  const byProcess = await clientingIndexByProcess(workspace.id);
+  const departments = await listDepartments(workspace.id);
+  const processRows = (await listProcesses(workspace.id))
     .filter((p) => byProcess.has(p.id))
     .map((p) => ({
       id: p.id,
@@ -60,8 +60,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     origin: linkOrigin(request),
     query: { by: query.by, pulse: pulseId ?? null },
     pulses,
-    report: clientingReport(workspace.id, { pulseId, by: query.by }),
-    trend: clientingTrend(workspace.id, { pulseId }),
+    report: await clientingReport(workspace.id, { pulseId, by: query.by }),
+    trend: await clientingTrend(workspace.id, { pulseId }),
     processRows,
     departmentCount: departments.length,
     minGroup: CLIENTING_MIN_GROUP,
@@ -80,13 +80,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
   if (intent === "toggle") {
     const id = Number(text("id"));
-    if (!Number.isSafeInteger(id) || !setPulseActive(workspace.id, id, text("active") === "1")) throw notFound("No such pulse in this workspace.");
+    if (!Number.isSafeInteger(id) || !(await setPulseActive(workspace.id, id, text("active") === "1"))) throw notFound("No such pulse in this workspace.");
     return { intent, errors: {} as Record<string, string>, values: {} as Record<string, string> };
   }
   const values = { title: text("title"), opensOn: text("opensOn"), closesOn: text("closesOn") };
   const parsed = pulseInputSchema.safeParse(values);
   if (!parsed.success) return data({ intent: "create", errors: zodErrors(parsed.error), values }, { status: 400 });
-  createPulse(workspace.id, parsed.data, user.id);
+  await createPulse(workspace.id, parsed.data, user.id);
   return { intent: "create", errors: {} as Record<string, string>, values: {} as Record<string, string> };
 }
 

@@ -14,16 +14,16 @@ import { notFound } from "~/web/responses.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws);
   const id = /^\d{1,15}$/.test(params.id ?? "") ? Number(params.id) : NaN;
-  const customer = getCustomer(workspace.id, id);
+  const customer = await getCustomer(workspace.id, id);
   if (!customer) throw notFound("No such customer in this workspace.");
   const beforeParam = new URL(request.url).searchParams.get("before");
   const before = beforeParam && /^\d{1,15}$/.test(beforeParam) ? new Date(Number(beforeParam)) : undefined;
-  const timeline = customerTimeline(workspace.id, customer.id, before);
+  const timeline = await customerTimeline(workspace.id, customer.id, before);
   return {
     slug: workspace.slug,
     customer,
-    history: customerTierHistory(workspace.id, customer.id),
-    cases: casesForCustomer(workspace.id, customer.id),
+    history: await customerTierHistory(workspace.id, customer.id),
+    cases: await casesForCustomer(workspace.id, customer.id),
     timeline: timeline.items,
     nextBefore: timeline.nextBefore ? timeline.nextBefore.getTime() : null,
     paged: !!before,

@@ -15,8 +15,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     slug: workspace.slug,
     query: { q: filter.q ?? "", tier: filter.tier ?? "", segment: filter.segment ?? "", sort },
-    list: listCustomers(workspace.id, filter, sort, page),
-    anyCustomers: customerCount(workspace.id) > 0,
+    list: await listCustomers(workspace.id, filter, sort, page),
+    anyCustomers: (await customerCount(workspace.id)) > 0,
     canImport: can(role, "crm:import"),
     sorts: CUSTOMER_SORTS,
     tierFilters: TIER_FILTERS,

@@ -8,7 +8,7 @@ import { notFound } from "~/web/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws);
-  const deployment = getDeployment(workspace.id, Number(params.id));
+  const deployment = await getDeployment(workspace.id, Number(params.id));
   if (!deployment) throw notFound();
   const link = surveyLink(linkOrigin(request), deployment.publicToken);
   // Level M survives a smudged or partly covered print; the 4-module quiet zone is the standard's.

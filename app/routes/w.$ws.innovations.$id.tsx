@@ -18,9 +18,9 @@ function innovationId(param: string | undefined): number {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const innovation = getInnovation(workspace.id, innovationId(params.id));
+  const innovation = await getInnovation(workspace.id, innovationId(params.id));
   if (!innovation) throw notFound("No such innovation in this workspace.");
-  const effect = innovationEffect(
+  const effect = await innovationEffect(
     workspace.id,
     { changedOn: innovation.changedOn, windowDays: innovation.windowDays, touchpointIds: innovation.touchpoints.map((tp) => tp.id) },
     workspace.minN,
@@ -32,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
   const formData = await request.formData();
   if (formData.get("intent") !== "delete") return data({ message: "Unknown action; reload the page." }, { status: 400 });
-  if (!deleteInnovation(workspace.id, innovationId(params.id))) throw notFound("No such innovation in this workspace.");
+  if (!(await deleteInnovation(workspace.id, innovationId(params.id)))) throw notFound("No such innovation in this workspace.");
   return redirect(`/w/${workspace.slug}/innovations`);
 }
 

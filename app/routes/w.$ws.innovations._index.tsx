@@ -18,8 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canEdit = can(role, "journeys:edit");
   return {
     slug: workspace.slug,
-    innovations: listInnovations(workspace.id),
-    touchpoints: canEdit ? surveyTouchpointChoices(workspace.id) : [],
+    innovations: await listInnovations(workspace.id),
+    touchpoints: canEdit ? await surveyTouchpointChoices(workspace.id) : [],
     today: todayUtc(),
     canEdit,
   };
@@ -48,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     for (const key of Object.keys(errors)) if (key.startsWith("touchpointKeys.")) errors.touchpointKeys ??= errors[key];
     return data({ errors, values: { ...values, touchpoints: touchpointKeys.join(",") } }, { status: 400 });
   }
-  const saved = createInnovation(workspace.id, parsed.data, user.id);
+  const saved = await createInnovation(workspace.id, parsed.data, user.id);
   if (!saved.ok) return data({ errors: saved.errors, values: { ...values, touchpoints: touchpointKeys.join(",") } }, { status: 400 });
   return redirect(`/w/${workspace.slug}/innovations/${saved.id}`);
 }

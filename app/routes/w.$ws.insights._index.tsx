@@ -31,16 +31,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const started = performance.now();
   const r = await insightsRequest(request, params.ws);
   const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
-  const table = gapTable(r.ctx, r.scope, r.filter, view.by);
+  const table = await gapTable(r.ctx, r.scope, r.filter, view.by);
   const compare = view.compareA && view.compareB ? { a: view.compareA as TierFilter, b: view.compareB as TierFilter } : null;
-  const tiers = compare && compare.a !== compare.b ? tierTable(r.ctx, r.scope, r.filter, view.by, compare.a, compare.b) : null;
+  const tiers = compare && compare.a !== compare.b ? await tierTable(r.ctx, r.scope, r.filter, view.by, compare.a, compare.b) : null;
   // Clienting beside the gap (issue: departments are linked to the processes they run).
   let clienting: Record<string, { n: number; index: number | null; lo: number | null; hi: number | null }> | null = null;
   if (view.by === "process") {
-    const byId = clientingIndexByProcess(r.ctx.workspaceId);
+    const byId = await clientingIndexByProcess(r.ctx.workspaceId);
     if (byId.size > 0) {
       clienting = {};
-      for (const p of listProcesses(r.ctx.workspaceId)) {
+      for (const p of await listProcesses(r.ctx.workspaceId)) {
         const value = byId.get(p.id);
         if (value) clienting[p.key] = value;
       }

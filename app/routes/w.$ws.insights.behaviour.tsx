@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
   const touchpoints = selectTouchpoints(r.scope, r.filter);
   const tp = touchpoints.find((t) => t.key === view.touchpoint) ?? null;
-  const read = tp ? behaviourObservations(r.ctx.workspaceId, tp.id, r.filter, view.window) : null;
+  const read = tp ? await behaviourObservations(r.ctx.workspaceId, tp.id, r.filter, view.window) : null;
   return data({
     ws: r.ws,
     filter: r.filter,

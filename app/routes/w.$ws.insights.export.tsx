@@ -52,20 +52,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     case "touchpoint":
     case "attribute":
     case "dimension":
-      return csv(tableCsv(gapTable(r.ctx, r.scope, r.filter, q.table)), stamp);
+      return csv(tableCsv(await gapTable(r.ctx, r.scope, r.filter, q.table)), stamp);
     case "tiers":
       if (!q.compareA || !q.compareB || q.compareA === q.compareB) throw badRequest({ message: "Name two different tiers: compareA and compareB." });
-      return csv(tiersCsv(tierTable(r.ctx, r.scope, r.filter, q.by, q.compareA, q.compareB)), stamp);
+      return csv(tiersCsv(await tierTable(r.ctx, r.scope, r.filter, q.by, q.compareA, q.compareB)), stamp);
     case "trends":
-      return csv(trendsCsv(trendView(r.ctx, r.scope, r.filter, q.bucket, q.by === "touchpoint" ? "touchpoint" : "process")), stamp);
+      return csv(trendsCsv(await trendView(r.ctx, r.scope, r.filter, q.bucket, q.by === "touchpoint" ? "touchpoint" : "process")), stamp);
     case "ipa": {
       const known = selectTouchpoints(r.scope, r.filter).some((t) => t.key === q.touchpoint);
-      return csv(ipaCsv(ipaView(r.ctx, r.scope, r.filter, q.source, known ? q.touchpoint! : null)), stamp);
+      return csv(ipaCsv(await ipaView(r.ctx, r.scope, r.filter, q.source, known ? q.touchpoint! : null)), stamp);
     }
     case "behaviour": {
       const tp = selectTouchpoints(r.scope, r.filter).find((t) => t.key === q.touchpoint);
       if (!tp) throw notFound();
-      const read = behaviourObservations(r.ctx.workspaceId, tp.id, r.filter, q.window);
+      const read = await behaviourObservations(r.ctx.workspaceId, tp.id, r.filter, q.window);
       const groups = [{ tier: "all", link: behaviourLink(read.rows, r.ctx.minN) }, ...behaviourByTier(read.rows, TIER_FILTERS.map(tierValue), r.ctx.minN)];
       return csv(behaviourCsv(tp.key, q.window, groups), stamp);
     }

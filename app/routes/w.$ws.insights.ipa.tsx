@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     minN: r.ctx.minN,
     view: { source: view.source, touchpoint },
     touchpoints,
-    grid: ipaView(r.ctx, r.scope, r.filter, view.source, touchpoint),
+    grid: await ipaView(r.ctx, r.scope, r.filter, view.source, touchpoint),
   }, { status: r.error ? 400 : 200 });
 }
 

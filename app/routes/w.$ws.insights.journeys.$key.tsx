@@ -24,7 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Vivenc
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const r = await insightsRequest(request, params.ws);
-  const journey = loadJourney(r.ctx.workspaceId, params.key ?? "");
+  const journey = await loadJourney(r.ctx.workspaceId, params.key ?? "");
   if (!journey) throw notFound();
   const filter = { ...r.filter, journey: journey.key };
   return {
@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     error: r.error,
     options: r.options,
     minN: r.ctx.minN,
-    table: gapTable(r.ctx, r.scope, filter, "touchpoint"),
+    table: await gapTable(r.ctx, r.scope, filter, "touchpoint"),
     previous: previousPeriod(filter),
     generated: new Date().toISOString().slice(0, 10),
   };

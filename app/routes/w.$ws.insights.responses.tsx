@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { below, after, ...unit } = parsed.data;
   const tps = unitTouchpoints(r.scope, r.filter, unit);
   if (tps === null || (unit.attribute && !unit.touchpoint)) throw notFound();
-  const page = responsesPage(r.ctx.workspaceId, r.scope, r.filter, unit, { below: below === "1", cursor: parseCursor(after ?? null) });
+  const page = await responsesPage(r.ctx.workspaceId, r.scope, r.filter, unit, { below: below === "1", cursor: parseCursor(after ?? null) });
   const tp = unit.touchpoint ? r.scope.touchpoints.find((t) => t.key === unit.touchpoint) : null;
   const attribute = unit.attribute ? r.scope.attributes.find((a) => a.touchpointId === tp?.id && a.key === unit.attribute) : null;
   const label = unit.dimension

@@ -25,13 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const started = performance.now();
   const r = await insightsRequest(request, params.ws);
   const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
-  const trends = trendView(r.ctx, r.scope, r.filter, view.bucket, view.by);
+  const trends = await trendView(r.ctx, r.scope, r.filter, view.bucket, view.by);
   const selected = trends.series.find((s) => s.key === view.unit) ?? null;
   // Innovations at the charted touchpoints, placed in their week or month (DESIGN: continuous innovation).
   const charted = selectTouchpoints(r.scope, r.filter).filter(
     (tp) => !selected || (view.by === "process" ? (tp.processKey ?? "") === selected.key : tp.key === selected.key),
   );
-  const markers = innovationMarkers(r.ctx.workspaceId, charted.map((tp) => tp.id))
+  const markers = (await innovationMarkers(r.ctx.workspaceId, charted.map((tp) => tp.id)))
     .filter((m) => m.date >= r.filter.from && m.date <= r.filter.to)
     .map((m) => ({ bucket: bucketOf(m.date, view.bucket), label: m.title }));
   return data(

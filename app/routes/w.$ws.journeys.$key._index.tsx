@@ -21,7 +21,7 @@ const LANES: LaneBy[] = ["channel", "process", "side"];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const journey = loadJourney(workspace.id, params.key ?? "");
+  const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
   return { journey, canEdit: can(role, "journeys:edit") };
 }
@@ -37,7 +37,7 @@ type Result = { errors: JourneyFileError[]; fields?: Record<string, string>; sav
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
-  const journey = loadJourney(workspace.id, params.key ?? "");
+  const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
@@ -47,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let next: JourneyFile;
   switch (intent) {
     case "deleteJourney": {
-      const r = deleteJourney(workspace.id, journey.key);
+      const r = await deleteJourney(workspace.id, journey.key);
       if (!r.ok) return data<Result>({ errors: [{ path: "", message: r.message ?? "Could not delete." }] }, { status: 409 });
       return redirect(`/w/${workspace.slug}/journeys`);
     }
@@ -81,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     default:
       return data<Result>({ errors: [{ path: "", message: `Unknown action "${intent}".` }] }, { status: 400 });
   }
-  const saved = saveJourney(workspace.id, next, "replace");
+  const saved = await saveJourney(workspace.id, next, "replace");
   if (!saved.ok) return data<Result>({ errors: saved.errors }, { status: 400 });
   return data<Result>({ errors: [], saved: true });
 }

@@ -7,7 +7,7 @@ import { notFound } from "~/web/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws);
-  const journey = loadJourney(workspace.id, params.key ?? "");
+  const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
   return new Response(serializeJourneyFile(journey), {
     headers: {

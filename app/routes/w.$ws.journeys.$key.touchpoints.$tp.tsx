@@ -16,7 +16,7 @@ const BLANK_ATTRIBUTE_ROWS = 2;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const journey = loadJourney(workspace.id, params.key ?? "");
+  const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
   const isNew = params.tp === "new";
   const found = isNew ? null : findTouchpoint(journey, params.tp ?? "");
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     journey: { key: journey.key, name: journey.name, stages: journey.stages.map((s) => ({ key: s.key, name: s.name })) },
     touchpoint: found?.touchpoint ?? null,
     stageKey: found?.stage.key ?? null,
-    processes: workspaceProcesses(workspace.id),
+    processes: await workspaceProcesses(workspace.id),
     canEdit: can(role, "journeys:edit"),
   };
 }
@@ -62,7 +62,7 @@ function touchpointFromForm(form: FormData, key: string): JourneyTouchpoint {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
-  const journey = loadJourney(workspace.id, params.key ?? "");
+  const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
   const form = await request.formData();
   const isNew = params.tp === "new";
@@ -78,8 +78,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const touchpoint = touchpointFromForm(form, key);
   const next = upsertTouchpoint(journey, stageKey, touchpoint, previous?.touchpoint.key);
-  next.processes = referencedProcesses(next, workspaceProcesses(workspace.id));
-  const saved = saveJourney(workspace.id, next, "replace");
+  next.processes = referencedProcesses(next, await workspaceProcesses(workspace.id));
+  const saved = await saveJourney(workspace.id, next, "replace");
   if (!saved.ok) return data({ errors: saved.errors }, { status: 400 });
   return redirect(`/w/${workspace.slug}/journeys/${journey.key}`);
 }

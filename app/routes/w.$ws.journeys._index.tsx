@@ -21,7 +21,7 @@ const CreateSchema = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  return { journeys: listJourneys(workspace.id), canEdit: can(role, "journeys:edit") };
+  return { journeys: await listJourneys(workspace.id), canEdit: can(role, "journeys:edit") };
 }
 
 type ImportResult =
@@ -45,16 +45,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = parseJourneyFile(content);
     if (!parsed.ok) return data<ImportResult>({ intent: "import", errors: parsed.errors }, { status: 400 });
     const replace = formData.get("replace") === "yes";
-    if (!replace && journeyExists(workspace.id, parsed.journey.key)) {
+    if (!replace && (await journeyExists(workspace.id, parsed.journey.key))) {
       return data<ImportResult>({ intent: "import", confirm: { key: parsed.journey.key, content } }, { status: 409 });
     }
-    const saved = saveJourney(workspace.id, parsed.journey, replace ? "replace" : "create");
+    const saved = await saveJourney(workspace.id, parsed.journey, replace ? "replace" : "create");
     if (!saved.ok) return data<ImportResult>({ intent: "import", errors: saved.errors }, { status: 400 });
     return redirect(`/w/${workspace.slug}/journeys/${parsed.journey.key}?imported=1`);
   }
   const form = parseFormData(formData, CreateSchema);
   if (!form.ok) return data<CreateResult>({ intent: "create", errors: form.errors, values: form.values }, { status: 400 });
-  const saved = saveJourney(
+  const saved = await saveJourney(
     workspace.id,
     { format: "vivencia.journey/1", ...form.data, processes: [], stages: [] },
     "create",

@@ -15,7 +15,7 @@ const RoleSchema = z.object({ userId: z.coerce.number().int(), role: z.enum(ROLE
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "members:manage");
-  return { members: listMembers(workspace.id), invites: listPendingInvites(workspace.id), me: user.id };
+  return { members: await listMembers(workspace.id), invites: await listPendingInvites(workspace.id), me: user.id };
 }
 
 type Result = { notice?: { key: "added" | "invited" | "lastAdmin"; email?: string; link?: string }; errors?: Record<string, string> };
@@ -27,20 +27,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "role") {
     const form = parseFormData(formData, RoleSchema);
     if (!form.ok) return data<Result>({ errors: form.errors }, { status: 400 });
-    const r = changeRole(workspace.id, form.data.userId, form.data.role);
+    const r = await changeRole(workspace.id, form.data.userId, form.data.role);
     return data<Result>(r.ok ? {} : { notice: { key: "lastAdmin" } }, { status: r.ok ? 200 : 400 });
   }
   if (intent === "remove") {
-    const r = removeMember(workspace.id, Number(formData.get("userId")));
+    const r = await removeMember(workspace.id, Number(formData.get("userId")));
     return data<Result>(r.ok ? {} : { notice: { key: "lastAdmin" } }, { status: r.ok ? 200 : 400 });
   }
   if (intent === "revokeInvite") {
-    revokeInvite(workspace.id, Number(formData.get("inviteId")));
+    await revokeInvite(workspace.id, Number(formData.get("inviteId")));
     return data<Result>({});
   }
   const form = parseFormData(formData, InviteSchema);
   if (!form.ok) return data<Result>({ errors: form.errors }, { status: 400 });
-  const outcome = inviteMember(workspace.id, form.data.email, form.data.role, user.id);
+  const outcome = await inviteMember(workspace.id, form.data.email, form.data.role, user.id);
   if (outcome.kind === "invited") {
     const link = `${new URL(request.url).origin}/invite/${outcome.token}`;
     return data<Result>({ notice: { key: "invited", email: form.data.email, link } });

@@ -20,10 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const filter = outboxQuery(url);
   const now = new Date();
-  markExpiredInvitations(workspace.id, now);
-  const deployments = deploymentsForOutbox(workspace.id);
+  await markExpiredInvitations(workspace.id, now);
+  const deployments = await deploymentsForOutbox(workspace.id);
   const deploymentId = deployments.some((d) => d.id === filter.deploymentId) ? filter.deploymentId : undefined;
-  const page = listOutbox(workspace.id, { state: filter.state, deploymentId }, filter.page, now);
+  const page = await listOutbox(workspace.id, { state: filter.state, deploymentId }, filter.page, now);
   const origin = linkOrigin(request);
   return {
     ...page,

@@ -7,10 +7,10 @@ import { markExpiredInvitations, outboxCsv, outboxQuery } from "~/data/invitatio
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "invitations:create");
   const filter = outboxQuery(new URL(request.url));
-  const deploymentId = filter.deploymentId && getDeployment(workspace.id, filter.deploymentId) ? filter.deploymentId : undefined;
+  const deploymentId = filter.deploymentId && (await getDeployment(workspace.id, filter.deploymentId)) ? filter.deploymentId : undefined;
   const now = new Date();
-  markExpiredInvitations(workspace.id, now);
-  const csv = outboxCsv(workspace.id, { state: filter.state, deploymentId }, linkOrigin(request), now);
+  await markExpiredInvitations(workspace.id, now);
+  const csv = await outboxCsv(workspace.id, { state: filter.state, deploymentId }, linkOrigin(request), now);
   const day = now.toISOString().slice(0, 10);
   return new Response(csv, {
     headers: {

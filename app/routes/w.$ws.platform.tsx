@@ -13,8 +13,8 @@ import { parseForm } from "~/web/form.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   return {
-    values: readPlatform(workspace.id),
-    history: platformHistory(workspace.id),
+    values: await readPlatform(workspace.id),
+    history: await platformHistory(workspace.id),
     canEdit: can(role, "platform:edit"),
   };
 }
@@ -23,7 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "platform:edit");
   const form = await parseForm(request, PlatformFormSchema);
   if (!form.ok) return data({ errors: form.errors, changed: null }, { status: 400 });
-  const changed = savePlatform(workspace.id, form.data, user.id);
+  const changed = await savePlatform(workspace.id, form.data, user.id);
   return { errors: {} as Record<string, string>, changed };
 }
 

@@ -22,7 +22,7 @@ const UpdateSchema = ProcessSchema.omit({ key: true }).extend({ id: z.coerce.num
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  return { processes: listProcesses(workspace.id), canEdit: can(role, "processes:edit") };
+  return { processes: await listProcesses(workspace.id), canEdit: can(role, "processes:edit") };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -31,22 +31,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "delete") {
     const id = Number(formData.get("id"));
-    if (!deleteProcess(workspace.id, id)) throw notFound();
+    if (!(await deleteProcess(workspace.id, id))) throw notFound();
     return { intent, errors: {} as Record<string, string>, values: {} as Record<string, string> };
   }
   if (intent === "update") {
     const form = parseFormData(formData, UpdateSchema);
     if (!form.ok) return data({ intent, errors: form.errors, values: form.values }, { status: 400 });
     const { id, ...rest } = form.data;
-    if (!updateProcess(workspace.id, id, rest)) throw notFound();
+    if (!(await updateProcess(workspace.id, id, rest))) throw notFound();
     return { intent, errors: {} as Record<string, string>, values: {} as Record<string, string> };
   }
   const form = parseFormData(formData, ProcessSchema);
   if (!form.ok) return data({ intent: "create", errors: form.errors, values: form.values }, { status: 400 });
-  if (processKeyTaken(workspace.id, form.data.key)) {
+  if (await processKeyTaken(workspace.id, form.data.key)) {
     return data({ intent: "create", errors: { key: "taken" } as Record<string, string>, values: form.values }, { status: 400 });
   }
-  createProcess(workspace.id, form.data);
+  await createProcess(workspace.id, form.data);
   return { intent: "create", errors: {} as Record<string, string>, values: {} as Record<string, string> };
 }
 

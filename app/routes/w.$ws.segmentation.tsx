@@ -90,10 +90,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   return {
     slug: workspace.slug,
-    values: valuesOf(loadSegmentationSettings(workspace.id)),
-    distribution: tierDistribution(workspace.id),
-    rfm: rfmSegmentCounts(workspace.id),
-    customers: customerCount(workspace.id),
+    values: valuesOf(await loadSegmentationSettings(workspace.id)),
+    distribution: await tierDistribution(workspace.id),
+    rfm: await rfmSegmentCounts(workspace.id),
+    customers: await customerCount(workspace.id),
     canEdit: can(role, "segmentation:edit"),
   };
 }
@@ -114,7 +114,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   if (intent === "recompute") {
     if (!can(role, "segmentation:edit")) throw forbidden("segmentation:edit");
-    const result = recomputeTiers(workspace.id);
+    const result = await recomputeTiers(workspace.id);
     return { intent, recomputed: { customers: result.customers, changedTiers: result.changedTiers, durationMs: result.durationMs } } satisfies ActionResult;
   }
   if (intent !== "preview" && intent !== "save") {
@@ -125,8 +125,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   for (const [key, value] of form.entries()) if (typeof value === "string") values[key] = value;
   const parsed = settingsFrom(values);
   if (!parsed.ok) return data({ intent, values, errors: parsed.errors } satisfies ActionResult, { status: 400 });
-  if (intent === "save") saveSegmentationSettings(workspace.id, parsed.settings);
-  return { intent, values, preview: previewSegmentation(workspace.id, parsed.settings), saved: intent === "save" } satisfies ActionResult;
+  if (intent === "save") await saveSegmentationSettings(workspace.id, parsed.settings);
+  return { intent, values, preview: await previewSegmentation(workspace.id, parsed.settings), saved: intent === "save" } satisfies ActionResult;
 }
 
 // Row headers keep the body text's look (the stylesheet's th is for column headers).

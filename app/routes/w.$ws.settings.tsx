@@ -12,7 +12,7 @@ import { CaseRulesForm, Saved, SlaForm } from "~/components/act/CaseSettingsForm
 import { DepartmentSettings } from "~/components/act/DepartmentSettings";
 import { WebhookSettings } from "~/components/act/WebhookSettings";
 import { Field } from "~/components/Field";
-import { loadActSettings, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
+import { loadActSettingsAsync, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
 import { createDepartment, deleteDepartment, departmentNameSchema, listDepartments, setDepartmentProcesses } from "~/data/clienting.server";
 import { listProcesses } from "~/data/processes.server";
 import { ensureWebhookWorker, kickWebhookDelivery } from "~/data/webhook-delivery.server";
@@ -37,16 +37,16 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "settings:edit");
   ensureWebhookWorker();
-  const settings = loadActSettings(workspace.id);
+  const settings = await loadActSettingsAsync(workspace.id);
   return {
     minN: workspace.minN,
     caseRules: settings.caseRules,
     sla: settings.sla,
-    endpoints: listEndpoints(workspace.id),
-    deliveries: listDeliveries(workspace.id),
+    endpoints: await listEndpoints(workspace.id),
+    deliveries: await listDeliveries(workspace.id),
     events: WEBHOOK_EVENTS,
-    departments: listDepartments(workspace.id),
-    processes: listProcesses(workspace.id).map((p) => ({ id: p.id, name: p.name })),
+    departments: await listDepartments(workspace.id),
+    processes: (await listProcesses(workspace.id)).map((p) => ({ id: p.id, name: p.name })),
   };
 }
 
@@ -91,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "minN": {
       const parsed = MinNSchema.safeParse({ minN: text(formData, "minN") });
       if (!parsed.success) return invalid(intent, zodErrors(parsed.error));
-      updateWorkspaceSettings(ws, parsed.data);
+      await updateWorkspaceSettings(ws, parsed.data);
       return ok(intent);
     }
     case "rules": {
@@ -116,7 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (parsed.data.keywords.enabled && parsed.data.keywords.words.length === 0) {
         return invalid(intent, { words: "Enter at least one keyword, or turn the keyword rule off" });
       }
-      saveCaseRules(ws, parsed.data, user.id);
+      await saveCaseRules(ws, parsed.data, user.id);
       return ok(intent);
     }
     case "sla": {
@@ -141,14 +141,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
         }
         return invalid(intent, errors);
       }
-      saveSlaSettings(ws, parsed.data, user.id);
+      await saveSlaSettings(ws, parsed.data, user.id);
       return ok(intent);
     }
     case "endpoint-create": {
       const values = { url: text(formData, "url"), description: text(formData, "description") };
       const parsed = endpointInputSchema.safeParse({ ...values, events: formData.getAll("events") });
       if (!parsed.success) return invalid(intent, zodErrors(parsed.error), values);
-      const created = createEndpoint(ws, parsed.data, user.id);
+      const created = await createEndpoint(ws, parsed.data, user.id);
       if (!created.ok) return invalid(intent, { _form: created.message }, values);
       return ok(intent, { secret: { endpointId: created.id, value: created.secret } });
     }
@@ -162,36 +162,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!target.success) return invalid(intent, { _form: "The form is missing which item to change; reload the page." });
       const targetId = target.data;
       if (intent === "endpoint-toggle") {
-        if (!setEndpointActive(ws, targetId, text(formData, "active") === "1")) throw notFound();
+        if (!(await setEndpointActive(ws, targetId, text(formData, "active") === "1"))) throw notFound();
         return ok(intent);
       }
       if (intent === "endpoint-rotate") {
-        const secret = rotateEndpointSecret(ws, targetId);
+        const secret = await rotateEndpointSecret(ws, targetId);
         if (!secret) throw notFound();
         return ok(intent, { secret: { endpointId: targetId, value: secret } });
       }
       if (intent === "endpoint-delete") {
-        if (!deleteEndpoint(ws, targetId)) throw notFound();
+        if (!(await deleteEndpoint(ws, targetId))) throw notFound();
         return ok(intent);
       }
       if (intent === "redeliver") {
-        if (!redeliver(ws, targetId)) return invalid(intent, { _form: "That delivery is not waiting or failed any more; reload the log." });
+        if (!(await redeliver(ws, targetId))) return invalid(intent, { _form: "That delivery is not waiting or failed any more; reload the log." });
         kickWebhookDelivery();
         return ok(intent);
       }
       if (intent === "department-delete") {
-        if (!deleteDepartment(ws, targetId)) throw notFound();
+        if (!(await deleteDepartment(ws, targetId))) throw notFound();
         return ok(intent);
       }
       const processIds = formData.getAll("processIds").map(Number);
       if (processIds.some((p) => !Number.isSafeInteger(p) || p <= 0)) return invalid(intent, { _form: "Choose processes from the list." });
-      if (!setDepartmentProcesses(ws, targetId, processIds)) throw notFound();
+      if (!(await setDepartmentProcesses(ws, targetId, processIds))) throw notFound();
       return ok(intent);
     }
     case "department-create": {
       const parsed = departmentNameSchema.safeParse(text(formData, "name"));
       if (!parsed.success) return invalid(intent, { name: parsed.error.issues[0].message });
-      const created = createDepartment(ws, parsed.data);
+      const created = await createDepartment(ws, parsed.data);
       if (!created.ok) return invalid(intent, { name: created.message });
       return ok(intent);
     }

@@ -28,25 +28,25 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** A definition far larger than any survey we generate (SERVQUAL with every block is ~60 kB). */
 const MAX_DEFINITION_CHARS = 2_000_000;
 
-function load(workspaceId: number, id: string | undefined) {
-  const survey = getSurvey(workspaceId, Number(id));
+async function load(workspaceId: number, id: string | undefined) {
+  const survey = await getSurvey(workspaceId, Number(id));
   if (!survey) throw notFound();
-  const touchpoint = surveyTouchpoint(workspaceId, survey.touchpointId);
+  const touchpoint = await surveyTouchpoint(workspaceId, survey.touchpointId);
   if (!touchpoint) throw notFound();
   return { survey, touchpoint };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const { survey, touchpoint } = load(workspace.id, params.id);
-  const editable = editableVersion(workspace.id, survey.id);
-  const published = currentPublishedVersion(workspace.id, survey.id);
+  const { survey, touchpoint } = await load(workspace.id, params.id);
+  const editable = await editableVersion(workspace.id, survey.id);
+  const published = await currentPublishedVersion(workspace.id, survey.id);
   return {
     survey: { id: survey.id, title: survey.title, template: survey.template },
     touchpoint,
     editable: editable ? { id: editable.id, version: editable.version, status: editable.status, definition: editable.definition } : null,
     publishedVersion: published?.version ?? null,
-    versions: listVersions(workspace.id, survey.id),
+    versions: await listVersions(workspace.id, survey.id),
     canEdit: can(role, "surveys:edit"),
     canDeploy: can(role, "surveys:deploy"),
   };
@@ -59,11 +59,11 @@ type ActionResult =
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "surveys:edit");
-  const { survey } = load(workspace.id, params.id);
+  const { survey } = await load(workspace.id, params.id);
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "save");
   if (intent === "discard") {
-    const r = discardDraft(workspace.id, survey.id);
+    const r = await discardDraft(workspace.id, survey.id);
     return data<ActionResult>({ intent, ok: r.ok }, { status: r.ok ? 200 : 400 });
   }
   if (intent !== "save" && intent !== "publish") {
@@ -76,7 +76,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const message = definition.trim() === "" ? "The definition is empty: paste or write the SurveyJS JSON." : "The definition is too large (over 2 MB).";
     return data<ActionResult>({ intent, ok: false, errors: [{ message, source: "vivencia" }], definition: definition.slice(0, MAX_DEFINITION_CHARS) }, { status: 400 });
   }
-  const result = intent === "publish" ? saveAndPublish(workspace.id, survey.id, user.id, definition) : saveDraft(workspace.id, survey.id, user.id, definition);
+  const result =
+    intent === "publish"
+      ? await saveAndPublish(workspace.id, survey.id, user.id, definition)
+      : await saveDraft(workspace.id, survey.id, user.id, definition);
   if (!result) throw notFound();
   if (!result.ok) return data<ActionResult>({ intent, ok: false, errors: result.errors, definition }, { status: 400 });
   return data<ActionResult>({ intent, ok: true, version: result.version, created: result.created });

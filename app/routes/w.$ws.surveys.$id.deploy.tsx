@@ -34,27 +34,29 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const survey = getSurvey(workspace.id, Number(params.id));
+  const survey = await getSurvey(workspace.id, Number(params.id));
   if (!survey) throw notFound();
-  const touchpoint = surveyTouchpoint(workspace.id, survey.touchpointId);
+  const touchpoint = await surveyTouchpoint(workspace.id, survey.touchpointId);
   if (!touchpoint) throw notFound();
   const origin = linkOrigin(request);
   const now = new Date();
-  const rules = listRulesOfSurvey(workspace.id, survey.id);
+  const rules = await listRulesOfSurvey(workspace.id, survey.id);
   return {
     ws: workspace.slug,
     survey: { id: survey.id, title: survey.title },
     touchpoint: { key: touchpoint.key, name: touchpoint.name },
-    publishedVersion: currentPublishedVersion(workspace.id, survey.id)?.version ?? null,
-    deployments: listDeployments(workspace.id, { surveyId: survey.id }).map((d) => ({
-      id: d.id,
-      name: d.name,
-      active: d.active,
-      createdAt: d.createdAt,
-      link: surveyLink(origin, d.publicToken),
-      counts: invitationCounts(workspace.id, d.id, now),
-      rules: rules.filter((r) => r.deploymentId === d.id),
-    })),
+    publishedVersion: (await currentPublishedVersion(workspace.id, survey.id))?.version ?? null,
+    deployments: await Promise.all(
+      (await listDeployments(workspace.id, { surveyId: survey.id })).map(async (d) => ({
+        id: d.id,
+        name: d.name,
+        active: d.active,
+        createdAt: d.createdAt,
+        link: surveyLink(origin, d.publicToken),
+        counts: await invitationCounts(workspace.id, d.id, now),
+        rules: rules.filter((r) => r.deploymentId === d.id),
+      })),
+    ),
     canDeploy: can(role, "surveys:deploy"),
     canInvite: can(role, "invitations:create"),
   };
@@ -74,13 +76,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const member = await requireMember(request, params.ws, intent === "invite" ? "invitations:create" : "surveys:deploy");
   const workspace = member.workspace;
-  const survey = getSurvey(workspace.id, Number(params.id));
+  const survey = await getSurvey(workspace.id, Number(params.id));
   if (!survey) throw notFound();
   const values = Object.fromEntries([...formData.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));
   // Every deployment id in a form must be one of this survey's: another survey's or workspace's is "not found".
-  const ownDeployment = (raw: FormDataEntryValue | null) => {
+  const ownDeployment = async (raw: FormDataEntryValue | null) => {
     const id = IdSchema.safeParse(raw);
-    const d = id.success ? getDeployment(workspace.id, id.data) : null;
+    const d = id.success ? await getDeployment(workspace.id, id.data) : null;
     if (!d || d.surveyId !== survey.id) throw notFound();
     return d;
   };
@@ -89,21 +91,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "createDeployment": {
       const name = String(formData.get("name") ?? "").trim();
       if (!name || name.length > 120) return fail(intent, null, { name: "Name the deployment after where it runs (1–120 characters), e.g. \"Counter QR\"." }, values);
-      const r = createDeployment(workspace.id, survey.id, name);
+      const r = await createDeployment(workspace.id, survey.id, name);
       if (!r) throw notFound();
       if (!r.ok) return fail(intent, null, { name: "Publish a version of the survey first: a deployment serves the latest published version." }, values);
       return data<ActionResult>({ intent, target: r.deployment.id, fields: {}, values: {}, notice: "surveys.deploy.created" });
     }
     case "toggle": {
-      const d = ownDeployment(formData.get("deploymentId"));
-      setDeploymentActive(workspace.id, d.id, !d.active);
+      const d = await ownDeployment(formData.get("deploymentId"));
+      await setDeploymentActive(workspace.id, d.id, !d.active);
       return data<ActionResult>({ intent, target: d.id, fields: {}, values: {}, notice: d.active ? "surveys.deploy.paused" : "surveys.deploy.resumed" });
     }
     case "addRule": {
-      const d = ownDeployment(formData.get("deploymentId"));
+      const d = await ownDeployment(formData.get("deploymentId"));
       const form = parseFormData(formData, RuleInputSchema);
       if (!form.ok) return fail(intent, d.id, form.errors, form.values);
-      const r = createRule(workspace.id, d.id, form.data);
+      const r = await createRule(workspace.id, d.id, form.data);
       if (!r) throw notFound();
       if (!r.ok) return fail(intent, d.id, r.errors, form.values);
       return data<ActionResult>({ intent, target: d.id, fields: {}, values: {}, notice: "surveys.deploy.ruleAdded" });
@@ -111,21 +113,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "updateRule":
     case "deleteRule": {
       const ruleId = IdSchema.safeParse(formData.get("ruleId"));
-      const own = ruleId.success ? listRulesOfSurvey(workspace.id, survey.id).find((r) => r.id === ruleId.data) : undefined;
+      const own = ruleId.success ? (await listRulesOfSurvey(workspace.id, survey.id)).find((r) => r.id === ruleId.data) : undefined;
       if (!own) throw notFound();
       if (intent === "deleteRule") {
-        deleteRule(workspace.id, own.id);
+        await deleteRule(workspace.id, own.id);
         return data<ActionResult>({ intent, target: own.id, fields: {}, values: {}, notice: "surveys.deploy.ruleDeleted" });
       }
       const form = parseFormData(formData, RuleInputSchema);
       if (!form.ok) return fail(intent, own.id, form.errors, form.values);
-      const r = updateRule(workspace.id, own.id, form.data);
+      const r = await updateRule(workspace.id, own.id, form.data);
       if (!r) throw notFound();
       if (!r.ok) return fail(intent, own.id, r.errors, form.values);
       return data<ActionResult>({ intent, target: own.id, fields: {}, values: {}, notice: "surveys.deploy.ruleSaved" });
     }
     case "invite": {
-      const d = ownDeployment(formData.get("deploymentId"));
+      const d = await ownDeployment(formData.get("deploymentId"));
       const hours = String(formData.get("expiresInHours") ?? "").trim();
       const parsed = CreateInvitationsSchema.safeParse({
         deployment: d.id,
@@ -139,7 +141,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         for (const [key, message] of Object.entries(zodErrors(parsed.error))) fields[key.split(".")[0]] ??= message;
         return fail(intent, d.id, fields, values);
       }
-      const r = createInvitationsForCustomers(workspace.id, parsed.data, new Date());
+      const r = await createInvitationsForCustomers(workspace.id, parsed.data, new Date());
       if (!r) throw notFound();
       if (!r.ok) return fail(intent, d.id, r.errors, values);
       const origin = linkOrigin(request);

@@ -14,11 +14,11 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws);
-  const survey = getSurvey(workspace.id, Number(params.id));
+  const survey = await getSurvey(workspace.id, Number(params.id));
   if (!survey) throw notFound();
   const url = new URL(request.url);
   const asked = url.searchParams.get("version");
-  const version = asked ? getVersion(workspace.id, survey.id, Number(asked)) : editableVersion(workspace.id, survey.id);
+  const version = asked ? await getVersion(workspace.id, survey.id, Number(asked)) : await editableVersion(workspace.id, survey.id);
   if (!version) throw notFound();
   let json: SurveyJson | null = null;
   try {

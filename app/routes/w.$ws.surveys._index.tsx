@@ -38,10 +38,10 @@ const CreateSchema = z.object({
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   const tp = Number(new URL(request.url).searchParams.get("tp") ?? "");
-  const touchpoints = surveyTouchpointChoices(workspace.id);
+  const touchpoints = await surveyTouchpointChoices(workspace.id);
   const filterTp = touchpoints.some((t) => t.id === tp) ? tp : undefined;
   return {
-    surveys: listSurveys(workspace.id, { touchpointId: filterTp }),
+    surveys: await listSurveys(workspace.id, { touchpointId: filterTp }),
     touchpoints,
     filterTp: filterTp ?? null,
     canEdit: can(role, "surveys:edit"),
@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = parseFormData(await request.formData(), CreateSchema);
   if (!form.ok) return data<ActionResult>({ fields: form.errors, errors: [], values: form.values }, { status: 400 });
   const { touchpointId, template, title, ...blocks } = form.data;
-  const created = createSurveyFromTemplate(workspace.id, user.id, { touchpointId, template, title, blocks });
+  const created = await createSurveyFromTemplate(workspace.id, user.id, { touchpointId, template, title, blocks });
   if (!created) {
     return data<ActionResult>({ fields: { touchpointId: "That touchpoint does not exist in this workspace." }, errors: [], values: form.values }, { status: 400 });
   }

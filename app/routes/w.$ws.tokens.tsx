@@ -12,19 +12,19 @@ const CreateSchema = z.object({ name: z.string().trim().min(1, "Name the token a
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "tokens:manage");
-  return { tokens: listApiTokens(workspace.id) };
+  return { tokens: await listApiTokens(workspace.id) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "tokens:manage");
   const formData = await request.formData();
   if (formData.get("intent") === "revoke") {
-    revokeApiToken(workspace.id, Number(formData.get("id")));
+    await revokeApiToken(workspace.id, Number(formData.get("id")));
     return { token: null, errors: {} as Record<string, string> };
   }
   const form = parseFormData(formData, CreateSchema);
   if (!form.ok) return data({ token: null, errors: form.errors }, { status: 400 });
-  return { token: createApiToken(workspace.id, form.data.name, user.id), errors: {} as Record<string, string> };
+  return { token: await createApiToken(workspace.id, form.data.name, user.id), errors: {} as Record<string, string> };
 }
 
 export default function TokensPage() {

@@ -13,17 +13,17 @@ const CreateSchema = z.object({ name: z.string().trim().min(1, "Enter a name.").
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { workspaces: listWorkspacesOf(user.id) };
+  return { workspaces: await listWorkspacesOf(user.id) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await parseForm(request, CreateSchema);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  if (slugTaken(form.data.slug)) {
+  if (await slugTaken(form.data.slug)) {
     return data({ errors: { slug: "taken" } as Record<string, string>, values: form.values }, { status: 400 });
   }
-  const ws = createWorkspace({ ...form.data, ownerId: user.id });
+  const ws = await createWorkspace({ ...form.data, ownerId: user.id });
   return redirect(`/w/${ws.slug}`);
 }
 

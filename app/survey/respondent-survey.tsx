@@ -66,6 +66,7 @@ export default function RespondentSurvey(props: RespondentSurveyProps) {
     }
     return survey;
     // One model per definition: a language switch or a new `initial` must not lose the answers.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.definition]);
 
   useEffect(() => {

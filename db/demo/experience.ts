@@ -44,16 +44,16 @@ type DemoCustomer = { externalId: string; premiumLike: boolean; rate: number; ti
 export async function seedExperience(workspaceId: number, userId: number, story: ExperienceStory, now = Date.now()): Promise<number> {
   const random = seededRandom(story.seed);
   const db = getDb();
-  const weakProcessId = db
+  const [weakProcess] = await db
     .select({ id: processes.id })
     .from(processes)
     .where(and(eq(processes.workspaceId, workspaceId), eq(processes.key, story.weakProcess)))
-    .get()?.id;
-  const measured = db
+    .limit(1);
+  const weakProcessId = weakProcess?.id;
+  const measured = await db
     .select({ id: touchpoints.id, key: touchpoints.key, processId: touchpoints.processId, mot: touchpoints.momentOfTruth })
     .from(touchpoints)
-    .where(eq(touchpoints.workspaceId, workspaceId))
-    .all();
+    .where(eq(touchpoints.workspaceId, workspaceId));
 
   // Customers: a few carry most of the spend (the Premium tier), many buy now and then.
   const customers: DemoCustomer[] = Array.from({ length: story.customers }, (_, i) => {
@@ -66,7 +66,7 @@ export async function seedExperience(workspaceId: number, userId: number, story:
       disappointedAt: null,
     };
   });
-  upsertInBatches(customers, 1000, (batch) =>
+  await upsertInBatches(customers, 1000, (batch) =>
     upsertCustomerItems(
       workspaceId,
       batch.map((c, i) => ({
@@ -83,15 +83,15 @@ export async function seedExperience(workspaceId: number, userId: number, story:
   // Surveys: gap pair + NPS + CSAT + comment at every touchpoint that measures attributes.
   const surveys = new Map<number, { versionId: number; deploymentId: number; json: SurveyJson }>();
   for (const tp of measured) {
-    const created = createSurveyFromTemplate(workspaceId, userId, {
+    const created = await createSurveyFromTemplate(workspaceId, userId, {
       touchpointId: tp.id,
       template: "gap_pair",
       blocks: { nps: true, csat: true, ces: false, importance: false, comment: true },
     });
     if (!created || !created.ok) continue;
-    publishDraft(workspaceId, created.surveyId);
-    const version = currentPublishedVersion(workspaceId, created.surveyId)!;
-    const deployment = createDeployment(workspaceId, created.surveyId, "Enlace público");
+    await publishDraft(workspaceId, created.surveyId);
+    const version = (await currentPublishedVersion(workspaceId, created.surveyId))!;
+    const deployment = await createDeployment(workspaceId, created.surveyId, "Enlace público");
     if (!deployment || !deployment.ok) continue;
     surveys.set(tp.id, { versionId: version.id, deploymentId: deployment.deployment.id, json: JSON.parse(version.definition) });
   }
@@ -134,8 +134,8 @@ export async function seedExperience(workspaceId: number, userId: number, story:
       });
     }
   }
-  upsertInBatches(events, 1000, (batch) => upsertEventItems(workspaceId, batch, new Date(now)));
-  recomputeTiers(workspaceId, new Date(now));
+  await upsertInBatches(events, 1000, (batch) => upsertEventItems(workspaceId, batch, new Date(now)));
+  await recomputeTiers(workspaceId, new Date(now));
 
   // Responses, through the same path as the survey page; a few hundred at a time share a commit.
   let recorded = 0;
@@ -201,6 +201,6 @@ function answersFor(plan: ReturnType<typeof measurementPlan>, shift: number, pre
   return data;
 }
 
-function upsertInBatches<T>(items: T[], size: number, write: (batch: T[]) => unknown) {
-  for (let i = 0; i < items.length; i += size) write(items.slice(i, i + size));
+async function upsertInBatches<T>(items: T[], size: number, write: (batch: T[]) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += size) await write(items.slice(i, i + size));
 }

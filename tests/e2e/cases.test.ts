@@ -20,12 +20,12 @@ const INBOX_ROWS = 'main table[aria-label="Casos"] tbody tr';
 beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const max = await makeUser("max@a.test", "Max Manager");
-  const ws = makeWorkspace("brand-a", alice.id).id;
-  addMember("brand-a", max.id, "manager");
-  importSample(ws);
-  const f = makeSurveyFixture(ws, { touchpointKey: "bank-branch-welcome" });
-  makeCustomer(ws, "C-9", "premium", "Paula Premium");
-  const token = createApiToken(ws, "kiosk", alice.id);
+  const ws = (await makeWorkspace("brand-a", alice.id)).id;
+  await addMember("brand-a", max.id, "manager");
+  await importSample(ws);
+  const f = await makeSurveyFixture(ws, { touchpointKey: "bank-branch-welcome" });
+  await makeCustomer(ws, "C-9", "premium", "Paula Premium");
+  const token = await createApiToken(ws, "kiosk", alice.id);
   server = await startServer(dbFile);
   const res = await postResponse(server.url, token, {
     deployment: f.deploymentId,

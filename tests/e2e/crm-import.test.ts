@@ -39,7 +39,7 @@ const EVENTS = [
 
 beforeAll(async () => {
   const admin = await makeUser("admin@crm-e2e.test");
-  ws = makeWorkspace("tienda", admin.id).id;
+  ws = (await makeWorkspace("tienda", admin.id)).id;
   server = await startServer(dbFile);
   browser = await launchBrowser();
   const context = await browser.newContext({ locale: "en-US" });
@@ -76,7 +76,7 @@ async function startImport(skip: boolean) {
 }
 
 const counter = (id: string) => page.locator(`[data-testid=count-${id}]`).innerText();
-const events = () => getDb().select({ n: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, ws)).get()!.n;
+const events = async () => (await getDb().select({ n: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, ws)))[0].n;
 
 describe("CSV import in the browser", () => {
   it("uploads a customer file, maps its Spanish headers and reports three customers added", async () => {
@@ -101,7 +101,7 @@ describe("CSV import in the browser", () => {
     expect(await bad.count()).toBe(1);
     expect(await bad.first().locator("td").first().innerText()).toBe("5");
     expect(await bad.first().innerText()).toMatch(/occurred_at: ".*-99" is not an ISO 8601 date/);
-    expect(events()).toBe(0);
+    expect(await events()).toBe(0);
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
@@ -111,7 +111,7 @@ describe("CSV import in the browser", () => {
     expect(await counter("added")).toBe("4");
     expect(await counter("rejected")).toBe("1");
     expect(await page.locator("[data-testid=bad-rows] tbody tr").count()).toBe(1);
-    expect(events()).toBe(4);
+    expect(await events()).toBe(4);
     await page.screenshot({ path: path.join(shots, "crm-import-report.png"), fullPage: true });
     expect(await seriousA11yViolations(page)).toEqual([]);
   });

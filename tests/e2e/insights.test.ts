@@ -18,8 +18,8 @@ const today = new Date().toISOString().slice(0, 10);
 beforeAll(async () => {
   const owner = await makeUser("ana@brand.test");
   const manager = await makeUser("marta@brand.test", "Marta Gil");
-  const ws = makeWorkspace("banco-demo", owner.id);
-  addMember("banco-demo", manager.id, "manager");
+  const ws = await makeWorkspace("banco-demo", owner.id);
+  await addMember("banco-demo", manager.id, "manager");
   await seedInsights(ws.id, { seed: 3, endDay: today, days: 80, perTouchpoint: 22, sparse: ["bank-chat-assistant"], sparseCount: 3, customers: 40 });
   server = await startServer(dbFile);
   browser = await launchBrowser();

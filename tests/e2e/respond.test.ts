@@ -26,10 +26,10 @@ let invitation: InvitationFixture;
 
 beforeAll(async () => {
   const owner = await makeUser("owner@fibra.test");
-  const ws = makeWorkspace("fibra-sur", owner.id).id;
-  importSample(ws, "telecom-installation-and-repair.json");
-  f = makeSurveyFixture(ws, { touchpointKey: "telco-technician-visit", build: { nps: true, csat: true, comment: true } });
-  invitation = makeInvitation(f, makeCustomer(ws, "C-77", "premium", "Rosa"));
+  const ws = (await makeWorkspace("fibra-sur", owner.id)).id;
+  await importSample(ws, "telecom-installation-and-repair.json");
+  f = await makeSurveyFixture(ws, { touchpointKey: "telco-technician-visit", build: { nps: true, csat: true, comment: true } });
+  invitation = await makeInvitation(f, await makeCustomer(ws, "C-77", "premium", "Rosa"));
   server = await startServer(dbFile);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: PHONE, locale: "es-ES", hasTouch: true, isMobile: true });
@@ -67,7 +67,7 @@ describe("a personal link on a phone", () => {
     for (const key of attributes()) await rate(`${key}__expectation`, 5);
     await Promise.all([page.waitForResponse(isPost(invitation.token)), page.getByRole("button", { name: "Siguiente" }).click()]);
     await page.locator(`[data-name="${attributes()[0]}__perception"]`).waitFor();
-    const saved = getDb().select().from(invitations).where(eq(invitations.id, invitation.id)).get()!;
+    const [saved] = await getDb().select().from(invitations).where(eq(invitations.id, invitation.id)).limit(1);
     expect(saved.state).toBe("opened");
     expect(JSON.parse(saved.progress!)).toMatchObject({ page: 1, data: { [`${attributes()[0]}__expectation`]: 5 } });
 
@@ -92,22 +92,23 @@ describe("a personal link on a phone", () => {
     await page.screenshot({ path: path.resolve("tests/.tmp/respondent-phone-thanks.png"), fullPage: true });
 
     const db = getDb();
-    const row = db.select().from(responses).where(eq(responses.invitationId, invitation.id)).get()!;
+    const [row] = await db.select().from(responses).where(eq(responses.invitationId, invitation.id)).limit(1);
     expect(row).toMatchObject({ source: "invitation", lang: "en", tier: "premium", deploymentId: f.deploymentId, comment: "Muy puntual, dejó todo limpio." });
     const expected: Record<string, unknown> = { csat: 4, nps: 9, comment: "Muy puntual, dejó todo limpio." };
     for (const key of attributes()) Object.assign(expected, { [`${key}__expectation`]: 5, [`${key}__perception`]: 6 });
     expect(JSON.parse(row.data)).toEqual(expected);
-    const rows = db.select().from(measurements).where(eq(measurements.responseId, row.id)).all();
+    const rows = await db.select().from(measurements).where(eq(measurements.responseId, row.id));
     expect(rows).toHaveLength(attributes().length * 2 + 2);
     expect(rows.filter((m) => m.kind === "perception").every((m) => m.value === 6)).toBe(true);
     const day = row.completedAt.toISOString().slice(0, 10);
     // The rollups as any reader sees them: what the server has not folded in yet, folded here (ADR 012).
-    foldRollups(db.$client);
-    const nps = db.select().from(rollups).where(and(eq(rollups.kind, "nps"), eq(rollups.day, day))).get()!;
+    await foldRollups(db);
+    const [nps] = await db.select().from(rollups).where(and(eq(rollups.kind, "nps"), eq(rollups.day, day))).limit(1);
     expect(nps).toMatchObject({ touchpointId: f.touchpoint.id, tier: "premium", lang: "en", n: 1, sum: 9, promoters: 1 });
-    const gap = db.select().from(rollups).where(and(eq(rollups.kind, "gap"), eq(rollups.attributeKey, ""))).get()!;
+    const [gap] = await db.select().from(rollups).where(and(eq(rollups.kind, "gap"), eq(rollups.attributeKey, ""))).limit(1);
     expect(gap).toMatchObject({ n: 1, sum: 1, sumP: 6, sumE: 5 });
-    expect(db.select().from(invitations).where(eq(invitations.id, invitation.id)).get()!.state).toBe("completed");
+    const [completed] = await db.select().from(invitations).where(eq(invitations.id, invitation.id)).limit(1);
+    expect(completed.state).toBe("completed");
   });
 
   it("then says the answers were already received, and a second submit stores nothing", async () => {
@@ -123,7 +124,8 @@ describe("a personal link on a phone", () => {
       return (await fetch(window.location.pathname, { method: "POST", body: form })).status;
     });
     expect(status).toBe(409);
-    expect(getDb().select({ n: count() }).from(responses).get()!.n).toBe(1);
+    const [counted] = await getDb().select({ n: count() }).from(responses);
+    expect(counted.n).toBe(1);
   });
 });
 
@@ -148,7 +150,7 @@ describe("a public link", () => {
     await Promise.all([tab.waitForResponse(isPost(f.publicToken)), tab.getByRole("button", { name: "Completar" }).click()]);
     await tab.getByRole("heading", { name: "¡Gracias por su opinión!" }).waitFor();
 
-    const row = getDb().select().from(responses).where(eq(responses.source, "link")).get()!;
+    const [row] = await getDb().select().from(responses).where(eq(responses.source, "link")).limit(1);
     expect(row).toMatchObject({ customerId: null, invitationId: null, tier: "", lang: "es" });
     expect(JSON.parse(row.data)).toMatchObject({ [`${first}__expectation`]: 3, [`${first}__perception`]: 2, nps: 3 });
     // Answered: the next person on this device starts afresh.

@@ -19,10 +19,10 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const dora = await makeUser("dora@a.test", "Dora");
-  const ws = makeWorkspace("brand-a", alice.id);
-  addMember("brand-a", dora.id, "designer");
-  importSample(ws.id);
-  touchpointId = findTouchpointByKey(ws.id, "bank-branch-welcome")!.id;
+  const ws = await makeWorkspace("brand-a", alice.id);
+  await addMember("brand-a", dora.id, "designer");
+  await importSample(ws.id);
+  touchpointId = (await findTouchpointByKey(ws.id, "bank-branch-welcome"))!.id;
   server = await startServer(dbFile);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: "es-ES" });

@@ -1,10 +1,10 @@
 // Closed-loop cases over real HTTP and against the real database: a detractor response opens exactly
 // one case, in the response's own transaction; an overdue case shows as overdue; a manager works a
 // case through its flow with a note at each step; another workspace's case is a 404.
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "#db/client";
-import { caseEvents, cases, responses } from "#db/schema/index";
+import { execute, getDb } from "#db/client";
+import { caseEvents, cases, customers, processes, responses, touchpoints, users } from "#db/schema/index";
 import { createApiToken } from "~/data/api-tokens.server";
 import { recordResponse } from "~/data/responses.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
@@ -31,17 +31,17 @@ beforeAll(async () => {
   const max = await makeUser("max@a.test", "Max Manager");
   const dora = await makeUser("dora@a.test");
   maxId = max.id;
-  wsA = makeWorkspace("brand-a", alice.id).id;
-  const wsB = makeWorkspace("brand-b", bob.id).id;
-  addMember("brand-a", max.id, "manager");
-  addMember("brand-a", dora.id, "designer");
-  importSample(wsA);
-  importSample(wsB);
-  a = makeSurveyFixture(wsA, { touchpointKey: "bank-branch-welcome" });
-  b = makeSurveyFixture(wsB, { touchpointKey: "bank-branch-welcome" });
-  makeCustomer(wsA, "C-PREMIUM", "premium", "Paula Premium");
-  tokenA = createApiToken(wsA, "kiosk", alice.id);
-  tokenB = createApiToken(wsB, "kiosk", bob.id);
+  wsA = (await makeWorkspace("brand-a", alice.id)).id;
+  const wsB = (await makeWorkspace("brand-b", bob.id)).id;
+  await addMember("brand-a", max.id, "manager");
+  await addMember("brand-a", dora.id, "designer");
+  await importSample(wsA);
+  await importSample(wsB);
+  a = await makeSurveyFixture(wsA, { touchpointKey: "bank-branch-welcome" });
+  b = await makeSurveyFixture(wsB, { touchpointKey: "bank-branch-welcome" });
+  await makeCustomer(wsA, "C-PREMIUM", "premium", "Paula Premium");
+  tokenA = await createApiToken(wsA, "kiosk", alice.id);
+  tokenB = await createApiToken(wsB, "kiosk", bob.id);
   server = await startServer(dbFile);
 });
 
@@ -56,9 +56,9 @@ async function as(email: string) {
   return client;
 }
 
-const casesOf = (responseId: number) => getDb().select().from(cases).where(eq(cases.responseId, responseId)).all();
-const caseCount = () => getDb().select({ n: count() }).from(cases).get()!.n;
-const responseCount = () => getDb().select({ n: count() }).from(responses).get()!.n;
+const casesOf = (responseId: number) => getDb().select().from(cases).where(eq(cases.responseId, responseId));
+const caseCount = async () => (await getDb().select({ n: count() }).from(cases))[0].n;
+const responseCount = async () => (await getDb().select({ n: count() }).from(responses))[0].n;
 
 async function detractor(f: SurveyFixture, token: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const res = await postResponse(server.url, token, { deployment: f.deploymentId, answers: answersWith(f.json, { nps: 3, comment: "Esperé 40 minutos" }), ...extra }, headers);
@@ -77,7 +77,7 @@ describe("opening cases", () => {
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    const opened = casesOf(id);
+    const opened = await casesOf(id);
     expect(opened).toHaveLength(1);
     const c = opened[0];
     expect(c).toMatchObject({ workspaceId: wsA, status: "open", tier: "premium", touchpointId: a.touchpoint.id, assigneeId: null });
@@ -86,7 +86,7 @@ describe("opening cases", () => {
     // Premium: 24 hours, counted from when the response was received.
     expect(c.dueAt.getTime() - c.openedAt.getTime()).toBe(24 * HOUR);
     expect(c.openedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
-    const events = getDb().select().from(caseEvents).where(eq(caseEvents.caseId, c.id)).all();
+    const events = await getDb().select().from(caseEvents).where(eq(caseEvents.caseId, c.id));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: "opened", toStatus: "open", byUserId: null });
     expect(events[0].note).toContain("Likelihood to recommend 2 of 10");
@@ -95,61 +95,60 @@ describe("opening cases", () => {
   it("a satisfied response opens none, and a replayed detractor response does not open a second", async () => {
     const happy = await postResponse(server.url, tokenA, { deployment: a.deploymentId, answers: answersWith(a.json, { nps: 10, expectation: 5, perception: 6 }) });
     expect(happy.status).toBe(201);
-    expect(casesOf(((await happy.json()) as { id: number }).id)).toHaveLength(0);
+    expect(await casesOf(((await happy.json()) as { id: number }).id)).toHaveLength(0);
 
     const first = await detractor(a, tokenA, {}, { "Idempotency-Key": "kiosk-7-0042" });
     const again = await detractor(a, tokenA, {}, { "Idempotency-Key": "kiosk-7-0042" });
     expect(again).toBe(first);
-    expect(casesOf(first)).toHaveLength(1);
+    const opened = await casesOf(first);
+    expect(opened).toHaveLength(1);
     // An anonymous respondent is served as Generic: 72 hours.
-    expect(casesOf(first)[0].tier).toBe("");
-    expect(casesOf(first)[0].dueAt.getTime() - casesOf(first)[0].openedAt.getTime()).toBe(72 * HOUR);
+    expect(opened[0].tier).toBe("");
+    expect(opened[0].dueAt.getTime() - opened[0].openedAt.getTime()).toBe(72 * HOUR);
   });
 
   it("the case commits or rolls back with its response", async () => {
-    const sqlite = getDb().$client;
     const input = { workspaceId: wsA, versionId: a.versionId, touchpointId: a.touchpoint.id, deploymentId: a.deploymentId, lang: "es" as const, source: "api" as const };
     const data = JSON.stringify(answersWith(a.json, { nps: 1 }));
 
     // The case's history row is written after the response and the case: if it fails, nothing stays.
-    sqlite.exec(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON case_events BEGIN SELECT RAISE(ABORT, 'history unavailable'); END`);
-    const responsesBefore = responseCount();
-    const casesBefore = caseCount();
+    await execute(sql.raw(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON case_events BEGIN SELECT RAISE(ABORT, 'history unavailable'); END`));
+    const responsesBefore = await responseCount();
+    const casesBefore = await caseCount();
     try {
       await expect(recordResponse({ ...input, data })).rejects.toThrow(/history unavailable/);
     } finally {
-      sqlite.exec(`DROP TRIGGER act_fail`);
+      await execute(sql.raw(`DROP TRIGGER act_fail`));
     }
-    expect(responseCount()).toBe(responsesBefore);
-    expect(caseCount()).toBe(casesBefore);
+    expect(await responseCount()).toBe(responsesBefore);
+    expect(await caseCount()).toBe(casesBefore);
 
     // And a response that fails to insert leaves no case behind.
-    sqlite.exec(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON responses BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    await execute(sql.raw(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON responses BEGIN SELECT RAISE(ABORT, 'disk full'); END`));
     try {
       await expect(recordResponse({ ...input, data })).rejects.toThrow(/disk full/);
     } finally {
-      sqlite.exec(`DROP TRIGGER act_fail`);
+      await execute(sql.raw(`DROP TRIGGER act_fail`));
     }
-    expect(caseCount()).toBe(casesBefore);
+    expect(await caseCount()).toBe(casesBefore);
 
     // With nothing in the way, the same call records the response and its one case.
     const ok = await recordResponse({ ...input, data });
     expect(ok.status).toBe("recorded");
-    if (ok.status === "recorded") expect(casesOf(ok.id)).toHaveLength(1);
+    if (ok.status === "recorded") expect(await casesOf(ok.id)).toHaveLength(1);
   });
 });
 
 describe("the inbox", () => {
   it("shows an overdue case as overdue, in the overdue filter and on its page", async () => {
-    const late = casesOf(await detractor(a, tokenA))[0];
-    const fresh = casesOf(await detractor(a, tokenA))[0];
+    const [late] = await casesOf(await detractor(a, tokenA));
+    const [fresh] = await casesOf(await detractor(a, tokenA));
     // Opened four days ago for a Generic customer (72 h): a day past due.
     const openedAt = new Date(Date.now() - 96 * HOUR);
-    getDb()
+    await getDb()
       .update(cases)
       .set({ openedAt, dueAt: new Date(openedAt.getTime() + 72 * HOUR) })
-      .where(eq(cases.id, late.id))
-      .run();
+      .where(eq(cases.id, late.id));
 
     const max = await as("max@a.test");
     const overdue = await (await max.get("/w/brand-a/cases?status=active&overdue=1")).text();
@@ -178,17 +177,19 @@ describe("the inbox", () => {
     const html = await (await max.get("/w/brand-a/cases?status=all")).text();
     expect(html).toContain("Cumplimiento de plazos");
     expect(html).toContain("Por nivel de cliente");
-    const processName = getDb()
-      .$client.prepare(`SELECT p.name FROM processes p JOIN touchpoints t ON t.process_id = p.id WHERE t.id = ?`)
-      .pluck()
-      .get(a.touchpoint.id) as string;
+    const [{ processName }] = await getDb()
+      .select({ processName: processes.name })
+      .from(processes)
+      .innerJoin(touchpoints, eq(touchpoints.processId, processes.id))
+      .where(eq(touchpoints.id, a.touchpoint.id))
+      .limit(1);
     expect(html).toContain(`<th scope="row">${processName}</th>`);
   });
 });
 
 describe("working a case", () => {
   it("moves open → in progress → resolved → closed with a note at each step, and refuses shortcuts", async () => {
-    const c = casesOf(await detractor(a, tokenA))[0];
+    const [c] = await casesOf(await detractor(a, tokenA));
     const max = await as("max@a.test");
     const url = `/w/brand-a/cases/${c.id}`;
 
@@ -206,14 +207,14 @@ describe("working a case", () => {
     const closedNote = await max.post(url, { intent: "note", note: "otra" });
     expect(closedNote.status).toBe(400);
 
-    const row = getDb().select().from(cases).where(eq(cases.id, c.id)).get()!;
+    const [row] = await getDb().select().from(cases).where(eq(cases.id, c.id)).limit(1);
     expect(row.status).toBe("closed");
     // Taking an unassigned case assigns it to whoever took it.
     expect(row.assigneeId).toBe(maxId);
     expect(row.firstActionAt).not.toBeNull();
     expect(row.resolvedAt).not.toBeNull();
     expect(row.closedAt).not.toBeNull();
-    const history = getDb().select().from(caseEvents).where(eq(caseEvents.caseId, c.id)).orderBy(caseEvents.id).all();
+    const history = await getDb().select().from(caseEvents).where(eq(caseEvents.caseId, c.id)).orderBy(caseEvents.id);
     expect(history.map((e) => (e.kind === "status" ? `${e.fromStatus}>${e.toStatus}` : e.kind))).toEqual([
       "opened",
       "open>in_progress",
@@ -226,21 +227,21 @@ describe("working a case", () => {
   });
 
   it("assigns only to members who work cases, with a message for anything else", async () => {
-    const c = casesOf(await detractor(a, tokenA))[0];
+    const [c] = await casesOf(await detractor(a, tokenA));
     const alice = await as("alice@a.test");
     const url = `/w/brand-a/cases/${c.id}`;
-    const bobId = getDb().$client.prepare(`SELECT id FROM users WHERE email = 'bob@b.test'`).pluck().get() as number;
+    const [{ id: bobId }] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, "bob@b.test")).limit(1);
     const outsider = await alice.post(url, { intent: "assign", assignee: String(bobId) });
     expect(outsider.status).toBe(400);
     expect(await outsider.text()).toContain("whose role works cases");
     expect((await alice.post(url, { intent: "assign", assignee: String(maxId), note: "Tú conoces la sucursal" })).status).toBe(200);
-    expect(getDb().select().from(cases).where(eq(cases.id, c.id)).get()!.assigneeId).toBe(maxId);
+    expect((await getDb().select().from(cases).where(eq(cases.id, c.id)).limit(1))[0].assigneeId).toBe(maxId);
     expect((await alice.post(url, { intent: "bogus" })).status).toBe(400);
   });
 
   it("keeps designers to reading, and another workspace's case is a 404", async () => {
-    const mine = casesOf(await detractor(a, tokenA))[0];
-    const theirs = casesOf(await detractor(b, tokenB))[0];
+    const [mine] = await casesOf(await detractor(a, tokenA));
+    const [theirs] = await casesOf(await detractor(b, tokenB));
     const dora = await as("dora@a.test");
     expect((await dora.get(`/w/brand-a/cases/${mine.id}`)).status).toBe(200);
     expect((await dora.post(`/w/brand-a/cases/${mine.id}`, { intent: "note", note: "x" })).status).toBe(403);
@@ -253,7 +254,7 @@ describe("working a case", () => {
     expect((await alice.post(`/w/brand-a/cases/${theirs.id}`, { intent: "bogus" })).status).toBe(404);
     expect((await alice.get(`/w/brand-b/cases/${theirs.id}`)).status).toBe(404);
     expect((await alice.get(`/w/brand-a/cases/abc`)).status).toBe(404);
-    expect(getDb().select().from(cases).where(and(eq(cases.id, theirs.id))).get()!.status).toBe("open");
+    expect((await getDb().select().from(cases).where(and(eq(cases.id, theirs.id))).limit(1))[0].status).toBe("open");
 
     const bob = await as("bob@b.test");
     expect((await bob.get(`/w/brand-b/cases/${theirs.id}`)).status).toBe(200);
@@ -274,8 +275,8 @@ describe("the API and the customer page", () => {
   });
 
   it("shows a customer's cases on their page", async () => {
-    const customerId = getDb().$client.prepare(`SELECT id FROM customers WHERE external_id = 'C-PREMIUM'`).pluck().get() as number;
-    const caseId = getDb().select({ id: cases.id }).from(cases).where(eq(cases.customerId, customerId)).get()!.id;
+    const [{ id: customerId }] = await getDb().select({ id: customers.id }).from(customers).where(eq(customers.externalId, "C-PREMIUM")).limit(1);
+    const [{ id: caseId }] = await getDb().select({ id: cases.id }).from(cases).where(eq(cases.customerId, customerId)).limit(1);
     const alice = await as("alice@a.test");
     const html = await (await alice.get(`/w/brand-a/customers/${customerId}`)).text();
     expect(html).toContain(`/w/brand-a/cases/${caseId}`);

@@ -19,9 +19,9 @@ let token: string;
 beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const bob = await makeUser("bob@b.test");
-  wsA = makeWorkspace("brand-a", alice.id).id;
-  makeWorkspace("brand-b", bob.id);
-  importSample(wsA);
+  wsA = (await makeWorkspace("brand-a", alice.id)).id;
+  await makeWorkspace("brand-b", bob.id);
+  await importSample(wsA);
   server = await startServer(dbFile);
 });
 
@@ -77,8 +77,8 @@ describe("the Clienting index", () => {
     const dup = await alice.post("/w/brand-a/settings", { intent: "department-create", name: "operaciones" });
     expect(dup.status).toBe(400);
     expect(await dup.text()).toContain("already a department");
-    const deps = listDepartments(wsA);
-    const procs = getDb().select().from(processes).where(eq(processes.workspaceId, wsA)).all();
+    const deps = await listDepartments(wsA);
+    const procs = await getDb().select().from(processes).where(eq(processes.workspaceId, wsA));
     const support = procs.find((p) => p.key === "support")!;
     const onboarding = procs.find((p) => p.key === "onboarding")!;
     const link = (departmentId: number, processIds: number[]) => {
@@ -99,7 +99,7 @@ describe("the Clienting index", () => {
     expect(bad.status).toBe(400);
     const today = new Date().toISOString().slice(0, 10);
     expect((await alice.post("/w/brand-a/clienting", { intent: "create", title: "Pulso de Clienting 2025", opensOn: today, closesOn: "" })).status).toBe(200);
-    const pulse = getDb().select().from(clientingPulses).where(eq(clientingPulses.workspaceId, wsA)).get()!;
+    const [pulse] = await getDb().select().from(clientingPulses).where(eq(clientingPulses.workspaceId, wsA)).limit(1);
     token = pulse.publicToken;
     const definition = JSON.parse(pulse.definition);
     expect(JSON.stringify(definition)).toContain("Operaciones");
@@ -126,15 +126,15 @@ describe("the Clienting index", () => {
     expect((await submit({ knows: 5, applies: 5, supported: 5 })).status).toBe(400);
     expect((await fetch(`${server.url}/p/${token}`, { method: "POST", body: new URLSearchParams({ data: "{not json" }) })).status).toBe(400);
 
-    const rows = getDb().select().from(clientingResponses).all();
+    const rows = await getDb().select().from(clientingResponses);
     expect(rows).toHaveLength(ANSWERS.length);
     // Nothing but the day is kept of the time.
     expect(rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.completedOn))).toBe(true);
     expect(rows.find((r) => r.respondentGroup === "supplier" && r.department === null)).toBeTruthy();
   });
 
-  it("computes the index overall, by department and by group as a hand count does", () => {
-    const byDepartment = clientingReport(wsA, { by: "department" });
+  it("computes the index overall, by department and by group as a hand count does", async () => {
+    const byDepartment = await clientingReport(wsA, { by: "department" });
     const overallYes = 4 + 1 + 2;
     expect(byDepartment.overall.n).toBe(14);
     const hand = wilsonByHand(overallYes, 14);
@@ -152,13 +152,13 @@ describe("the Clienting index", () => {
     const notStated = byDepartment.groups.find((g) => g.key === null)!;
     expect(notStated).toMatchObject({ n: 3, suppressed: true, index: null });
 
-    const byGroup = clientingReport(wsA, { by: "group" });
+    const byGroup = await clientingReport(wsA, { by: "group" });
     expect(byGroup.groups.find((g) => g.key === "employee")!.index!.yes).toBe(5);
   });
 
-  it("gives each process the index of the departments that run it", () => {
-    const procs = getDb().select().from(processes).where(eq(processes.workspaceId, wsA)).all();
-    const byProcess = clientingIndexByProcess(wsA);
+  it("gives each process the index of the departments that run it", async () => {
+    const procs = await getDb().select().from(processes).where(eq(processes.workspaceId, wsA));
+    const byProcess = await clientingIndexByProcess(wsA);
     const support = byProcess.get(procs.find((p) => p.key === "support")!.id)!;
     const onboarding = byProcess.get(procs.find((p) => p.key === "onboarding")!.id)!;
     expect(support.n).toBe(6);
@@ -190,7 +190,7 @@ describe("the Clienting index", () => {
   });
 
   it("a closed pulse takes no more answers, an unknown link is a 404", async () => {
-    const pulse = getDb().select().from(clientingPulses).get()!;
+    const [pulse] = await getDb().select().from(clientingPulses).limit(1);
     const alice = await as("alice@a.test");
     expect((await alice.post("/w/brand-a/clienting", { intent: "toggle", id: String(pulse.id), active: "0" })).status).toBe(200);
     expect((await fetch(`${server.url}/p/${token}`)).status).toBe(410);

@@ -58,12 +58,12 @@ function valuesFrom(rand: (min: number, max: number) => number, shift: number): 
 beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const bob = await makeUser("bob@b.test");
-  wsA = makeWorkspace("brand-a", alice.id).id;
-  wsB = makeWorkspace("brand-b", bob.id).id;
-  importSample(wsA);
-  importSample(wsB);
-  f = makeSurveyFixture(wsA, { touchpointKey: "bank-branch-welcome" });
-  other = makeSurveyFixture(wsA, { touchpointKey: "bank-contact-center-call" });
+  wsA = (await makeWorkspace("brand-a", alice.id)).id;
+  wsB = (await makeWorkspace("brand-b", bob.id)).id;
+  await importSample(wsA);
+  await importSample(wsB);
+  f = await makeSurveyFixture(wsA, { touchpointKey: "bank-branch-welcome" });
+  other = await makeSurveyFixture(wsA, { touchpointKey: "bank-contact-center-call" });
   const rand = lcg(42);
   // Before: days −9 … −1 relative to the change; after: +1 … +9 (the last complete day is yesterday).
   for (let i = 0; i < 12; i++) {
@@ -79,7 +79,7 @@ beforeAll(async () => {
   await answer(f, dayOffset(-10 - 12), valuesFrom(rand, -3));
   await answer(other, dayOffset(-5), { nps: 0 });
 
-  const saved = createInnovation(
+  const saved = await createInnovation(
     wsA,
     {
       title: "Turnos por SMS",
@@ -94,7 +94,7 @@ beforeAll(async () => {
   );
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
   innovationId = saved.id;
-  const theirs = createInnovation(
+  const theirs = await createInnovation(
     wsB,
     { title: "Secreto de B", changedAt: changedOn, touchpointKeys: ["bank-branch-welcome"], whatChanged: "x", hypothesis: "y", owner: "z", windowDays: 28 },
     bob.id,
@@ -127,8 +127,8 @@ function npsByHand(scores: number[]) {
 }
 
 describe("the effect of an innovation", () => {
-  it("matches a hand computation over equal windows either side of the change", () => {
-    const effect = innovationEffect(wsA, { changedOn, windowDays: 28, touchpointIds: [f.touchpoint.id] }, 10, today);
+  it("matches a hand computation over equal windows either side of the change", async () => {
+    const effect = await innovationEffect(wsA, { changedOn, windowDays: 28, touchpointIds: [f.touchpoint.id] }, 10, today);
     if (effect.status !== "ok") throw new Error("expected an effect");
     expect(effect.windows).toEqual({ before: { from: dayOffset(-19), to: dayOffset(-11) }, after: { from: dayOffset(-9), to: dayOffset(-1) }, days: 9 });
 
@@ -167,18 +167,18 @@ describe("the effect of an innovation", () => {
     expect(weekN).toBe(26);
   });
 
-  it("withholds the difference below the workspace's minimum n, and waits for a full day after the change", () => {
-    const thin = innovationEffect(wsA, { changedOn, windowDays: 28, touchpointIds: [f.touchpoint.id] }, 20, today);
+  it("withholds the difference below the workspace's minimum n, and waits for a full day after the change", async () => {
+    const thin = await innovationEffect(wsA, { changedOn, windowDays: 28, touchpointIds: [f.touchpoint.id] }, 20, today);
     if (thin.status !== "ok") throw new Error("expected an effect");
     expect(thin.overall.gapDifference).toBeNull();
     expect(thin.overall.before.gap.n).toBe(12);
-    expect(innovationEffect(wsA, { changedOn: today, windowDays: 28, touchpointIds: [f.touchpoint.id] }, 10, today).status).toBe("too_early");
+    expect((await innovationEffect(wsA, { changedOn: today, windowDays: 28, touchpointIds: [f.touchpoint.id] }, 10, today)).status).toBe("too_early");
   });
 
-  it("gives trend charts their markers, per touchpoint and workspace", () => {
-    expect(innovationMarkers(wsA, [f.touchpoint.id, other.touchpoint.id])).toEqual([{ id: innovationId, date: changedOn, title: "Turnos por SMS" }]);
-    expect(innovationMarkers(wsA, [other.touchpoint.id])).toEqual([]);
-    expect(innovationMarkers(wsA, [])).toEqual([]);
+  it("gives trend charts their markers, per touchpoint and workspace", async () => {
+    expect(await innovationMarkers(wsA, [f.touchpoint.id, other.touchpoint.id])).toEqual([{ id: innovationId, date: changedOn, title: "Turnos por SMS" }]);
+    expect(await innovationMarkers(wsA, [other.touchpoint.id])).toEqual([]);
+    expect(await innovationMarkers(wsA, [])).toEqual([]);
   });
 
   it("marks the innovation on the insights trend charts", async () => {

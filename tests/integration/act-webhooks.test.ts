@@ -89,15 +89,15 @@ beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const max = await makeUser("max@a.test");
   const carol = await makeUser("carol@c.test");
-  const wsA = makeWorkspace("brand-a", alice.id).id;
-  const wsC = makeWorkspace("brand-c", carol.id).id;
-  addMember("brand-a", max.id, "manager");
-  importSample(wsA);
-  importSample(wsC);
-  a = makeSurveyFixture(wsA, { touchpointKey: "bank-branch-welcome" });
-  c = makeSurveyFixture(wsC, { touchpointKey: "bank-branch-welcome" });
-  tokenA = createApiToken(wsA, "kiosk", alice.id);
-  tokenC = createApiToken(wsC, "kiosk", carol.id);
+  const wsA = (await makeWorkspace("brand-a", alice.id)).id;
+  const wsC = (await makeWorkspace("brand-c", carol.id)).id;
+  await addMember("brand-a", max.id, "manager");
+  await importSample(wsA);
+  await importSample(wsC);
+  a = await makeSurveyFixture(wsA, { touchpointKey: "bank-branch-welcome" });
+  c = await makeSurveyFixture(wsC, { touchpointKey: "bank-branch-welcome" });
+  tokenA = await createApiToken(wsA, "kiosk", alice.id);
+  tokenC = await createApiToken(wsC, "kiosk", carol.id);
   goodPort = await good.listen();
   failingPort = await failing.listen();
   // Plain http to 127.0.0.1 is allowed only by this flag (the server runs with NODE_ENV=production).
@@ -151,7 +151,7 @@ describe("registering endpoints", () => {
   it("shows the secret once and never again", async () => {
     const alice = await as("alice@a.test");
     secretA = await register(alice, "brand-a", `http://127.0.0.1:${goodPort}/hooks/vivencia`);
-    const stored = getDb().select().from(webhookEndpoints).all();
+    const stored = await getDb().select().from(webhookEndpoints);
     expect(stored.map((e) => e.secret)).toContain(secretA);
     const page = await (await alice.get("/w/brand-a/settings")).text();
     expect(page).toContain(`127.0.0.1:${goodPort}/hooks/vivencia`);
@@ -171,13 +171,13 @@ describe("deliveries", () => {
     const completed = byType.get("response.completed")!;
     expect(completed.payload.data.response).toMatchObject({ id, touchpoint: "bank-branch-welcome", customer: "C-77", comment: "Mal" });
     const opened = byType.get("case.opened")!;
-    const caseRow = getDb().select().from(cases).where(eq(cases.responseId, id)).get()!;
+    const [caseRow] = await getDb().select().from(cases).where(eq(cases.responseId, id)).limit(1);
     expect(opened.payload.data.case).toMatchObject({ id: caseRow.id, status: "open", responseId: id, customer: "C-77" });
     expect(completed.headers["content-type"]).toBe("application/json");
 
     // The log matches what arrived: one attempt each, 200, the same message ids.
-    const rows = await waitFor(() => {
-      const all = getDb().select().from(webhookDeliveries).all();
+    const rows = await waitFor(async () => {
+      const all = await getDb().select().from(webhookDeliveries);
       return all.length >= 2 && all.every((d) => d.status === "delivered") ? all : null;
     }, 5_000, "delivered rows");
     expect(rows.map((d) => d.msgId).sort()).toEqual(good.received.map((r) => r.headers["webhook-id"]).sort());
@@ -185,7 +185,7 @@ describe("deliveries", () => {
   });
 
   it("sends case.updated when a manager takes a step", async () => {
-    const caseRow = getDb().select().from(cases).get()!;
+    const [caseRow] = await getDb().select().from(cases).limit(1);
     const max = await as("max@a.test");
     const before = good.received.length;
     expect((await max.post(`/w/brand-a/cases/${caseRow.id}`, { intent: "status", to: "in_progress", note: "Llamando" })).status).toBe(200);
@@ -208,13 +208,13 @@ describe("deliveries", () => {
     // The response did not wait for either receiver.
     expect(Date.now() - started).toBeLessThan(2_000);
     const { id } = (await res.json()) as { id: number };
-    expect(getDb().select().from(cases).where(eq(cases.responseId, id)).all()).toHaveLength(1);
+    expect(await getDb().select().from(cases).where(eq(cases.responseId, id))).toHaveLength(1);
 
-    const endpoints = getDb().select().from(webhookEndpoints).all().filter((e) => e.url.includes(`:${failingPort}/`) || e.url.includes(`:${closed}/`));
-    const deliveriesOf = (endpointId: number) => getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).all();
+    const endpoints = (await getDb().select().from(webhookEndpoints)).filter((e) => e.url.includes(`:${failingPort}/`) || e.url.includes(`:${closed}/`));
+    const deliveriesOf = (endpointId: number) => getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId));
     for (const endpoint of endpoints) {
-      const rows = await waitFor(() => {
-        const all = deliveriesOf(endpoint.id);
+      const rows = await waitFor(async () => {
+        const all = await deliveriesOf(endpoint.id);
         return all.length === 2 && all.every((d) => d.attempts === 1) ? all : null;
       }, 10_000, `first attempts to ${endpoint.url}`);
       for (const d of rows) {
@@ -243,8 +243,8 @@ describe("deliveries", () => {
 
     // The retry comes on schedule, with the same message id.
     const downId = endpoints.find((e) => e.url.includes("/down"))!.id;
-    const retried = await waitFor(() => {
-      const all = deliveriesOf(downId);
+    const retried = await waitFor(async () => {
+      const all = await deliveriesOf(downId);
       return all.every((d) => d.attempts >= 2) ? all : null;
     }, 12_000, "second attempts");
     expect(retried.every((d) => d.status === "pending" && d.error?.includes("HTTP 500"))).toBe(true);

@@ -23,13 +23,13 @@ beforeAll(async () => {
   const alice = await makeUser("alice@crm-a.test");
   const bob = await makeUser("bob@crm-b.test");
   const max = await makeUser("max@crm-a.test");
-  a = makeWorkspace("crm-a", alice.id).id;
-  b = makeWorkspace("crm-b", bob.id).id;
-  addMember("crm-a", max.id, "manager");
-  tokenA = createApiToken(a, "CRM sync", alice.id);
-  tokenB = createApiToken(b, "CRM sync", bob.id);
-  revoked = createApiToken(a, "old", alice.id);
-  revokeApiToken(a, listApiTokens(a).find((t) => t.name === "old")!.id);
+  a = (await makeWorkspace("crm-a", alice.id)).id;
+  b = (await makeWorkspace("crm-b", bob.id)).id;
+  await addMember("crm-a", max.id, "manager");
+  tokenA = await createApiToken(a, "CRM sync", alice.id);
+  tokenB = await createApiToken(b, "CRM sync", bob.id);
+  revoked = await createApiToken(a, "old", alice.id);
+  await revokeApiToken(a, (await listApiTokens(a)).find((t) => t.name === "old")!.id);
   server = await startServer(dbFile);
 });
 
@@ -52,8 +52,8 @@ async function as(email: string) {
   return client;
 }
 
-const eventCount = (workspaceId: number) =>
-  getDb().select({ n: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, workspaceId)).get()!.n;
+const eventCount = async (workspaceId: number) =>
+  (await getDb().select({ n: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, workspaceId)))[0].n;
 
 describe("token authentication", () => {
   it("answers 401 without a token, with an unknown one and with a revoked one", async () => {
@@ -96,7 +96,11 @@ describe("POST /api/v1/customers", () => {
     expect(await (await post("/api/v1/customers", batch)).json()).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 3 });
     const res = await post("/api/v1/customers", [{ external_id: "C-1", phone: "+57 300 123 4567" }]);
     expect(await res.json()).toMatchObject({ created: 0, updated: 1 });
-    const ana = getDb().select().from(customers).where(and(eq(customers.workspaceId, a), eq(customers.externalId, "C-1"))).get()!;
+    const [ana] = await getDb()
+      .select()
+      .from(customers)
+      .where(and(eq(customers.workspaceId, a), eq(customers.externalId, "C-1")))
+      .limit(1);
     expect(ana).toMatchObject({ name: "Ana Pérez", email: "ana@example.com", phone: "+57 300 123 4567", language: "es" });
   });
 
@@ -110,7 +114,7 @@ describe("POST /api/v1/customers", () => {
     const tooMany = await post("/api/v1/customers", Array.from({ length: 1001 }, (_, i) => ({ external_id: `X-${i}` })));
     expect(tooMany.status).toBe(400);
     expect(await tooMany.json()).toMatchObject({ error: "batch_too_large", message: expect.stringMatching(/at most 1000/) });
-    expect(customerIdByExternalId(a, "X-0")).toBeNull();
+    expect(await customerIdByExternalId(a, "X-0")).toBeNull();
     const thousand = await post("/api/v1/customers", Array.from({ length: 1000 }, (_, i) => ({ external_id: `K-${i}` })));
     expect(await thousand.json()).toMatchObject({ created: 1000, rejected: 0 });
   });
@@ -139,20 +143,20 @@ describe("POST /api/v1/events", () => {
       { index: 3, externalId: "E-4", errors: [expect.stringMatching(/^occurred_at: "2026-02-30" is not an ISO 8601 date/)] },
       { index: 4, externalId: "E-5", errors: ["customer_external_id is required", expect.stringMatching(/^currency: "EUROS" is not an ISO 4217 code/)] },
     ]);
-    expect(eventCount(a)).toBe(3);
+    expect(await eventCount(a)).toBe(3);
   });
 
   it("is idempotent: the same batch again creates nothing (with or without event ids)", async () => {
     expect(await (await post("/api/v1/events", events)).json()).toMatchObject({ created: 0, unchanged: 3, rejected: 2, customersCreated: 0 });
-    expect(eventCount(a)).toBe(3);
+    expect(await eventCount(a)).toBe(3);
   });
 
   it("keeps workspaces apart: B's token writes B's customers and events, never A's", async () => {
     const res = await post("/api/v1/events", events.slice(0, 3), tokenB);
     expect(await res.json()).toMatchObject({ created: 3, customersCreated: 2 });
-    expect(eventCount(a)).toBe(3);
-    expect(eventCount(b)).toBe(3);
-    expect(customerIdByExternalId(b, "C-1")).not.toBe(customerIdByExternalId(a, "C-1"));
+    expect(await eventCount(a)).toBe(3);
+    expect(await eventCount(b)).toBe(3);
+    expect(await customerIdByExternalId(b, "C-1")).not.toBe(await customerIdByExternalId(a, "C-1"));
   });
 
   it("refuses a batch over 1,000 and a non-array body", async () => {
@@ -167,7 +171,7 @@ describe("customer pages", () => {
     const list = await alice.get("/w/crm-a/customers?q=ana");
     expect(list.status).toBe(200);
     expect(await list.text()).toContain("Ana Pérez");
-    const id = customerIdByExternalId(a, "C-1")!;
+    const id = (await customerIdByExternalId(a, "C-1"))!;
     const page = await alice.get(`/w/crm-a/customers/${id}`);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -182,7 +186,7 @@ describe("customer pages", () => {
 
   it("answers 404 for another workspace's customer, in either workspace's URLs", async () => {
     const alice = await as("alice@crm-a.test");
-    const bobsCustomer = customerIdByExternalId(b, "C-1")!;
+    const bobsCustomer = (await customerIdByExternalId(b, "C-1"))!;
     expect((await alice.get(`/w/crm-a/customers/${bobsCustomer}`)).status).toBe(404);
     expect((await alice.get(`/w/crm-b/customers/${bobsCustomer}`)).status).toBe(404);
     expect((await alice.get("/w/crm-b/customers")).status).toBe(404);
@@ -216,7 +220,11 @@ describe("customer pages", () => {
   it("lets an admin recompute tiers; bad settings answer 400 with the reason", async () => {
     const alice = await as("alice@crm-a.test");
     expect((await alice.post("/w/crm-a/segmentation", { intent: "recompute" })).status).toBe(200);
-    const ana = getDb().select().from(customers).where(eq(customers.id, customerIdByExternalId(a, "C-1")!)).get()!;
+    const [ana] = await getDb()
+      .select()
+      .from(customers)
+      .where(eq(customers.id, (await customerIdByExternalId(a, "C-1"))!))
+      .limit(1);
     expect(ana.tier).not.toBeNull();
     const bad = await alice.post("/w/crm-a/segmentation", {
       intent: "save",

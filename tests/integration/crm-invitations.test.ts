@@ -23,32 +23,31 @@ let deploymentId: number;
 
 beforeAll(async () => {
   const alice = await makeUser("alice@crm-inv.test");
-  ws = makeWorkspace("crm-inv", alice.id).id;
-  importSample(ws);
+  ws = (await makeWorkspace("crm-inv", alice.id)).id;
+  await importSample(ws);
   const db = getDb();
-  const tp = db.select().from(touchpoints).where(eq(touchpoints.workspaceId, ws)).get()!;
-  const survey = db.insert(surveys).values({ workspaceId: ws, touchpointId: tp.id, title: "Delivery survey", template: "custom" }).returning().get();
-  db.insert(surveyVersions)
-    .values({
-      workspaceId: ws,
-      surveyId: survey.id,
-      version: 1,
-      definition: JSON.stringify({ pages: [{ name: "p1", elements: [{ type: "comment", name: "c" }] }] }),
-      status: "published",
-      publishedAt: new Date(),
-    })
-    .run();
-  deploymentId = db
+  const [tp] = await db.select().from(touchpoints).where(eq(touchpoints.workspaceId, ws)).limit(1);
+  const [survey] = await db
+    .insert(surveys)
+    .values({ workspaceId: ws, touchpointId: tp.id, title: "Delivery survey", template: "custom" })
+    .returning();
+  await db.insert(surveyVersions).values({
+    workspaceId: ws,
+    surveyId: survey.id,
+    version: 1,
+    definition: JSON.stringify({ pages: [{ name: "p1", elements: [{ type: "comment", name: "c" }] }] }),
+    status: "published",
+    publishedAt: new Date(),
+  });
+  [{ id: deploymentId }] = await db
     .insert(deployments)
     .values({ workspaceId: ws, surveyId: survey.id, touchpointId: tp.id, name: "After delivery", publicToken: "crm-inv-test-public-token-0123456789" })
-    .returning()
-    .get().id;
-  ruleId = db
+    .returning();
+  [{ id: ruleId }] = await db
     .insert(deploymentRules)
     .values({ workspaceId: ws, deploymentId, eventType: "delivery", delayMinutes: 60, samplingRate: 1, quietPeriodDays: 30, expiryHours: 168 })
-    .returning()
-    .get().id;
-  token = createApiToken(ws, "CRM", alice.id);
+    .returning();
+  token = await createApiToken(ws, "CRM", alice.id);
   server = await startServer(dbFile);
 });
 
@@ -67,12 +66,11 @@ async function postEvents(items: unknown[]) {
   return res.json();
 }
 
-const invitationsOf = (externalId: string) =>
+const invitationsOf = async (externalId: string) =>
   getDb()
     .select()
     .from(invitations)
-    .where(and(eq(invitations.workspaceId, ws), eq(invitations.customerId, customerIdByExternalId(ws, externalId) ?? -1)))
-    .all();
+    .where(and(eq(invitations.workspaceId, ws), eq(invitations.customerId, (await customerIdByExternalId(ws, externalId)) ?? -1)));
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
@@ -80,8 +78,12 @@ describe("event → invitation", () => {
   it("invites the customer of a new delivery event, and the invitation records the event", async () => {
     const body = await postEvents([{ external_id: "D-1", customer_external_id: "C-1", type: "delivery", occurred_at: hoursAgo(0.25), channel: "courier" }]);
     expect(body).toMatchObject({ created: 1, invitations: 1, customersCreated: 1 });
-    const [invitation] = invitationsOf("C-1");
-    const event = getDb().select().from(crmEvents).where(and(eq(crmEvents.workspaceId, ws), eq(crmEvents.externalId, "D-1"))).get()!;
+    const [invitation] = await invitationsOf("C-1");
+    const [event] = await getDb()
+      .select()
+      .from(crmEvents)
+      .where(and(eq(crmEvents.workspaceId, ws), eq(crmEvents.externalId, "D-1")))
+      .limit(1);
     expect(invitation).toMatchObject({ eventId: event.id, ruleId, deploymentId, state: "pending" });
     // Sent an hour after the delivery (the rule's delay; never in the past), expiring 168 hours later.
     expect(invitation.sendAt.getTime()).toBe(event.occurredAt.getTime() + 60 * 60_000);
@@ -91,7 +93,7 @@ describe("event → invitation", () => {
   it("does not invite the same customer again inside the quiet period", async () => {
     const body = await postEvents([{ external_id: "D-2", customer_external_id: "C-1", type: "delivery", occurred_at: hoursAgo(1) }]);
     expect(body).toMatchObject({ created: 1, invitations: 0 });
-    expect(invitationsOf("C-1")).toHaveLength(1);
+    expect(await invitationsOf("C-1")).toHaveLength(1);
   });
 
   it("invites another customer, ignores types no rule listens to, and never invites twice for a re-sent event", async () => {
@@ -101,8 +103,8 @@ describe("event → invitation", () => {
     ];
     expect(await postEvents(batch)).toMatchObject({ created: 2, invitations: 1 });
     expect(await postEvents(batch)).toMatchObject({ created: 0, unchanged: 2, invitations: 0 });
-    expect(invitationsOf("C-2")).toHaveLength(1);
-    expect(invitationsOf("C-3")).toHaveLength(0);
+    expect(await invitationsOf("C-2")).toHaveLength(1);
+    expect(await invitationsOf("C-3")).toHaveLength(0);
   });
 
   it("asks nothing about an event so old that an invitation would already have expired", async () => {
@@ -123,8 +125,8 @@ describe("event → invitation", () => {
     try {
       const report = await importCsvFile(file, { workspaceId: ws, kind: "events" });
       expect(report).toMatchObject({ imported: true, added: 3, invitations: 1 });
-      expect(invitationsOf("C-5")).toHaveLength(1);
-      expect(invitationsOf("C-1")).toHaveLength(1);
+      expect(await invitationsOf("C-5")).toHaveLength(1);
+      expect(await invitationsOf("C-1")).toHaveLength(1);
       expect((await importCsvFile(file, { workspaceId: ws, kind: "events" })).invitations).toBe(0);
     } finally {
       fs.rmSync(file, { force: true });
@@ -132,7 +134,7 @@ describe("event → invitation", () => {
   });
 
   it("pays nothing for the engine when no rule is active", async () => {
-    getDb().update(deploymentRules).set({ active: false }).where(eq(deploymentRules.id, ruleId)).run();
+    await getDb().update(deploymentRules).set({ active: false }).where(eq(deploymentRules.id, ruleId));
     expect(await postEvents([{ external_id: "D-20", customer_external_id: "C-6", type: "delivery", occurred_at: hoursAgo(1) }])).toMatchObject({
       created: 1,
       invitations: 0,

@@ -26,15 +26,15 @@ beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const bob = await makeUser("bob@b.test");
   const max = await makeUser("max@a.test");
-  const a = makeWorkspace("brand-a", alice.id);
-  const b = makeWorkspace("brand-b", bob.id);
+  const a = await makeWorkspace("brand-a", alice.id);
+  const b = await makeWorkspace("brand-b", bob.id);
   wsA = a.id;
-  addMember("brand-a", max.id, "manager");
+  await addMember("brand-a", max.id, "manager");
   await seedInsights(a.id, { seed: 7, endDay: today, days: 60, perTouchpoint: 26, sparse: [SPARSE], sparseCount: 4, customers: 45 });
-  importSample(a.id, "telecom-installation-and-repair.json");
+  await importSample(a.id, "telecom-installation-and-repair.json");
   await seedInsights(b.id, { seed: 8, endDay: today, days: 60, perTouchpoint: 3, customers: 6 });
-  tokenA = createApiToken(a.id, "bi", alice.id);
-  tokenB = createApiToken(b.id, "bi", bob.id);
+  tokenA = await createApiToken(a.id, "bi", alice.id);
+  tokenB = await createApiToken(b.id, "bi", bob.id);
   server = await startServer(dbFile);
 }, 180_000);
 
@@ -214,13 +214,13 @@ describe("minimum n", () => {
     expect(sparse.n).toBe(4);
     expect(sparse.gap).toEqual({ status: "withheld", n: 4, minN: 10 });
     expect(sparse.nps).toEqual({ status: "withheld", n: 4, minN: 10 });
-    updateWorkspaceSettings(wsA, { minN: 3 });
+    await updateWorkspaceSettings(wsA, { minN: 3 });
     try {
       const shown = (await api(query)).body.rows.find((r: any) => r.key === SPARSE);
       expect(shown.gap.status).toBe("ok");
       expect(shown.gap.value.meanGap).toBeCloseTo(recompute(rawRows().filter((r) => r.tp === SPARSE)).meanGap as number, 9);
     } finally {
-      updateWorkspaceSettings(wsA, { minN: 10 });
+      await updateWorkspaceSettings(wsA, { minN: 10 });
     }
   });
 });

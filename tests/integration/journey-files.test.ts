@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { count, eq } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { makeUser, makeWorkspace, sampleText } from "../support/fixtures";
 import { getDb } from "#db/client";
@@ -19,69 +19,74 @@ const SAMPLES = fs.readdirSync("journeys").filter((f) => f.endsWith(".json") && 
 
 afterAll(() => removeDatabase(dbFile));
 
-function exportText(workspaceId: number, key: string) {
-  const journey = loadJourney(workspaceId, key);
+async function exportText(workspaceId: number, key: string) {
+  const journey = await loadJourney(workspaceId, key);
   if (!journey) throw new Error(`no journey ${key}`);
   return serializeJourneyFile(journey);
 }
 
-function journeyCount(workspaceId: number) {
-  return getDb().select({ n: count() }).from(journeys).where(eq(journeys.workspaceId, workspaceId)).get()!.n;
+async function journeyCount(workspaceId: number) {
+  const [row] = await getDb().select({ n: count() }).from(journeys).where(eq(journeys.workspaceId, workspaceId)).limit(1);
+  return row!.n;
 }
 
-describe("round trip through the database", async () => {
-  const owner = await makeUser("owner@files.test");
-  const first = makeWorkspace("files-one", owner.id);
-  const second = makeWorkspace("files-two", owner.id);
+describe("round trip through the database", () => {
+  let first: { id: number };
+  let second: { id: number };
+  beforeAll(async () => {
+    const owner = await makeUser("owner@files.test");
+    first = await makeWorkspace("files-one", owner.id);
+    second = await makeWorkspace("files-two", owner.id);
+  });
 
-  it.each(SAMPLES)("%s: export → import → export is byte-identical", (file) => {
+  it.each(SAMPLES)("%s: export → import → export is byte-identical", async (file) => {
     const parsed = parseJourneyFile(sampleText(file));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(saveJourney(first.id, parsed.journey, "create").ok).toBe(true);
-    const exported = exportText(first.id, parsed.journey.key);
-    expect(saveJourney(second.id, JSON.parse(exported), "create").ok).toBe(true);
-    expect(exportText(second.id, parsed.journey.key)).toBe(exported);
-    expect(saveJourney(first.id, JSON.parse(exported), "replace").ok).toBe(true);
-    expect(exportText(first.id, parsed.journey.key)).toBe(exported);
+    expect((await saveJourney(first.id, parsed.journey, "create")).ok).toBe(true);
+    const exported = await exportText(first.id, parsed.journey.key);
+    expect((await saveJourney(second.id, JSON.parse(exported), "create")).ok).toBe(true);
+    expect(await exportText(second.id, parsed.journey.key)).toBe(exported);
+    expect((await saveJourney(first.id, JSON.parse(exported), "replace")).ok).toBe(true);
+    expect(await exportText(first.id, parsed.journey.key)).toBe(exported);
   });
 
-  it("keeps touchpoint ids when a journey is replaced, so survey data stays attached", () => {
+  it("keeps touchpoint ids when a journey is replaced, so survey data stays attached", async () => {
     const key = "bank-branch-welcome";
-    const before = getDb().select().from(touchpoints).where(eq(touchpoints.key, key)).all().find((t) => t.workspaceId === first.id)!;
-    const file = loadJourney(first.id, "retail-bank-account-opening")!;
+    const before = (await getDb().select().from(touchpoints).where(eq(touchpoints.key, key))).find((t) => t.workspaceId === first.id)!;
+    const file = (await loadJourney(first.id, "retail-bank-account-opening"))!;
     file.stages.reverse();
     const reversed = file.stages.map((st) => st.key);
-    expect(saveJourney(first.id, file, "replace").ok).toBe(true);
-    const after = getDb().select().from(touchpoints).where(eq(touchpoints.key, key)).all().find((t) => t.workspaceId === first.id)!;
+    expect((await saveJourney(first.id, file, "replace")).ok).toBe(true);
+    const after = (await getDb().select().from(touchpoints).where(eq(touchpoints.key, key))).find((t) => t.workspaceId === first.id)!;
     expect(after.id).toBe(before.id);
-    expect(loadJourney(first.id, "retail-bank-account-opening")!.stages.map((st) => st.key)).toEqual(reversed);
+    expect((await loadJourney(first.id, "retail-bank-account-opening"))!.stages.map((st) => st.key)).toEqual(reversed);
   });
 
-  it("refuses an existing key unless replacing, and a touchpoint key another journey uses", () => {
-    const file = loadJourney(first.id, "retail-bank-account-opening")!;
-    const again = saveJourney(first.id, file, "create");
+  it("refuses an existing key unless replacing, and a touchpoint key another journey uses", async () => {
+    const file = (await loadJourney(first.id, "retail-bank-account-opening"))!;
+    const again = await saveJourney(first.id, file, "create");
     expect(again).toEqual({ ok: false, errors: [{ path: "key", message: expect.stringContaining("exists already") }] });
     const clash = { ...file, key: "another-journey" };
-    const result = saveJourney(first.id, clash, "create");
+    const result = await saveJourney(first.id, clash, "create");
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[0].path).toMatch(/^stages\[\d+\]\.touchpoints\[\d+\]\.key$/);
-    expect(journeyCount(first.id)).toBe(SAMPLES.length);
+    expect(await journeyCount(first.id)).toBe(SAMPLES.length);
   });
 
-  it("an invalid file reports every error with its path and imports nothing", () => {
-    const before = journeyCount(second.id);
+  it("an invalid file reports every error with its path and imports nothing", async () => {
+    const before = await journeyCount(second.id);
     const bad = JSON.parse(sampleText(SAMPLES[0]));
     bad.key = "Not A Slug";
     bad.stages[0].touchpoints[0].channel = "pigeon";
     bad.stages[1].touchpoints[0].attributes[0].label = { es: "solo español" };
-    const result = saveJourney(second.id, bad, "create");
+    const result = await saveJourney(second.id, bad, "create");
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.path)).toEqual(
       expect.arrayContaining(["key", "stages[0].touchpoints[0].channel", "stages[1].touchpoints[0].attributes[0].label.en"]),
     );
-    expect(journeyCount(second.id)).toBe(before);
+    expect(await journeyCount(second.id)).toBe(before);
   });
 });
 
@@ -96,7 +101,7 @@ describe("npm run cem -- journeys", () => {
 
   it("imports, refuses to overwrite without --replace, and exports the canonical file to stdout", async () => {
     const owner = await makeUser("cli@files.test");
-    makeWorkspace("cli-ws", owner.id);
+    await makeWorkspace("cli-ws", owner.id);
     const imported = await cem("journeys", "import", sample, "--workspace", "cli-ws");
     expect(imported.code).toBe(0);
     const exported = await cem("journeys", "export", "telecom-installation-and-repair", "--workspace", "cli-ws");

@@ -26,15 +26,15 @@ let b: SurveyFixture;
 beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const bob = await makeUser("bob@b.test");
-  const wsA = makeWorkspace("brand-a", alice.id);
-  const wsB = makeWorkspace("brand-b", bob.id);
-  importSample(wsA.id, "telecom-installation-and-repair.json");
-  importSample(wsB.id);
-  a = makeSurveyFixture(wsA.id, { touchpointKey: "telco-technician-visit" });
-  b = makeSurveyFixture(wsB.id, { touchpointKey: "bank-branch-welcome" });
-  makeCustomer(wsA.id, "C-PREMIUM", "premium", "Paula Premium");
-  tokenA = createApiToken(wsA.id, "kiosk", alice.id);
-  tokenB = createApiToken(wsB.id, "crm", bob.id);
+  const wsA = await makeWorkspace("brand-a", alice.id);
+  const wsB = await makeWorkspace("brand-b", bob.id);
+  await importSample(wsA.id, "telecom-installation-and-repair.json");
+  await importSample(wsB.id);
+  a = await makeSurveyFixture(wsA.id, { touchpointKey: "telco-technician-visit" });
+  b = await makeSurveyFixture(wsB.id, { touchpointKey: "bank-branch-welcome" });
+  await makeCustomer(wsA.id, "C-PREMIUM", "premium", "Paula Premium");
+  tokenA = await createApiToken(wsA.id, "kiosk", alice.id);
+  tokenB = await createApiToken(wsB.id, "crm", bob.id);
   // The writer thread folds once a second here, not every 200 ms: wide enough a window for the test
   // of its running sums to put other connections' responses among its own, every round.
   server = await startServer(dbFile, { VIVENCIA_FOLD_INTERVAL_MS: "1000" });
@@ -53,17 +53,17 @@ function post(body: unknown, headers: Record<string, string> = {}, token: string
   });
 }
 
-const stored = () => getDb().select({ n: count() }).from(responses).get()!.n;
+const stored = async () => (await getDb().select({ n: count() }).from(responses).limit(1))[0]!.n;
 const answersOf = (f: SurveyFixture, value = 5) => ratingAnswers(f.json, (min, max) => Math.min(max, Math.max(min, value)));
 
 describe("POST /api/v1/responses", () => {
   it("refuses a missing or unknown token with 401 and stores nothing", async () => {
-    const before = stored();
+    const before = (await stored());
     expect((await post({ deployment: a.deploymentId, answers: answersOf(a) }, {}, null)).status).toBe(401);
     const res = await post({ deployment: a.deploymentId, answers: answersOf(a) }, {}, "viv_not-a-token");
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: "unauthorized" });
-    expect(stored()).toBe(before);
+    expect((await stored())).toBe(before);
   });
 
   it("stores the answers exactly as sent, with measurements, rollups and the customer's tier", async () => {
@@ -82,7 +82,7 @@ describe("POST /api/v1/responses", () => {
     const { id } = (await res.json()) as { id: number };
     expect(id).toBeGreaterThan(0);
 
-    const row = getDb().select().from(responses).where(eq(responses.id, id)).get()!;
+    const row = (await getDb().select().from(responses).where(eq(responses.id, id)).limit(1))[0]!;
     expect(row.data).toBe(rawAnswers);
     expect(row).toMatchObject({
       workspaceId: a.workspaceId,
@@ -97,15 +97,15 @@ describe("POST /api/v1/responses", () => {
     });
     expect(row.startedAt?.toISOString()).toBe("2025-02-04T02:20:00.000Z");
     expect(row.completedAt.toISOString()).toBe("2025-02-04T02:30:00.000Z");
-    const customer = getDb().select().from(customers).where(eq(customers.id, row.customerId!)).get()!;
+    const customer = (await getDb().select().from(customers).where(eq(customers.id, row.customerId!)).limit(1))[0]!;
     expect(customer.externalId).toBe("C-PREMIUM");
 
-    const rows = getDb().select().from(measurements).where(eq(measurements.responseId, id)).all();
+    const rows = (await getDb().select().from(measurements).where(eq(measurements.responseId, id)));
     // Expectation and perception per attribute, plus NPS and CSAT at touchpoint level.
     expect(rows).toHaveLength(a.touchpoint.attributes.length * 2 + 2);
     expect(rows.find((m) => m.kind === "nps")).toMatchObject({ attributeKey: "", value: 10 });
-    foldRollups(); // as every reader does first (ADR 012)
-    const dayRows = getDb().select().from(rollups).where(eq(rollups.day, "2025-02-04")).all();
+    await foldRollups(); // as every reader does first (ADR 012)
+    const dayRows = (await getDb().select().from(rollups).where(eq(rollups.day, "2025-02-04")));
     expect(dayRows.find((r) => r.kind === "nps")).toMatchObject({ tier: "premium", lang: "en", n: 1, promoters: 1, sum: 10 });
     expect(dayRows.find((r) => r.kind === "gap" && r.attributeKey === "")).toMatchObject({ n: 1, sum: 0, sumP: 6, sumE: 6 });
   });
@@ -114,8 +114,8 @@ describe("POST /api/v1/responses", () => {
     const res = await post({ deployment: a.deploymentId, customer: "NEW-42", answers: answersOf(a) });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    const row = getDb().select().from(responses).where(eq(responses.id, id)).get()!;
-    const customer = getDb().select().from(customers).where(eq(customers.externalId, "NEW-42")).get()!;
+    const row = (await getDb().select().from(responses).where(eq(responses.id, id)).limit(1))[0]!;
+    const customer = (await getDb().select().from(customers).where(eq(customers.externalId, "NEW-42")).limit(1))[0]!;
     expect(customer).toMatchObject({ workspaceId: a.workspaceId, name: "", tier: null });
     expect(row).toMatchObject({ customerId: customer.id, tier: "", lang: "es" });
   });
@@ -124,11 +124,11 @@ describe("POST /api/v1/responses", () => {
     const res = await post({ touchpoint: a.touchpoint.key, answers: answersOf(a) });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    expect(getDb().select().from(responses).where(eq(responses.id, id)).get()!.deploymentId).toBe(a.deploymentId);
+    expect((await getDb().select().from(responses).where(eq(responses.id, id)).limit(1))[0]!.deploymentId).toBe(a.deploymentId);
   });
 
   it("answers 404 for another workspace's deployment or touchpoint, leaking nothing", async () => {
-    const before = stored();
+    const before = (await stored());
     for (const body of [
       { deployment: b.deploymentId, answers: answersOf(b) },
       { touchpoint: b.touchpoint.key, answers: answersOf(b) },
@@ -142,11 +142,11 @@ describe("POST /api/v1/responses", () => {
     }
     // The same deployment is fine with its own workspace's token.
     expect((await post({ deployment: b.deploymentId, answers: answersOf(b) }, {}, tokenB)).status).toBe(201);
-    expect(stored()).toBe(before + 1);
+    expect((await stored())).toBe(before + 1);
   });
 
   it("gives the field errors of a malformed body with 400", async () => {
-    const before = stored();
+    const before = (await stored());
     const cases: [unknown, string][] = [
       [{ deployment: a.deploymentId }, "answers"],
       [{ answers: answersOf(a) }, "deployment"],
@@ -169,17 +169,17 @@ describe("POST /api/v1/responses", () => {
     const bad = await post("{ not json");
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: "invalid_json" });
-    expect(stored()).toBe(before);
+    expect((await stored())).toBe(before);
   });
 
   it("validates the answers against the survey version: unknown questions and out-of-range values store nothing", async () => {
-    const before = stored();
-    const measurementsBefore = getDb().select({ n: count() }).from(measurements).get()!.n;
-    const rollupSum = () => {
-      foldRollups();
-      return getDb().select().from(rollups).all().reduce((acc, r) => acc + r.n, 0);
+    const before = (await stored());
+    const measurementsBefore = (await getDb().select({ n: count() }).from(measurements).limit(1))[0]!.n;
+    const rollupSum = async () => {
+      await foldRollups();
+      return (await getDb().select().from(rollups)).reduce((acc, r) => acc + r.n, 0);
     };
-    const rollupsBefore = rollupSum();
+    const rollupsBefore = (await rollupSum());
     const unknown = { ...answersOf(a), favourite_colour: "blue" };
     const outOfRange = { ...answersOf(a), nps: 11 };
     const missing = answersOf(a);
@@ -195,9 +195,9 @@ describe("POST /api/v1/responses", () => {
       expect(json.error).toBe("invalid_answers");
       expect(json.errors).toContainEqual({ question, message: expect.stringMatching(message) });
     }
-    expect(stored()).toBe(before);
-    expect(getDb().select({ n: count() }).from(measurements).get()!.n).toBe(measurementsBefore);
-    expect(rollupSum()).toBe(rollupsBefore);
+    expect((await stored())).toBe(before);
+    expect((await getDb().select({ n: count() }).from(measurements).limit(1))[0]!.n).toBe(measurementsBefore);
+    expect((await rollupSum())).toBe(rollupsBefore);
   });
 
   it("replays an Idempotency-Key: same 201 and id, Idempotent-Replayed, nothing new", async () => {
@@ -206,12 +206,12 @@ describe("POST /api/v1/responses", () => {
     expect(first.status).toBe(201);
     expect(first.headers.get("Idempotent-Replayed")).toBeNull();
     const { id } = (await first.json()) as { id: number };
-    const before = stored();
+    const before = (await stored());
     const again = await post(body, { "Idempotency-Key": "kiosk-7:0001" });
     expect(again.status).toBe(201);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await again.json()).toEqual({ id });
-    expect(stored()).toBe(before);
+    expect((await stored())).toBe(before);
 
     // Concurrent retries of one new key: one response, one id.
     const burst = await Promise.all(Array.from({ length: 6 }, () => post(body, { "Idempotency-Key": "kiosk-7:0002" })));
@@ -219,7 +219,7 @@ describe("POST /api/v1/responses", () => {
     expect(burst.every((r) => r.status === 201)).toBe(true);
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).not.toBe(id);
-    expect(stored()).toBe(before + 1);
+    expect((await stored())).toBe(before + 1);
 
     // Keys are per workspace: B's identical key is B's own.
     const other = await post({ deployment: b.deploymentId, answers: answersOf(b) }, { "Idempotency-Key": "kiosk-7:0001" }, tokenB);
@@ -229,30 +229,30 @@ describe("POST /api/v1/responses", () => {
     expect((await post(body, { "Idempotency-Key": "has spaces" })).status).toBe(400);
 
     // A retry that would be refused now (its answers no longer fit, say) still gets its response.
-    const beforeRetry = stored();
+    const beforeRetry = (await stored());
     const changed = await post({ ...body, answers: { ...body.answers, nps: 99 } }, { "Idempotency-Key": "kiosk-7:0001" });
     expect(changed.status).toBe(201);
     expect(changed.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await changed.json()).toEqual({ id });
-    expect(stored()).toBe(beforeRetry);
+    expect((await stored())).toBe(beforeRetry);
   });
 
   it("sees a token revoked, a version published or a survey archived by another process at once", async () => {
     // The server keeps these lookups in memory while the lookup generation stands (migration 0006);
     // this test process is another connection, so only the triggers can tell the server.
     const alice = getDb().$client.prepare("SELECT id FROM users WHERE email = 'alice@a.test'").pluck().get() as number;
-    const token = createApiToken(a.workspaceId, "short-lived", alice);
+    const token = await createApiToken(a.workspaceId, "short-lived", alice);
     const body = { deployment: a.deploymentId, answers: answersOf(a) };
     expect((await post(body, {}, token)).status).toBe(201);
-    revokeApiToken(a.workspaceId, listApiTokens(a.workspaceId).find((t) => t.name === "short-lived")!.id);
+    await revokeApiToken(a.workspaceId, (await listApiTokens(a.workspaceId)).find((t) => t.name === "short-lived")!.id);
     expect((await post(body, {}, token)).status).toBe(401);
 
     const latest = getDb().$client.prepare("SELECT max(version) FROM survey_versions WHERE survey_id = ?").pluck().get(a.surveyId) as number;
-    const newer = publishVersion(a.workspaceId, a.surveyId, a.json, latest + 1);
+    const newer = await publishVersion(a.workspaceId, a.surveyId, a.json, latest + 1);
     const res = await post(body);
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    expect(getDb().select().from(responses).where(eq(responses.id, id)).get()!.surveyVersionId).toBe(newer);
+    expect((await getDb().select().from(responses).where(eq(responses.id, id)).limit(1))[0]!.surveyVersionId).toBe(newer);
 
     const archive = (at: number | null) => getDb().$client.prepare("UPDATE surveys SET archived_at = ? WHERE id = ?").run(at, a.surveyId);
     archive(Date.now());
@@ -289,8 +289,8 @@ describe("POST /api/v1/responses", () => {
     // responses from another connection among its ids, must make it fold from the rows instead.
     // Another connection writing responses and leaving them unfolded (this test process, as a
     // script or a second server would): their ids fall among the writer's.
-    const writeElsewhere = (i: number) => {
-      const version = publishedVersion(a.versionId)!;
+    const writeElsewhere = async (i: number) => {
+      const version = (await publishedVersion(a.versionId))!;
       const answers = answersOf(a, 1 + (i % 7));
       const checked = version.compiled().validate(answers);
       if (!checked.ok) throw new Error("fixture answers do not validate");
@@ -320,9 +320,9 @@ describe("POST /api/v1/responses", () => {
       expect(daily.stored).toEqual(daily.recomputed);
       expect(weekly.stored).toEqual(weekly.recomputed);
     };
-    const round = async (n: number, between: () => void) => {
+    const round = async (n: number, between: () => Promise<void>) => {
       const before = await burst(n * 30);
-      between();
+      await between();
       const after = await burst(n * 30 + 15);
       expect([...before, ...after].map((r) => r.status)).toEqual(Array(30).fill(201));
     };
@@ -330,17 +330,17 @@ describe("POST /api/v1/responses", () => {
       // Right after one of the writer's folds, well within its next interval: its responses,
       // others', its again. Its sums lack the others', which lie inside its range of ids.
       await folded();
-      await round(n, () => {
-        writeElsewhere(n * 2);
-        writeElsewhere(n * 2 + 1);
+      await round(n, async () => {
+        await writeElsewhere(n * 2);
+        await writeElsewhere(n * 2 + 1);
       });
       await folded();
       exact();
     }
     // A reader folds in the middle, the writer's pending responses with the rest.
-    await round(3, () => {
-      writeElsewhere(6);
-      foldRollups();
+    await round(3, async () => {
+      await writeElsewhere(6);
+      await foldRollups();
     });
     await folded();
     exact();
@@ -348,7 +348,7 @@ describe("POST /api/v1/responses", () => {
   });
 
   it("refuses a body over 256 KB with 413, a GET with 405 and text that is not JSON with 400", async () => {
-    const before = stored();
+    const before = (await stored());
     const huge = JSON.stringify({ deployment: a.deploymentId, answers: { ...answersOf(a), comment: "x".repeat(300_000) } });
     const res = await post(huge);
     expect(res.status).toBe(413);
@@ -359,7 +359,7 @@ describe("POST /api/v1/responses", () => {
     const broken = await post("{ not json");
     expect(broken.status).toBe(400);
     expect(await broken.json()).toMatchObject({ error: "invalid_json" });
-    expect(stored()).toBe(before);
+    expect((await stored())).toBe(before);
   });
 
   it("answers the same through the Remix route as through the server's fast route", async () => {
@@ -377,11 +377,11 @@ describe("POST /api/v1/responses", () => {
     const refused = await call({ deployment: a.deploymentId, answers: answersOf(a) }, null);
     expect(refused.status).toBe(401);
     expect(refused.headers.get("WWW-Authenticate")).toBe("Bearer");
-    const before = stored();
+    const before = (await stored());
     const res = await call({ deployment: a.deploymentId, answers: answersOf(a, 4) }, tokenA);
     expect(res.status).toBe(201);
     expect(((await res.json()) as { id: number }).id).toBeGreaterThan(0);
-    expect(stored()).toBe(before + 1);
+    expect((await stored())).toBe(before + 1);
   });
 
   it("keeps the bench's no-op route switched off unless VIVENCIA_BENCH=1", async () => {

@@ -19,11 +19,11 @@ let customerId: number;
 
 beforeAll(async () => {
   const owner = await makeUser("owner@resp.test");
-  const ws = makeWorkspace("fibra-sur", owner.id);
-  importSample(ws.id, "telecom-installation-and-repair.json");
-  f = makeSurveyFixture(ws.id, { touchpointKey: "telco-technician-visit" });
-  closed = makeSurveyFixture(ws.id, { touchpointKey: "telco-repair-visit", active: false });
-  customerId = makeCustomer(ws.id, "CUST-9", "premium", "Rosa Secreta");
+  const ws = await makeWorkspace("fibra-sur", owner.id);
+  await importSample(ws.id, "telecom-installation-and-repair.json");
+  f = await makeSurveyFixture(ws.id, { touchpointKey: "telco-technician-visit" });
+  closed = await makeSurveyFixture(ws.id, { touchpointKey: "telco-repair-visit", active: false });
+  customerId = await makeCustomer(ws.id, "CUST-9", "premium", "Rosa Secreta");
   server = await startServer(dbFile);
 });
 
@@ -33,8 +33,8 @@ afterAll(async () => {
 });
 
 const client = () => new HttpClient(server.url);
-const responseCount = () => getDb().select({ n: count() }).from(responses).get()!.n;
-const invitation = (id: number) => getDb().select().from(invitations).where(eq(invitations.id, id)).get()!;
+const responseCount = async () => (await getDb().select({ n: count() }).from(responses))[0].n;
+const invitation = async (id: number) => (await getDb().select().from(invitations).where(eq(invitations.id, id)).limit(1))[0];
 const goodAnswers = () => ratingAnswers(f.json, (min, max) => Math.round((min + max) / 2), "Todo bien");
 
 function submit(token: string, answers: unknown, extra: Record<string, string> = {}) {
@@ -53,14 +53,14 @@ describe("friendly pages", () => {
   });
 
   it("answers an expired invitation with 410", async () => {
-    const inv = makeInvitation(f, customerId, { expiresAt: new Date(Date.now() - 60_000) });
+    const inv = await makeInvitation(f, customerId, { expiresAt: new Date(Date.now() - 60_000) });
     const res = await client().get(`/s/${inv.token}`);
     expect(res.status).toBe(410);
     expect(await res.text()).toContain("El plazo para responder terminó");
-    expect(invitation(inv.id).state).toBe("pending");
+    expect((await invitation(inv.id)).state).toBe("pending");
     const post = await submit(inv.token, goodAnswers());
     expect(post.status).toBe(410);
-    expect(invitation(inv.id).state).toBe("pending");
+    expect((await invitation(inv.id)).state).toBe("pending");
   });
 
   it("answers a switched-off deployment's link with 410", async () => {
@@ -72,7 +72,7 @@ describe("friendly pages", () => {
 
 describe("an open personal link", () => {
   it("server-renders the brand and title, leaks nothing else, and marks the invitation opened", async () => {
-    const inv = makeInvitation(f, customerId);
+    const inv = await makeInvitation(f, customerId);
     const res = await client().get(`/s/${inv.token}`, { "Accept-Language": "es-AR,es;q=0.9" });
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
@@ -89,13 +89,13 @@ describe("an open personal link", () => {
     const loaded = [...html.matchAll(/<link[^>]+rel="(?:modulepreload|stylesheet)"[^>]*>/g)].map((m) => m[0]);
     expect(loaded.length).toBeGreaterThan(0);
     expect(loaded.filter((tag) => /respondent-survey|survey-core|survey-react|metadata-/.test(tag))).toEqual([]);
-    const opened = invitation(inv.id);
+    const opened = await invitation(inv.id);
     expect(opened.state).toBe("opened");
     expect(opened.openedAt).not.toBeNull();
   });
 
   it("speaks English with ?lang=en or an English browser", async () => {
-    const inv = makeInvitation(f, customerId);
+    const inv = await makeInvitation(f, customerId);
     const byQuery = await (await client().get(`/s/${inv.token}?lang=en`)).text();
     expect(byQuery).toContain('lang="en"');
     expect(byQuery).toContain("Loading the survey…");
@@ -104,34 +104,35 @@ describe("an open personal link", () => {
   });
 
   it("keeps progress on the invitation, records once, and then says the answers were already received", async () => {
-    const inv = makeInvitation(f, customerId);
+    const inv = await makeInvitation(f, customerId);
     const progress = JSON.stringify({ data: { nps: 9 }, page: 1, startedAt: Date.now() - 60_000 });
     const saved = await client().post(`/s/${inv.token}`, { intent: "progress", progress });
     expect(saved.status).toBe(200);
-    expect(invitation(inv.id).progress).toBe(progress);
+    expect((await invitation(inv.id)).progress).toBe(progress);
     expect((await client().post(`/s/${inv.token}`, { intent: "progress", progress: "[1]" })).status).toBe(400);
 
-    const before = responseCount();
+    const before = await responseCount();
     const invalid = await submit(inv.token, { ...goodAnswers(), nps: 12 });
     expect(invalid.status).toBe(400);
-    expect(responseCount()).toBe(before);
+    expect(await responseCount()).toBe(before);
 
     const answers = goodAnswers();
     const ok = await submit(inv.token, answers, { lang: "en", startedAt: String(Date.now() - 120_000) });
     expect(ok.status).toBe(200);
-    expect(responseCount()).toBe(before + 1);
-    const row = getDb().select().from(responses).where(eq(responses.invitationId, inv.id)).get()!;
+    expect(await responseCount()).toBe(before + 1);
+    const [row] = await getDb().select().from(responses).where(eq(responses.invitationId, inv.id)).limit(1);
     expect(row).toMatchObject({ source: "invitation", customerId, tier: "premium", lang: "en", deploymentId: f.deploymentId, comment: "Todo bien" });
     expect(row.data).toBe(JSON.stringify(answers));
     expect(row.startedAt).not.toBeNull();
-    expect(getDb().select({ n: count() }).from(measurements).where(eq(measurements.responseId, row.id)).get()!.n).toBeGreaterThan(4);
-    const done = invitation(inv.id);
+    const [measured] = await getDb().select({ n: count() }).from(measurements).where(eq(measurements.responseId, row.id));
+    expect(measured.n).toBeGreaterThan(4);
+    const done = await invitation(inv.id);
     expect(done.state).toBe("completed");
     expect(done.progress).toBeNull();
 
     const again = await submit(inv.token, answers);
     expect(again.status).toBe(409);
-    expect(responseCount()).toBe(before + 1);
+    expect(await responseCount()).toBe(before + 1);
     const page = await client().get(`/s/${inv.token}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Ya recibimos sus respuestas");
@@ -139,23 +140,23 @@ describe("an open personal link", () => {
   });
 
   it("records one response when the same invitation is submitted twice at once", async () => {
-    const inv = makeInvitation(f, customerId);
-    const before = responseCount();
+    const inv = await makeInvitation(f, customerId);
+    const before = await responseCount();
     const statuses = (await Promise.all([submit(inv.token, goodAnswers()), submit(inv.token, goodAnswers()), submit(inv.token, goodAnswers())])).map((r) => r.status);
     expect(statuses.sort()).toEqual([200, 409, 409]);
-    expect(responseCount()).toBe(before + 1);
+    expect(await responseCount()).toBe(before + 1);
   });
 });
 
 describe("a public link", () => {
   it("takes one response per submission id, and any number of respondents", async () => {
-    const before = responseCount();
+    const before = await responseCount();
     const submission = "b6f2c1d0e9a84f7b8c3d2e1f0a9b8c7d";
     expect((await submit(f.publicToken, goodAnswers(), { submission })).status).toBe(200);
     expect((await submit(f.publicToken, goodAnswers(), { submission })).status).toBe(200); // a retry
     expect((await submit(f.publicToken, goodAnswers(), { submission: "0f9e8d7c6b5a49382716051423324150" })).status).toBe(200);
-    expect(responseCount()).toBe(before + 2);
-    const rows = getDb().select().from(responses).where(eq(responses.source, "link")).all();
+    expect(await responseCount()).toBe(before + 2);
+    const rows = await getDb().select().from(responses).where(eq(responses.source, "link"));
     expect(rows.every((r) => r.customerId === null && r.invitationId === null && r.tier === "")).toBe(true);
   });
 

@@ -24,14 +24,14 @@ beforeAll(async () => {
   const bob = await makeUser("bob@b.test");
   const dora = await makeUser("dora@a.test");
   const max = await makeUser("max@a.test");
-  aId = makeWorkspace("brand-a", alice.id).id;
-  bId = makeWorkspace("brand-b", bob.id).id;
-  addMember("brand-a", dora.id, "designer");
-  addMember("brand-a", max.id, "manager");
-  importSample(aId);
-  importSample(bId);
-  tpA = findTouchpointByKey(aId, "bank-branch-welcome")!.id;
-  tpB = findTouchpointByKey(bId, "bank-branch-welcome")!.id;
+  aId = (await makeWorkspace("brand-a", alice.id)).id;
+  bId = (await makeWorkspace("brand-b", bob.id)).id;
+  await addMember("brand-a", dora.id, "designer");
+  await addMember("brand-a", max.id, "manager");
+  await importSample(aId);
+  await importSample(bId);
+  tpA = (await findTouchpointByKey(aId, "bank-branch-welcome"))!.id;
+  tpB = (await findTouchpointByKey(bId, "bank-branch-welcome"))!.id;
   server = await startServer(dbFile);
 });
 
@@ -46,8 +46,8 @@ async function as(email: string) {
   return client;
 }
 
-function versionsOf(surveyId: number) {
-  return getDb().select().from(surveyVersions).where(eq(surveyVersions.surveyId, surveyId)).orderBy(surveyVersions.version).all();
+async function versionsOf(surveyId: number) {
+  return getDb().select().from(surveyVersions).where(eq(surveyVersions.surveyId, surveyId)).orderBy(surveyVersions.version);
 }
 
 /** Creates a survey through the form and returns its id. */
@@ -69,9 +69,9 @@ describe("a designer designs a survey", () => {
   it("creates a gap-pair survey from a touchpoint's attributes (draft v1)", async () => {
     const dora = await as("dora@a.test");
     surveyId = await createThroughForm(dora, "brand-a", tpA);
-    const survey = getDb().select().from(surveys).where(eq(surveys.id, surveyId)).get()!;
+    const [survey] = await getDb().select().from(surveys).where(eq(surveys.id, surveyId)).limit(1);
     expect(survey).toMatchObject({ workspaceId: aId, touchpointId: tpA, template: "gap_pair" });
-    const [v1, ...rest] = versionsOf(surveyId);
+    const [v1, ...rest] = await versionsOf(surveyId);
     expect(rest).toEqual([]);
     expect(v1).toMatchObject({ version: 1, status: "draft", publishedAt: null });
     const json = JSON.parse(v1.definition) as { pages: Page[] };
@@ -93,7 +93,7 @@ describe("a designer designs a survey", () => {
 
   it("refuses an invalid definition with survey-core's and Vivencia's errors, saving nothing", async () => {
     const dora = await as("dora@a.test");
-    const before = versionsOf(surveyId);
+    const before = await versionsOf(surveyId);
     const json = JSON.parse(before[0].definition) as { pages: Page[] };
     const [expectations, perceptions] = json.pages;
     // survey-core: a property SurveyJS does not know.
@@ -110,29 +110,29 @@ describe("a designer designs a survey", () => {
     expect(html).toMatch(/Unknown attribute &quot;speed&quot;/);
     expect(html).toMatch(/The perception of &quot;staff_courtesy&quot; has no expectation/);
     expect(html).toMatch(/Duplicate question name &quot;comment&quot;/);
-    expect(versionsOf(surveyId)).toEqual(before);
+    expect(await versionsOf(surveyId)).toEqual(before);
 
     const notJson = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "publish", definition: "{ nope" });
     expect(notJson.status).toBe(400);
     expect(await notJson.text()).toContain("not valid JSON");
     const empty = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "save", definition: "  " });
     expect(empty.status).toBe(400);
-    expect(versionsOf(surveyId)).toEqual(before);
+    expect(await versionsOf(surveyId)).toEqual(before);
   });
 
   it("saves the draft in place, publishes it frozen, and edits after that as a new version", async () => {
     const dora = await as("dora@a.test");
-    const v1 = versionsOf(surveyId)[0];
+    const v1 = (await versionsOf(surveyId))[0];
     const edited = JSON.parse(v1.definition) as Json;
     edited.title = { default: "Branch welcome", es: "Bienvenida en la sucursal" };
     const save = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "save", definition: JSON.stringify(edited) });
     expect(save.status).toBe(200);
-    expect(versionsOf(surveyId)).toHaveLength(1);
-    expect(JSON.parse(versionsOf(surveyId)[0].definition).title.es).toBe("Bienvenida en la sucursal");
+    expect(await versionsOf(surveyId)).toHaveLength(1);
+    expect(JSON.parse((await versionsOf(surveyId))[0].definition).title.es).toBe("Bienvenida en la sucursal");
 
     const publish = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "publish", definition: JSON.stringify(edited) });
     expect(publish.status).toBe(200);
-    const [published] = versionsOf(surveyId);
+    const [published] = await versionsOf(surveyId);
     expect(published).toMatchObject({ version: 1, status: "published" });
     expect(published.publishedAt).toBeInstanceOf(Date);
 
@@ -140,28 +140,27 @@ describe("a designer designs a survey", () => {
     const again = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "publish", definition: JSON.stringify(edited) });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain("Nothing to publish");
-    expect(versionsOf(surveyId)).toHaveLength(1);
+    expect(await versionsOf(surveyId)).toHaveLength(1);
 
     // A response answers v1; editing now writes draft v2 and leaves v1 exactly as it was.
-    getDb()
+    await getDb()
       .insert(responses)
-      .values({ workspaceId: aId, surveyVersionId: published.id, touchpointId: tpA, lang: "es", source: "link", data: "{}", completedAt: new Date() })
-      .run();
+      .values({ workspaceId: aId, surveyVersionId: published.id, touchpointId: tpA, lang: "es", source: "link", data: "{}", completedAt: new Date() });
     edited.title = { default: "Welcome", es: "Bienvenida" };
     const edit = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "save", definition: JSON.stringify(edited) });
     expect(edit.status).toBe(200);
     expect(await edit.text()).toContain("v2");
-    const [p1, d2] = versionsOf(surveyId);
+    const [p1, d2] = await versionsOf(surveyId);
     expect(p1).toEqual(published);
     expect(d2).toMatchObject({ version: 2, status: "draft", publishedAt: null });
 
     const publish2 = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "publish", definition: JSON.stringify(edited) });
     expect(publish2.status).toBe(200);
-    expect(versionsOf(surveyId).map((v) => [v.version, v.status])).toEqual([
+    expect((await versionsOf(surveyId)).map((v) => [v.version, v.status])).toEqual([
       [1, "published"],
       [2, "published"],
     ]);
-    const response = getDb().select().from(responses).where(eq(responses.workspaceId, aId)).get()!;
+    const [response] = await getDb().select().from(responses).where(eq(responses.workspaceId, aId)).limit(1);
     expect(response.surveyVersionId).toBe(published.id);
 
     // The editor now lists both versions, and v1's response count.
@@ -174,12 +173,13 @@ describe("a designer designs a survey", () => {
     const dora = await as("dora@a.test");
     for (const template of ["zone_of_tolerance", "servqual", "brand_experience"]) {
       const id = await createThroughForm(dora, "brand-a", tpA, { template, csat: "on", ces: "on", importance: "on" });
-      expect(versionsOf(id)[0].status).toBe("draft");
-      expect(getDb().select().from(surveys).where(eq(surveys.id, id)).get()!.template).toBe(template);
+      expect((await versionsOf(id))[0].status).toBe("draft");
+      const [created] = await getDb().select().from(surveys).where(eq(surveys.id, id)).limit(1);
+      expect(created.template).toBe(template);
       // The saved draft can also be published as it is (the demo seed does).
-      expect(publishDraft(aId, id)).toEqual({ ok: true, version: 1 });
-      expect(publishDraft(aId, id)).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/no draft/) }] });
-      expect(publishDraft(bId, id)).toBeNull();
+      expect(await publishDraft(aId, id)).toEqual({ ok: true, version: 1 });
+      expect(await publishDraft(aId, id)).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/no draft/) }] });
+      expect(await publishDraft(bId, id)).toBeNull();
     }
     const res = await dora.post("/w/brand-a/surveys", { touchpointId: String(tpB), template: "gap_pair" });
     expect(res.status).toBe(400);
@@ -187,23 +187,23 @@ describe("a designer designs a survey", () => {
     expect(bad.status).toBe(400);
     const body = await bad.text();
     expect(body).toContain("Choose a touchpoint.");
-    expect(getDb().select().from(surveys).where(and(eq(surveys.workspaceId, aId), eq(surveys.touchpointId, tpB))).all()).toEqual([]);
+    expect(await getDb().select().from(surveys).where(and(eq(surveys.workspaceId, aId), eq(surveys.touchpointId, tpB)))).toEqual([]);
   });
 
   it("a manager reads surveys but cannot create, edit or deploy them", async () => {
     const max = await as("max@a.test");
     expect((await max.get("/w/brand-a/surveys")).status).toBe(200);
     expect((await max.get(`/w/brand-a/surveys/${surveyId}`)).status).toBe(200);
-    const before = versionsOf(surveyId);
+    const before = await versionsOf(surveyId);
     expect((await max.post(`/w/brand-a/surveys/${surveyId}`, { intent: "save", definition: before[1].definition })).status).toBe(403);
     expect((await max.post(`/w/brand-a/surveys/${surveyId}`, { intent: "publish", definition: before[1].definition })).status).toBe(403);
     expect((await max.post("/w/brand-a/surveys", { touchpointId: String(tpA), template: "gap_pair" })).status).toBe(403);
     expect((await max.post(`/w/brand-a/surveys/${surveyId}/deploy`, { intent: "createDeployment", name: "x" })).status).toBe(403);
-    expect(versionsOf(surveyId)).toEqual(before);
+    expect(await versionsOf(surveyId)).toEqual(before);
   });
 
   it("another workspace's survey, deployment and QR answer 404", async () => {
-    const deployment = createDeployment(aId, surveyId, "Counter");
+    const deployment = await createDeployment(aId, surveyId, "Counter");
     expect(deployment?.ok).toBe(true);
     const depId = deployment && deployment.ok ? deployment.deployment.id : 0;
     const bob = await as("bob@b.test");
@@ -216,11 +216,11 @@ describe("a designer designs a survey", () => {
       `/w/brand-a/surveys`,
     ];
     for (const url of urls) expect((await bob.get(url)).status, url).toBe(404);
-    const before = versionsOf(surveyId);
+    const before = await versionsOf(surveyId);
     expect((await bob.post(`/w/brand-b/surveys/${surveyId}`, { intent: "save", definition: before[1].definition })).status).toBe(404);
     expect((await bob.post(`/w/brand-b/surveys/${surveyId}/deploy`, { intent: "createDeployment", name: "x" })).status).toBe(404);
     expect((await bob.post("/w/brand-b/surveys", { touchpointId: String(tpA), template: "gap_pair" })).status).toBe(400);
-    expect(versionsOf(surveyId)).toEqual(before);
+    expect(await versionsOf(surveyId)).toEqual(before);
     // A's designer sees it.
     const dora = await as("dora@a.test");
     const qr = await dora.get(`/w/brand-a/deployments/${depId}/qr.svg`);

@@ -25,20 +25,20 @@ let depB: number;
 let tokenA: string;
 let tokenB: string;
 
-function publishedSurvey(workspaceId: number, touchpointKey: string, userId: number, publish = true) {
-  const tp = findTouchpointByKey(workspaceId, touchpointKey)!;
-  const created = createSurveyFromTemplate(workspaceId, userId, { touchpointId: tp.id, template: "gap_pair", blocks: { nps: true } });
+async function publishedSurvey(workspaceId: number, touchpointKey: string, userId: number, publish = true) {
+  const tp = (await findTouchpointByKey(workspaceId, touchpointKey))!;
+  const created = await createSurveyFromTemplate(workspaceId, userId, { touchpointId: tp.id, template: "gap_pair", blocks: { nps: true } });
   if (!created?.ok) throw new Error("survey not created");
   if (publish) {
-    const draft = editableVersion(workspaceId, created.surveyId)!;
-    const published = saveAndPublish(workspaceId, created.surveyId, userId, draft.definition);
+    const draft = (await editableVersion(workspaceId, created.surveyId))!;
+    const published = await saveAndPublish(workspaceId, created.surveyId, userId, draft.definition);
     if (!published?.ok) throw new Error("survey not published");
   }
   return created.surveyId;
 }
 
-function deploymentOf(workspaceId: number, surveyId: number, name: string) {
-  const d = createDeployment(workspaceId, surveyId, name);
+async function deploymentOf(workspaceId: number, surveyId: number, name: string) {
+  const d = await createDeployment(workspaceId, surveyId, name);
   if (!d?.ok) throw new Error("deployment not created");
   return d.deployment.id;
 }
@@ -47,17 +47,17 @@ beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const bob = await makeUser("bob@b.test");
   const dora = await makeUser("dora@a.test");
-  aId = makeWorkspace("brand-a", alice.id).id;
-  bId = makeWorkspace("brand-b", bob.id).id;
-  addMember("brand-a", dora.id, "designer");
-  importSample(aId);
-  importSample(bId);
-  surveyA = publishedSurvey(aId, "bank-branch-welcome", alice.id);
-  unpublishedA = publishedSurvey(aId, "bank-contact-center-call", alice.id, false);
-  depA = deploymentOf(aId, surveyA, "Counter QR");
-  depB = deploymentOf(bId, publishedSurvey(bId, "bank-branch-welcome", bob.id), "B counter");
-  tokenA = createApiToken(aId, "crm", alice.id);
-  tokenB = createApiToken(bId, "crm", bob.id);
+  aId = (await makeWorkspace("brand-a", alice.id)).id;
+  bId = (await makeWorkspace("brand-b", bob.id)).id;
+  await addMember("brand-a", dora.id, "designer");
+  await importSample(aId);
+  await importSample(bId);
+  surveyA = await publishedSurvey(aId, "bank-branch-welcome", alice.id);
+  unpublishedA = await publishedSurvey(aId, "bank-contact-center-call", alice.id, false);
+  depA = await deploymentOf(aId, surveyA, "Counter QR");
+  depB = await deploymentOf(bId, await publishedSurvey(bId, "bank-branch-welcome", bob.id), "B counter");
+  tokenA = await createApiToken(aId, "crm", alice.id);
+  tokenB = await createApiToken(bId, "crm", bob.id);
   server = await startServer(dbFile);
 });
 
@@ -82,7 +82,7 @@ type ApiInvitation = { id: number; customer: string; customerCreated: boolean; s
 
 describe("POST /api/v1/invitations", () => {
   it("creates single-use links for a list of customers, creating unknown customers", async () => {
-    getDb().insert(customers).values({ workspaceId: aId, externalId: "C-1", name: "Ana Pérez", email: "ana@example.test" }).run();
+    await getDb().insert(customers).values({ workspaceId: aId, externalId: "C-1", name: "Ana Pérez", email: "ana@example.test" });
     const before = Date.now();
     const res = await api({ deployment: depA, customers: ["C-1", "C-2", "C-1", " C-3 "], expiresInHours: 48 });
     expect(res.status).toBe(201);
@@ -105,28 +105,28 @@ describe("POST /api/v1/invitations", () => {
       expect(Date.parse(inv.sendAt)).toBeGreaterThanOrEqual(before - 1000);
     }
     expect(tokens.size).toBe(3);
-    const created = getDb().select().from(customers).where(and(eq(customers.workspaceId, aId), eq(customers.externalId, "C-2"))).get();
+    const [created] = await getDb().select().from(customers).where(and(eq(customers.workspaceId, aId), eq(customers.externalId, "C-2"))).limit(1);
     expect(created).toMatchObject({ name: "", email: null });
-    const rows = getDb().select().from(invitations).where(eq(invitations.deploymentId, depA)).all();
+    const rows = await getDb().select().from(invitations).where(eq(invitations.deploymentId, depA));
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.workspaceId === aId && r.ruleId === null)).toBe(true);
   });
 
   it("refuses a missing token, another workspace's token and another workspace's deployment", async () => {
-    const count = () => getDb().select().from(invitations).all().length;
-    const before = count();
+    const count = async () => (await getDb().select().from(invitations)).length;
+    const before = await count();
     expect((await api({ deployment: depA, customers: ["X"] }, null)).status).toBe(401);
     expect((await api({ deployment: depA, customers: ["X"] }, "viv_not-a-token")).status).toBe(401);
     const crossToken = await api({ deployment: depA, customers: ["X"] }, tokenB);
     expect(crossToken.status).toBe(404);
     expect(await crossToken.json()).toMatchObject({ error: "not_found", errors: { deployment: expect.any(String) } });
     expect((await api({ deployment: depB, customers: ["X"] }, tokenA)).status).toBe(404);
-    expect(count()).toBe(before);
-    expect(getDb().select().from(customers).where(eq(customers.externalId, "X")).all()).toEqual([]);
+    expect(await count()).toBe(before);
+    expect(await getDb().select().from(customers).where(eq(customers.externalId, "X"))).toEqual([]);
   });
 
   it("answers 400 with field errors for an invalid body, and writes nothing", async () => {
-    const before = getDb().select().from(invitations).all().length;
+    const before = (await getDb().select().from(invitations)).length;
     const res = await api({ deployment: "twelve", customers: [], expiresInHours: 0 });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string; message: string; errors: Record<string, string> };
@@ -139,13 +139,13 @@ describe("POST /api/v1/invitations", () => {
     const notJson = await api("{ deployment: 1", tokenA, true);
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ error: "invalid_json" });
-    expect(getDb().select().from(invitations).all().length).toBe(before);
+    expect((await getDb().select().from(invitations)).length).toBe(before);
   });
 
   it("refuses a paused deployment with a conflict the caller can act on", async () => {
-    setDeploymentActive(aId, depA, false);
+    await setDeploymentActive(aId, depA, false);
     const res = await api({ deployment: depA, customers: ["C-9"] });
-    setDeploymentActive(aId, depA, true);
+    await setDeploymentActive(aId, depA, true);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ errors: { deployment: expect.stringMatching(/paused/) } });
   });
@@ -154,9 +154,9 @@ describe("POST /api/v1/invitations", () => {
 describe("the outbox", () => {
   it("lists invitations with links and states for admins only, filtered and exported as CSV", async () => {
     // One invitation expired, one completed.
-    const rows = getDb().select().from(invitations).where(eq(invitations.deploymentId, depA)).all();
-    getDb().update(invitations).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(invitations.id, rows[1].id)).run();
-    getDb().update(invitations).set({ state: "completed", completedAt: new Date() }).where(eq(invitations.id, rows[2].id)).run();
+    const rows = await getDb().select().from(invitations).where(eq(invitations.deploymentId, depA));
+    await getDb().update(invitations).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(invitations.id, rows[1].id));
+    await getDb().update(invitations).set({ state: "completed", completedAt: new Date() }).where(eq(invitations.id, rows[2].id));
 
     const alice = await as("alice@a.test");
     const page = await alice.get("/w/brand-a/outbox");
@@ -181,7 +181,8 @@ describe("the outbox", () => {
     expect(byCustomer.get("C-2")![4]).toBe("expired");
     expect(byCustomer.get("C-3")![4]).toBe("completed");
     // The expiry is persisted too once the outbox has been looked at.
-    expect(getDb().select().from(invitations).where(eq(invitations.id, rows[1].id)).get()!.state).toBe("expired");
+    const [persisted] = await getDb().select().from(invitations).where(eq(invitations.id, rows[1].id)).limit(1);
+    expect(persisted.state).toBe("expired");
 
     const onlyCompleted = (await (await alice.get("/w/brand-a/outbox.csv?state=completed")).text()).trim().split("\r\n");
     expect(onlyCompleted).toHaveLength(2);
@@ -201,14 +202,15 @@ describe("the outbox", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toMatch(/3 invitación\(es\) creadas/);
-    expect(getDb().select().from(customers).where(and(eq(customers.workspaceId, aId), eq(customers.externalId, "C-12"))).get()).toBeTruthy();
+    const [invited] = await getDb().select().from(customers).where(and(eq(customers.workspaceId, aId), eq(customers.externalId, "C-12"))).limit(1);
+    expect(invited).toBeTruthy();
     const empty = await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: " ", expiresInHours: "24" });
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("give at least one customer external id");
     expect((await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depB), customers: "C-1" })).status).toBe(404);
     const dora = await as("dora@a.test");
     expect((await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: "C-13" })).status).toBe(403);
-    expect(getDb().select().from(customers).where(eq(customers.externalId, "C-13")).all()).toEqual([]);
+    expect(await getDb().select().from(customers).where(eq(customers.externalId, "C-13"))).toEqual([]);
   });
 });
 
@@ -234,38 +236,39 @@ describe("deployments and rules", () => {
     expect(badHtml).toContain("A cap needs both");
     const unknownTp = await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "addRule", ...rule, touchpointKey: "nowhere" });
     expect(unknownTp.status).toBe(400);
-    expect(getDb().select().from(deploymentRules).all()).toEqual([]);
+    expect(await getDb().select().from(deploymentRules)).toEqual([]);
 
     const ok = await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "addRule", ...rule });
     expect(ok.status).toBe(200);
-    const [saved] = getDb().select().from(deploymentRules).all();
+    const [saved] = await getDb().select().from(deploymentRules);
     expect(saved).toMatchObject({ workspaceId: aId, deploymentId: depA, eventType: "purchase", delayMinutes: 30, samplingRate: 0.5, quietPeriodDays: 14, capMax: null, active: true });
 
     const update = await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "updateRule", ruleId: String(saved.id), ...rule, samplingPercent: "100", capMax: "5", capPeriodDays: "7" });
     expect(update.status).toBe(200);
-    expect(getDb().select().from(deploymentRules).where(eq(deploymentRules.id, saved.id)).get()).toMatchObject({ samplingRate: 1, capMax: 5, capPeriodDays: 7 });
+    const [updated] = await getDb().select().from(deploymentRules).where(eq(deploymentRules.id, saved.id)).limit(1);
+    expect(updated).toMatchObject({ samplingRate: 1, capMax: 5, capPeriodDays: 7 });
 
     // Another workspace's admin cannot touch it through their own survey page either.
     const bob = await as("bob@b.test");
     expect((await bob.post(`/w/brand-b/surveys/${surveyA}/deploy`, { intent: "deleteRule", ruleId: String(saved.id) })).status).toBe(404);
     const del = await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "deleteRule", ruleId: String(saved.id) });
     expect(del.status).toBe(200);
-    expect(getDb().select().from(deploymentRules).all()).toEqual([]);
+    expect(await getDb().select().from(deploymentRules)).toEqual([]);
   });
 
-  it("invitationsForEvent applies the active rules inside the caller's transaction", () => {
+  it("invitationsForEvent applies the active rules inside the caller's transaction", async () => {
     const db = getDb();
     const input = RuleInputSchema.parse({ eventType: "visit", touchpointKey: "bank-branch-welcome", delayMinutes: "60", samplingPercent: "100", quietPeriodDays: "30", expiryHours: "72", active: "on" });
-    const created = createRule(aId, depA, input);
+    const created = await createRule(aId, depA, input);
     expect(created?.ok).toBe(true);
     const ruleId = created && created.ok ? created.rule.id : 0;
-    const customer = db.insert(customers).values({ workspaceId: aId, externalId: "EV-1" }).returning().get();
+    const [customer] = await db.insert(customers).values({ workspaceId: aId, externalId: "EV-1" }).returning();
     const occurredAt = new Date(Date.now() - 10 * 60_000);
-    const event = (dedupeKey: string, type = "visit") =>
-      db.insert(crmEvents).values({ workspaceId: aId, customerId: customer.id, dedupeKey, type, occurredAt, touchpointKey: "bank-branch-welcome" }).returning().get();
-    const e1 = event("e1");
+    const event = async (dedupeKey: string, type = "visit") =>
+      (await db.insert(crmEvents).values({ workspaceId: aId, customerId: customer.id, dedupeKey, type, occurredAt, touchpointKey: "bank-branch-welcome" }).returning())[0];
+    const e1 = await event("e1");
     const now = new Date();
-    const first = db.transaction((tx) =>
+    const first = await db.transaction((tx) =>
       invitationsForEvent(tx, aId, { id: e1.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now),
     );
     expect(first).toHaveLength(1);
@@ -275,29 +278,29 @@ describe("deployments and rules", () => {
     expect(first[0].token.length).toBeGreaterThanOrEqual(32);
 
     // The same event again, and a second visit within the quiet period: nobody is asked twice.
-    const again = db.transaction((tx) => invitationsForEvent(tx, aId, { id: e1.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now));
+    const again = await db.transaction((tx) => invitationsForEvent(tx, aId, { id: e1.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now));
     expect(again).toEqual([]);
-    const e2 = event("e2");
-    expect(db.transaction((tx) => invitationsForEvent(tx, aId, { id: e2.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now))).toEqual([]);
+    const e2 = await event("e2");
+    expect(await db.transaction((tx) => invitationsForEvent(tx, aId, { id: e2.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now))).toEqual([]);
     // Other event types, other touchpoints and other workspaces trigger nothing.
-    const e3 = event("e3", "purchase");
-    expect(db.transaction((tx) => invitationsForEvent(tx, aId, { id: e3.id, customerId: customer.id, type: "purchase", occurredAt, touchpointKey: null }, now))).toEqual([]);
-    expect(db.transaction((tx) => invitationsForEvent(tx, bId, { id: e2.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now))).toEqual([]);
+    const e3 = await event("e3", "purchase");
+    expect(await db.transaction((tx) => invitationsForEvent(tx, aId, { id: e3.id, customerId: customer.id, type: "purchase", occurredAt, touchpointKey: null }, now))).toEqual([]);
+    expect(await db.transaction((tx) => invitationsForEvent(tx, bId, { id: e2.id, customerId: customer.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" }, now))).toEqual([]);
 
     // A paused deployment's rules are not applied; a rolled-back transaction leaves nothing.
-    const other = db.insert(customers).values({ workspaceId: aId, externalId: "EV-2" }).returning().get();
-    const e4 = db.insert(crmEvents).values({ workspaceId: aId, customerId: other.id, dedupeKey: "e4", type: "visit", occurredAt }).returning().get();
+    const [other] = await db.insert(customers).values({ workspaceId: aId, externalId: "EV-2" }).returning();
+    const [e4] = await db.insert(crmEvents).values({ workspaceId: aId, customerId: other.id, dedupeKey: "e4", type: "visit", occurredAt }).returning();
     const ev4 = { id: e4.id, customerId: other.id, type: "visit", occurredAt, touchpointKey: "bank-branch-welcome" };
-    setDeploymentActive(aId, depA, false);
-    expect(db.transaction((tx) => invitationsForEvent(tx, aId, ev4, now))).toEqual([]);
-    setDeploymentActive(aId, depA, true);
-    expect(() =>
-      db.transaction((tx) => {
-        expect(invitationsForEvent(tx, aId, ev4, now)).toHaveLength(1);
+    await setDeploymentActive(aId, depA, false);
+    expect(await db.transaction((tx) => invitationsForEvent(tx, aId, ev4, now))).toEqual([]);
+    await setDeploymentActive(aId, depA, true);
+    await expect(
+      db.transaction(async (tx) => {
+        expect(await invitationsForEvent(tx, aId, ev4, now)).toHaveLength(1);
         throw new Error("rollback");
       }),
-    ).toThrow("rollback");
-    expect(db.select().from(invitations).where(eq(invitations.customerId, other.id)).all()).toEqual([]);
-    expect(db.transaction((tx) => invitationsForEvent(tx, aId, ev4, now))).toHaveLength(1);
+    ).rejects.toThrow("rollback");
+    expect(await db.select().from(invitations).where(eq(invitations.customerId, other.id))).toEqual([]);
+    expect(await db.transaction((tx) => invitationsForEvent(tx, aId, ev4, now))).toHaveLength(1);
   });
 });

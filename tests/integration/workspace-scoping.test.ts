@@ -18,13 +18,13 @@ beforeAll(async () => {
   const bob = await makeUser("bob@b.test");
   const dora = await makeUser("dora@a.test");
   const max = await makeUser("max@a.test");
-  const a = makeWorkspace("brand-a", alice.id);
-  const b = makeWorkspace("brand-b", bob.id);
-  addMember("brand-a", dora.id, "designer");
-  addMember("brand-a", max.id, "manager");
-  importSample(a.id, "telecom-installation-and-repair.json");
-  importSample(b.id);
-  bProcessId = listProcesses(b.id)[0].id;
+  const a = await makeWorkspace("brand-a", alice.id);
+  const b = await makeWorkspace("brand-b", bob.id);
+  await addMember("brand-a", dora.id, "designer");
+  await addMember("brand-a", max.id, "manager");
+  await importSample(a.id, "telecom-installation-and-repair.json");
+  await importSample(b.id);
+  bProcessId = (await listProcesses(b.id))[0].id;
   server = await startServer(dbFile);
 });
 

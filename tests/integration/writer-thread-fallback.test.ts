@@ -21,9 +21,9 @@ let survey: SurveyFixture;
 
 beforeAll(async () => {
   const owner = await makeUser("owner@fallback.test");
-  workspaceId = makeWorkspace("fallback", owner.id).id;
-  importSample(workspaceId, "telecom-installation-and-repair.json");
-  survey = makeSurveyFixture(workspaceId, { touchpointKey: "telco-technician-visit", build: { nps: true } });
+  workspaceId = (await makeWorkspace("fallback", owner.id)).id;
+  await importSample(workspaceId, "telecom-installation-and-repair.json");
+  survey = await makeSurveyFixture(workspaceId, { touchpointKey: "telco-technician-visit", build: { nps: true } });
   fs.writeFileSync(dyingWorker, `import { parentPort } from "node:worker_threads";\nparentPort.once("message", () => process.exit(3));\n`);
 });
 afterAll(() => {
@@ -55,7 +55,7 @@ describe("the writer thread dying", () => {
       const again = await record();
       expect(again).toEqual({ status: "recorded", id: expect.any(Number) });
       expect(stored()).toBe(before + 1);
-      foldRollups();
+      await foldRollups();
       const nps = sqlite().prepare("SELECT sum(n) FROM rollups WHERE kind = 'nps' AND workspace_id = ?").pluck().get(workspaceId);
       expect(nps).toBe(before + 1);
     } finally {

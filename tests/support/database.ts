@@ -2,6 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { openDatabase, type Db } from "#db/client";
 
 const TMP = path.resolve("tests/.tmp");
@@ -55,4 +57,9 @@ export function databaseMigratedBefore(tag: string, name: string): { db: Db; fil
       fs.rmSync(before, { recursive: true, force: true });
     },
   };
+}
+
+/** Brings a database opened by databaseMigratedBefore up to date, as the app does on start. */
+export function migrateToLatest(db: Db): void {
+  migrate(drizzle(db.$client), { migrationsFolder: MIGRATIONS });
 }

@@ -18,23 +18,23 @@ export async function makeUser(email: string, name = email.split("@")[0]) {
   return created.user;
 }
 
-export function makeWorkspace(slug: string, ownerId: number) {
+export async function makeWorkspace(slug: string, ownerId: number) {
   return createWorkspace({ slug, name: slug.toUpperCase(), ownerId });
 }
 
-export function addMember(workspaceSlug: string, userId: number, role: Role) {
-  const ws = getDb().select().from(workspaces).where(eq(workspaces.slug, workspaceSlug)).get()!;
-  getDb().insert(memberships).values({ workspaceId: ws.id, userId, role }).run();
+export async function addMember(workspaceSlug: string, userId: number, role: Role): Promise<void> {
+  const [ws] = await getDb().select().from(workspaces).where(eq(workspaces.slug, workspaceSlug)).limit(1);
+  await getDb().insert(memberships).values({ workspaceId: ws!.id, userId, role });
 }
 
 export function sampleText(file: string): string {
   return fs.readFileSync(path.resolve("journeys", file), "utf8");
 }
 
-export function importSample(workspaceId: number, file = "retail-bank-account-opening.json") {
+export async function importSample(workspaceId: number, file = "retail-bank-account-opening.json") {
   const parsed = parseJourneyFile(sampleText(file));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const saved = saveJourney(workspaceId, parsed.journey, "create");
+  const saved = await saveJourney(workspaceId, parsed.journey, "create");
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
   return parsed.journey;
 }

@@ -82,18 +82,20 @@ export async function seedInsights(
   options: { seed?: number; perTouchpoint?: number; days?: number; endDay: string; sparse?: string[]; sparseCount?: number; customers?: number; withJourney?: boolean },
 ): Promise<InsightsFixture> {
   const rand = random(options.seed ?? 1);
-  if (options.withJourney !== false) importSample(workspaceId, `${BANK_JOURNEY}.json`);
+  if (options.withJourney !== false) await importSample(workspaceId, `${BANK_JOURNEY}.json`);
   const journey = await import("~/data/journeys.server").then((m) => m.loadJourney(workspaceId, BANK_JOURNEY));
   if (!journey) throw new Error("bank journey missing");
   const touchpointKeys = journey.stages.flatMap((s) => s.touchpoints.map((t) => t.key));
-  const surveys = new Map(touchpointKeys.map((key, i) => [key, makeSurveyFixture(workspaceId, { touchpointKey: key, build: buildOptions(key, i) })]));
+  const surveys = new Map<string, SurveyFixture>();
+  for (const [i, key] of touchpointKeys.entries()) surveys.set(key, await makeSurveyFixture(workspaceId, { touchpointKey: key, build: buildOptions(key, i) }));
 
   const tiers = ["premium", "regular", "generic"] as const;
-  const customers = Array.from({ length: options.customers ?? 60 }, (_, i) => {
+  const customers: { externalId: string; tier: (typeof tiers)[number]; id: number }[] = [];
+  for (let i = 0; i < (options.customers ?? 60); i++) {
     const tier = tiers[i % 3];
     const externalId = `C-${String(i + 1).padStart(4, "0")}`;
-    return { externalId, tier, id: makeCustomer(workspaceId, externalId, tier, `Cliente ${i + 1}`) };
-  });
+    customers.push({ externalId, tier, id: await makeCustomer(workspaceId, externalId, tier, `Cliente ${i + 1}`) });
+  }
 
   const end = Date.parse(`${options.endDay}T00:00:00Z`) + DAY_MS;
   const days = options.days ?? 120;
@@ -142,6 +144,6 @@ export async function seedInsights(
     }
   });
   await Promise.all(pending);
-  for (let i = 0; i < events.length; i += 200) getDb().insert(crmEvents).values(events.slice(i, i + 200)).run();
+  for (let i = 0; i < events.length; i += 200) await getDb().insert(crmEvents).values(events.slice(i, i + 200));
   return { workspaceId, surveys, customers, responses: recorded };
 }

@@ -15,15 +15,15 @@ export function newToken(): string {
 }
 
 /** A touchpoint of the workspace with its attributes, as the survey templates take it. */
-export function surveyTouchpoint(workspaceId: number, key: string): SurveyTouchpoint & { id: number } {
+export async function surveyTouchpoint(workspaceId: number, key: string): Promise<SurveyTouchpoint & { id: number }> {
   const db = getDb();
-  const tp = db
+  const [tp] = await db
     .select()
     .from(touchpoints)
     .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
-    .get();
+    .limit(1);
   if (!tp) throw new Error(`no touchpoint "${key}" in workspace ${workspaceId}`);
-  const attrs = db.select().from(attributes).where(eq(attributes.touchpointId, tp.id)).orderBy(asc(attributes.position)).all();
+  const attrs = await db.select().from(attributes).where(eq(attributes.touchpointId, tp.id)).orderBy(asc(attributes.position));
   return {
     id: tp.id,
     key: tp.key,
@@ -55,54 +55,54 @@ export type SurveyFixtureOptions = {
   active?: boolean;
 };
 
-export function publishVersion(workspaceId: number, surveyId: number, json: SurveyJson, version: number): number {
-  return getDb()
+export async function publishVersion(workspaceId: number, surveyId: number, json: SurveyJson, version: number): Promise<number> {
+  const [row] = await getDb()
     .insert(surveyVersions)
     .values({ workspaceId, surveyId, version, definition: JSON.stringify(json), status: "published", publishedAt: new Date() })
-    .returning({ id: surveyVersions.id })
-    .get().id;
+    .returning({ id: surveyVersions.id });
+  return row.id;
 }
 
 /** A survey for the touchpoint with one published version and a deployment with a public link. */
-export function makeSurveyFixture(workspaceId: number, options: SurveyFixtureOptions): SurveyFixture {
+export async function makeSurveyFixture(workspaceId: number, options: SurveyFixtureOptions): Promise<SurveyFixture> {
   const db = getDb();
-  const touchpoint = surveyTouchpoint(workspaceId, options.touchpointKey);
+  const touchpoint = await surveyTouchpoint(workspaceId, options.touchpointKey);
   const build = options.build ?? { nps: true, csat: true, comment: true };
   const json = options.definition ?? buildSurvey(touchpoint, build);
-  const surveyId = db
+  const [survey] = await db
     .insert(surveys)
     .values({ workspaceId, touchpointId: touchpoint.id, title: touchpoint.name, template: options.definition ? "custom" : (build.template ?? "gap_pair") })
-    .returning({ id: surveys.id })
-    .get().id;
-  const versionId = publishVersion(workspaceId, surveyId, json, 1);
+    .returning({ id: surveys.id });
+  const surveyId = survey.id;
+  const versionId = await publishVersion(workspaceId, surveyId, json, 1);
   const publicToken = newToken();
-  const deploymentId = db
+  const [deployment] = await db
     .insert(deployments)
     .values({ workspaceId, surveyId, touchpointId: touchpoint.id, name: `${touchpoint.name} (link)`, publicToken, active: options.active ?? true })
-    .returning({ id: deployments.id })
-    .get().id;
+    .returning({ id: deployments.id });
+  const deploymentId = deployment.id;
   return { workspaceId, touchpoint, surveyId, versionId, deploymentId, publicToken, json };
 }
 
-export function makeCustomer(workspaceId: number, externalId: string, tier: string | null = null, name = ""): number {
-  return getDb()
+export async function makeCustomer(workspaceId: number, externalId: string, tier: string | null = null, name = ""): Promise<number> {
+  const [row] = await getDb()
     .insert(customers)
     .values({ workspaceId, externalId, tier, name })
-    .returning({ id: customers.id })
-    .get().id;
+    .returning({ id: customers.id });
+  return row.id;
 }
 
 export type InvitationFixture = { id: number; token: string; customerId: number };
 
 /** A personal invitation to the fixture's deployment; expires in a week unless told otherwise. */
-export function makeInvitation(
+export async function makeInvitation(
   fixture: Pick<SurveyFixture, "workspaceId" | "deploymentId">,
   customerId: number,
   options: { expiresAt?: Date; state?: (typeof invitations.$inferInsert)["state"] } = {},
-): InvitationFixture {
+): Promise<InvitationFixture> {
   const token = newToken();
   const now = Date.now();
-  const id = getDb()
+  const [row] = await getDb()
     .insert(invitations)
     .values({
       workspaceId: fixture.workspaceId,
@@ -113,9 +113,8 @@ export function makeInvitation(
       sendAt: new Date(now),
       expiresAt: options.expiresAt ?? new Date(now + 7 * 24 * 3600_000),
     })
-    .returning({ id: invitations.id })
-    .get().id;
-  return { id, token, customerId };
+    .returning({ id: invitations.id });
+  return { id: row.id, token, customerId };
 }
 
 /** Answers to every rating question of a definition, from `pick(min, max, name)`; comment optional. */

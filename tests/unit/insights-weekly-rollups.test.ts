@@ -3,16 +3,15 @@
 // queryTrendSums (whole weeks from the weekly level, edge days from the daily one) give the sums of
 // the daily rows over the same window, for many random windows and filters; and the migration that
 // creates the weekly table fills it from the daily rows a database already holds.
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "#db/client";
 import { addDays, bucketOf, type Bucket } from "~/cem/insights-filters";
 import { ROLLUP_COLUMNS, type RollupColumns, type RollupKind } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
 import { querySums, queryTrendSums, type SumsQuery } from "~/data/insights.server";
-import { foldRollups } from "~/data/rollup-fold.server";
+import { foldRollupsOn } from "~/data/rollup-fold.server";
 import { SERVQUAL_DIMENSIONS } from "~/survey/types";
-import { databaseMigratedBefore, freshDatabasePath, MIGRATIONS, removeDatabase } from "../support/database";
+import { databaseMigratedBefore, freshDatabasePath, migrateToLatest, removeDatabase } from "../support/database";
 import { makeUser, makeWorkspace } from "../support/fixtures";
 import { random, seedInsights } from "../support/insights-fixtures";
 
@@ -26,11 +25,11 @@ let kinds: string[] = [];
 
 beforeAll(async () => {
   const owner = await makeUser("owner@weekly.test");
-  workspaceId = makeWorkspace("weekly", owner.id).id;
+  workspaceId = (await makeWorkspace("weekly", owner.id)).id;
   await seedInsights(workspaceId, { seed: 42, endDay: END, days: DAYS, perTouchpoint: 30, customers: 30 });
   const sqlite = getDb().$client;
   // This test reads the rollup tables directly: fold in what the seed recorded, as readers do (ADR 012).
-  foldRollups(sqlite);
+  foldRollupsOn(sqlite);
   touchpointIds = (sqlite.prepare("select distinct touchpoint_id as id from rollups where workspace_id = ? order by 1").all(workspaceId) as { id: number }[]).map((r) => r.id);
   attributeKeys = (sqlite.prepare("select distinct attribute_key as k from rollups where workspace_id = ? and attribute_key <> '' order by 1").all(workspaceId) as { k: string }[]).map((r) => r.k);
   kinds = (sqlite.prepare("select distinct kind as k from rollups where workspace_id = ? order by 1").all(workspaceId) as { k: string }[]).map((r) => r.k);
@@ -117,7 +116,7 @@ function dailySums(q: SumsQuery) {
 }
 
 describe("querySums", () => {
-  it("equals the daily rows summed over the same window, for random windows and filters", () => {
+  it("equals the daily rows summed over the same window, for random windows and filters", async () => {
     const rand = random(99);
     const first = addDays(END, -(DAYS + 10));
     let compared = 0;
@@ -138,7 +137,7 @@ describe("querySums", () => {
         byTier: rand() < 0.3,
       };
       const keyOf = (r: { touchpointId: number; attributeKey: string; kind: string; tier: string }) => [r.touchpointId, r.attributeKey, r.kind, r.tier].join("|");
-      const actual = new Map(querySums(q).map((r) => [keyOf(r), r]));
+      const actual = new Map((await querySums(q)).map((r) => [keyOf(r), r]));
       const expected = dailySums(q);
       expect([...actual.keys()].sort(), JSON.stringify(q)).toEqual(expected.map(keyOf).sort());
       expect(expected.flatMap((row) => differences(actual.get(keyOf(row))!, row, `${JSON.stringify(q)} ${keyOf(row)}`))).toEqual([]);
@@ -149,7 +148,7 @@ describe("querySums", () => {
 });
 
 describe("queryTrendSums", () => {
-  it("equals the daily rows folded into the same weeks or months", () => {
+  it("equals the daily rows folded into the same weeks or months", async () => {
     const rand = random(7);
     const first = addDays(END, -(DAYS + 10));
     for (let i = 0; i < 120; i++) {
@@ -182,7 +181,7 @@ describe("queryTrendSums", () => {
         sums.passives = Math.max(0, sums.n - sums.promoters - sums.detractors);
         expected.set(key, sums);
       }
-      const actual = queryTrendSums(q, bucket);
+      const actual = await queryTrendSums(q, bucket);
       expect(actual.map((r) => [r.touchpointId, r.kind, r.bucket].join("|")).sort(), JSON.stringify({ ...q, bucket })).toEqual([...expected.keys()].sort());
       const keyOf = (row: (typeof actual)[number]) => [row.touchpointId, row.kind, row.bucket].join("|");
       expect(actual.flatMap((row) => differences(row, expected.get(keyOf(row))!, `${bucket} ${from}…${to} ${keyOf(row)}`))).toEqual([]);
@@ -210,7 +209,7 @@ describe("the migration", () => {
           insert.run(1, tp, "", kind, day, tier, lang, ...COLUMNS.map((c) => (["n", "promoters", "passives", "detractors", "top2"].includes(c) ? Math.floor(rand() * 9) : rand() * 10 - 5)));
         }
       }
-      migrate(db, { migrationsFolder: MIGRATIONS });
+      migrateToLatest(db);
       const grouped = sqlite
         .prepare(`select touchpoint_id as tp, kind, day, tier, lang, ${SELECT_SUMS} from rollups group by 1, 2, 3, 4, 5`)
         .all() as ({ tp: number; kind: string; day: string; tier: string; lang: string } & RollupColumns)[];

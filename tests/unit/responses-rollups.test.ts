@@ -12,7 +12,7 @@ import { ROLLUP_COLUMNS, rollupDeltas, type RollupColumns } from "~/cem/rollup";
 import type { MeasuredKind, Measurement } from "~/cem/measurement";
 import { nps, pairedGap } from "~/cem/statistics";
 import { recordResponse, type RecordResult, type ResponseInput } from "~/data/responses.server";
-import { foldRollups } from "~/data/rollup-fold.server";
+import { foldRollupsOn } from "~/data/rollup-fold.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { makeCustomer, makeInvitation, makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
@@ -49,16 +49,17 @@ function answersFor(f: SurveyFixture, rand: () => number): Record<string, unknow
 
 beforeAll(async () => {
   const owner = await makeUser("owner@rollups.test");
-  workspaceId = makeWorkspace("rollups", owner.id).id;
-  importSample(workspaceId, "telecom-installation-and-repair.json");
+  workspaceId = (await makeWorkspace("rollups", owner.id)).id;
+  await importSample(workspaceId, "telecom-installation-and-repair.json");
   fixtures.push(
-    makeSurveyFixture(workspaceId, { touchpointKey: "telco-technician-visit", build: { nps: true, csat: true, ces: true, importance: true, comment: true } }),
-    makeSurveyFixture(workspaceId, { touchpointKey: "telco-repair-visit", build: { template: "zone_of_tolerance", nps: true } }),
-    makeSurveyFixture(workspaceId, { touchpointKey: "telco-welcome-app", build: { template: "brand_experience", csat: true } }),
-    makeSurveyFixture(workspaceId, { touchpointKey: "telco-sales-call", build: { template: "servqual", nps: true } }),
+    await makeSurveyFixture(workspaceId, { touchpointKey: "telco-technician-visit", build: { nps: true, csat: true, ces: true, importance: true, comment: true } }),
+    await makeSurveyFixture(workspaceId, { touchpointKey: "telco-repair-visit", build: { template: "zone_of_tolerance", nps: true } }),
+    await makeSurveyFixture(workspaceId, { touchpointKey: "telco-welcome-app", build: { template: "brand_experience", csat: true } }),
+    await makeSurveyFixture(workspaceId, { touchpointKey: "telco-sales-call", build: { template: "servqual", nps: true } }),
   );
   const tiers = ["premium", "regular", "generic", null];
-  const customers = Array.from({ length: 40 }, (_, i) => ({ external: `K${i}`, id: makeCustomer(workspaceId, `K${i}`, tiers[i % 4]) }));
+  const customers: { external: string; id: number }[] = [];
+  for (let i = 0; i < 40; i++) customers.push({ external: `K${i}`, id: await makeCustomer(workspaceId, `K${i}`, tiers[i % 4]) });
 
   const rand = random(5_150);
   const inputs: ResponseInput[] = [];
@@ -73,7 +74,7 @@ beforeAll(async () => {
     const roll = rand();
     if (roll < 0.1) {
       const customer = customers[Math.floor(rand() * customers.length)];
-      const invitation = makeInvitation(f, customer.id);
+      const invitation = await makeInvitation(f, customer.id);
       const input = { ...base, invitationId: invitation.id, lang, source: "invitation", data: JSON.stringify(answers) } as const;
       inputs.push(input);
       if (rand() < 0.3) inputs.push({ ...input }); // the same invitation again: one response
@@ -102,7 +103,7 @@ type RollupRow = { touchpointId: number; attributeKey: string; kind: string; day
 /** The stored rows, the rollups as a reader sees them: the pending responses folded in first (ADR 012). */
 function rows() {
   const sqlite = getDb().$client;
-  foldRollups(sqlite);
+  foldRollupsOn(sqlite);
   const responses = sqlite
     .prepare(`SELECT id, touchpoint_id AS touchpointId, survey_version_id AS versionId, completed_at AS completedAt, tier, lang FROM responses ORDER BY id`)
     .all() as ResponseRow[];

@@ -2,12 +2,11 @@
 // moves it and adds their sums in one transaction; readers fold first, so they never see the sums
 // behind the rows; any connection may fold, a computed fold that went stale is refused, and a fold
 // that fails leaves both the mark and the sums as they were.
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb, openDatabase } from "#db/client";
 import { querySums } from "~/data/insights.server";
-import { applyFold, computeFold, foldRollups, pendingRollups } from "~/data/rollup-fold.server";
-import { databaseMigratedBefore, freshDatabasePath, MIGRATIONS, removeDatabase } from "../support/database";
+import { applyFold, computeFold, foldRollups, foldRollupsOn, pendingRollups } from "~/data/rollup-fold.server";
+import { databaseMigratedBefore, freshDatabasePath, migrateToLatest, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { makeSurveyFixture, ratingAnswers, recordFixtureAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
@@ -18,9 +17,9 @@ const DAY = "2025-06-02";
 
 beforeAll(async () => {
   const owner = await makeUser("owner@fold.test");
-  workspaceId = makeWorkspace("fold", owner.id).id;
-  importSample(workspaceId, "telecom-installation-and-repair.json");
-  survey = makeSurveyFixture(workspaceId, { touchpointKey: "telco-technician-visit", build: { nps: true } });
+  workspaceId = (await makeWorkspace("fold", owner.id)).id;
+  await importSample(workspaceId, "telecom-installation-and-repair.json");
+  survey = await makeSurveyFixture(workspaceId, { touchpointKey: "telco-technician-visit", build: { nps: true } });
 });
 afterAll(() => removeDatabase(dbFile));
 
@@ -59,7 +58,7 @@ describe("folding recorded responses into the rollups", () => {
     // Committed and answered; the timer has not folded them yet.
     expect(pendingRollups()).toBe(3);
     expect(npsInRollups()).toBe(before);
-    const [row] = querySums(npsQuery());
+    const [row] = await querySums(npsQuery());
     expect(row).toMatchObject({ n: before + 3 });
     expect(pendingRollups()).toBe(0);
     expect(mark()).toBe(lastResponse());
@@ -72,7 +71,7 @@ describe("folding recorded responses into the rollups", () => {
     await record(9);
     expect(pendingRollups()).toBe(1);
     await vi.waitFor(() => expect(pendingRollups()).toBe(0), { timeout: 2_000, interval: 20 });
-    expect(npsInRollups()).toBe(querySums(npsQuery())[0].n);
+    expect(npsInRollups()).toBe((await querySums(npsQuery()))[0].n);
   });
 
   it("adds nothing when folded again, and refuses a computed fold once the mark has moved", async () => {
@@ -82,13 +81,13 @@ describe("folding recorded responses into the rollups", () => {
     // Another connection (another thread or process) folds first.
     const other = openDatabase(dbFile);
     try {
-      expect(foldRollups(other.$client)).toBe(1);
+      expect(foldRollupsOn(other.$client)).toBe(1);
     } finally {
       other.$client.close();
     }
     const sums = npsInRollups();
     expect(sqlite().transaction(() => applyFold(sqlite(), fold)).immediate()).toBe(false);
-    expect(foldRollups()).toBe(0);
+    expect(await foldRollups()).toBe(0);
     expect(npsInRollups()).toBe(sums);
   });
 
@@ -101,11 +100,11 @@ describe("folding recorded responses into the rollups", () => {
     const at = mark();
     // A completion time no Date can hold: the day of the rollup row cannot be computed.
     sqlite().prepare("UPDATE responses SET completed_at = ? WHERE id = ?").run(8.65e15, id);
-    expect(() => foldRollups()).toThrow(RangeError);
+    await expect(foldRollups()).rejects.toThrow(RangeError);
     expect(mark()).toBe(at);
     expect(npsInRollups()).toBe(sums);
     sqlite().prepare("UPDATE responses SET completed_at = ? WHERE id = ?").run(Date.parse(`${DAY}T11:00:00Z`), id);
-    expect(foldRollups()).toBe(2);
+    expect(await foldRollups()).toBe(2);
     expect(npsInRollups()).toBe(sums + 2);
     vi.runOnlyPendingTimers();
     vi.useRealTimers();
@@ -128,9 +127,9 @@ describe("migration 0005 on a database that already has rollups", () => {
       const n = () => s.prepare("SELECT sum(n) FROM rollups WHERE kind = 'nps'").pluck().get() as number;
       const sums = n();
       expect(sums).toBeGreaterThan(0);
-      migrate(db, { migrationsFolder: MIGRATIONS });
+      migrateToLatest(db);
       expect(s.prepare("SELECT folded_through FROM rollup_state").pluck().get()).toBe(s.prepare("SELECT max(id) FROM responses").pluck().get());
-      expect(foldRollups(s)).toBe(0);
+      expect(foldRollupsOn(s)).toBe(0);
       expect(n()).toBe(sums);
     } finally {
       cleanup();

@@ -46,7 +46,7 @@ export function SurveyEditor({ initialText, touchpoint, canEdit, serverErrors, s
     const parsed = parseObject(settled);
     if (parsed) setPreviewJson(parsed);
     let cancelled = false;
-    import("~/survey/definition-validation").then(({ validateSurveyDefinition }) => {
+    void import("~/survey/definition-validation").then(({ validateSurveyDefinition }) => {
       if (cancelled) return;
       const result = validateSurveyDefinition(settled, touchpoint);
       setLiveErrors(result.ok ? [] : result.errors);
