@@ -7,7 +7,6 @@
 //
 // Environment: PORT (default 3000), HOST (default every interface), DATABASE_PATH (the app reads it),
 // LOG_REQUESTS=1 to log one line per request (method, path, status, milliseconds) to stdout.
-import fs from "node:fs";
 import path from "node:path";
 import url from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -20,19 +19,11 @@ process.env.NODE_ENV ??= "production";
 
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build", "server", "index.js");
-/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; useWriterThread?: (file: string) => void } } }} */
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[] } } }} */
 const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
   console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
   process.exit(1);
 });
-
-// Responses are written on a thread of their own (app/data/writer-thread.worker.ts, ADR 012), so
-// the database work of recording runs beside, not inside, the thread that serves HTTP.
-const writerThread = path.join(root, "build", "server", "writer-thread.js");
-if (build.entry.module.useWriterThread && fs.existsSync(writerThread)) {
-  build.entry.module.useWriterThread(writerThread);
-  console.log("Responses are written on a writer thread.");
-}
 
 const app = express();
 app.disable("x-powered-by");
@@ -130,9 +121,13 @@ const onListen = () => console.log(`Vivencia listening on http://${host ?? "loca
 const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);
 // Keep-alive longer than a typical load balancer's idle timeout, so it never reuses a closed socket.
 server.keepAliveTimeout = 65_000;
+// On SIGTERM or SIGINT: stop accepting, let requests in flight finish, then exit. A connection still
+// busy after the grace period (a client that stopped reading its response) is cut.
+const graceMs = Number(process.env.SHUTDOWN_GRACE_MS || 10_000);
 for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
   process.once(signal, () => {
     server.close(() => process.exit(0));
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
   });
 }

@@ -9,7 +9,6 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { fastRoutes } from "~/api/fast-routes.server";
-export { useWriterThread } from "~/data/responses.server";
 
 // Pending loader promises are rejected after this long (single fetch), and rendering is aborted a
 // second later so the rejections can still stream to the client.

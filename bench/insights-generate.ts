@@ -11,7 +11,7 @@ import { parseJourneyFile } from "~/cem/journey";
 import { measurementsFromPlan } from "~/cem/measurement";
 import { ROLLUP_COLUMNS, rollupDeltas } from "~/cem/rollup";
 import { saveJourney } from "~/data/journeys.server";
-import { addRollups, type RollupRow } from "~/data/rollup-writes.server";
+import { weekOf } from "~/cem/rollup-weeks";
 import { measurementPlan, type MeasurementPlan } from "~/survey/plan";
 import { buildSurvey, type SurveyTemplate } from "~/survey/templates";
 
@@ -222,7 +222,7 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
   };
   const firstCustomerId = Number((sqlite.prepare("select min(id) as id from customers where workspace_id = ?").get(ws.workspaceId) as { id: number }).id);
 
-  const markFolded = sqlite.prepare("UPDATE rollup_state SET folded_through = (SELECT max(id) FROM responses) WHERE id = 1");
+  const upsert = rollupUpserts(sqlite);
   const writeDay = sqlite.transaction((d: number, responsesToday: number) => {
     const dayMs = firstMs + d * DAY_MS;
     const dayKey = day(dayMs);
@@ -286,7 +286,7 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
         }
       }
     }
-    const rows: RollupRow[] = [];
+    const rows: (string | number)[][] = [];
     for (const [group, cells] of groups) {
       const tpId = Math.floor(group / (TIERS.length * 2));
       const tier = TIERS[Math.floor(group / 2) % TIERS.length];
@@ -295,9 +295,7 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
         rows.push([ws.workspaceId, tpId, row.attributeKey, row.kind, dayKey, tier, lang, ...ROLLUP_COLUMNS.map((c) => row[c] as number)]);
       }
     }
-    addRollups(sqlite, rows);
-    // These responses are in the rollups now: the fold (ADR 012) must not add them again.
-    markFolded.run();
+    upsert(rows);
   });
 
   let written = 0;
@@ -308,4 +306,31 @@ export function addResponses(ws: BenchWorkspace, count: number, seed: number, ev
   }
   restore();
   return measurements;
+}
+
+const SQL_COLUMNS = ["n", "sum", "sum_sq", "sum_p", "sum_e", "sum_y", "sum_y_sq", "sum_xy", "promoters", "passives", "detractors", "top2"];
+
+/**
+ * The generator's own rollup writer: the same sums the app adds in each response's transaction
+ * (rollup-writes.server.ts), upserted per key at both levels with prepared statements, since this
+ * writes millions of rows in one synchronous transaction per day.
+ */
+function rollupUpserts(sqlite: Database.Database) {
+  const statement = (table: "rollups" | "rollups_weekly", period: "day" | "week") =>
+    sqlite.prepare(
+      `INSERT INTO ${table} (workspace_id, touchpoint_id, attribute_key, kind, ${period}, tier, lang, ${SQL_COLUMNS.join(", ")})
+       VALUES (${Array.from({ length: 7 + SQL_COLUMNS.length }, () => "?").join(", ")})
+       ON CONFLICT (workspace_id, touchpoint_id, attribute_key, kind, ${period}, tier, lang) DO UPDATE SET
+       ${SQL_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`,
+    );
+  const daily = statement("rollups", "day");
+  const weekly = statement("rollups_weekly", "week");
+  return (rows: (string | number)[][]) => {
+    for (const row of rows) {
+      daily.run(row);
+      const week = row.slice();
+      week[4] = weekOf(String(row[4]));
+      weekly.run(week);
+    }
+  };
 }

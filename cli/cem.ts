@@ -14,7 +14,8 @@ const HELP = `Vivencia command line
   npm run cem -- crm segment --workspace SLUG                 (recompute tiers and RFM scores)
   npm run cem -- crm columns customers|events                 (the expected CSV headers)
 
-The database is DATABASE_PATH (default data/vivencia.db).`;
+The database is DATABASE_URL when it is a postgres:// URL (PostgreSQL), else the SQLite file
+DATABASE_PATH (default data/vivencia.db).`;
 
 export type CliArgs = { positionals: string[]; workspace?: string; replace: boolean; skipBadRows: boolean; mapping?: string };
 

@@ -1,9 +1,12 @@
 // The PostgreSQL client (second engine beside db/client.ts's SQLite): a drizzle node-postgres
-// database over a pg.Pool, with the PostgreSQL schema (db/schema-pg), migrated before it is handed out.
+// database over a pg.Pool, with the PostgreSQL schema (db/schema-pg), migrated before it is used.
 //
-//   const db = await openPgDatabase(process.env.DATABASE_URL!);
+//   const db = await openPgDatabase(process.env.DATABASE_URL!);   // migrated when it resolves
+//   const db = pgDatabase(process.env.DATABASE_URL!);              // at once; migrates before its first query
 //   …
 //   await db.$client.end(); // closes the pool
+//
+// The app opens it through getDb() (db/client.ts) when DATABASE_URL selects PostgreSQL (db/engine.ts).
 //
 // Pool size: DATABASE_POOL_SIZE (default 10). Migrations: db/migrations-pg (PG_MIGRATIONS_PATH to
 // override), applied under an advisory lock so that processes starting together migrate one at a time.
@@ -35,34 +38,94 @@ export function poolSize(env: NodeJS.ProcessEnv = process.env): number {
   return size;
 }
 
+/** Applies db/migrations-pg (those not applied yet) on one connection. */
+async function migrateOn(client: pg.PoolClient, migrationsFolder: string): Promise<void> {
+  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
+  try {
+    await migrate(drizzle({ client, schema }), { migrationsFolder });
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
+  }
+}
+
 /** Applies db/migrations-pg (those not applied yet) through one connection of the pool. */
 export async function migratePg(pool: pg.Pool, migrationsFolder: string = pgMigrationsFolder()): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    try {
-      await migrate(drizzle({ client, schema }), { migrationsFolder });
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    }
+    await migrateOn(client, migrationsFolder);
   } finally {
     client.release();
   }
 }
 
-/** Opens a pool on `url`, migrates the database and returns the drizzle database over the pool. */
-export async function openPgDatabase(url: string, options: { migrationsFolder?: string } = {}): Promise<PgDb> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize() });
+type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * A pool that migrates the database before it hands out its first connection: every query, and
+ * every transaction drizzle opens, waits for the migration (once per pool; a failed migration is
+ * tried again by the next use). Lets the database be opened synchronously and be up to date by the
+ * time anything reads it. pg.Pool's own query() takes its connection through connect() too.
+ */
+class MigratingPool extends pg.Pool {
+  private migrated: Promise<void> | null = null;
+
+  constructor(
+    config: pg.PoolConfig,
+    private readonly migrationsFolder: string,
+  ) {
+    super(config);
+  }
+
+  /** Resolves once the database is migrated. */
+  ready(): Promise<void> {
+    this.migrated ??= (async () => {
+      const client = await super.connect();
+      try {
+        await migrateOn(client, this.migrationsFolder);
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      this.migrated = null;
+      throw error;
+    });
+    return this.migrated;
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    const connected = this.ready().then(() => super.connect());
+    if (!callback) return connected;
+    connected.then(
+      (client) => callback(undefined, client, (release?: unknown) => client.release(release as Error | boolean | undefined)),
+      (error: Error) => callback(error, undefined, () => undefined),
+    );
+  }
+}
+
+/**
+ * The drizzle database over a new pool on `url`, at once: the pool migrates the database before its
+ * first connection is used (MigratingPool), so the first query waits for the migration.
+ */
+export function pgDatabase(url: string, options: { migrationsFolder?: string } = {}): PgDb {
+  const pool = new MigratingPool({ connectionString: url, max: poolSize() }, options.migrationsFolder ?? pgMigrationsFolder());
   // An idle connection the server drops (restart, admin kill) is reported here; without a listener
   // the 'error' event would end the process. The pool replaces the connection on next use.
   pool.on("error", (error) => {
     console.warn(`postgres: an idle pool connection failed: ${error.message}`);
   });
+  return drizzle({ client: pool, schema });
+}
+
+/** Opens a pool on `url`, migrates the database and returns the drizzle database over the pool. */
+export async function openPgDatabase(url: string, options: { migrationsFolder?: string } = {}): Promise<PgDb> {
+  const db = pgDatabase(url, options);
   try {
-    await migratePg(pool, options.migrationsFolder);
+    await (db.$client as MigratingPool).ready();
   } catch (error) {
-    await pool.end();
+    await db.$client.end();
     throw error;
   }
-  return drizzle({ client: pool, schema });
+  return db;
 }

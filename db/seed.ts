@@ -9,7 +9,6 @@ import { hashPassword } from "../app/auth/password.server";
 import { parseJourneyFile } from "../app/cem/journey";
 import { saveJourney } from "../app/data/journeys.server";
 import { savePlatform } from "../app/data/platform.server";
-import { foldRollups } from "../app/data/rollup-fold.server";
 import { DEMO_PLATFORMS } from "./demo/platform";
 import { seedExperience, type ExperienceStory } from "./demo/experience";
 
@@ -69,8 +68,6 @@ export async function seedDemo(): Promise<{ created: boolean }> {
     await savePlatform(ws.id, DEMO_PLATFORMS[w.slug], designer.id);
     await seedExperience(ws.id, designer.id, w.story);
   }
-  // The server would fold them on first read; folded here, the demo starts with nothing pending.
-  await foldRollups();
   return { created: true };
 }
 

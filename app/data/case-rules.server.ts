@@ -1,7 +1,6 @@
 // A workspace's case rules and SLA (the JSON of act_settings), read on every recorded response and
 // edited by an admin on the settings page. A stored value that no longer validates falls back to the
 // defaults rather than breaking response recording.
-import type Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { actSettings } from "#db/schema/index";
@@ -39,24 +38,8 @@ function parseSla(text: string | null | undefined): SlaSettings {
   return cached(parsedSla, text, (v) => slaSettingsSchema.safeParse(v).data ?? null, defaultSlaSettings);
 }
 
-const statementsByDb = new WeakMap<Database.Database, Database.Statement<[number], { caseRules: string; sla: string }>>();
-
-/**
- * The settings, read on the given connection (inside the response's transaction on the ingest path,
- * hence a prepared statement and parsed values cached by their text). Elsewhere: loadActSettingsAsync.
- */
-export function loadActSettings(workspaceId: number, sqlite: Database.Database): ActSettings {
-  let statement = statementsByDb.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare(`SELECT case_rules AS caseRules, sla FROM act_settings WHERE workspace_id = ?`);
-    statementsByDb.set(sqlite, statement);
-  }
-  const row = statement.get(workspaceId);
-  return { caseRules: parseRules(row?.caseRules), sla: parseSla(row?.sla) };
-}
-
-/** The settings, for the pages and reports (the same values loadActSettings reads on the ingest path). */
-export async function loadActSettingsAsync(workspaceId: number): Promise<ActSettings> {
+/** The settings (read once per batch of responses on the ingest path). */
+export async function loadActSettings(workspaceId: number): Promise<ActSettings> {
   const [row] = await getDb()
     .select({ caseRules: actSettings.caseRules, sla: actSettings.sla })
     .from(actSettings)
@@ -68,7 +51,7 @@ export async function loadActSettingsAsync(workspaceId: number): Promise<ActSett
 async function save(workspaceId: number, userId: number | null, patch: { caseRules?: CaseRuleSettings; sla?: SlaSettings }): Promise<void> {
   // Read and write in one transaction: a concurrent save of the other half is not lost.
   await getDb().transaction(async (tx) => {
-    const current = await loadActSettingsAsync(workspaceId);
+    const current = await loadActSettings(workspaceId);
     const caseRules = JSON.stringify(caseRuleSettingsSchema.parse(patch.caseRules ?? current.caseRules));
     const sla = JSON.stringify(slaSettingsSchema.parse(patch.sla ?? current.sla));
     const updatedAt = new Date();

@@ -5,9 +5,9 @@ import { z } from "zod";
 import { getDb, type Tx } from "#db/client";
 import { caseEvents, cases } from "#db/schema/index";
 import { assign, changeStatus, type CaseState, type CaseStatus } from "~/cem/case-flow";
-import { assignableMembers, casePayloadAsync, caseRow } from "./cases.server";
+import { assignableMembers, casePayload, caseRow } from "./cases.server";
 import { kickWebhookDelivery } from "./webhook-delivery.server";
-import { enqueueWebhookEventAsync } from "./webhooks.server";
+import { enqueueWebhookEvent } from "./webhooks.server";
 
 export type CaseStepResult = { ok: true } | { ok: false; status: 404 | 409 | 400; message: string };
 
@@ -40,7 +40,7 @@ async function step(
     if (!row) return NOT_FOUND;
     const outcome = await run(row, tx);
     if (outcome.ok) {
-      await enqueueWebhookEventAsync(workspaceId, "case.updated", async () => ({ case: await casePayloadAsync(caseId) }), now);
+      await enqueueWebhookEvent(workspaceId, "case.updated", async () => ({ case: await casePayload(caseId) }), now);
     }
     return outcome;
   });

@@ -1,30 +1,23 @@
 // Follow-up cases of a workspace: opening one for a response (inside the response's transaction), the
 // inbox with its filters and SLA report, and one case with its response and history. The steps a
 // manager takes on a case are in case-steps.server.ts.
-import type Database from "better-sqlite3";
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { getDb } from "#db/client";
+import { getDb, jsonText } from "#db/client";
+import { instantValue, queryText, runText } from "#db/statement-text";
 import { attributes, caseEvents, cases, customers, measurements, memberships, processes, responses, touchpoints, users } from "#db/schema/index";
 import { can } from "~/auth/permissions";
 import { allowedTransitions, caseStatuses, type CaseStatus } from "~/cem/case-flow";
 import { attributeGaps, type CaseReason } from "~/cem/case-rules";
 import type { CaseFilter } from "~/cem/case-inbox";
 import { dueAt, isOverdue, slaReport, tierOf, type SlaSettings } from "~/cem/sla";
-import { loadActSettingsAsync } from "./case-rules.server";
+import { loadActSettings } from "./case-rules.server";
 
 export { caseStatuses, type CaseStatus };
 
 const DAY_MS = 86_400_000;
 
-// ---- Opening (the ingest path: prepared statements on the caller's connection) ---------------------
-
-type OpenStatements = {
-  insertCase: Database.Statement<[number, number, number | null, number, string, string, number, number, number], { id: number }>;
-  insertEvent: Database.Statement<[number, number, string, number]>;
-  payload: Database.Statement<[number], CasePayloadRow>;
-};
-const openByDb = new WeakMap<Database.Database, OpenStatements>();
+// ---- Opening (the ingest path) and the payload webhook receivers see -----------------------------
 
 type CasePayloadRow = {
   id: number;
@@ -42,49 +35,14 @@ type CasePayloadRow = {
   assignee: string | null;
 };
 
-function openStatements(sqlite: Database.Database): OpenStatements {
-  let s = openByDb.get(sqlite);
-  if (!s) {
-    s = {
-      // ON CONFLICT: a response opens one case at most, even if the hook ran twice.
-      insertCase: sqlite.prepare(
-        `INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
-         ON CONFLICT (response_id) DO NOTHING RETURNING id`,
-      ),
-      insertEvent: sqlite.prepare(
-        `INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at) VALUES (?, ?, 'opened', 'open', ?, ?)`,
-      ),
-      payload: sqlite.prepare(
-        `SELECT c.id, c.status, c.tier, c.reasons, c.opened_at AS openedAt, c.due_at AS dueAt, c.first_action_at AS firstActionAt,
-                c.resolved_at AS resolvedAt, c.closed_at AS closedAt, c.response_id AS responseId,
-                t.key AS touchpoint, cu.external_id AS customer, u.email AS assignee
-           FROM cases c
-           LEFT JOIN touchpoints t ON t.id = c.touchpoint_id
-           LEFT JOIN customers cu ON cu.id = c.customer_id
-           LEFT JOIN users u ON u.id = c.assignee_id
-          WHERE c.id = ?`,
-      ),
-    };
-    openByDb.set(sqlite, s);
-  }
-  return s;
-}
-
 const iso = (at: number | Date | null) => (at === null ? null : new Date(at).toISOString());
-
-/** The case as webhook receivers see it (keys and external ids, never internal row ids of other tables). */
-export function casePayload(sqlite: Database.Database, caseId: number): Record<string, unknown> | null {
-  const row = openStatements(sqlite).payload.get(caseId);
-  return row ? toCasePayload(row) : null;
-}
 
 // The columns of casePayload's statement, for the async readers (reasons as stored: toCasePayload parses).
 const payloadColumns = {
   id: cases.id,
   status: cases.status,
   tier: cases.tier,
-  reasons: sql<string>`${cases.reasons}`,
+  reasons: jsonText(cases.reasons),
   openedAt: cases.openedAt,
   dueAt: cases.dueAt,
   firstActionAt: cases.firstActionAt,
@@ -105,8 +63,8 @@ function payloadQuery() {
     .leftJoin(users, eq(users.id, cases.assigneeId));
 }
 
-/** casePayload outside the ingest path (a case step's case.updated, joining its transaction). */
-export async function casePayloadAsync(caseId: number): Promise<Record<string, unknown> | null> {
+/** The case as webhook receivers see it (keys and external ids, never internal row ids of other tables). */
+export async function casePayload(caseId: number): Promise<Record<string, unknown> | null> {
   const [row] = await payloadQuery().where(eq(cases.id, caseId)).limit(1);
   return row ? toCasePayload(row) : null;
 }
@@ -149,22 +107,21 @@ export type OpenCaseInput = {
  * two commit or fail together). The SLA clock starts when the response is received, not when it was
  * completed: an answer pushed days late is still owed a full service level.
  */
-export function openCaseForResponse(sqlite: Database.Database, input: OpenCaseInput, sla: SlaSettings, now: Date): number | null {
-  const s = openStatements(sqlite);
-  const at = now.getTime();
-  const row = s.insertCase.get(
-    input.workspaceId,
-    input.responseId,
-    input.customerId,
-    input.touchpointId,
-    input.tier,
-    JSON.stringify(input.reasons),
-    at,
-    dueAt(now, input.tier, sla).getTime(),
-    at,
+export async function openCaseForResponse(input: OpenCaseInput, sla: SlaSettings, now: Date): Promise<number | null> {
+  const at = instantValue(now.getTime());
+  // ON CONFLICT: a response opens one case at most, even if the hook ran twice.
+  const [row] = await queryText<{ id: number }>(
+    `INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (response_id) DO NOTHING RETURNING id`,
+    [input.workspaceId, input.responseId, input.customerId, input.touchpointId, input.tier, JSON.stringify(input.reasons), at, instantValue(dueAt(now, input.tier, sla).getTime()), at],
   );
   if (!row) return null;
-  s.insertEvent.run(input.workspaceId, row.id, input.reasons.map((r) => r.detail).join("\n"), at);
+  await runText(`INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at) VALUES (?, ?, 'opened', 'open', ?, ?)`, [
+    input.workspaceId,
+    row.id,
+    input.reasons.map((r) => r.detail).join("\n"),
+    at,
+  ]);
   return row.id;
 }
 
@@ -298,7 +255,7 @@ export async function caseSlaReport(workspaceId: number, filter: CaseFilter, use
     resolvedAt: Date | null;
     dueAt: Date;
   }[];
-  const { sla } = await loadActSettingsAsync(workspaceId);
+  const { sla } = await loadActSettings(workspaceId);
   return slaReport(rows, { now, businessHours: sla.businessHours });
 }
 

@@ -123,8 +123,9 @@ export async function listPulses(workspaceId: number) {
       closesOn: clientingPulses.closesOn,
       active: clientingPulses.active,
       createdAt: clientingPulses.createdAt,
-      // Correlated subqueries name their tables: drizzle leaves column names unqualified here.
-      answers: sql<number>`(SELECT count(*) FROM clienting_responses r WHERE r.pulse_id = "clienting_pulses"."id")`,
+      // Correlated subqueries name their tables: drizzle leaves column names unqualified here. A number
+      // on both engines (PostgreSQL's count is a bigint, which pg gives as text).
+      answers: sql<number>`(SELECT count(*) FROM clienting_responses r WHERE r.pulse_id = "clienting_pulses"."id")`.mapWith(Number),
     })
     .from(clientingPulses)
     .where(eq(clientingPulses.workspaceId, workspaceId))

@@ -2,8 +2,8 @@
 // the API (a new event may trigger survey invitations), and the reads the customer page and the
 // behaviour link of the analysis need.
 import { and, count, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
-import { getDb, rows as sqlRows, type Executor, type Tx } from "#db/client";
-import { crmEvents, customers, deploymentRules, deployments, invitations, responses, touchpoints } from "#db/schema/index";
+import { epochMs, getDb, isPostgres, rows as sqlRows, type Executor, type Tx } from "#db/client";
+import { crmEvents, customers, deploymentRules, deployments, invitations, measurements, responses, touchpoints } from "#db/schema/index";
 import { eventDedupKey, eventRecordSchema, type EventRecord } from "~/cem/crm-records";
 import { PURCHASE_EVENT_TYPE } from "~/cem/segmentation";
 import { effectiveState, invitationsForEvent, type InvitationState } from "./invitations.server";
@@ -74,8 +74,8 @@ const storedEventColumns = {
   customerId: crmEvents.customerId,
   externalId: crmEvents.externalId,
   type: crmEvents.type,
-  // As stored (epoch milliseconds), to compare with a row without making a Date.
-  occurredAt: sql<number>`${crmEvents.occurredAt}`,
+  // Epoch milliseconds (as SQLite stores it), to compare with a row without making a Date.
+  occurredAt: epochMs(crmEvents.occurredAt),
   amount: crmEvents.amount,
   currency: crmEvents.currency,
   channel: crmEvents.channel,
@@ -134,9 +134,18 @@ export async function prepareEventWriter(
         .values(values.map(asIs))
         .onConflictDoNothing({ target: [crmEvents.workspaceId, crmEvents.dedupeKey] })
         .returning({ id: crmEvents.id, dedupeKey: crmEvents.dedupeKey }),
+    { instants: ["occurredAt"] },
   );
   let update: { execute(values: StoredEvent): Promise<unknown> } | undefined;
   const updateEvent = (values: StoredEvent) => {
+    if (isPostgres()) {
+      // A plain update: PostgreSQL's driver takes a Date for the timestamptz, not epoch milliseconds.
+      const { id, occurredAt, ...rest } = values;
+      return tx
+        .update(crmEvents)
+        .set({ ...rest, occurredAt: new Date(occurredAt) })
+        .where(eq(crmEvents.id, id));
+    }
     // Bound as is (a time as epoch milliseconds), as asIs binds inserts.
     const p = (name: keyof StoredEvent) => sql`${sql.placeholder(name)}`;
     update ??= tx
@@ -483,10 +492,12 @@ export async function customerTimeline(workspaceId: number, customerId: number, 
 async function responseMeasures(workspaceId: number, responseIds: readonly number[]) {
   const result = new Map<number, { gap: number | null; gapAttributes: number; nps: number | null; csat: number | null }>();
   if (responseIds.length === 0) return result;
+  // Standard SQL for both engines: the ids as an IN list (at most a timeline page of them), the
+  // derived table named, the camelCase alias quoted (PostgreSQL folds unquoted names to lower case).
   const rows = await sqlRows<{ id: number; gap: number | null; gapAttributes: number; nps: number | null; csat: number | null }>(
     sql`select response_id as id,
               avg(case when attribute_key <> '' then p - e end) as gap,
-              count(case when attribute_key <> '' and p is not null and e is not null then 1 end) as gapAttributes,
+              count(case when attribute_key <> '' and p is not null and e is not null then 1 end) as "gapAttributes",
               max(nps) as nps, max(csat) as csat
          from (select response_id, attribute_key,
                       max(case when kind = 'perception' then value end) as p,
@@ -494,8 +505,8 @@ async function responseMeasures(workspaceId: number, responseIds: readonly numbe
                       max(case when kind = 'nps' and attribute_key = '' then value end) as nps,
                       max(case when kind = 'csat' and attribute_key = '' then value end) as csat
                  from measurements
-                where workspace_id = ${workspaceId} and response_id in (select value from json_each(${JSON.stringify(responseIds)}))
-                group by response_id, attribute_key)
+                where workspace_id = ${workspaceId} and ${inArray(measurements.responseId, [...responseIds])}
+                group by response_id, attribute_key) per_attribute
         group by response_id`,
   );
   for (const row of rows) result.set(row.id, { gap: row.gap, gapAttributes: row.gapAttributes, nps: row.nps, csat: row.csat });

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse as parseCsvSync } from "csv-parse/sync";
 import { DrizzleQueryError, sql } from "drizzle-orm";
-import { execute, getDb, rows, type Tx } from "#db/client";
+import { execute, getDb, isPostgres, rows, type Tx } from "#db/client";
 import { detectDelimiter, readCsvBatches } from "~/cem/crm-csv";
 import { mapColumns, type ColumnMappingInput } from "~/cem/crm-columns";
 import type { CrmKind, CustomerRecord, EventRecord } from "~/cem/crm-records";
@@ -108,9 +108,11 @@ const unstageEvent = (a: any[]): EventRow => ({
 // SQLite's page cache during a bulk write. The events' three indexes take random keys (customer, time,
 // dedupe key), so at a million rows a 16 MB cache spills and re-reads pages on almost every insert;
 // 256 MB holds them (the bench halved its write time with it). Given back when the write ends.
+// PostgreSQL's server manages its own buffers: nothing to set there.
 const BULK_CACHE_KIB = 256 * 1024;
 
 export async function withBulkCache<T>(write: () => Promise<T>): Promise<T> {
+  if (isPostgres()) return write();
   const [{ cache_size: previous }] = await rows<{ cache_size: number }>(sql`pragma cache_size`);
   await execute(sql.raw(`pragma cache_size = -${BULK_CACHE_KIB}`));
   try {
@@ -148,7 +150,7 @@ function* linesInBatches(file: string, size: number): Generator<string[]> {
   }
 }
 
-/** drizzle wraps a failed statement's error in one that quotes the whole statement: report SQLite's own. */
+/** drizzle wraps a failed statement's error in one that quotes the whole statement: report the database's own. */
 function databaseCause(error: unknown): unknown {
   return error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
 }

@@ -1,8 +1,9 @@
 // Customers of a workspace: upserts by external id (CSV import and API share one writer), the list
 // with search, filters, sorting and paging, the CSV export, and one customer with its tier history.
 import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import { getDb, type Tx } from "#db/client";
+import { getDb, isPostgres, type Tx } from "#db/client";
 import { customers, customerTiers } from "#db/schema/index";
 import { customerRecordSchema, type CustomerRecord } from "~/cem/crm-records";
 import { RFM_SEGMENTS, type RfmSegment } from "~/cem/rfm";
@@ -59,8 +60,12 @@ export type Cells<V> = { [K in keyof V]: Placeholder };
  * A row of cells to insert, bound as the values are given (as the driver takes them: a time as epoch
  * milliseconds). drizzle would run each inserted placeholder's value through its column's encoder,
  * which costs three type checks a value in a bulk write and fails on a null time.
+ *
+ * On PostgreSQL the "cells" chunkStatement hands `build` are the values themselves (times as Dates),
+ * which drizzle maps through the columns as usual: they are passed on unchanged.
  */
 export function asIs<V>(cells: Cells<V>): { [K in keyof V]: SQL } {
+  if (isPostgres()) return cells as unknown as { [K in keyof V]: SQL };
   return Object.fromEntries(Object.entries(cells).map(([field, cell]) => [field, sql`${cell}`])) as { [K in keyof V]: SQL };
 }
 
@@ -74,12 +79,19 @@ type Preparable = PromiseLike<unknown> & { prepare(): { execute(placeholderValue
  * pieces of WRITE_CHUNK, then of powers of two, in order, so a bulk write builds a handful of
  * statements. Exact sizes, never padding: SQLite spends an AUTOINCREMENT id on every row an insert
  * tries, so the ids are those of the rows written one by one. Array results (reads, RETURNING) are
- * concatenated in order. An insert's cells go through `asIs`.
+ * concatenated in order. An insert's cells go through `asIs`. `instants` names the fields that hold
+ * a time (epoch milliseconds, as SQLite stores it).
+ *
+ * On PostgreSQL, whose driver takes no epoch milliseconds for a timestamptz, the statements are
+ * plain drizzle multi-row statements over the values (the instants made Dates), WRITE_CHUNK rows at
+ * a time: `build` gets the values where it would get placeholders.
  */
 export function chunkStatement<V extends Record<string, unknown>, Q extends Preparable>(
   fields: readonly (keyof V & string)[],
   build: (rows: Cells<V>[]) => Q,
+  options: { instants?: readonly (keyof V & string)[] } = {},
 ): (rows: readonly V[]) => Promise<ResultOf<Q> extends unknown[] ? ResultOf<Q> : void> {
+  if (isPostgres()) return chunkedValues(fields, build, options.instants ?? []);
   const prepared = new Map<number, ReturnType<Q["prepare"]>>();
   const statement = (size: number) => {
     let query = prepared.get(size);
@@ -104,6 +116,29 @@ export function chunkStatement<V extends Record<string, unknown>, Q extends Prep
       const result = await statement(size).execute(values as unknown as Record<string, unknown>);
       if (Array.isArray(result)) results.push(...(result as unknown[]));
       start += size;
+    }
+    return results as ResultOf<Q> extends unknown[] ? ResultOf<Q> : void;
+  };
+}
+
+/** chunkStatement on PostgreSQL: the rows' values (instants as Dates) in statements of WRITE_CHUNK rows. */
+function chunkedValues<V extends Record<string, unknown>, Q extends Preparable>(
+  fields: readonly (keyof V & string)[],
+  build: (rows: Cells<V>[]) => Q,
+  instants: readonly (keyof V & string)[],
+): (rows: readonly V[]) => Promise<ResultOf<Q> extends unknown[] ? ResultOf<Q> : void> {
+  const valuesOf = (row: V) =>
+    Object.fromEntries(
+      fields.map((field) => {
+        const value = row[field];
+        return [field, instants.includes(field) && typeof value === "number" ? new Date(value) : value];
+      }),
+    ) as unknown as Cells<V>;
+  return async (rows) => {
+    const results: unknown[] = [];
+    for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+      const result = await build(rows.slice(start, start + WRITE_CHUNK).map(valuesOf));
+      if (Array.isArray(result)) results.push(...(result as unknown[]));
     }
     return results as ResultOf<Q> extends unknown[] ? ResultOf<Q> : void;
   };
@@ -160,11 +195,27 @@ export function prepareCustomerWriter(tx: Tx, workspaceId: number): (rows: reado
         .insert(customers)
         .values(values.map(asIs))
         .returning({ id: customers.id, externalId: customers.externalId }),
+    { instants: ["customerSince"] },
   );
   let update:
     | { execute(values: { id: number; name: string; email: string | null; phone: string | null; language: string | null; notes: string | null; since: number | null; at: number }): Promise<unknown> }
     | undefined;
   const updateCustomer = (id: number, s: StoredCustomer) => {
+    if (isPostgres()) {
+      // A plain update: PostgreSQL's driver takes a Date for the timestamptz, not epoch milliseconds.
+      return tx
+        .update(customers)
+        .set({
+          name: s.name as string,
+          email: s.email as string | null,
+          phone: s.phone as string | null,
+          language: s.language as string | null,
+          notes: s.notes as string | null,
+          customerSince: s.customerSince === null ? null : new Date(s.customerSince as number),
+          updatedAt: new Date(),
+        })
+        .where(eq(customers.id, id));
+    }
     const p = (name: string) => sql`${sql.placeholder(name)}`;
     update ??= tx
       .update(customers)
@@ -333,16 +384,20 @@ export function parseCustomerQuery(params: URLSearchParams): { filter: CustomerF
 // LIKE treats % and _ as wildcards; a search for "50%" means the characters.
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// SQLite's LIKE ignores case (ASCII); PostgreSQL's does not, its ILIKE does.
+const likeOperator = () => sql.raw(isPostgres() ? "ilike" : "like");
+
 function customerWhere(workspaceId: number, filter: CustomerFilter): SQL | undefined {
   const q = filter.q?.trim();
   const pattern = q ? likePattern(q) : null;
+  const like = likeOperator();
   return and(
     eq(customers.workspaceId, workspaceId),
     pattern
       ? or(
-          sql`${customers.externalId} like ${pattern} escape '\\'`,
-          sql`${customers.name} like ${pattern} escape '\\'`,
-          sql`${customers.email} like ${pattern} escape '\\'`,
+          sql`${customers.externalId} ${like} ${pattern} escape '\\'`,
+          sql`${customers.name} ${like} ${pattern} escape '\\'`,
+          sql`${customers.email} ${like} ${pattern} escape '\\'`,
         )
       : undefined,
     filter.tier === "none" ? isNull(customers.tier) : filter.tier ? eq(customers.tier, filter.tier) : undefined,
@@ -350,17 +405,19 @@ function customerWhere(workspaceId: number, filter: CustomerFilter): SQL | undef
   );
 }
 
+/** Descending with NULL last: customers never segmented sink (SQLite's default, not PostgreSQL's). */
+const descNullsLast = (column: SQLiteColumn) => sql`${column} desc nulls last`;
+
 function sortOrder(sort: CustomerSort): SQL[] {
   switch (sort) {
     case "value":
-      // SQLite puts NULL first ascending and last descending: customers never segmented sink.
-      return [desc(customers.monetary), asc(customers.id)];
+      return [descNullsLast(customers.monetary), asc(customers.id)];
     case "value_asc":
       return [sql`${customers.monetary} is null`, asc(customers.monetary), asc(customers.id)];
     case "frequency":
-      return [desc(customers.frequency), desc(customers.monetary), asc(customers.id)];
+      return [descNullsLast(customers.frequency), descNullsLast(customers.monetary), asc(customers.id)];
     case "recent":
-      return [desc(customers.lastPurchaseAt), asc(customers.id)];
+      return [descNullsLast(customers.lastPurchaseAt), asc(customers.id)];
     case "name":
       return [asc(sql`lower(${customers.name})`), asc(customers.externalId)];
     case "newest":

@@ -42,7 +42,8 @@ export async function listDeployments(workspaceId: number, filter: { surveyId?: 
       publicToken: deployments.publicToken,
       active: deployments.active,
       createdAt: deployments.createdAt,
-      invitations: sql<number>`(select count(*) from ${invitations} where ${invitations.deploymentId} = ${deployments.id})`,
+      // A number on both engines (PostgreSQL's count is a bigint, which pg gives as text).
+      invitations: sql<number>`(select count(*) from ${invitations} where ${invitations.deploymentId} = ${deployments.id})`.mapWith(Number),
     })
     .from(deployments)
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))

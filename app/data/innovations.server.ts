@@ -19,7 +19,6 @@ import {
   type NpsCounts,
   type NpsDifference,
 } from "~/cem/statistics";
-import { foldRollups } from "~/data/rollup-fold.server";
 
 const DAY_MS = 86_400_000;
 
@@ -190,7 +189,6 @@ export async function innovationEffect(
   const windows = equalWindows(innovation.changedOn, innovation.windowDays, today);
   if (!windows) return { status: "too_early", changedOn: innovation.changedOn };
   const ids = innovation.touchpointIds;
-  if (ids.length) await foldRollups();
   const rows: RollupRow[] = ids.length
     ? await getDb()
         .select({

@@ -15,7 +15,6 @@ import { zeroSums, type KindSums } from "~/cem/insights";
 import type { Channel } from "~/cem/journey";
 import type { RollupColumn, RollupColumns, RollupKind } from "~/cem/rollup";
 import { splitWindow, type WindowSplit } from "~/cem/rollup-weeks";
-import { foldRollups } from "~/data/rollup-fold.server";
 import { SERVQUAL_ITEMS } from "~/survey/servqual";
 
 export type ScopeTouchpoint = {
@@ -200,7 +199,6 @@ async function levelSums(t: RollupLevel, periods: readonly string[], q: SumsQuer
  */
 export async function querySums(q: SumsQuery): Promise<SumsRow[]> {
   if (q.touchpointIds.length === 0 || q.attributeKeys.length === 0 || q.kinds.length === 0) return [];
-  await foldRollups();
   const columns = q.cross ? [...SUMMED, ...CROSS] : SUMMED;
   const merged = new Map<string, SumsRow>();
   for (const [t, periods] of levelsOf(splitWindow(q.from, q.to))) {
@@ -255,7 +253,6 @@ export type TrendRow = SumsRow & { bucket: string };
  */
 export async function queryTrendSums(q: Omit<SumsQuery, "attributeKeys" | "cross" | "byTier">, bucket: Bucket): Promise<TrendRow[]> {
   if (q.touchpointIds.length === 0 || q.kinds.length === 0) return [];
-  await foldRollups();
   const buckets = new Map<string, TrendRow>();
   const bucketOfPeriod = new Map<string, string>();
   for (const [t, periods] of levelsOf(splitWindow(q.from, q.to, { months: bucket === "month" }))) {

@@ -351,15 +351,21 @@ export async function invitationsForEvent(
 
 /** Invitation counts per effective state for one deployment (the deploy page's summary). */
 export async function invitationCounts(workspaceId: number, deploymentId: number, now: Date): Promise<Record<InvitationState, number>> {
+  // Per stored state, how many and how many of them are past their expiry (`now` bound through the
+  // column, so as epoch ms on SQLite and a timestamptz on PostgreSQL).
   const rows = await getDb()
-    .select({ state: invitations.state, expired: sql<number>`${invitations.expiresAt} < ${now.getTime()}`, n: count() })
+    .select({
+      state: invitations.state,
+      n: count(),
+      expired: sql<number>`coalesce(sum(case when ${lt(invitations.expiresAt, now)} then 1 else 0 end), 0)`.mapWith(Number),
+    })
     .from(invitations)
     .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.deploymentId, deploymentId)))
-    .groupBy(invitations.state, sql`${invitations.expiresAt} < ${now.getTime()}`);
+    .groupBy(invitations.state);
   const counts: Record<InvitationState, number> = { pending: 0, opened: 0, completed: 0, expired: 0 };
   for (const r of rows) {
-    const state = effectiveState({ state: r.state, expiresAt: new Date(r.expired ? 0 : now.getTime()) }, now);
-    counts[state] += r.n;
+    counts[effectiveState({ state: r.state, expiresAt: new Date(0) }, now)] += r.expired;
+    counts[effectiveState({ state: r.state, expiresAt: now }, now)] += r.n - r.expired;
   }
   return counts;
 }

@@ -1,6 +1,6 @@
 // Journeys of a workspace: read as a journey file, saved from one (import, replace and every edit
 // in the browser go through saveJourney), keyed by stable keys so ids survive edits.
-import { and, asc, count, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, notInArray, sql, type SQL } from "drizzle-orm";
 import { getDb, type Tx } from "#db/client";
 import { attributes, journeys, processes, stages, touchpoints } from "#db/schema/index";
 import { referencedProcesses } from "~/cem/journey-edit";
@@ -12,6 +12,12 @@ function failedWith(error: unknown, pattern: RegExp): boolean {
   return false;
 }
 
+/** A foreign key refused the change: SQLite's message, or PostgreSQL's. */
+const FOREIGN_KEY_FAILED = /FOREIGN KEY constraint failed|violates foreign key constraint/;
+
+/** A count subquery as a number on both engines (PostgreSQL's count is a bigint, which pg gives as text). */
+const subCount = (query: SQL) => sql<number>`(${query})`.mapWith(Number);
+
 export async function listJourneys(workspaceId: number) {
   const db = getDb();
   return db
@@ -21,9 +27,11 @@ export async function listJourneys(workspaceId: number) {
       name: journeys.name,
       persona: journeys.persona,
       // Correlated subqueries name their tables explicitly: drizzle leaves column names unqualified here.
-      stages: sql<number>`(select count(*) from stages s where s.journey_id = "journeys"."id")`,
-      touchpoints: sql<number>`(select count(*) from touchpoints t where t.journey_id = "journeys"."id")`,
-      moments: sql<number>`(select count(*) from touchpoints t where t.journey_id = "journeys"."id" and t.moment_of_truth = 1)`,
+      stages: subCount(sql`select count(*) from stages s where s.journey_id = "journeys"."id"`),
+      touchpoints: subCount(sql`select count(*) from touchpoints t where t.journey_id = "journeys"."id"`),
+      moments: subCount(
+        sql`select count(*) from touchpoints t where t.journey_id = "journeys"."id" and t.moment_of_truth = ${sql.param(true, touchpoints.momentOfTruth)}`,
+      ),
     })
     .from(journeys)
     .where(eq(journeys.workspaceId, workspaceId))
@@ -169,7 +177,7 @@ export async function saveJourney(workspaceId: number, input: unknown, mode: "cr
       return { ok: true as const, journeyId };
     });
   } catch (error) {
-    if (failedWith(error, /FOREIGN KEY constraint failed/)) {
+    if (failedWith(error, FOREIGN_KEY_FAILED)) {
       return {
         ok: false,
         errors: [{ path: "", message: "a touchpoint or attribute this change removes already has survey data; keep it or archive the survey first" }],
@@ -287,7 +295,7 @@ export async function deleteJourney(workspaceId: number, key: string): Promise<{
       .returning({ id: journeys.id });
     return { ok: deleted.length > 0 };
   } catch (error) {
-    if (failedWith(error, /FOREIGN KEY/)) return { ok: false, message: "The journey has survey data." };
+    if (failedWith(error, FOREIGN_KEY_FAILED)) return { ok: false, message: "The journey has survey data." };
     throw error;
   }
 }

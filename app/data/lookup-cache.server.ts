@@ -1,10 +1,9 @@
 // In-memory answers to the lookups every API request makes (its token's workspace, the deployment it
 // names), kept while the lookup generation stays the same (ADR 013).
 //
-// Why: the production server writes on another connection (the writer thread, ADR 012), so every
-// commit there empties this connection's page cache, and each lookup here read its pages again:
-// ~10 µs apiece, three or four per request, on the thread that serves HTTP. Now a request reads one
-// row, `lookup_generation`, which triggers move on every change to api_tokens, workspaces,
+// Why: every commit by another connection (another process, another node) empties this
+// connection's page cache, and each lookup here read its pages again: ~10 µs apiece, three or four
+// per request, on the thread that serves HTTP (ADR 013). Now a request reads one row, `lookup_generation`, which triggers move on every change to api_tokens, workspaces,
 // touchpoints, surveys, survey_versions and deployments (migration 0006). Equal to the generation
 // the cached answers were read at, they still hold, whichever process or connection changed what;
 // otherwise the cache is emptied and the lookups read again. Only found rows are kept: an unknown
@@ -13,32 +12,25 @@
 // The generation is read once per turn of the event loop (the requests read from the sockets
 // together share it), so a change committed elsewhere is seen from the next turn on, a fraction of
 // a millisecond under load; this process's own revocations clear the cache at once (lookupsChanged).
-import type Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
 import { getDb } from "#db/client";
+import { lookupGeneration } from "#db/schema/index";
 
 /** Entries kept at most; past it the cache starts again empty (tokens and deployments are few). */
 const LIMIT = 10_000;
 
-type Cache = { sqlite: Database.Database; generation: Database.Statement<[], number>; at: number; entries: Map<string, unknown> };
+type Cache = { at: number; entries: Map<string, unknown> };
 let cache: Cache | null = null;
 /** The generation was read in this turn of the event loop: requests handled together share the read. */
 let checked = false;
 
 async function current(): Promise<Cache> {
-  const sqlite = getDb().$client;
-  if (!cache || cache.sqlite !== sqlite) {
-    cache = {
-      sqlite,
-      generation: sqlite.prepare<[], number>(`SELECT generation FROM lookup_generation WHERE id = 1`).pluck(),
-      at: -1,
-      entries: new Map(),
-    };
-  }
+  cache ??= { at: -1, entries: new Map() };
   if (!checked) {
     checked = true;
     setImmediate(() => (checked = false));
-    const statement = cache.generation;
-    const generation = (await getDb().$gate.statement(() => statement.get())) ?? -1;
+    const [row] = await getDb().select({ generation: lookupGeneration.generation }).from(lookupGeneration).where(eq(lookupGeneration.id, 1)).limit(1);
+    const generation = row?.generation ?? -1;
     if (generation !== cache.at || cache.entries.size >= LIMIT) {
       cache.at = generation;
       cache.entries.clear();

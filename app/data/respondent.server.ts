@@ -2,7 +2,7 @@
 // personal invitation's token → the brand, the survey version to answer and the link's state;
 // plus the invitation's saved progress, and the deployment an API client names. Nothing here
 // exposes more of a workspace than its name and the survey itself.
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { deployments, invitations, surveyVersions, surveys, touchpoints, workspaces } from "#db/schema/index";
 import type { Lang } from "~/i18n/lang";
@@ -151,15 +151,10 @@ export async function saveInvitationProgress(invitationId: number, progress: str
     .set({
       progress,
       state: "opened",
-      openedAt: sql`coalesce(${invitations.openedAt}, ${now.getTime()})`,
+      // `now` bound through the column: epoch ms on SQLite, a timestamptz on PostgreSQL.
+      openedAt: sql`coalesce(${invitations.openedAt}, ${sql.param(now, invitations.openedAt)})`,
     })
-    .where(
-      and(
-        eq(invitations.id, invitationId),
-        sql`${invitations.state} in ('pending', 'opened')`,
-        sql`${invitations.expiresAt} > ${now.getTime()}`,
-      ),
-    )
+    .where(and(eq(invitations.id, invitationId), inArray(invitations.state, ["pending", "opened"]), gt(invitations.expiresAt, now)))
     .returning({ id: invitations.id });
   return saved.length > 0;
 }

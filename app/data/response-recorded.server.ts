@@ -1,13 +1,15 @@
 // What acting on experience adds to recording a response, inside the response's own transaction:
 // the follow-up case its case rules call for (app/cem/case-rules.ts) and the webhook deliveries of
-// response.completed and case.opened. recordResponse (app/data/responses.server.ts) calls it before the
-// commit and kickWebhookDelivery() after, so a response never exists without its case, and no receiver
-// ever hears of a response that was rolled back.
-import type Database from "better-sqlite3";
+// response.completed and case.opened. The writer (response-writer.server.ts) calls it before the
+// commit and kickWebhookDelivery() after, so a response never exists without its case, and no
+// receiver ever hears of a response that was rolled back.
+import { eq } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { customers, touchpoints } from "#db/schema/index";
 import { casesForResponse, type ResponseMeasurement } from "~/cem/case-rules";
-import { loadActSettings } from "./case-rules.server";
+import { loadActSettings, type ActSettings } from "./case-rules.server";
 import { casePayload, openCaseForResponse } from "./cases.server";
-import { enqueueWebhookEvent, subscribedEndpoints } from "./webhooks.server";
+import { activeEndpoints, enqueueWebhookEvent } from "./webhooks.server";
 
 export { kickWebhookDelivery } from "./webhook-delivery.server";
 
@@ -23,31 +25,31 @@ export type ResponseRecorded = {
   completedAt: Date | number;
 };
 
-type Lookups = {
-  touchpointKey: Database.Statement<[number], { key: string }>;
-  customerExternalId: Database.Statement<[number], { externalId: string }>;
-};
-const lookupsByDb = new WeakMap<Database.Database, Lookups>();
+type WorkspaceActing = { settings: ActSettings; endpoints: { id: number; events: string }[] };
+/** Per workspace, read once per batch: its case rules, SLA and webhook endpoints. */
+export type RecordingContext = Map<number, WorkspaceActing>;
 
-function lookups(sqlite: Database.Database): Lookups {
-  let s = lookupsByDb.get(sqlite);
-  if (!s) {
-    s = {
-      touchpointKey: sqlite.prepare(`SELECT key FROM touchpoints WHERE id = ?`),
-      customerExternalId: sqlite.prepare(`SELECT external_id AS externalId FROM customers WHERE id = ?`),
-    };
-    lookupsByDb.set(sqlite, s);
+async function actingFor(workspaceId: number, context: RecordingContext): Promise<WorkspaceActing> {
+  let acting = context.get(workspaceId);
+  if (!acting) {
+    acting = { settings: await loadActSettings(workspaceId), endpoints: await activeEndpoints(workspaceId) };
+    context.set(workspaceId, acting);
   }
-  return s;
+  return acting;
 }
 
-function responsePayload(sqlite: Database.Database, event: ResponseRecorded): Record<string, unknown> {
-  const l = lookups(sqlite);
+async function responsePayload(event: ResponseRecorded): Promise<Record<string, unknown>> {
+  const db = getDb();
+  const [touchpoint] = await db.select({ key: touchpoints.key }).from(touchpoints).where(eq(touchpoints.id, event.touchpointId)).limit(1);
+  const [customer] =
+    event.customerId === null
+      ? []
+      : await db.select({ externalId: customers.externalId }).from(customers).where(eq(customers.id, event.customerId)).limit(1);
   return {
     response: {
       id: event.responseId,
-      touchpoint: l.touchpointKey.get(event.touchpointId)?.key ?? null,
-      customer: event.customerId === null ? null : (l.customerExternalId.get(event.customerId)?.externalId ?? null),
+      touchpoint: touchpoint?.key ?? null,
+      customer: customer?.externalId ?? null,
       tier: event.tier || null,
       completedAt: new Date(event.completedAt).toISOString(),
       comment: event.comment,
@@ -57,21 +59,20 @@ function responsePayload(sqlite: Database.Database, event: ResponseRecorded): Re
 }
 
 /**
- * Call inside the response's transaction, on its connection (`getDb().$client`). Opens at most one case
- * and enqueues the deliveries; throws only if the database does, which rolls the response back with it.
+ * Call inside the response's transaction. Opens at most one case and enqueues the deliveries;
+ * throws only if the database does, which rolls the response back with it.
  */
-export function onResponseRecorded(
-  sqlite: Database.Database,
+export async function onResponseRecorded(
   event: ResponseRecorded,
+  context: RecordingContext = new Map(),
   now: Date = new Date(),
-): { caseId: number | null; deliveries: number } {
-  const settings = loadActSettings(event.workspaceId, sqlite);
+): Promise<{ caseId: number | null; deliveries: number }> {
+  const { settings, endpoints } = await actingFor(event.workspaceId, context);
   const decision = casesForResponse({ measurements: event.measurements, comment: event.comment }, settings.caseRules);
-  let deliveries = enqueueWebhookEvent(sqlite, event.workspaceId, "response.completed", () => responsePayload(sqlite, event), now);
+  let deliveries = await enqueueWebhookEvent(event.workspaceId, "response.completed", () => responsePayload(event), now, endpoints);
   let caseId: number | null = null;
   if (decision.open) {
-    caseId = openCaseForResponse(
-      sqlite,
+    caseId = await openCaseForResponse(
       {
         workspaceId: event.workspaceId,
         responseId: event.responseId,
@@ -85,8 +86,7 @@ export function onResponseRecorded(
     );
     if (caseId !== null) {
       const id = caseId;
-      const endpoints = subscribedEndpoints(sqlite, event.workspaceId, "case.opened");
-      deliveries += enqueueWebhookEvent(sqlite, event.workspaceId, "case.opened", () => ({ case: casePayload(sqlite, id) }), now, endpoints);
+      deliveries += await enqueueWebhookEvent(event.workspaceId, "case.opened", async () => ({ case: await casePayload(id) }), now, endpoints);
     }
   }
   return { caseId, deliveries };

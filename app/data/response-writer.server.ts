@@ -1,14 +1,14 @@
 // Writing responses: one batch of planned responses (validated, measured: responses.server.ts) in
-// one IMMEDIATE transaction — the raw data, the customer when new, the measurement rows, and the
-// follow-up case with its webhook deliveries (response-recorded.server.ts). The rollups are folded
-// in from these rows after the commit (rollup-fold.server.ts, ADR 012).
-//
-// Pure database work on a given connection, so it runs wherever the writing happens: in the
-// recording thread (tests, the seed, `vite dev`) or in the writer thread of the production server
-// (writer-thread.server.ts, ADR 012), each with its own connection.
-import type Database from "better-sqlite3";
+// one transaction — the raw data, the customer when new, the measurement rows, the follow-up case
+// with its webhook deliveries (response-recorded.server.ts) and the batch's rollup sums
+// (rollup-writes.server.ts), all or nothing (ADR 014). The same code on either engine.
+import { and, eq, inArray, gt, sql } from "drizzle-orm";
+import { getDb } from "#db/client";
+import { customers, invitations, responses } from "#db/schema/index";
+import { instantValue, queryText, runText, valuesText } from "#db/statement-text";
 import type { Measurement } from "~/cem/measurement";
-import { onResponseRecorded } from "~/data/response-recorded.server";
+import { onResponseRecorded, type RecordingContext } from "~/data/response-recorded.server";
+import { addRollups, RollupAccumulator } from "~/data/rollup-writes.server";
 import type { AnswerError } from "~/survey/answer-validation";
 import type { SurveyLocale } from "~/survey/locales";
 
@@ -56,207 +56,177 @@ export type WritePlan = {
   measurements: Measurement[];
 };
 
-const MEASUREMENT_COLUMNS = ["workspace_id", "response_id", "touchpoint_id", "attribute_key", "kind", "value", "dimension"];
-// Rows per multi-row statement: one statement for a response's measurements (a SERVQUAL survey has ~50).
-const MAX_ROWS_PER_STATEMENT = 64;
+// Rows per measurement statement: a SERVQUAL response has ~50; 7 values a row.
+const MEASUREMENTS_PER_STATEMENT = 200;
+const MEASUREMENT_COLUMNS = "workspace_id, response_id, touchpoint_id, attribute_key, kind, value, dimension";
+const CUSTOMER_BY_EXTERNAL_ID = `SELECT id, tier FROM customers WHERE workspace_id = ? AND external_id = ?`;
+const INSERT_CUSTOMER = `INSERT INTO customers (workspace_id, external_id) VALUES (?, ?) RETURNING id`;
+const INSERT_RESPONSE = `INSERT INTO responses (workspace_id, survey_version_id, touchpoint_id, deployment_id, invitation_id, customer_id,
+    tier, lang, source, data, comment, started_at, completed_at, idempotency_key) ${valuesText(1, 14)} RETURNING id`;
 
-type Row = (string | number | null)[];
-type Statements = ReturnType<typeof prepareStatements>;
-
-/** `INSERT … VALUES (…), (…)` statements for 1..MAX_ROWS_PER_STATEMENT rows, prepared on first use. */
-function multiRow(sqlite: Database.Database, head: string, columns: number, tail = "") {
-  const byCount = new Map<number, Database.Statement<unknown[]>>();
-  const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-  const statement = (count: number) => {
-    let prepared = byCount.get(count);
-    if (!prepared) {
-      prepared = sqlite.prepare(`${head} VALUES ${Array.from({ length: count }, () => row).join(", ")} ${tail}`);
-      byCount.set(count, prepared);
-    }
-    return prepared;
-  };
-  return (rows: readonly Row[]) => {
-    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + MAX_ROWS_PER_STATEMENT);
-      statement(chunk.length).run(chunk.flat());
-    }
-  };
-}
-
-function prepareStatements(sqlite: Database.Database) {
-  return {
-    responseByKey: sqlite
-      .prepare<[number, string], number>(`SELECT id FROM responses WHERE workspace_id = ? AND idempotency_key = ?`)
-      .pluck(),
-    completeInvitation: sqlite.prepare<[{ now: number; id: number; ws: number }], { customerId: number }>(
-      `UPDATE invitations
-          SET state = 'completed', completed_at = @now, opened_at = coalesce(opened_at, @now), progress = NULL
-        WHERE id = @id AND workspace_id = @ws AND state IN ('pending', 'opened') AND expires_at > @now
-       RETURNING customer_id AS customerId`,
-    ),
-    invitationState: sqlite.prepare<[number, number], { state: string }>(
-      `SELECT state FROM invitations WHERE id = ? AND workspace_id = ?`,
-    ),
-    customerById: sqlite.prepare<[number, number], { id: number; tier: string | null }>(
-      `SELECT id, tier FROM customers WHERE id = ? AND workspace_id = ?`,
-    ),
-    customerByExternalId: sqlite.prepare<[number, string], { id: number; tier: string | null }>(
-      `SELECT id, tier FROM customers WHERE workspace_id = ? AND external_id = ?`,
-    ),
-    insertCustomer: sqlite.prepare<[number, string]>(`INSERT INTO customers (workspace_id, external_id) VALUES (?, ?)`),
-    insertResponse: sqlite.prepare<
-      [number, number, number, number | null, number | null, number | null, string, string, string, string, string | null, number | null, number, string | null]
-    >(
-      `INSERT INTO responses (workspace_id, survey_version_id, touchpoint_id, deployment_id, invitation_id, customer_id,
-                              tier, lang, source, data, comment, started_at, completed_at, idempotency_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertMeasurements: multiRow(sqlite, `INSERT INTO measurements (${MEASUREMENT_COLUMNS.join(", ")})`, MEASUREMENT_COLUMNS.length),
-  };
-}
-
-/** One response's rows (its rollups are folded in after the commit). */
-function write(sqlite: Database.Database, s: Statements, plan: WritePlan): RecordResult {
+/** One response's rows; its rollup increments go into `sums`, written once for the batch. */
+async function write(plan: WritePlan, sums: RollupAccumulator, context: RecordingContext): Promise<RecordResult> {
+  const db = getDb();
   const { input } = plan;
   const ws = input.workspaceId;
   let customerId: number | null = null;
   let tier = "";
 
-  // A retry: the key's response answers it, nothing new is stored. Looked up here, on the writing
-  // connection, whose page cache the commits keep warm (the same key twice in one batch: the first
-  // is already visible to the second).
+  // A retry: the key's response answers it, nothing new is stored (the same key twice in one
+  // batch: the first is already visible to the second).
   if (input.idempotencyKey) {
-    const earlier = s.responseByKey.get(ws, input.idempotencyKey);
-    if (earlier !== undefined) return { status: "replayed", id: earlier };
+    const [earlier] = await db
+      .select({ id: responses.id })
+      .from(responses)
+      .where(and(eq(responses.workspaceId, ws), eq(responses.idempotencyKey, input.idempotencyKey)))
+      .limit(1);
+    if (earlier) return { status: "replayed", id: earlier.id };
   }
 
   if (input.invitationId != null) {
     // The state flip is the single-use guard; the invitation says who is answering.
-    const invitation = s.completeInvitation.get({ now: plan.completedAt, id: input.invitationId, ws });
+    const now = new Date(plan.completedAt);
+    const [invitation] = await db
+      .update(invitations)
+      .set({ state: "completed", completedAt: now, openedAt: sql`coalesce(${invitations.openedAt}, ${sql.param(now, invitations.openedAt)})`, progress: null })
+      .where(
+        and(
+          eq(invitations.id, input.invitationId),
+          eq(invitations.workspaceId, ws),
+          inArray(invitations.state, ["pending", "opened"]),
+          gt(invitations.expiresAt, now),
+        ),
+      )
+      .returning({ customerId: invitations.customerId });
     if (!invitation) {
-      const state = s.invitationState.get(input.invitationId, ws)?.state;
-      return state === "completed" ? { status: "already_received" } : { status: "expired" };
+      const [row] = await db
+        .select({ state: invitations.state })
+        .from(invitations)
+        .where(and(eq(invitations.id, input.invitationId), eq(invitations.workspaceId, ws)))
+        .limit(1);
+      return row?.state === "completed" ? { status: "already_received" } : { status: "expired" };
     }
     customerId = invitation.customerId;
-    tier = s.customerById.get(invitation.customerId, ws)?.tier ?? "";
+    const [customer] = await db
+      .select({ tier: customers.tier })
+      .from(customers)
+      .where(and(eq(customers.id, customerId), eq(customers.workspaceId, ws)))
+      .limit(1);
+    tier = customer?.tier ?? "";
   } else if (input.customerExternalId) {
-    const customer = s.customerByExternalId.get(ws, input.customerExternalId);
+    const [customer] = await queryText<{ id: number; tier: string | null }>(CUSTOMER_BY_EXTERNAL_ID, [ws, input.customerExternalId]);
     if (customer) {
       customerId = customer.id;
       tier = customer.tier ?? "";
     } else {
-      customerId = Number(s.insertCustomer.run(ws, input.customerExternalId).lastInsertRowid);
+      const [created] = await queryText<{ id: number }>(INSERT_CUSTOMER, [ws, input.customerExternalId]);
+      customerId = created.id;
     }
   }
 
-  const responseId = Number(
-    s.insertResponse.run(
-      ws,
-      input.versionId,
-      input.touchpointId,
-      input.deploymentId,
-      input.invitationId ?? null,
-      customerId,
-      tier,
-      input.lang,
-      input.source,
-      input.data,
-      plan.comment,
-      plan.startedAt,
-      plan.completedAt,
-      input.idempotencyKey ?? null,
-    ).lastInsertRowid,
-  );
-  s.insertMeasurements(
-    plan.measurements.map((m) => [ws, responseId, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension]),
-  );
-  // Closed loop: the follow-up case and webhook deliveries commit (or roll back) with the response.
-  const { deliveries } = onResponseRecorded(sqlite, {
-    workspaceId: ws,
-    responseId,
+  const [response] = await queryText<{ id: number }>(INSERT_RESPONSE, [
+    ws,
+    input.versionId,
+    input.touchpointId,
+    input.deploymentId,
+    input.invitationId ?? null,
     customerId,
-    touchpointId: input.touchpointId,
     tier,
-    measurements: plan.measurements,
-    comment: plan.comment,
-    completedAt: plan.completedAt,
-  });
-  return { status: "recorded", id: responseId, tier, deliveries };
-}
-
-function isUniqueViolation(error: unknown, column: string): boolean {
-  return (
-    error instanceof Error &&
-    (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" &&
-    error.message.includes(column)
+    input.lang,
+    input.source,
+    input.data,
+    plan.comment,
+    plan.startedAt === null ? null : instantValue(plan.startedAt),
+    instantValue(plan.completedAt),
+    input.idempotencyKey ?? null,
+  ]);
+  for (let i = 0; i < plan.measurements.length; i += MEASUREMENTS_PER_STATEMENT) {
+    const chunk = plan.measurements.slice(i, i + MEASUREMENTS_PER_STATEMENT);
+    const values: (string | number | null)[] = [];
+    for (const m of chunk) values.push(ws, response.id, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension);
+    await runText(`INSERT INTO measurements (${MEASUREMENT_COLUMNS}) ${valuesText(chunk.length, 7)}`, values);
+  }
+  sums.add(ws, input.touchpointId, tier, input.lang, plan.completedAt, plan.measurements);
+  // Closed loop: the follow-up case and webhook deliveries commit (or roll back) with the response.
+  const { deliveries } = await onResponseRecorded(
+    {
+      workspaceId: ws,
+      responseId: response.id,
+      customerId,
+      touchpointId: input.touchpointId,
+      tier,
+      measurements: plan.measurements,
+      comment: plan.comment,
+      completedAt: plan.completedAt,
+    },
+    context,
   );
+  return { status: "recorded", id: response.id, tier, deliveries };
+}
+
+/** A unique index refused the row (SQLite's and PostgreSQL's codes), under drizzle's wrapping. */
+function uniqueViolationOn(error: unknown, column: string): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: string }).code;
+    if ((code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505") && `${e.message} ${(e as { detail?: string }).detail ?? ""}`.includes(column)) return true;
+  }
+  return false;
 }
 
 /**
- * The batch's transaction: each response's rows. Isolated (each response in its own savepoint), a
- * failing response is rolled back and reported alone; otherwise its error rolls back the whole batch.
+ * The database's own error under drizzle's "Failed query: …" wrapping, whose message quotes every
+ * parameter: the customer's answers have no place in a log line.
  */
-function writeAll(
-  s: Statements,
-  writeOne: (plan: WritePlan) => RecordResult,
-  plans: WritePlan[],
-  isolated: boolean,
-): (RecordResult | Error)[] {
-  return plans.map((plan): RecordResult | Error => {
-    if (!isolated) return writeOne(plan);
-    const { input } = plan;
-    try {
-      return writeOne(plan);
-    } catch (error) {
-      // The same key or invitation twice in one batch, or another process got there first.
-      if (input.idempotencyKey && isUniqueViolation(error, "idempotency_key")) {
-        const earlier = s.responseByKey.get(input.workspaceId, input.idempotencyKey);
-        if (earlier !== undefined) return { status: "replayed", id: earlier };
-      }
-      if (input.invitationId != null && isUniqueViolation(error, "invitation_id")) return { status: "already_received" };
-      return error instanceof Error ? error : new Error(String(error));
-    }
+function driverError(error: unknown): Error {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** The batch in one transaction: every response's rows, then the batch's rollup sums. */
+async function writeTogether(plans: WritePlan[]): Promise<RecordResult[]> {
+  return getDb().transaction(async () => {
+    const sums = new RollupAccumulator();
+    const context: RecordingContext = new Map();
+    const outcomes: RecordResult[] = [];
+    for (const plan of plans) outcomes.push(await write(plan, sums, context));
+    await addRollups(sums.sums());
+    return outcomes;
   });
 }
 
+/** One response in its own transaction, its failure reported alone. */
+async function writeAlone(plan: WritePlan): Promise<RecordResult | Error> {
+  const { input } = plan;
+  try {
+    return (await writeTogether([plan]))[0];
+  } catch (error) {
+    // The same key or invitation twice in one batch, or another process got there first.
+    if (input.idempotencyKey && uniqueViolationOn(error, "idempotency_key")) {
+      const [earlier] = await getDb()
+        .select({ id: responses.id })
+        .from(responses)
+        .where(and(eq(responses.workspaceId, input.workspaceId), eq(responses.idempotencyKey, input.idempotencyKey)))
+        .limit(1);
+      if (earlier) return { status: "replayed", id: earlier.id };
+    }
+    if (input.invitationId != null && uniqueViolationOn(error, "invitation_id")) return { status: "already_received" };
+    return driverError(error);
+  }
+}
 
 /**
- * Writes one batch on this connection, in one transaction: its outcomes in order (an Error for a
- * response that failed alone). `first` runs inside the same transaction, before the responses (the
- * writer thread applies the rollups of earlier commits there: writer-thread.worker.ts).
+ * Writes one batch: its outcomes in order (an Error for a response that failed alone). Optimistic:
+ * the whole batch in one transaction. Should it fail (rare: the same invitation twice in one batch,
+ * or another process got there first), it is rolled back and each response is written on its own,
+ * so the failing one is reported alone and the rest are stored.
  */
-export type BatchWriter = (plans: WritePlan[], first?: () => void) => (RecordResult | Error)[];
-
-function prepareWriter(sqlite: Database.Database): BatchWriter {
-  const statements = prepareStatements(sqlite);
-  // Optimistic: every response of the batch written straight into its transaction. Should one
-  // throw (rare: the same invitation twice in one batch, or another process got there first), the
-  // batch is rolled back and written again isolated: each response nested in a SAVEPOINT
-  // (better-sqlite3 makes a nested transaction one), so the failing one is reported alone.
-  // Two statements fewer per response on the common path.
-  const writeOne = sqlite.transaction((plan: WritePlan) => write(sqlite, statements, plan));
-  const writeBatch = sqlite.transaction((plans: WritePlan[], first?: () => void) => {
-    first?.();
-    return writeAll(statements, (plan) => write(sqlite, statements, plan), plans, false);
-  });
-  const writeBatchIsolated = sqlite.transaction((plans: WritePlan[], first?: () => void) => {
-    first?.();
-    return writeAll(statements, writeOne, plans, true);
-  });
-  return (plans, first) => {
-    try {
-      return writeBatch.immediate(plans, first);
-    } catch {
-      return writeBatchIsolated.immediate(plans, first);
-    }
-  };
-}
-
-const writersByDb = new WeakMap<Database.Database, BatchWriter>();
-
-/** The batch writer of a connection (statements prepared once per connection). */
-export function batchWriter(sqlite: Database.Database): BatchWriter {
-  let writer = writersByDb.get(sqlite);
-  if (!writer) writersByDb.set(sqlite, (writer = prepareWriter(sqlite)));
-  return writer;
+export async function writeBatch(plans: WritePlan[]): Promise<(RecordResult | Error)[]> {
+  try {
+    return await writeTogether(plans);
+  } catch {
+    const outcomes: (RecordResult | Error)[] = [];
+    for (const plan of plans) outcomes.push(await writeAlone(plan));
+    return outcomes;
+  }
 }

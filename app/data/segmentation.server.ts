@@ -2,7 +2,7 @@
 // read over the events, never the events in memory), and the tiers and RFM scores of the pure domain
 // (app/cem/segmentation.ts, app/cem/rfm.ts) written back with a tier history.
 import { and, count, eq, sql } from "drizzle-orm";
-import { getDb, rows as sqlRows } from "#db/client";
+import { getDb, instantParam, isPostgres, rows as sqlRows, type Tx } from "#db/client";
 import { crmEvents, customers, customerTiers, segmentationSettings } from "#db/schema/index";
 import { rfmScores, RFM_SEGMENTS, type RfmSegment } from "~/cem/rfm";
 import {
@@ -73,11 +73,13 @@ type BehaviourRow = {
 };
 
 /**
- * Every customer's behaviour as of `asOf`, aggregated by SQLite from the (customer, time) index: the
+ * Every customer's behaviour as of `asOf`, aggregated in SQL from the (customer, time) index: the
  * same variables, with the same rules, as the pure customerBehaviour() (a unit test holds them equal):
  * only purchases make spend, frequency and recency; a negative amount is a refund that nets spend and
  * is not a purchase; the window is (asOf − windowDays, asOf]; tenure counts from the earlier of the
- * first event and the customer-since date.
+ * first event and the customer-since date. The same SQL on both engines but for SQLite's NOT INDEXED
+ * (PostgreSQL's planner picks the plan itself); instants are compared as parameters of the column's
+ * type (instantParam) and come back as epoch milliseconds (rows()); camelCase aliases are quoted.
  */
 async function behaviourRows(workspaceId: number, asOf: Date, windowDays: number): Promise<BehaviourRow[]> {
   const asOfMs = asOf.getTime();
@@ -86,32 +88,42 @@ async function behaviourRows(workspaceId: number, asOf: Date, windowDays: number
   // Two plans for the same aggregate. Reaching each event through the (customer, time) index costs a
   // random row read per event; when the workspace holds a good part of all events (the usual embedded
   // installation), one sequential pass over the table is several times cheaper (bench: ~6 s → ~1.5 s
-  // CPU at a million events). Both give identical rows.
-  const [{ mine }] = await db.select({ mine: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, workspaceId));
-  const [{ span }] = await db
-    .select({ span: sql<number>`coalesce(max(${crmEvents.id}) - min(${crmEvents.id}) + 1, 0)`.mapWith(Number) })
-    .from(crmEvents);
-  const sequential = mine * 3 >= span;
+  // CPU at a million events). Both give identical rows. On PostgreSQL the planner chooses the scan.
+  let sequential = false;
+  if (!isPostgres()) {
+    const [{ mine }] = await db.select({ mine: count() }).from(crmEvents).where(eq(crmEvents.workspaceId, workspaceId));
+    const [{ span }] = await db
+      .select({ span: sql<number>`coalesce(max(${crmEvents.id}) - min(${crmEvents.id}) + 1, 0)`.mapWith(Number) })
+      .from(crmEvents);
+    sequential = mine * 3 >= span;
+  }
   const purchase = PURCHASE_EVENT_TYPE;
-  const aggregates = sql`min(e.occurred_at) as firstEvent,
-      max(case when e.type = ${purchase} and coalesce(e.amount, 0) >= 0 then e.occurred_at end) as lastPurchase,
-      coalesce(sum(case when e.type = ${purchase} and e.occurred_at > ${windowStart} and coalesce(e.amount, 0) >= 0 then 1 else 0 end), 0) as frequency,
-      coalesce(sum(case when e.type = ${purchase} and e.occurred_at > ${windowStart} then coalesce(e.amount, 0) else 0 end), 0) as monetary`;
-  const stored = sql`c.tier as tier, c.tier_score as tierScore, c.rfm_r as rfmR, c.rfm_f as rfmF, c.rfm_m as rfmM, c.rfm_segment as rfmSegment,
-      c.monetary as storedMonetary, c.frequency as storedFrequency, c.last_purchase_at as storedLastPurchase`;
+  const since = instantParam(windowStart);
+  const until = instantParam(asOfMs);
+  // The spend is a sum of floating-point amounts, whose last digits depend on the order they are
+  // added in: SQLite adds them in index order, always the same; PostgreSQL in whatever order its
+  // plan reads them, so a recompute would find every customer's spend "changed" by 1e-13. There the
+  // amounts are added in event order.
+  const inEventOrder = isPostgres() ? sql` order by e.occurred_at, e.id` : sql``;
+  const aggregates = sql`min(e.occurred_at) as "firstEvent",
+      max(case when e.type = ${purchase} and coalesce(e.amount, 0) >= 0 then e.occurred_at end) as "lastPurchase",
+      coalesce(sum(case when e.type = ${purchase} and e.occurred_at > ${since} and coalesce(e.amount, 0) >= 0 then 1 else 0 end), 0) as frequency,
+      coalesce(sum(case when e.type = ${purchase} and e.occurred_at > ${since} then coalesce(e.amount, 0) else 0 end${inEventOrder}), 0) as monetary`;
+  const stored = sql`c.tier as tier, c.tier_score as "tierScore", c.rfm_r as "rfmR", c.rfm_f as "rfmF", c.rfm_m as "rfmM", c.rfm_segment as "rfmSegment",
+      c.monetary as "storedMonetary", c.frequency as "storedFrequency", c.last_purchase_at as "storedLastPurchase"`;
   const query = sequential
-    ? sql`select c.id as id, c.customer_since as since, a.firstEvent as firstEvent, a.lastPurchase as lastPurchase,
+    ? sql`select c.id as id, c.customer_since as since, a."firstEvent" as "firstEvent", a."lastPurchase" as "lastPurchase",
               coalesce(a.frequency, 0) as frequency, coalesce(a.monetary, 0) as monetary, ${stored}
          from customers c
-         left join (select e.customer_id as customerId, ${aggregates}
+         left join (select e.customer_id as "customerId", ${aggregates}
                       from crm_events e not indexed
-                     where e.workspace_id = ${workspaceId} and e.occurred_at <= ${asOfMs}
-                     group by e.customer_id) a on a.customerId = c.id
+                     where e.workspace_id = ${workspaceId} and e.occurred_at <= ${until}
+                     group by e.customer_id) a on a."customerId" = c.id
         where c.workspace_id = ${workspaceId}
         order by c.id`
     : sql`select c.id as id, c.customer_since as since, ${aggregates}, ${stored}
          from customers c
-         left join crm_events e on e.customer_id = c.id and e.workspace_id = c.workspace_id and e.occurred_at <= ${asOfMs}
+         left join crm_events e on e.customer_id = c.id and e.workspace_id = c.workspace_id and e.occurred_at <= ${until}
         where c.workspace_id = ${workspaceId}
         group by c.id
         order by c.id`;
@@ -180,6 +192,62 @@ export async function previewSegmentation(workspaceId: number, settings: Segment
 
 type HistoryRow = { workspaceId: number; customerId: number; tier: string; score: number; computedAt: number };
 
+type TierUpdate = {
+  id: number;
+  tier: Tier;
+  score: number;
+  r: number;
+  f: number;
+  m: number;
+  segment: RfmSegment;
+  monetary: number;
+  frequency: number;
+  /** Epoch milliseconds. */
+  lastPurchase: number | null;
+};
+
+/**
+ * Writes one customer's recomputed columns in the transaction. SQLite: one update prepared once and
+ * bound as is (as asIs binds inserts: the last purchase in epoch ms). PostgreSQL: a plain update
+ * each, its driver taking a Date for the timestamptz.
+ */
+function tierUpdate(tx: Tx): (values: TierUpdate) => Promise<unknown> {
+  if (isPostgres()) {
+    return async (v) =>
+      tx
+        .update(customers)
+        .set({
+          tier: v.tier,
+          tierScore: v.score,
+          rfmR: v.r,
+          rfmF: v.f,
+          rfmM: v.m,
+          rfmSegment: v.segment,
+          monetary: v.monetary,
+          frequency: v.frequency,
+          lastPurchaseAt: v.lastPurchase === null ? null : new Date(v.lastPurchase),
+        })
+        .where(eq(customers.id, v.id));
+  }
+  const p = (name: string) => sql`${sql.placeholder(name)}`;
+  const prepared = tx
+    .update(customers)
+    .set({
+      tier: p("tier"),
+      tierScore: p("score"),
+      rfmR: p("r"),
+      rfmF: p("f"),
+      rfmM: p("m"),
+      rfmSegment: p("segment"),
+      monetary: p("monetary"),
+      frequency: p("frequency"),
+      lastPurchaseAt: p("lastPurchase"),
+    })
+    .where(eq(customers.id, sql.placeholder("id")))
+    .prepare();
+  return (v) => prepared.execute(v);
+}
+
 export type RecomputeResult = SegmentationPreview & { changedTiers: number; updated: number; durationMs: number };
 
 /**
@@ -201,27 +269,11 @@ export async function recomputeTiers(workspaceId: number, asOf = new Date()): Pr
   let changedTiers = 0;
   let updated = 0;
   await getDb().transaction(async (tx) => {
-    // One update prepared and run per changed customer (bound as is, as asIs binds inserts: the last
-    // purchase in epoch ms).
-    const p = (name: string) => sql`${sql.placeholder(name)}`;
-    const update = tx
-      .update(customers)
-      .set({
-        tier: p("tier"),
-        tierScore: p("score"),
-        rfmR: p("r"),
-        rfmF: p("f"),
-        rfmM: p("m"),
-        rfmSegment: p("segment"),
-        monetary: p("monetary"),
-        frequency: p("frequency"),
-        lastPurchaseAt: p("lastPurchase"),
-      })
-      .where(eq(customers.id, sql.placeholder("id")))
-      .prepare();
+    const update = tierUpdate(tx);
     const history = chunkStatement(
       ["workspaceId", "customerId", "tier", "score", "computedAt"],
       (values: Cells<HistoryRow>[]) => tx.insert(customerTiers).values(values.map(asIs)),
+      { instants: ["computedAt"] },
     );
     const changed: HistoryRow[] = [];
     for (const [i, row] of rows.entries()) {
@@ -232,7 +284,7 @@ export async function recomputeTiers(workspaceId: number, asOf = new Date()): Pr
       const next = [tier, score, r.r, r.f, r.m, r.segment, b.monetary, b.frequency, row.lastPurchase] as const;
       const stored = [row.tier, row.tierScore, row.rfmR, row.rfmF, row.rfmM, row.rfmSegment, row.storedMonetary, row.storedFrequency, row.storedLastPurchase];
       if (next.some((value, k) => value !== stored[k])) {
-        await update.execute({
+        await update({
           id: row.id,
           tier,
           score,
@@ -260,7 +312,7 @@ export async function recomputeTiers(workspaceId: number, asOf = new Date()): Pr
 /** Customers and (window) revenue per stored tier, "" for never segmented: what the list filters on. */
 export async function tierDistribution(workspaceId: number) {
   return await getDb()
-    .select({ tier: sql<string>`coalesce(${customers.tier}, '')`, customers: count(), revenue: sql<number>`coalesce(sum(${customers.monetary}), 0)` })
+    .select({ tier: sql<string>`coalesce(${customers.tier}, '')`, customers: count(), revenue: sql<number>`coalesce(sum(${customers.monetary}), 0)`.mapWith(Number) })
     .from(customers)
     .where(eq(customers.workspaceId, workspaceId))
     .groupBy(customers.tier);

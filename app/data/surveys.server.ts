@@ -48,7 +48,8 @@ export async function surveyTouchpointChoices(workspaceId: number) {
       journey: journeys.name,
       stage: stages.name,
       momentOfTruth: touchpoints.momentOfTruth,
-      attributes: sql<number>`(select count(*) from ${attributes} where ${attributes.touchpointId} = ${touchpoints.id})`,
+      // Counts are numbers on both engines (PostgreSQL's count is a bigint, which pg gives as text).
+      attributes: sql<number>`(select count(*) from ${attributes} where ${attributes.touchpointId} = ${touchpoints.id})`.mapWith(Number),
     })
     .from(touchpoints)
     .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
@@ -167,7 +168,7 @@ export async function listVersions(workspaceId: number, surveyId: number) {
       status: surveyVersions.status,
       createdAt: surveyVersions.createdAt,
       publishedAt: surveyVersions.publishedAt,
-      responses: sql<number>`(select count(*) from ${responses} where ${responses.surveyVersionId} = ${surveyVersions.id})`,
+      responses: sql<number>`(select count(*) from ${responses} where ${responses.surveyVersionId} = ${surveyVersions.id})`.mapWith(Number),
     })
     .from(surveyVersions)
     .where(and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId)))

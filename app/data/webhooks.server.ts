@@ -1,12 +1,11 @@
 // Outgoing webhooks of a workspace: the endpoints an admin registers (HTTPS only, a signing secret
 // shown once), the events they receive, enqueuing one delivery per endpoint inside the caller's
 // transaction, and the delivery log. Sending is app/data/webhook-delivery.server.ts.
-import type Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "#db/client";
+import { getDb, jsonText } from "#db/client";
 import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
 import { generateWebhookSecret } from "~/cem/webhook-signature";
 
@@ -148,27 +147,6 @@ export function newMessageId(): string {
   return `msg_${randomBytes(18).toString("base64url")}`;
 }
 
-type EnqueueStatements = {
-  endpoints: Database.Statement<[number], { id: number; events: string }>;
-  insert: Database.Statement<[number, number, string, string, string, number, number]>;
-};
-const enqueueByDb = new WeakMap<Database.Database, EnqueueStatements>();
-
-function enqueueStatements(sqlite: Database.Database): EnqueueStatements {
-  let s = enqueueByDb.get(sqlite);
-  if (!s) {
-    s = {
-      endpoints: sqlite.prepare(`SELECT id, events FROM webhook_endpoints WHERE workspace_id = ? AND active = 1`),
-      insert: sqlite.prepare(
-        `INSERT INTO webhook_deliveries (workspace_id, endpoint_id, event_type, msg_id, payload, status, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      ),
-    };
-    enqueueByDb.set(sqlite, s);
-  }
-  return s;
-}
-
 /** Whether an endpoint's stored events (JSON text) include the event; unreadable JSON means none. */
 function listensTo(eventsJson: string, type: WebhookEvent): boolean {
   let events: unknown;
@@ -180,51 +158,29 @@ function listensTo(eventsJson: string, type: WebhookEvent): boolean {
   return Array.isArray(events) && events.includes(type);
 }
 
-/** The active endpoints of a workspace that receive an event (read on the caller's connection). */
-export function subscribedEndpoints(sqlite: Database.Database, workspaceId: number, type: WebhookEvent): number[] {
-  return enqueueStatements(sqlite)
-    .endpoints.all(workspaceId)
-    .filter((row) => listensTo(row.events, type))
-    .map((row) => row.id);
+/** The active endpoints of a workspace and the events each listens to (read once per batch of responses). */
+export async function activeEndpoints(workspaceId: number): Promise<{ id: number; events: string }[]> {
+  // The events as stored (listensTo parses them, skipping an unreadable value).
+  return getDb()
+    .select({ id: webhookEndpoints.id, events: jsonText(webhookEndpoints.events) })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.active, true)));
 }
 
 /**
- * One delivery per subscribed endpoint, written on the caller's connection so it commits (or rolls
- * back) with the change it reports. `data` is built only when someone listens. Returns the count.
+ * One delivery per subscribed endpoint, inside the caller's transaction when one is open, so the
+ * deliveries commit or roll back with the change they report. `data` is built only when someone
+ * listens; `endpoints` (activeEndpoints) may be passed when the caller already read them.
  */
-export function enqueueWebhookEvent(
-  sqlite: Database.Database,
-  workspaceId: number,
-  type: WebhookEvent,
-  data: () => Record<string, unknown>,
-  at: Date,
-  endpointIds: number[] = subscribedEndpoints(sqlite, workspaceId, type),
-): number {
-  if (endpointIds.length === 0) return 0;
-  const payload = JSON.stringify({ type, timestamp: at.toISOString(), data: data() });
-  const s = enqueueStatements(sqlite);
-  for (const endpointId of endpointIds) {
-    s.insert.run(workspaceId, endpointId, type, newMessageId(), payload, at.getTime(), at.getTime());
-  }
-  return endpointIds.length;
-}
-
-/**
- * enqueueWebhookEvent outside the ingest path (a case step), through the async database: inside the
- * caller's transaction when one is open, so the deliveries commit or roll back with the change.
- */
-export async function enqueueWebhookEventAsync(
+export async function enqueueWebhookEvent(
   workspaceId: number,
   type: WebhookEvent,
   data: () => Record<string, unknown> | Promise<Record<string, unknown>>,
   at: Date,
+  endpoints?: { id: number; events: string }[],
 ): Promise<number> {
   const db = getDb();
-  // The events as stored (listensTo parses them, skipping an unreadable value as the ingest path does).
-  const endpoints = await db
-    .select({ id: webhookEndpoints.id, events: sql<string>`${webhookEndpoints.events}` })
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.workspaceId, workspaceId), eq(webhookEndpoints.active, true)));
+  endpoints ??= await activeEndpoints(workspaceId);
   const endpointIds = endpoints.filter((row) => listensTo(row.events, type)).map((row) => row.id);
   if (endpointIds.length === 0) return 0;
   const payload = JSON.stringify({ type, timestamp: at.toISOString(), data: await data() });

@@ -12,7 +12,7 @@ import { slaHours } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
 import { CaseTier, OverdueBadge, StatusBadge, formatWhen } from "~/components/act/CaseBits";
 import { ReasonBadges, ReasonList } from "~/components/act/CaseReasons";
-import { loadActSettingsAsync } from "~/data/case-rules.server";
+import { loadActSettings } from "~/data/case-rules.server";
 import { addCaseNote, assignCase, changeCaseStatus } from "~/data/case-steps.server";
 import { assignableMembers, getCase, type CaseHistoryItem } from "~/data/cases.server";
 import type { MessageKey } from "~/i18n/messages";
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   const found = await getCase(workspace.id, caseId(params.id));
   if (!found) throw notFound("No such case in this workspace.");
-  const { sla } = await loadActSettingsAsync(workspace.id);
+  const { sla } = await loadActSettings(workspace.id);
   const canWork = can(role, "cases:work");
   return {
     slug: workspace.slug,

@@ -9,7 +9,7 @@ import type { SlaGroup, SlaSummary } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
 import { CaseTier, OverdueBadge, StatusBadge, formatHours, formatShort } from "~/components/act/CaseBits";
 import { ReasonBadges } from "~/components/act/CaseReasons";
-import { loadActSettingsAsync } from "~/data/case-rules.server";
+import { loadActSettings } from "~/data/case-rules.server";
 import { CASE_TIERS, REPORT_PERIODS, STATUS_FILTERS, parseCaseFilter } from "~/cem/case-inbox";
 import { assignableMembers, caseFilterOptions, caseSlaReport, listCases, overdueCount } from "~/data/cases.server";
 import { ensureWebhookWorker } from "~/data/webhook-delivery.server";
@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ensureWebhookWorker();
   const filter = parseCaseFilter(new URL(request.url).searchParams);
   const now = new Date();
-  const { sla } = await loadActSettingsAsync(workspace.id);
+  const { sla } = await loadActSettings(workspace.id);
   return {
     slug: workspace.slug,
     filter,

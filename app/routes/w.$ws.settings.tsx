@@ -12,7 +12,7 @@ import { CaseRulesForm, Saved, SlaForm } from "~/components/act/CaseSettingsForm
 import { DepartmentSettings } from "~/components/act/DepartmentSettings";
 import { WebhookSettings } from "~/components/act/WebhookSettings";
 import { Field } from "~/components/Field";
-import { loadActSettingsAsync, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
+import { loadActSettings, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
 import { createDepartment, deleteDepartment, departmentNameSchema, listDepartments, setDepartmentProcesses } from "~/data/clienting.server";
 import { listProcesses } from "~/data/processes.server";
 import { ensureWebhookWorker, kickWebhookDelivery } from "~/data/webhook-delivery.server";
@@ -37,7 +37,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "settings:edit");
   ensureWebhookWorker();
-  const settings = await loadActSettingsAsync(workspace.id);
+  const settings = await loadActSettings(workspace.id);
   return {
     minN: workspace.minN,
     caseRules: settings.caseRules,

@@ -12,7 +12,7 @@
 //   text, text(…, { enum })                           -> text, text(…, { enum }) (no CHECK on either side)
 //   text(…, { mode: "json" })                         -> jsonb with the same $type
 //   check(…)                                          -> check(…), same name and condition
-// Not in the schema: the singleton rows of lookup_generation and rollup_state and the lookup
+// Not in the schema: the singleton row of lookup_generation and the lookup
 // generation's triggers (db/migrations-pg/0001_lookup_generation_and_fold_mark.sql).
 export * from "./accounts";
 export * from "./platform";

@@ -190,22 +190,6 @@ export const rollups = pgTable(
 );
 
 /**
- * How far the rollups have folded the responses in (ADR 012). One row, inserted by the custom
- * migration db/migrations-pg/0001_lookup_generation_and_fold_mark.sql.
- * Caution: on SQLite ids commit in id order (one writer); on PostgreSQL an identity value is taken at
- * INSERT, so a response with a smaller id can commit after a larger one: a fold past the larger id
- * would skip it. The fold needs its own guard on this engine (see that migration's comment).
- */
-export const rollupState = pgTable(
-  "rollup_state",
-  {
-    id: integer("id").primaryKey(),
-    foldedThrough: integer("folded_through").notNull(),
-  },
-  (t) => [check("rollup_state_one_row", sql`${t.id} = 1`)],
-);
-
-/**
  * The same sums per ISO week (`week` = its Monday). SQLite declares this table WITHOUT ROWID
  * (migration 0003); PostgreSQL has no clustered tables, so here it is an ordinary heap table with
  * its primary key index.

@@ -196,20 +196,6 @@ export const rollups = sqliteTable(
 );
 
 /**
- * How far the rollups have folded the responses in (ADR 012): every response with an id up to
- * `folded_through` is in both rollup levels, none after it. One row. Responses ids only grow
- * (AUTOINCREMENT), so the responses after the mark are exactly the ones still to fold.
- */
-export const rollupState = sqliteTable(
-  "rollup_state",
-  {
-    id: integer("id").primaryKey(),
-    foldedThrough: integer("folded_through").notNull(),
-  },
-  (t) => [check("rollup_state_one_row", sql`${t.id} = 1`)],
-);
-
-/**
  * The same sums per ISO week (`week` = its Monday, app/cem/rollup-weeks.ts), folded in beside the
  * daily rows in the same transaction (app/data/rollup-writes.server.ts). A window reads its whole
  * weeks here and only the edge days from `rollups`: up to 7× fewer rows (ADR 010).

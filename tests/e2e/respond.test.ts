@@ -9,7 +9,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { and, count, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { invitations, measurements, responses, rollups } from "#db/schema/index";
-import { foldRollups } from "~/data/rollup-fold.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { PHONE, fitsWidth, launchBrowser, seriousA11yViolations } from "../support/browser";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
@@ -101,8 +100,7 @@ describe("a personal link on a phone", () => {
     expect(rows).toHaveLength(attributes().length * 2 + 2);
     expect(rows.filter((m) => m.kind === "perception").every((m) => m.value === 6)).toBe(true);
     const day = row.completedAt.toISOString().slice(0, 10);
-    // The rollups as any reader sees them: what the server has not folded in yet, folded here (ADR 012).
-    await foldRollups(db);
+    // The rollups committed with the response (ADR 014).
     const [nps] = await db.select().from(rollups).where(and(eq(rollups.kind, "nps"), eq(rollups.day, day))).limit(1);
     expect(nps).toMatchObject({ touchpointId: f.touchpoint.id, tier: "premium", lang: "en", n: 1, sum: 9, promoters: 1 });
     const [gap] = await db.select().from(rollups).where(and(eq(rollups.kind, "gap"), eq(rollups.attributeKey, ""))).limit(1);

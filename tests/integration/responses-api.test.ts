@@ -3,13 +3,10 @@
 // external id, and Idempotency-Key replays.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { getDb } from "#db/client";
+import { getDb, withConnection } from "#db/client";
 import { customers, measurements, responses, rollups } from "#db/schema/index";
-import { foldRollups } from "~/data/rollup-fold.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/data/api-tokens.server";
-import { measurementsFromPlan } from "~/cem/measurement";
-import { batchWriter } from "~/data/response-writer.server";
-import { publishedVersion } from "~/data/responses.server";
+import { recordResponse } from "~/data/responses.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { startServer, type RunningServer } from "../support/server";
@@ -35,9 +32,7 @@ beforeAll(async () => {
   await makeCustomer(wsA.id, "C-PREMIUM", "premium", "Paula Premium");
   tokenA = await createApiToken(wsA.id, "kiosk", alice.id);
   tokenB = await createApiToken(wsB.id, "crm", bob.id);
-  // The writer thread folds once a second here, not every 200 ms: wide enough a window for the test
-  // of its running sums to put other connections' responses among its own, every round.
-  server = await startServer(dbFile, { VIVENCIA_FOLD_INTERVAL_MS: "1000" });
+  server = await startServer(dbFile);
 });
 
 afterAll(async () => {
@@ -104,7 +99,6 @@ describe("POST /api/v1/responses", () => {
     // Expectation and perception per attribute, plus NPS and CSAT at touchpoint level.
     expect(rows).toHaveLength(a.touchpoint.attributes.length * 2 + 2);
     expect(rows.find((m) => m.kind === "nps")).toMatchObject({ attributeKey: "", value: 10 });
-    await foldRollups(); // as every reader does first (ADR 012)
     const dayRows = (await getDb().select().from(rollups).where(eq(rollups.day, "2025-02-04")));
     expect(dayRows.find((r) => r.kind === "nps")).toMatchObject({ tier: "premium", lang: "en", n: 1, promoters: 1, sum: 10 });
     expect(dayRows.find((r) => r.kind === "gap" && r.attributeKey === "")).toMatchObject({ n: 1, sum: 0, sumP: 6, sumE: 6 });
@@ -176,7 +170,6 @@ describe("POST /api/v1/responses", () => {
     const before = (await stored());
     const measurementsBefore = (await getDb().select({ n: count() }).from(measurements).limit(1))[0]!.n;
     const rollupSum = async () => {
-      await foldRollups();
       return (await getDb().select().from(rollups)).reduce((acc, r) => acc + r.n, 0);
     };
     const rollupsBefore = (await rollupSum());
@@ -264,87 +257,79 @@ describe("POST /api/v1/responses", () => {
     expect((await post(body)).status).toBe(201);
   });
 
-  it("writes on the server's writer thread, which folds the rollups in on its own within a moment", async () => {
-    // 40 concurrent requests: batched by the writer thread, every one answered with its own id.
+  it("shares commits among concurrent requests, each response in the rollups as soon as it is answered", async () => {
     const burst = await Promise.all(
       Array.from({ length: 40 }, (_, i) => post({ deployment: a.deploymentId, customer: `BURST-${i % 7}`, answers: answersOf(a, 1 + (i % 7)) })),
     );
     expect(burst.map((r) => r.status)).toEqual(Array(40).fill(201));
     const ids = await Promise.all(burst.map(async (r) => ((await r.json()) as { id: number }).id));
     expect(new Set(ids).size).toBe(40);
-    // Nobody here folds: the server's writer thread adds up what it commits and folds it in.
-    const mark = () => getDb().$client.prepare("SELECT folded_through FROM rollup_state").pluck().get() as number;
-    const last = Math.max(...ids);
-    const deadline = Date.now() + 5_000;
-    while (mark() < last && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(mark()).toBeGreaterThanOrEqual(last);
+    // No waiting: the sums committed with the responses (ADR 014).
     const nps = getDb().$client.prepare("SELECT sum(n) FROM rollups WHERE kind = 'nps'").pluck().get();
     expect(nps).toBe(getDb().$client.prepare("SELECT count(*) FROM measurements WHERE kind = 'nps'").pluck().get());
-    expect(server.output()).toContain("Responses are written on a writer thread.");
-    expect(server.output()).not.toMatch(/thread stopped/);
   });
 
-  it("keeps the rollups exact while a reader folds and another process records between the writer's folds", async () => {
-    // The writer thread's running sums hold only its own responses: a fold by someone else, or
-    // responses from another connection among its ids, must make it fold from the rows instead.
-    // Another connection writing responses and leaving them unfolded (this test process, as a
-    // script or a second server would): their ids fall among the writer's.
-    const writeElsewhere = async (i: number) => {
-      const version = (await publishedVersion(a.versionId))!;
-      const answers = answersOf(a, 1 + (i % 7));
-      const checked = version.compiled().validate(answers);
-      if (!checked.ok) throw new Error("fixture answers do not validate");
-      const [outcome] = batchWriter(getDb().$client)([
-        {
-          input: { workspaceId: a.workspaceId, versionId: a.versionId, touchpointId: a.touchpoint.id, deploymentId: a.deploymentId, customerExternalId: `ELSEWHERE-${i % 3}`, lang: i % 2 ? "en" : "es", source: "api", data: JSON.stringify(answers) },
-          completedAt: Date.now() - (i % 4) * 86_400_000,
-          startedAt: null,
-          comment: null,
-          measurements: measurementsFromPlan(version.compiled().plan, checked.data),
-        },
-      ]);
-      expect(outcome).toMatchObject({ status: "recorded" });
-    };
-    const burst = (from: number) =>
-      Promise.all(Array.from({ length: 15 }, (_, i) => post({ deployment: a.deploymentId, customer: `MIX-${i % 5}`, lang: i % 2 ? "en" : "es", answers: answersOf(a, 1 + ((from + i) % 7)) })));
-    const lastId = () => getDb().$client.prepare("SELECT max(id) FROM responses").pluck().get() as number;
-    const mark = () => getDb().$client.prepare("SELECT folded_through FROM rollup_state").pluck().get() as number;
-    const folded = async () => {
-      const deadline = Date.now() + 5_000;
-      while (mark() < lastId() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(mark()).toBe(lastId());
-    };
-    const exact = () => {
-      const { daily, weekly } = rollupsAndRecomputation(getDb().$client);
+  it("keeps the rollups exact while two server processes and a third writer record at the same time", async () => {
+    const second = await startServer(dbFile);
+    try {
+      // This test process writes too, through the same code as the servers, on its own connection.
+      const writeHere = async (i: number) => {
+        const answers = answersOf(a, 1 + (i % 7));
+        const outcome = await recordResponse({
+          workspaceId: a.workspaceId,
+          versionId: a.versionId,
+          touchpointId: a.touchpoint.id,
+          deploymentId: a.deploymentId,
+          customerExternalId: `HERE-${i % 3}`,
+          lang: i % 2 ? "en" : "es",
+          source: "api",
+          data: JSON.stringify(answers),
+          completedAt: new Date(Date.now() - (i % 4) * 86_400_000),
+        });
+        expect(outcome).toMatchObject({ status: "recorded" });
+      };
+      const burst = (url: string, from: number) =>
+        Promise.all(
+          Array.from({ length: 15 }, (_, i) =>
+            fetch(`${url}/api/v1/responses`, {
+              method: "POST",
+              headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokenA}` },
+              body: JSON.stringify({ deployment: a.deploymentId, customer: `MIX-${i % 5}`, lang: i % 2 ? "en" : "es", answers: answersOf(a, 1 + ((from + i) % 7)) }),
+            }),
+          ),
+        );
+      // A reader all along: every snapshot it takes, between any two commits, is exact (nothing is
+      // ever pending: the sums commit with their responses).
+      const snapshot = () => withConnection((sqlite) => sqlite.transaction(() => rollupsAndRecomputation(sqlite))());
+      let writing = true;
+      let reads = 0;
+      const reader = (async () => {
+        while (writing) {
+          const { daily, weekly } = await snapshot();
+          expect(daily.stored).toEqual(daily.recomputed);
+          expect(weekly.stored).toEqual(weekly.recomputed);
+          reads++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      try {
+        for (let n = 0; n < 3; n++) {
+          const [one, two] = await Promise.all([burst(server.url, n * 30), burst(second.url, n * 30 + 15), writeHere(n * 2), writeHere(n * 2 + 1)]);
+          expect([...one, ...two].map((r) => r.status)).toEqual(Array(30).fill(201));
+        }
+      } finally {
+        writing = false;
+        await reader;
+      }
+      expect(reads).toBeGreaterThan(1);
+      const { daily, weekly } = await snapshot();
       expect(daily.stored.length).toBeGreaterThan(0);
       expect(daily.stored).toEqual(daily.recomputed);
       expect(weekly.stored).toEqual(weekly.recomputed);
-    };
-    const round = async (n: number, between: () => Promise<void>) => {
-      const before = await burst(n * 30);
-      await between();
-      const after = await burst(n * 30 + 15);
-      expect([...before, ...after].map((r) => r.status)).toEqual(Array(30).fill(201));
-    };
-    for (let n = 0; n < 3; n++) {
-      // Right after one of the writer's folds, well within its next interval: its responses,
-      // others', its again. Its sums lack the others', which lie inside its range of ids.
-      await folded();
-      await round(n, async () => {
-        await writeElsewhere(n * 2);
-        await writeElsewhere(n * 2 + 1);
-      });
-      await folded();
-      exact();
+      expect(server.output() + second.output()).not.toMatch(/failed|error/i);
+    } finally {
+      await second.stop();
     }
-    // A reader folds in the middle, the writer's pending responses with the rest.
-    await round(3, async () => {
-      await writeElsewhere(6);
-      await foldRollups();
-    });
-    await folded();
-    exact();
-    expect(server.output()).not.toMatch(/failed|thread stopped/);
   });
 
   it("refuses a body over 256 KB with 413, a GET with 405 and text that is not JSON with 400", async () => {

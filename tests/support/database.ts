@@ -1,4 +1,5 @@
-// A real SQLite file per test file: set DATABASE_PATH before anything opens the database.
+// A real SQLite file per test file: set DATABASE_PATH before anything opens the database (and drop a
+// DATABASE_URL inherited from the shell, which would select PostgreSQL: db/engine.ts).
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,7 @@ export function freshDatabasePath(name: string): string {
   fs.mkdirSync(TMP, { recursive: true });
   const file = path.join(TMP, `${name}-${process.pid}-${randomBytes(4).toString("hex")}.db`);
   process.env.DATABASE_PATH = file;
+  delete process.env.DATABASE_URL;
   return file;
 }
 

@@ -1,9 +1,11 @@
 // Starts the built production server (build/ from `npm run build`) on a free port against a given
-// database file, the way `npm start` runs it (server.js), and stops it after the tests.
+// database, the way `npm start` runs it (server.js), and stops it after the tests. The database is
+// a SQLite file (DATABASE_PATH), or a postgres://… URL (DATABASE_URL: the server runs on PostgreSQL).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { isPostgresUrl } from "#db/engine";
 
 export type RunningServer = { url: string; port: number; pid: number; stop: () => Promise<void>; output: () => string };
 
@@ -21,13 +23,22 @@ async function freePort(): Promise<number> {
 /** Extra Node flags for the server process, e.g. SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/.tmp/prof". */
 const nodeArgs = () => (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
-export async function startServer(databasePath: string, env: Record<string, string> = {}): Promise<RunningServer> {
+/** The server's environment for a database: a postgres://… URL, or a SQLite file (never both). */
+export function databaseEnv(database: string): Record<string, string | undefined> {
+  return isPostgresUrl(database) ? { DATABASE_URL: database } : { DATABASE_PATH: database, DATABASE_URL: undefined };
+}
+
+export async function startServer(database: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const entry = path.resolve("build/server/index.js");
   if (!fs.existsSync(entry)) throw new Error("build/server/index.js is missing: run `npm run build` first (npm test does).");
   const port = await freePort();
   let log = "";
+  // Tests stop servers often: a short grace for connections the test never read to the end.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", SHUTDOWN_GRACE_MS: "500", ...databaseEnv(database), ...env };
+  // A DATABASE_URL the test process inherits must not send a SQLite test's server to PostgreSQL.
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), path.resolve("server.js")], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (log += String(d)));

@@ -9,7 +9,6 @@ import { addDays, bucketOf, type Bucket } from "~/cem/insights-filters";
 import { ROLLUP_COLUMNS, type RollupColumns, type RollupKind } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
 import { querySums, queryTrendSums, type SumsQuery } from "~/data/insights.server";
-import { foldRollupsOn } from "~/data/rollup-fold.server";
 import { SERVQUAL_DIMENSIONS } from "~/survey/types";
 import { databaseMigratedBefore, freshDatabasePath, migrateToLatest, removeDatabase } from "../support/database";
 import { makeUser, makeWorkspace } from "../support/fixtures";
@@ -29,7 +28,6 @@ beforeAll(async () => {
   await seedInsights(workspaceId, { seed: 42, endDay: END, days: DAYS, perTouchpoint: 30, customers: 30 });
   const sqlite = getDb().$client;
   // This test reads the rollup tables directly: fold in what the seed recorded, as readers do (ADR 012).
-  foldRollupsOn(sqlite);
   touchpointIds = (sqlite.prepare("select distinct touchpoint_id as id from rollups where workspace_id = ? order by 1").all(workspaceId) as { id: number }[]).map((r) => r.id);
   attributeKeys = (sqlite.prepare("select distinct attribute_key as k from rollups where workspace_id = ? and attribute_key <> '' order by 1").all(workspaceId) as { k: string }[]).map((r) => r.k);
   kinds = (sqlite.prepare("select distinct kind as k from rollups where workspace_id = ? order by 1").all(workspaceId) as { k: string }[]).map((r) => r.k);

@@ -12,7 +12,6 @@ import { ROLLUP_COLUMNS, rollupDeltas, type RollupColumns } from "~/cem/rollup";
 import type { MeasuredKind, Measurement } from "~/cem/measurement";
 import { nps, pairedGap } from "~/cem/statistics";
 import { recordResponse, type RecordResult, type ResponseInput } from "~/data/responses.server";
-import { foldRollupsOn } from "~/data/rollup-fold.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { makeCustomer, makeInvitation, makeSurveyFixture, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
@@ -103,7 +102,6 @@ type RollupRow = { touchpointId: number; attributeKey: string; kind: string; day
 /** The stored rows, the rollups as a reader sees them: the pending responses folded in first (ADR 012). */
 function rows() {
   const sqlite = getDb().$client;
-  foldRollupsOn(sqlite);
   const responses = sqlite
     .prepare(`SELECT id, touchpoint_id AS touchpointId, survey_version_id AS versionId, completed_at AS completedAt, tier, lang FROM responses ORDER BY id`)
     .all() as ResponseRow[];

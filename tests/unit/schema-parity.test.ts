@@ -16,7 +16,7 @@ import {
 import { integer as sqliteInteger, sqliteTable, text as sqliteText } from "drizzle-orm/sqlite-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as pgSchema from "../../db/schema-pg/index";
-import * as sqliteSchema from "../../db/schema/index";
+import * as sqliteSchema from "../../db/schema/sqlite";
 
 const sqliteDialect = new SQLiteSyncDialect();
 const pgDialect = new PgDialect();
@@ -111,8 +111,8 @@ const renderPg = (sql: SQL) => pgDialect.sqlToQuery(sql).sql;
 const names = (columns: unknown[]) => columns.map((c) => (is(c, SQL) ? `(sql) ${renderSqlite(c)}` : (c as { name: string }).name));
 
 /**
- * An INTEGER PRIMARY KEY without AUTOINCREMENT (act_settings.workspace_id, lookup_generation.id,
- * rollup_state.id) is SQLite's rowid: left out of an INSERT it gets max + 1, so drizzle counts it as
+ * An INTEGER PRIMARY KEY without AUTOINCREMENT (act_settings.workspace_id, lookup_generation.id)
+ * is SQLite's rowid: left out of an INSERT it gets max + 1, so drizzle counts it as
  * having a default (optional in $inferInsert). Nothing relies on that (those keys are always given)
  * and PostgreSQL has no such default, so it is not counted as one; the PostgreSQL insert type then
  * requires the key (see ROWID_ALIASES below).
@@ -272,7 +272,7 @@ describe("the PostgreSQL schema mirrors the SQLite schema", () => {
     type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
     type Shared = keyof SqliteTables & keyof PgTables;
     // SQLite rowid aliases (isRowidAlias above): optional to insert there, required here.
-    type ROWID_ALIASES = { actSettings: "workspaceId"; lookupGeneration: "id"; rollupState: "id" };
+    type ROWID_ALIASES = { actSettings: "workspaceId"; lookupGeneration: "id" };
     type Simplify<T> = { [K in keyof T]: T[K] } & {};
     type AsOnSqlite<K, P> = K extends keyof ROWID_ALIASES
       ? Simplify<Omit<P, ROWID_ALIASES[K] & keyof P> & { [A in ROWID_ALIASES[K] & keyof P]?: P[A] | undefined }>
