@@ -59,6 +59,7 @@ export type WritePlan = {
 // Rows per measurement statement: a SERVQUAL response has ~50; 7 values a row.
 const MEASUREMENTS_PER_STATEMENT = 200;
 const MEASUREMENT_COLUMNS = "workspace_id, response_id, touchpoint_id, attribute_key, kind, value, dimension";
+const RESPONSE_BY_KEY = `SELECT id FROM responses WHERE workspace_id = ? AND idempotency_key = ?`;
 const CUSTOMER_BY_EXTERNAL_ID = `SELECT id, tier FROM customers WHERE workspace_id = ? AND external_id = ?`;
 const INSERT_CUSTOMER = `INSERT INTO customers (workspace_id, external_id) VALUES (?, ?) RETURNING id`;
 const INSERT_RESPONSE = `INSERT INTO responses (workspace_id, survey_version_id, touchpoint_id, deployment_id, invitation_id, customer_id,
@@ -75,11 +76,7 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
   // A retry: the key's response answers it, nothing new is stored (the same key twice in one
   // batch: the first is already visible to the second).
   if (input.idempotencyKey) {
-    const [earlier] = await db
-      .select({ id: responses.id })
-      .from(responses)
-      .where(and(eq(responses.workspaceId, ws), eq(responses.idempotencyKey, input.idempotencyKey)))
-      .limit(1);
+    const [earlier] = await queryText<{ id: number }>(RESPONSE_BY_KEY, [ws, input.idempotencyKey]);
     if (earlier) return { status: "replayed", id: earlier.id };
   }
 
