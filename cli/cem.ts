@@ -2,6 +2,7 @@
 // Usage: npm run cem -- <area> <command> [args] --workspace SLUG
 import { parseArgs } from "node:util";
 import { runCrm } from "./crm";
+import { runDb } from "./db";
 import { runJourneys } from "./journeys";
 
 const HELP = `Vivencia command line
@@ -13,11 +14,14 @@ const HELP = `Vivencia command line
   npm run cem -- crm import events FILE --workspace SLUG [--skip-bad-rows] [--mapping field=Header,…]
   npm run cem -- crm segment --workspace SLUG                 (recompute tiers and RFM scores)
   npm run cem -- crm columns customers|events                 (the expected CSV headers)
+  npm run cem -- db copy-to-postgres --from FILE [--to postgres://…] [--replace]
+                                      (a SQLite installation's data into an empty PostgreSQL
+                                       database; --to defaults to DATABASE_URL)
 
 The database is DATABASE_URL when it is a postgres:// URL (PostgreSQL), else the SQLite file
 DATABASE_PATH (default data/vivencia.db).`;
 
-export type CliArgs = { positionals: string[]; workspace?: string; replace: boolean; skipBadRows: boolean; mapping?: string };
+export type CliArgs = { positionals: string[]; workspace?: string; replace: boolean; skipBadRows: boolean; mapping?: string; from?: string; to?: string };
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       replace: { type: "boolean", default: false },
       "skip-bad-rows": { type: "boolean", default: false },
       mapping: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -42,12 +48,16 @@ async function main(argv: string[]): Promise<number> {
     replace: values.replace ?? false,
     skipBadRows: values["skip-bad-rows"] ?? false,
     mapping: values.mapping,
+    from: values.from,
+    to: values.to,
   };
   switch (area) {
     case "journeys":
       return runJourneys(args);
     case "crm":
       return runCrm(args);
+    case "db":
+      return runDb(args);
     default:
       process.stderr.write(`Unknown area "${area}".\n\n${HELP}\n`);
       return 2;
