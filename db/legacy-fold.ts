@@ -3,12 +3,8 @@
 // rollups once, here, before the migration that drops the mark runs. Since ADR 014 every response
 // commits with its rollup sums, so nothing is ever pending again.
 import type Database from "better-sqlite3";
-import type { MeasuredKind, Measurement } from "../app/cem/measurement";
 import { ROLLUP_COLUMNS } from "../app/cem/rollup";
-import { RollupAccumulator, type RollupRow } from "../app/cem/rollup-sums";
-import type { ServqualDimension } from "../app/survey/types";
-
-type PendingRow = [number, number, number, string, string, number, string, string, number, string | null];
+import { sumsOfStoredRows, type RollupRow, type StoredMeasurementRow } from "../app/cem/rollup-sums";
 const SQL_COLUMNS = ["n", "sum", "sum_sq", "sum_p", "sum_e", "sum_y", "sum_y_sq", "sum_xy", "promoters", "passives", "detractors", "top2"];
 
 /** Folds the responses after the old mark (if the mark still exists) and moves it; how many. */
@@ -24,18 +20,8 @@ export function foldLegacyPending(sqlite: Database.Database): number {
           WHERE r.id > ? ORDER BY r.id, m.id`,
       )
       .raw()
-      .all(mark) as PendingRow[];
-    const sums = new RollupAccumulator();
-    let responses = 0;
-    for (let i = 0; i < rows.length; responses++) {
-      const [responseId, workspaceId, touchpointId, tier, lang, completedAt] = rows[i];
-      const measurements: Measurement[] = [];
-      for (; i < rows.length && rows[i][0] === responseId; i++) {
-        const [, , , , , , attributeKey, kind, value, dimension] = rows[i];
-        measurements.push({ attributeKey: attributeKey === "" ? null : attributeKey, kind: kind as MeasuredKind, value, dimension: dimension as ServqualDimension | null });
-      }
-      sums.add(workspaceId, touchpointId, tier, lang, completedAt, measurements);
-    }
+      .all(mark) as StoredMeasurementRow[];
+    const { sums, responses } = sumsOfStoredRows(rows);
     const { daily, weekly } = sums.sums();
     upsert(sqlite, "rollups", "day", daily);
     upsert(sqlite, "rollups_weekly", "week", weekly);

@@ -1,9 +1,10 @@
 // Rollup increments added up per key before they are written: a batch of responses shares keys
 // (same touchpoint, attribute, kind, day, tier and language), and each key is upserted once per
 // batch at the daily level and once at the weekly level. Pure.
-import type { Measurement } from "./measurement";
+import type { MeasuredKind, Measurement } from "./measurement";
 import { ROLLUP_COLUMNS, rollupDeltas, type RollupColumns } from "./rollup";
 import { weekOf } from "./rollup-weeks";
+import type { ServqualDimension } from "../survey/types";
 
 /** One key's sums: workspace, touchpoint, attribute, kind, day (or week), tier, language, then the columns. */
 export type RollupRow = { workspaceId: number; touchpointId: number; attributeKey: string; kind: string; day: string; tier: string; lang: string } & RollupColumns;
@@ -59,4 +60,27 @@ function sorted(rows: Map<string, RollupRow>): RollupRow[] {
     .map((row) => [keyOf(row), row] as const)
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
     .map(([, row]) => row);
+}
+
+/**
+ * Stored rows, one per measurement, each with its response's keys, ordered by response:
+ * [responseId, workspaceId, touchpointId, tier, lang, completedAt, attributeKey, kind, value, dimension].
+ */
+export type StoredMeasurementRow = [number, number, number, string, string, number, string, string, number, string | null];
+
+/** The increments of every response in the rows (ordered by response), added up per key. */
+export function sumsOfStoredRows(rows: readonly StoredMeasurementRow[]): { sums: RollupAccumulator; responses: number } {
+  const sums = new RollupAccumulator();
+  let responses = 0;
+  for (let i = 0; i < rows.length; responses++) {
+    const [responseId, workspaceId, touchpointId, tier, lang, completedAt] = rows[i];
+    const measurements: Measurement[] = [];
+    for (; i < rows.length && rows[i][0] === responseId; i++) {
+      const [, , , , , , attributeKey, kind, value, dimension] = rows[i];
+      // Stored as "" at touchpoint level (NPS, CSAT, CES), null in a Measurement.
+      measurements.push({ attributeKey: attributeKey === "" ? null : attributeKey, kind: kind as MeasuredKind, value, dimension: dimension as ServqualDimension | null });
+    }
+    sums.add(workspaceId, touchpointId, tier, lang, completedAt, measurements);
+  }
+  return { sums, responses };
 }

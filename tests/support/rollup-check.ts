@@ -1,28 +1,13 @@
 // The rollup tables against a recomputation from every stored measurement row: what the writers,
 // however they interleaved, must have added.
 import type Database from "better-sqlite3";
-import type { MeasuredKind, Measurement } from "~/cem/measurement";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
-import { RollupAccumulator } from "~/data/rollup-writes.server";
-import type { ServqualDimension } from "~/survey/types";
-
-type StoredRow = [number, number, number, string, string, number, string, string, number, string | null];
+import { sumsOfStoredRows, type RollupRow, type StoredMeasurementRow } from "~/cem/rollup-sums";
 
 /** Every response's increments from its stored rows, added up per key at both levels. */
-function recompute(rows: readonly StoredRow[]) {
-  const sums = new RollupAccumulator();
-  let i = 0;
-  while (i < rows.length) {
-    const [responseId, workspaceId, touchpointId, tier, lang, completedAt] = rows[i];
-    const measurements: Measurement[] = [];
-    for (; i < rows.length && rows[i][0] === responseId; i++) {
-      const [, , , , , , attributeKey, kind, value, dimension] = rows[i];
-      // Stored as "" at touchpoint level (NPS, CSAT, CES), null in a Measurement.
-      measurements.push({ attributeKey: attributeKey === "" ? null : attributeKey, kind: kind as MeasuredKind, value, dimension: dimension as ServqualDimension | null });
-    }
-    sums.add(workspaceId, touchpointId, tier, lang, completedAt, measurements);
-  }
-  const asRows = (level: ReturnType<RollupAccumulator["sums"]>["daily"]) =>
+function recompute(rows: readonly StoredMeasurementRow[]) {
+  const { sums } = sumsOfStoredRows(rows);
+  const asRows = (level: readonly RollupRow[]) =>
     level.map((r) => [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])]);
   const { daily, weekly } = sums.sums();
   return { daily: asRows(daily), weekly: asRows(weekly) };
@@ -51,7 +36,7 @@ export function rollupsAndRecomputation(sqlite: Database.Database) {
         ORDER BY r.id, m.id`,
     )
     .raw()
-    .all() as StoredRow[];
+    .all() as StoredMeasurementRow[];
   const recomputed = recompute(rows);
   const columns = `n, sum, sum_sq, sum_p, sum_e, sum_y, sum_y_sq, sum_xy, promoters, passives, detractors, top2`;
   const stored = (table: string, period: string) =>
