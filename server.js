@@ -19,7 +19,7 @@ process.env.NODE_ENV ??= "production";
 
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build", "server", "index.js");
-/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[] } } }} */
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void } } }} */
 const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
   console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
   process.exit(1);
@@ -117,7 +117,10 @@ app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || undefined;
-const onListen = () => console.log(`Vivencia listening on http://${host ?? "localhost"}:${port}`);
+const onListen = () => {
+  console.log(`Vivencia listening on http://${host ?? "localhost"}:${port}`);
+  build.entry.module.startBackgroundWork?.();
+};
 const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);
 // Keep-alive longer than a typical load balancer's idle timeout, so it never reuses a closed socket.
 server.keepAliveTimeout = 65_000;

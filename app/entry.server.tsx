@@ -1,6 +1,7 @@
 // The server entry: React rendered to a stream (whole documents for bots, the shell first for
 // browsers), as Remix's default Node entry does. It also re-exports the fast routes, which the
-// production server (server.js) reads from the build's entry module.
+// production server (server.js) reads from the build's entry module, and the background work it
+// starts at boot.
 import { PassThrough } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -9,6 +10,9 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { fastRoutes } from "~/api/fast-routes.server";
+// Background work server.js starts at boot: deliveries due (new, or retries waiting since before a
+// restart) go out without anyone opening a page.
+export { kickWebhookDelivery as startBackgroundWork } from "~/data/webhook-delivery.server";
 
 // Pending loader promises are rejected after this long (single fetch), and rendering is aborted a
 // second later so the rejections can still stream to the client.
