@@ -11,7 +11,7 @@ import { formatInterval, formatNumber, insightsHref } from "~/components/insight
 import { GapTable } from "~/components/insights/GapTable";
 import { TierTable } from "~/components/insights/TierTable";
 import { ZoneTable } from "~/components/insights/ZoneTable";
-import { insightsRequest } from "~/data/insights-request.server";
+import { insightsRequest } from "~/web/insights-request.server";
 import { TABLE_BY } from "~/cem/insights";
 import { gapTable, tierTable } from "~/data/insights-tables.server";
 import { clientingIndexByProcess } from "~/data/clienting.server";

@@ -12,7 +12,7 @@ import { FilterBar } from "~/components/insights/FilterBar";
 import { TouchpointSelect } from "~/components/insights/TouchpointSelect";
 import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
 import { BEHAVIOUR_LIMIT, behaviourObservations, DEFAULT_WINDOW_DAYS } from "~/data/insights-behaviour.server";
-import { insightsRequest } from "~/data/insights-request.server";
+import { insightsRequest } from "~/web/insights-request.server";
 import { selectTouchpoints } from "~/data/insights.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";

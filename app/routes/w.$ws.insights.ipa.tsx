@@ -10,7 +10,7 @@ import { ImportancePerformanceGrid } from "~/components/charts/ImportancePerform
 import { FilterBar } from "~/components/insights/FilterBar";
 import { TouchpointSelect } from "~/components/insights/TouchpointSelect";
 import { formatNumber, insightsHref } from "~/components/insights/format";
-import { insightsRequest } from "~/data/insights-request.server";
+import { insightsRequest } from "~/web/insights-request.server";
 import { ipaView } from "~/data/insights-tables.server";
 import { selectTouchpoints } from "~/data/insights.server";
 import type { MessageKey } from "~/i18n/messages";

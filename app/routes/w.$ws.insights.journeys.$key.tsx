@@ -14,7 +14,7 @@ import { formatInterval, formatNumber, insightsHref } from "~/components/insight
 import { GapTable } from "~/components/insights/GapTable";
 import { ZoneTable } from "~/components/insights/ZoneTable";
 import { loadJourney } from "~/data/journeys.server";
-import { insightsRequest } from "~/data/insights-request.server";
+import { insightsRequest } from "~/web/insights-request.server";
 import { gapTable } from "~/data/insights-tables.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";

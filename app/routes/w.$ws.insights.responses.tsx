@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SERVQUAL_DIMENSIONS } from "~/cem/journey";
 import { FilterBar } from "~/components/insights/FilterBar";
 import { formatNumber, insightsHref } from "~/components/insights/format";
-import { insightsRequest } from "~/data/insights-request.server";
+import { insightsRequest } from "~/web/insights-request.server";
 import { cursorText, PAGE_SIZE, parseCursor, responsesPage, unitTouchpoints } from "~/data/insights-responses.server";
 import { NO_PROCESS } from "~/cem/insights";
 import type { MessageKey } from "~/i18n/messages";

@@ -8,7 +8,7 @@ import { TrendChart } from "~/components/charts/TrendChart";
 import { FigureCell } from "~/components/insights/Figure";
 import { FilterBar } from "~/components/insights/FilterBar";
 import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
-import { insightsRequest } from "~/data/insights-request.server";
+import { insightsRequest } from "~/web/insights-request.server";
 import { selectTouchpoints } from "~/data/insights.server";
 import { innovationMarkers } from "~/data/innovations.server";
 import { trendView } from "~/data/insights-tables.server";

@@ -9,7 +9,7 @@ import { TrendChart } from "~/components/charts/TrendChart";
 import { layoutGapBars } from "~/components/charts/gap-bars-layout";
 import { layoutIpa } from "~/components/charts/ipa-layout";
 import { layoutTrend } from "~/components/charts/trend-layout";
-import { csvCell, csvText } from "~/data/insights-csv.server";
+import { csvCell, csvText } from "~/web/insights-csv.server";
 
 describe("gap bars", () => {
   const bars = [

@@ -6,9 +6,9 @@ import type { BehaviourLink } from "~/cem/insights-behaviour";
 import type { Figure } from "~/cem/insights";
 import type { InsightFilter } from "~/cem/insights-filters";
 import type { Ipa } from "~/cem/insights-ipa";
-import type { IpaView, TableView, TierView, TrendView, UnitRef, UnitRow } from "./insights-tables.server";
-import { responsesPage, type Cursor } from "./insights-responses.server";
-import type { InsightScope } from "./insights.server";
+import type { IpaView, TableView, TierView, TrendView, UnitRef, UnitRow } from "~/data/insights-tables.server";
+import { responsesPage, type Cursor } from "~/data/insights-responses.server";
+import type { InsightScope } from "~/data/insights.server";
 
 type Cell = string | number | null | undefined;
 

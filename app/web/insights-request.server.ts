@@ -5,8 +5,8 @@ import { requireMember } from "~/auth/guard.server";
 import { dayOf, PAGE_LANG_PARAM, parseInsightFilter, type InsightFilter } from "~/cem/insights-filters";
 import { requestLang } from "~/i18n/lang.server";
 import { notFound } from "~/web/responses.server";
-import { insightScope, type InsightScope } from "./insights.server";
-import type { InsightContext } from "./insights-tables.server";
+import { insightScope, type InsightScope } from "~/data/insights.server";
+import type { InsightContext } from "~/data/insights-tables.server";
 
 export type InsightsRequest = {
   ws: string;
