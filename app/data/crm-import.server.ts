@@ -14,7 +14,8 @@ import { detectDelimiter, readCsvBatches } from "~/cem/crm-csv";
 import { mapColumns, type ColumnMappingInput } from "~/cem/crm-columns";
 import type { CrmKind, CustomerRecord, EventRecord } from "~/cem/crm-records";
 import { eventRowOf, prepareEventWriter, type EventRow } from "./crm-events.server";
-import { customerRowOf, prepareCustomerWriter, WRITE_CHUNK, type CustomerRow } from "./customers.server";
+import { WRITE_CHUNK } from "./chunked-writes.server";
+import { customerRowOf, prepareCustomerWriter, type CustomerRow } from "./customers.server";
 
 export type BadRow = { line: number; errors: string[] };
 

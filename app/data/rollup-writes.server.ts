@@ -27,7 +27,17 @@ const SQL_COLUMNS: Record<(typeof ROLLUP_COLUMNS)[number], string> = {
 };
 const VALUE_COLUMNS = ROLLUP_COLUMNS.map((c) => SQL_COLUMNS[c]);
 
+const upsertTexts = new Map<string, string>();
+
+/** The upsert of `rows` rows (texts kept: a batch uses a few row counts again and again). */
 function upsertText(table: "rollups" | "rollups_weekly", rows: number): string {
+  const key = `${table}:${rows}`;
+  let text = upsertTexts.get(key);
+  if (text === undefined) upsertTexts.set(key, (text = buildUpsertText(table, rows)));
+  return text;
+}
+
+function buildUpsertText(table: "rollups" | "rollups_weekly", rows: number): string {
   const period = table === "rollups" ? "day" : "week";
   const keys = ["workspace_id", "touchpoint_id", "attribute_key", "kind", period, "tier", "lang"];
   return `INSERT INTO ${table} (${[...keys, ...VALUE_COLUMNS].join(", ")}) ${valuesText(rows, keys.length + VALUE_COLUMNS.length)}

@@ -17,7 +17,7 @@ import {
   type Tier,
   type TierPreview,
 } from "~/cem/segmentation";
-import { asIs, chunkStatement, type Cells } from "./customers.server";
+import { asIs, chunkStatement, type Cells } from "./chunked-writes.server";
 
 const DAY_MS = 86_400_000;
 

@@ -5,7 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { CustomerCases } from "~/components/act/CustomerCases";
 import { casesForCustomer } from "~/data/cases.server";
-import { customerTimeline, type TimelineItem } from "~/data/crm-events.server";
+import { customerTimeline, type TimelineItem } from "~/data/customer-timeline.server";
 import { customerTierHistory, getCustomer } from "~/data/customers.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
