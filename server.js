@@ -19,7 +19,7 @@ process.env.NODE_ENV ??= "production";
 
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build", "server", "index.js");
-/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void } } }} */
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void; stopBackgroundWork?: () => Promise<void> } } }} */
 const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
   console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
   process.exit(1);
@@ -124,12 +124,16 @@ const onListen = () => {
 const server = host ? app.listen(port, host, onListen) : app.listen(port, onListen);
 // Keep-alive longer than a typical load balancer's idle timeout, so it never reuses a closed socket.
 server.keepAliveTimeout = 65_000;
-// On SIGTERM or SIGINT: stop accepting, let requests in flight finish, then exit. A connection still
-// busy after the grace period (a client that stopped reading its response) is cut.
+// On SIGTERM or SIGINT: stop accepting, let requests in flight finish, hand the background jobs this
+// process holds back to the queue (another node takes them over at once), then exit. A connection
+// still busy after the grace period (a client that stopped reading its response) is cut.
 const graceMs = Number(process.env.SHUTDOWN_GRACE_MS || 10_000);
 for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
+    server.close(() => {
+      const stopped = build.entry.module.stopBackgroundWork?.() ?? Promise.resolve();
+      stopped.catch((error) => console.warn("[shutdown]", error)).finally(() => process.exit(0));
+    });
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), graceMs).unref();
   });

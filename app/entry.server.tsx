@@ -10,9 +10,9 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { fastRoutes } from "~/api/fast-routes.server";
-// Background work server.js starts at boot: deliveries due (new, or retries waiting since before a
-// restart) go out without anyone opening a page.
-export { kickWebhookDelivery as startBackgroundWork } from "~/data/webhook-delivery.server";
+// Background work server.js starts at boot and stops at shutdown: webhook deliveries and durable jobs
+// are taken up without anyone opening a page.
+export { startBackgroundWork, stopBackgroundWork } from "~/data/background.server";
 
 // Pending loader promises are rejected after this long (single fetch), and rendering is aborted a
 // second later so the rejections can still stream to the client.

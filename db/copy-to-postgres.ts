@@ -31,6 +31,8 @@ import * as sqliteSchema from "./schema/sqlite";
 /** Rows read and inserted per statement (fewer for wide tables: PostgreSQL takes at most 65,535 parameters). */
 export const DEFAULT_CHUNK_SIZE = 1000;
 const MAX_PG_PARAMETERS = 65_535;
+/** Rows per statement for tables with blobs (job_files: up to a megabyte each). */
+const BLOB_CHUNK_SIZE = 4;
 
 /** Tables whose rows are not copied: the target keeps its own (lookup_generation: its one row, ADR 013). */
 const KEPT_BY_TARGET = new Set(["lookup_generation"]);
@@ -293,7 +295,11 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
             current = pair.name;
             const total = sourceCounts.get(pair.name)!;
             const columnCount = Object.keys(getTableColumns(pair.sqlite)).length;
-            const chunk = Math.max(1, Math.min(options.chunkSize ?? DEFAULT_CHUNK_SIZE, Math.floor(MAX_PG_PARAMETERS / columnCount)));
+            // Blob rows (a job's file, a megabyte a chunk) a few at a time, so memory stays small.
+            const holdsBlobs = sqliteTableConfig(pair.sqlite).columns.some((c) => c.columnType === "SQLiteBlobBuffer");
+            const chunk = holdsBlobs
+              ? BLOB_CHUNK_SIZE
+              : Math.max(1, Math.min(options.chunkSize ?? DEFAULT_CHUNK_SIZE, Math.floor(MAX_PG_PARAMETERS / columnCount)));
             const pk = primaryKeyOf(pair.sqlite);
             const inserter = preparedInserts(tx, pair.pg, `copy_${run}_${order.indexOf(pair)}`);
             let copied = 0;

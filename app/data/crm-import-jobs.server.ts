@@ -1,65 +1,47 @@
-// The web CSV import as in-process jobs: the upload spooled to a scratch file, its headers peeked for
-// the mapping step, then importCsvFile (crm-import.server.ts) run in the background while the page
-// polls the job's progress and, at the end, its report.
+// The web CSV import as durable jobs (app/data/jobs.server.ts): the upload spooled to a scratch file as
+// it arrives, its headers peeked for the mapping step, the file stored with the job (so any node can
+// run the import, and run it again after a crash), then importCsvFile (crm-import.server.ts) run by the
+// job runner while the page polls the job's progress and, at the end, its report. Nothing about an
+// import lives in a process's memory: the page may be served by any node.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { mapColumns } from "~/cem/crm-columns";
 import type { CrmKind } from "~/cem/crm-records";
 import { importCsvFile, peekCsv, scratchDir, type ImportProgress, type ImportReport } from "./crm-import.server";
+import { kickJobs, type JobHandler } from "./job-runner.server";
+import { createJob, dropJobFile, findJob, readJobFile, requeueJob, storeJobFile, type JobRow } from "./jobs.server";
 
 export const MAX_UPLOAD_BYTES = 128 * 1024 * 1024;
-const JOB_TTL_MS = 2 * 3_600_000;
 
 export type ImportJobStatus = "uploaded" | "running" | "done" | "failed";
 
-type ImportJob = {
-  id: string;
-  workspaceId: number;
+/** What an import job keeps in its payload: the file's description and the person's choices. */
+type ImportPayload = {
   kind: CrmKind;
   fileName: string;
-  file: string | null;
   size: number;
   headers: string[];
   samples: string[][];
-  createdAt: number;
-  status: ImportJobStatus;
   mapping: Record<string, string | null>;
   skipBadRows: boolean;
+};
+
+/** What the page sees of a job (no server paths, no internal ids). */
+export type ImportJobView = Omit<ImportPayload, never> & {
+  id: string;
+  createdAt: number;
+  status: ImportJobStatus;
   progress: ImportProgress | null;
   report: ImportReport | null;
   error: string | null;
 };
 
-/** What the page may see of a job (no server paths). */
-export type ImportJobView = Omit<ImportJob, "file" | "workspaceId">;
-
-// One process serves the app (SQLite embedded), so the jobs live in its memory; a restart forgets them
-// and the person uploads again. The files are swept after JOB_TTL_MS.
-const jobs = new Map<string, ImportJob>();
-
 export class UploadError extends Error {}
-
-function sweepJobs(now = Date.now()) {
-  for (const [id, job] of jobs) {
-    if (now - job.createdAt > JOB_TTL_MS && job.status !== "running") {
-      if (job.file) fs.rmSync(job.file, { force: true });
-      jobs.delete(id);
-    }
-  }
-}
-
-const newJobId = () => randomBytes(16).toString("base64url");
-
-function registerJob(job: ImportJob) {
-  sweepJobs();
-  jobs.set(job.id, job);
-  return job;
-}
 
 /** Writes an uploaded file to disk as it arrives (never whole in memory), refusing past MAX_UPLOAD_BYTES. */
 export async function spoolUpload(data: AsyncIterable<Uint8Array>): Promise<{ file: string; size: number }> {
-  const file = path.join(scratchDir(), `${newJobId()}.csv`);
+  const file = path.join(scratchDir(), `${randomBytes(16).toString("hex")}.csv`);
   const out = fs.createWriteStream(file);
   let size = 0;
   try {
@@ -81,98 +63,104 @@ export async function spoolUpload(data: AsyncIterable<Uint8Array>): Promise<{ fi
   }
 }
 
-/** A job for a file already on disk, with the mapping the headers suggest. */
-export function createImportJob(workspaceId: number, kind: CrmKind, fileName: string, file: string, size: number): ImportJobView {
-  const { headers, samples } = peekCsv(file);
-  const resolution = mapColumns(kind, headers);
-  const mapping: Record<string, string | null> = {};
-  for (const [field, index] of Object.entries(resolution.fieldIndex)) if (index !== undefined) mapping[field] = headers[index as number];
-  const job = registerJob({
-    id: newJobId(),
-    workspaceId,
-    kind,
-    fileName: fileName.slice(0, 200),
-    file,
-    size,
-    headers,
-    samples,
-    createdAt: Date.now(),
-    status: headers.length === 0 ? "failed" : "uploaded",
-    mapping,
-    skipBadRows: false,
-    progress: null,
-    report: null,
-    error: headers.length === 0 ? "The file is empty or has no header line." : null,
-  });
-  return viewOf(job);
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+function viewOf(job: JobRow): ImportJobView {
+  const payload = JSON.parse(job.payload) as ImportPayload;
+  const status: ImportJobStatus = job.status === "waiting" ? "uploaded" : job.status === "queued" ? "running" : job.status;
+  return {
+    ...payload,
+    id: job.publicId,
+    createdAt: job.createdAt.getTime(),
+    status,
+    progress: parse<ImportProgress>(job.progress),
+    report: parse<ImportReport>(job.result),
+    error: job.error,
+  };
+}
+
+/**
+ * A job for a file spooled to disk, with the mapping its headers suggest; the file moves into the
+ * database with the job (the scratch copy is removed either way).
+ */
+export async function createImportJob(workspaceId: number, kind: CrmKind, fileName: string, file: string, size: number): Promise<ImportJobView> {
+  try {
+    const { headers, samples } = peekCsv(file);
+    const resolution = mapColumns(kind, headers);
+    const mapping: Record<string, string | null> = {};
+    for (const [field, index] of Object.entries(resolution.fieldIndex)) if (index !== undefined) mapping[field] = headers[index as number];
+    const payload: ImportPayload = { kind, fileName: fileName.slice(0, 200), size, headers, samples, mapping, skipBadRows: false };
+    if (headers.length === 0) return failedImportJob(workspaceId, kind, fileName, "The file is empty or has no header line.");
+    const job = await createJob({ workspaceId, kind: "crm-import", status: "waiting", payload });
+    await storeJobFile(job.id, file);
+    return viewOf(job);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /** A job that failed before it had a file (no file sent, too large…), so the page can say why. */
-export function failedImportJob(workspaceId: number, kind: CrmKind, fileName: string, message: string): ImportJobView {
-  const job = registerJob({
-    id: newJobId(),
-    workspaceId,
-    kind,
-    fileName,
-    file: null,
-    size: 0,
-    headers: [],
-    samples: [],
-    createdAt: Date.now(),
-    status: "failed",
-    mapping: {},
-    skipBadRows: false,
-    progress: null,
-    report: null,
-    error: message,
-  });
-  return viewOf(job);
+export async function failedImportJob(workspaceId: number, kind: CrmKind, fileName: string, message: string): Promise<ImportJobView> {
+  const payload: ImportPayload = { kind, fileName: fileName.slice(0, 200), size: 0, headers: [], samples: [], mapping: {}, skipBadRows: false };
+  return viewOf(await createJob({ workspaceId, kind: "crm-import", status: "failed", payload, error: message }));
 }
 
-function viewOf(job: ImportJob): ImportJobView {
-  const { file: _file, workspaceId: _ws, ...view } = job;
-  return structuredClone(view);
-}
-
-/** The job, if it belongs to this workspace. */
-export function getImportJob(workspaceId: number, id: string): ImportJobView | null {
-  const job = jobs.get(id);
-  return job && job.workspaceId === workspaceId ? viewOf(job) : null;
+/** The import job, if it belongs to this workspace. */
+export async function getImportJob(workspaceId: number, id: string): Promise<ImportJobView | null> {
+  const job = await findJob(workspaceId, id);
+  return job && job.kind === "crm-import" ? viewOf(job) : null;
 }
 
 export type StartResult = { ok: true } | { ok: false; message: string; status: 404 | 409 | 400 };
 
 /**
- * Starts (or, after a report with bad rows, re-runs) the import of an uploaded file in the background;
- * the page polls getImportJob for progress and the report.
+ * Queues (or, after a report with bad rows, queues again) the import of an uploaded file; the job
+ * runner of some node takes it, and the page polls getImportJob for progress and the report.
  */
-export function startImportJob(workspaceId: number, id: string, mapping: Record<string, string | null>, skipBadRows: boolean): StartResult {
-  const job = jobs.get(id);
-  if (!job || job.workspaceId !== workspaceId) return { ok: false, status: 404, message: "No such upload in this workspace." };
-  if (job.status === "running") return { ok: false, status: 409, message: "This file is being imported already." };
-  if (job.report?.imported) return { ok: false, status: 409, message: "This file was imported already; upload it again to re-import it." };
-  if (!job.file) return { ok: false, status: 404, message: "This upload is gone (uploads are kept two hours); upload the file again." };
-  const resolution = mapColumns(job.kind, job.headers, mapping);
+export async function startImportJob(workspaceId: number, id: string, mapping: Record<string, string | null>, skipBadRows: boolean): Promise<StartResult> {
+  const job = await findJob(workspaceId, id);
+  if (!job || job.kind !== "crm-import") return { ok: false, status: 404, message: "No such upload in this workspace." };
+  const view = viewOf(job);
+  if (view.status === "running") return { ok: false, status: 409, message: "This file is being imported already." };
+  if (view.report?.imported) return { ok: false, status: 409, message: "This file was imported already; upload it again to re-import it." };
+  if (view.status === "failed" && view.size === 0) return { ok: false, status: 404, message: "This upload has no file; upload it again." };
+  const resolution = mapColumns(view.kind, view.headers, mapping);
   if (!resolution.ok) {
     const missing = resolution.missing.map((f) => `choose the column for ${f}`);
     const unknown = resolution.unknownHeaders.map((u) => `"${u.header}" is not a column of this file`);
     return { ok: false, status: 400, message: [...missing, ...unknown].join("; ") };
   }
-  const file = job.file;
-  Object.assign(job, { status: "running", mapping, skipBadRows, report: null, error: null, progress: null } satisfies Partial<ImportJob>);
-  importCsvFile(file, { workspaceId, kind: job.kind, mapping, skipBadRows, onProgress: (p) => (job.progress = p) }).then(
-    (report) => {
-      job.report = report;
-      job.status = "done";
-      if (report.imported) {
-        fs.rmSync(file, { force: true });
-        job.file = null;
-      }
-    },
-    (error: unknown) => {
-      job.status = "failed";
-      job.error = `Nothing was imported: ${error instanceof Error ? error.message : String(error)}`;
-    },
-  );
+  const payload: ImportPayload = { ...(JSON.parse(job.payload) as ImportPayload), mapping, skipBadRows };
+  // Only from where it stood when read: a second click, on this node or another, finds it moved on.
+  if (!(await requeueJob(job.id, [job.status], payload))) return { ok: false, status: 409, message: "This file is being imported already." };
+  kickJobs();
   return { ok: true };
 }
+
+/** The job runner's handler: the stored file back on this node's disk, imported, the outcome recorded. */
+export const runImportJob: JobHandler = async (job, context) => {
+  const payload = JSON.parse(job.payload) as ImportPayload;
+  const file = path.join(scratchDir(), `${job.publicId}-${randomBytes(4).toString("hex")}.csv`);
+  try {
+    if (!(await readJobFile(job.id, file))) {
+      return { status: "failed", error: "This upload is gone (uploads are kept two hours); upload the file again." };
+    }
+    let report: ImportReport;
+    try {
+      report = await importCsvFile(file, {
+        workspaceId: job.workspaceId,
+        kind: payload.kind,
+        mapping: payload.mapping,
+        skipBadRows: payload.skipBadRows,
+        onProgress: (p) => context.progress(p),
+      });
+    } catch (error) {
+      return { status: "failed", error: `Nothing was imported: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    // Imported: the stored file has served. Not imported (bad rows): kept, to run again skipping them.
+    if (report.imported) await dropJobFile(job.id);
+    return { status: "done", result: report };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+};

@@ -1,11 +1,12 @@
 // The in-process webhook sender. Deliveries are rows written in the transaction of the change they
 // report; after the commit `kickWebhookDelivery()` wakes this worker, which signs each due delivery
 // (Standard Webhooks), POSTs it with a 5 s timeout, and records the outcome: delivered, or the next
-// attempt per retrySchedule, or failed after the last one. A lazily started, unref'd timer picks up
-// retries as they fall due. Nothing here ever throws into a request: a failing receiver is the
-// receiver's problem, shown in the delivery log, never the respondent's.
-import { and, asc, eq, lte, or } from "drizzle-orm";
-import { getDb } from "#db/client";
+// attempt per retrySchedule, or failed after the last one. An unref'd timer, started by server.js at
+// boot (background.server.ts), picks up retries as they fall due. Nothing here ever throws into a
+// request: a failing receiver is the receiver's problem, shown in the delivery log, never the
+// respondent's.
+import { and, asc, eq, lte, or, sql } from "drizzle-orm";
+import { getDb, instantParam, isPostgres, rows } from "#db/client";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/index";
 import { retrySchedule, signWebhook } from "~/cem/webhook-signature";
 
@@ -153,15 +154,23 @@ export async function deliverDueWebhooks(now = new Date()): Promise<number> {
   const [anyDue] = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(isDue(now)).limit(1);
   if (!anyDue) return 0;
   // The claim is one transaction: the due rows and their conditional updates. Of two workers (or
-  // processes), only the one whose update still finds a row due gets it back, so none is sent twice.
+  // nodes), only the one whose update still finds a row due gets it back, so none is sent twice. On
+  // PostgreSQL the rows another node is claiming are skipped (FOR UPDATE SKIP LOCKED), not waited for.
   const claimed = await db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: webhookDeliveries.id })
-      .from(webhookDeliveries)
-      .where(isDue(now))
-      .orderBy(asc(webhookDeliveries.nextAttemptAt))
-      .limit(BATCH);
-    const rows: DueRow[] = [];
+    const due = isPostgres()
+      ? await rows<{ id: number }>(
+          sql`SELECT id FROM webhook_deliveries
+              WHERE (status = 'pending' AND next_attempt_at <= ${instantParam(now)})
+                 OR (status = 'sending' AND lease_until <= ${instantParam(now)})
+              ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        )
+      : await tx
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .where(isDue(now))
+          .orderBy(asc(webhookDeliveries.nextAttemptAt))
+          .limit(BATCH);
+    const claimedRows: DueRow[] = [];
     for (const { id } of due) {
       const [row] = await tx
         .update(webhookDeliveries)
@@ -174,9 +183,9 @@ export async function deliverDueWebhooks(now = new Date()): Promise<number> {
           payload: webhookDeliveries.payload,
           attempts: webhookDeliveries.attempts,
         });
-      if (row) rows.push(row);
+      if (row) claimedRows.push(row);
     }
-    return rows;
+    return claimedRows;
   });
   let next = 0;
   const lane = async () => {

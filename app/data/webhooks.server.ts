@@ -3,10 +3,10 @@
 // transaction, and the delivery log. Sending is app/data/webhook-delivery.server.ts.
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, jsonText } from "#db/client";
-import { WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
+import { DELIVERY_STATUSES, WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
 import { generateWebhookSecret } from "~/cem/webhook-signature";
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
@@ -248,4 +248,22 @@ export async function redeliver(workspaceId: number, deliveryId: number, now = n
     )
     .returning({ id: webhookDeliveries.id });
   return changed.length > 0;
+}
+
+/** The workspace's deliveries by status, and the oldest one due but not sent (ms since due), for the background-work page. */
+export async function deliveryQueue(workspaceId: number, now = new Date()) {
+  const counts = await getDb()
+    .select({ status: webhookDeliveries.status, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.workspaceId, workspaceId))
+    .groupBy(webhookDeliveries.status);
+  const [oldest] = await getDb()
+    .select({ at: webhookDeliveries.nextAttemptAt })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(1);
+  const byStatus = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<(typeof DELIVERY_STATUSES)[number], number>;
+  for (const c of counts) byStatus[c.status] = c.n;
+  return { byStatus, oldestDueMs: oldest?.at ? now.getTime() - oldest.at.getTime() : null };
 }

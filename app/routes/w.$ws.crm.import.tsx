@@ -35,7 +35,7 @@ const Kind = z.enum(["customers", "events"]);
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "crm:import");
   const jobId = new URL(request.url).searchParams.get("job");
-  const job = jobId ? getImportJob(workspace.id, jobId) : null;
+  const job = jobId ? await getImportJob(workspace.id, jobId) : null;
   return {
     slug: workspace.slug,
     job,
@@ -49,7 +49,7 @@ async function upload(request: Request, workspaceId: number, slug: string) {
   const here = `/w/${slug}/crm/import`;
   const declared = Number(request.headers.get("Content-Length") ?? 0);
   if (declared > MAX_UPLOAD_BYTES + 1024 * 1024) {
-    const job = failedImportJob(workspaceId, "customers", "", new UploadError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import it with the command line (npm run cem -- crm import …).`).message);
+    const job = await failedImportJob(workspaceId, "customers", "", new UploadError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import it with the command line (npm run cem -- crm import …).`).message);
     return redirect(`${here}?job=${job.id}`);
   }
   let spooled: { file: string; size: number } | null = null;
@@ -74,17 +74,17 @@ async function upload(request: Request, workspaceId: number, slug: string) {
       unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
     );
   } catch {
-    const job = failedImportJob(workspaceId, "customers", fileName, "The upload was interrupted or malformed; choose the file and upload it again.");
+    const job = await failedImportJob(workspaceId, "customers", fileName, "The upload was interrupted or malformed; choose the file and upload it again.");
     return redirect(`${here}?job=${job.id}`);
   }
   const kind = Kind.safeParse(form.get("kind"));
   const chosenKind = kind.success ? kind.data : "customers";
   const got = spooled as { file: string; size: number } | null;
   let job: ImportJobView;
-  if (failure) job = failedImportJob(workspaceId, chosenKind, fileName, failure);
-  else if (!got) job = failedImportJob(workspaceId, chosenKind, "", "Choose a CSV file to upload.");
-  else if (!kind.success) job = failedImportJob(workspaceId, chosenKind, fileName, "Say whether the file holds customers or events.");
-  else job = createImportJob(workspaceId, kind.data, fileName, got.file, got.size);
+  if (failure) job = await failedImportJob(workspaceId, chosenKind, fileName, failure);
+  else if (!got) job = await failedImportJob(workspaceId, chosenKind, "", "Choose a CSV file to upload.");
+  else if (!kind.success) job = await failedImportJob(workspaceId, chosenKind, fileName, "Say whether the file holds customers or events.");
+  else job = await createImportJob(workspaceId, kind.data, fileName, got.file, got.size);
   return redirect(`${here}?job=${job.id}`);
 }
 
@@ -98,7 +98,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   for (const [key, value] of form.entries()) {
     if (key.startsWith("map.") && typeof value === "string") mapping[key.slice(4)] = value === "" ? null : value;
   }
-  const started = startImportJob(workspace.id, jobId, mapping, form.get("skip") === "on");
+  const started = await startImportJob(workspace.id, jobId, mapping, form.get("skip") === "on");
   if (!started.ok) return data({ error: started.message }, { status: started.status });
   return redirect(`/w/${workspace.slug}/crm/import?job=${encodeURIComponent(jobId)}`);
 }

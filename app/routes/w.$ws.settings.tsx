@@ -2,7 +2,7 @@
 // by tier with optional business hours, webhook endpoints with their delivery log, and departments
 // with the processes they run.
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { caseRuleSettingsSchema } from "~/cem/case-rules";
@@ -39,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ensureWebhookWorker();
   const settings = await loadActSettings(workspace.id);
   return {
+    slug: workspace.slug,
     minN: workspace.minN,
     caseRules: settings.caseRules,
     sla: settings.sla,
@@ -211,7 +212,7 @@ export default function SettingsPage() {
       <nav aria-label={t("act.settings.sections")}>
         <p className="actions">
           <a href="#analysis">{t("act.settings.analysis")}</a> · <a href="#cases">{t("act.settings.cases")}</a> · <a href="#webhooks">{t("act.settings.webhooks")}</a> ·{" "}
-          <a href="#departments">{t("act.settings.departments")}</a>
+          <a href="#departments">{t("act.settings.departments")}</a> · <Link to={`/w/${loaded.slug}/jobs`}>{t("jobs.link")}</Link>
         </p>
       </nav>
 

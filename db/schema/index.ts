@@ -57,11 +57,14 @@ export const {
   departmentProcesses,
   clientingPulses,
   clientingResponses,
+  // jobs
+  jobs,
+  jobFiles,
 } = tables;
 
 // Value lists and types: the same on both engines (the parity test compares the values).
-export { ROLES, INVITATION_STATES, CASE_STATUSES, CASE_EVENT_KINDS, WEBHOOK_EVENTS, DELIVERY_STATUSES } from "./sqlite";
-export type { Role, WebhookEvent } from "./sqlite";
+export { ROLES, INVITATION_STATES, CASE_STATUSES, CASE_EVENT_KINDS, WEBHOOK_EVENTS, DELIVERY_STATUSES, JOB_KINDS, JOB_STATUSES } from "./sqlite";
+export type { Role, WebhookEvent, JobKind, JobStatus } from "./sqlite";
 
 // Every name db/schema/sqlite.ts exports is exported here too: one left out above fails tsc on the
 // line below, naming it ("Type '"newTable"' does not satisfy the constraint 'true'").

@@ -7,3 +7,4 @@ export * from "./journeys";
 export * from "./crm";
 export * from "./surveys";
 export * from "./act";
+export * from "./jobs";

@@ -1,7 +1,14 @@
 // A tiny cookie-keeping HTTP client for integration tests against the real server.
 export class HttpClient {
-  private cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
+
+  /** The same person (the same cookies, kept in common) talking to another server: another node. */
+  at(base: string): HttpClient {
+    return new HttpClient(base, this.cookies);
+  }
 
   private cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

@@ -93,6 +93,8 @@ function pgType(column: PgColumn): string {
       return "json";
     case "PgBytea":
       return "bytes";
+    case "PgCustomColumn": // db/schema-pg/jobs.ts's bytea
+      return column.getSQLType() === "bytea" ? "bytes" : `unmapped custom ${column.getSQLType()}`;
     default:
       return `unmapped ${column.columnType}`;
   }
@@ -166,7 +168,8 @@ function pgShape(table: PgTable): TableShape {
     columns: config.columns.map((column) => ({
       name: column.name,
       type: pgType(column),
-      dataType: column.dataType,
+      // A custom bytea column holds a Buffer, as SQLite's blob in buffer mode does.
+      dataType: pgType(column) === "bytes" ? "buffer" : column.dataType,
       notNull: column.notNull,
       primary: column.primary,
       unique: column.isUnique ? (column.uniqueName ?? null) : null,

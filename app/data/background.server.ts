@@ -1,0 +1,17 @@
+// The work every server process does outside requests, started by server.js at boot and stopped at
+// shutdown: webhook deliveries (new ones, and retries due since before a restart) and the durable job
+// runner (CRM imports). Any number of processes may run it against one database: each delivery and
+// each job is claimed by one of them (webhook-delivery.server.ts, jobs.server.ts).
+import { runImportJob } from "./crm-import-jobs.server";
+import { startJobRunner, stopJobRunner } from "./job-runner.server";
+import { kickWebhookDelivery, stopWebhookWorker } from "./webhook-delivery.server";
+
+export function startBackgroundWork(): void {
+  kickWebhookDelivery();
+  startJobRunner({ "crm-import": runImportJob });
+}
+
+export async function stopBackgroundWork(): Promise<void> {
+  stopWebhookWorker();
+  await stopJobRunner();
+}

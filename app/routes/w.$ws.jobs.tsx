@@ -1,0 +1,112 @@
+// Background work (admins): the workspace's durable jobs — what each is, where it stands, which server
+// holds it, how many attempts it took, why it failed — and the state of its webhook delivery queue.
+// Served from the database, so every node shows the same page.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireMember } from "~/auth/guard.server";
+import { formatShort } from "~/components/act/CaseBits";
+import { jobCounts, listJobs } from "~/data/jobs.server";
+import { deliveryQueue } from "~/data/webhooks.server";
+import { useLang, useT } from "~/i18n/use-t";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workspace } = await requireMember(request, params.ws, "settings:edit");
+  const [jobs, counts, webhooks] = await Promise.all([listJobs(workspace.id), jobCounts(workspace.id), deliveryQueue(workspace.id)]);
+  return {
+    slug: workspace.slug,
+    counts,
+    webhooks,
+    // The page needs no payloads (they may name files and mappings); ids link to the import page.
+    jobs: jobs.map((j) => ({ ...j, progress: null })),
+  };
+}
+
+export default function JobsPage() {
+  const { slug, counts, webhooks, jobs } = useLoaderData<typeof loader>();
+  const t = useT();
+  const lang = useLang();
+  const statuses = ["waiting", "queued", "running", "done", "failed"] as const;
+  return (
+    <>
+      <p>
+        <Link to={`/w/${slug}/settings`}>← {t("nav.settings")}</Link>
+      </p>
+      <h1>{t("jobs.title")}</h1>
+      <p className="muted">{t("jobs.intro")}</p>
+
+      <h2 id="queue">{t("jobs.queue")}</h2>
+      <div className="grid" aria-labelledby="queue">
+        {statuses.map((s) => (
+          <div key={s} className="card">
+            <div className="stat" data-testid={`jobs-${s}`}>
+              {counts[s].toLocaleString(lang)}
+            </div>
+            <div className="stat-label">{t(`jobs.status.${s}`)}</div>
+          </div>
+        ))}
+        <div className="card">
+          <div className="stat" data-testid="jobs-overdue">
+            {counts.overdue.toLocaleString(lang)}
+          </div>
+          <div className="stat-label">{t("jobs.overdue")}</div>
+        </div>
+      </div>
+
+      <h2 id="webhook-queue">{t("jobs.webhooks")}</h2>
+      <div className="grid" aria-labelledby="webhook-queue">
+        {(["pending", "sending", "delivered", "failed"] as const).map((s) => (
+          <div key={s} className="card">
+            <div className="stat" data-testid={`webhooks-${s}`}>
+              {webhooks.byStatus[s].toLocaleString(lang)}
+            </div>
+            <div className="stat-label">{t(`jobs.webhooks.${s}`)}</div>
+          </div>
+        ))}
+      </div>
+      {webhooks.oldestDueMs !== null && webhooks.oldestDueMs > 5_000 ? (
+        <p className="notice error" role="status">
+          {t("jobs.webhooks.oldest", { seconds: Math.round(webhooks.oldestDueMs / 1000) })}
+        </p>
+      ) : null}
+
+      <h2 id="job-list">{t("jobs.list")}</h2>
+      {jobs.length === 0 ? (
+        <p>{t("jobs.none")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-labelledby="job-list">
+            <thead>
+              <tr>
+                <th scope="col">{t("jobs.kind")}</th>
+                <th scope="col">{t("jobs.state")}</th>
+                <th scope="col">{t("jobs.attempts")}</th>
+                <th scope="col">{t("jobs.node")}</th>
+                <th scope="col">{t("jobs.created")}</th>
+                <th scope="col">{t("jobs.finished")}</th>
+                <th scope="col">{t("jobs.detail")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.publicId} data-testid="job-row">
+                  <td>{t(`jobs.kind.${j.kind}`)}</td>
+                  <td>{t(`jobs.status.${j.status}`)}</td>
+                  <td>
+                    {j.attempts} / {j.maxAttempts}
+                  </td>
+                  <td className="break">{j.lockedBy ?? "—"}</td>
+                  <td className="nowrap">{formatShort(j.createdAt, lang)}</td>
+                  <td className="nowrap">{j.finishedAt ? formatShort(j.finishedAt, lang) : "—"}</td>
+                  <td className="break">
+                    {j.error ? <span>{j.error}</span> : null}{" "}
+                    {j.kind === "crm-import" ? <Link to={`/w/${slug}/crm/import?job=${encodeURIComponent(j.publicId)}`}>{t("jobs.open")}</Link> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
