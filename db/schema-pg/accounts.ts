@@ -38,6 +38,8 @@ export const workspaces = pgTable("workspaces", {
   name: text("name").notNull(),
   // Below this many responses a mean is withheld (DESIGN.md "The numbers").
   minN: integer("min_n").notNull().default(10),
+  // Sites allowed to embed the respondent pages in a frame (CSP frame-ancestors), space-separated origins.
+  embedOrigins: text("embed_origins").notNull().default(""),
   createdAt: createdAt(),
 });
 

@@ -21,3 +21,4 @@ export * from "./crm";
 export * from "./surveys";
 export * from "./act";
 export * from "./jobs";
+export * from "./security";

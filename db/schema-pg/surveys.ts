@@ -131,6 +131,8 @@ export const responses = pgTable(
     startedAt: instant("started_at"),
     completedAt: instant("completed_at").notNull(),
     idempotencyKey: text("idempotency_key"),
+    // sha256 of what the request with that key asked for: a retry must ask for the same thing.
+    requestHash: text("request_hash"),
     createdAt: instantNow("created_at"),
   },
   (t) => [

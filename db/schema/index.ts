@@ -60,6 +60,9 @@ export const {
   // jobs
   jobs,
   jobFiles,
+  // security
+  rateLimits,
+  auditEvents,
 } = tables;
 
 // Value lists and types: the same on both engines (the parity test compares the values).

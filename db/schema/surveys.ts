@@ -130,6 +130,8 @@ export const responses = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     completedAt: integer("completed_at", { mode: "timestamp_ms" }).notNull(),
     idempotencyKey: text("idempotency_key"),
+    // sha256 of what the request with that key asked for: a retry must ask for the same thing.
+    requestHash: text("request_hash"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
   (t) => [
