@@ -27,6 +27,11 @@ const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a TLS proxy or load balancer, TRUST_PROXY says whom to believe about the client's address and
+// scheme (X-Forwarded-For / -Proto): "1" for one proxy hop, a number of hops, or Express's list of
+// addresses and subnets. Unset, the socket's address is the client's and nothing forwarded is read.
+const trustProxy = process.env.TRUST_PROXY?.trim();
+if (trustProxy) app.set("trust proxy", /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
 
 if (process.env.LOG_REQUESTS === "1") {
   app.use((req, res, next) => {
@@ -86,6 +91,7 @@ for (const route of build.entry.module.fastRoutes ?? []) {
       let body;
       const reply = await route.handle({
         method: req.method,
+        address: req.ip ?? "",
         header: (name) => {
           const value = req.headers[name.toLowerCase()];
           return Array.isArray(value) ? value.join(", ") : value;
@@ -113,7 +119,15 @@ class BodyTooLarge extends Error {}
 app.use(compression());
 app.use("/assets", express.static(path.join(root, "build", "client", "assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "build", "client"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    // What routes know of the connection that the Fetch Request does not carry (app/web/context.ts).
+    getLoadContext: (req) => ({ clientAddress: req.ip ?? "", secure: req.secure }),
+  }),
+);
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || undefined;

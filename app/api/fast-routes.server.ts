@@ -36,9 +36,9 @@ export const fastRoutes: FastRoute[] = [
   { method: "POST", path: "/api/v1/bench-noop", maxBodyBytes: MAX_RESPONSE_BODY_BYTES, tooLarge, handle: benchNoop },
 ];
 
-/** A Fetch Request (Remix) as an ApiRequest. */
-export function fromRequest(request: Request): ApiRequest {
-  return { method: request.method, header: (name) => request.headers.get(name), text: () => request.text() };
+/** A Fetch Request (Remix) as an ApiRequest; the client's address from the load context (app/web/context.ts). */
+export function fromRequest(request: Request, address = ""): ApiRequest {
+  return { method: request.method, address, header: (name) => request.headers.get(name), text: () => request.text() };
 }
 
 /** An ApiReply as a Fetch Response (Remix). */

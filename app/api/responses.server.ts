@@ -46,6 +46,8 @@ const ResponseBody = z
 /** What an API endpoint needs of a request, whichever server received it. */
 export type ApiRequest = {
   method: string;
+  /** The client's address (server.js: the socket's, or the forwarded one under TRUST_PROXY). */
+  address: string;
   header: (name: string) => string | null | undefined;
   /** The body as text; the caller refuses bodies over MAX_RESPONSE_BODY_BYTES before reading them. */
   text: () => Promise<string>;

@@ -4,9 +4,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { fromRequest, toResponse } from "~/api/fast-routes.server";
 import { methodNotAllowed, postResponse } from "~/api/responses.server";
+import { clientAddress } from "~/web/context";
 
-export async function action({ request }: ActionFunctionArgs) {
-  return toResponse(await postResponse(fromRequest(request)));
+export async function action({ request, context }: ActionFunctionArgs) {
+  return toResponse(await postResponse(fromRequest(request, clientAddress(context))));
 }
 
 export function loader() {
