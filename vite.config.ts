@@ -10,6 +10,9 @@ declare module "@remix-run/node" {
   }
 }
 
+const postgresRun = process.env.VIVENCIA_TEST_ENGINE === "postgres";
+const testOptions = { pool: "forks", testTimeout: 30_000, hookTimeout: 120_000 } as const;
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -32,11 +35,16 @@ export default defineConfig({
         }),
       ],
   ssr: { noExternal: [] },
-  test: {
-    include: ["tests/**/*.test.{ts,tsx}"],
-    pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    setupFiles: ["tests/setup.ts"],
-  },
+  // The whole suite runs on SQLite. VIVENCIA_TEST_ENGINE=postgres (`npm run test:pg`) runs the
+  // integration suite again on PostgreSQL: one throwaway cluster for the run, a fresh database per
+  // test file (tests/support/postgres-run.ts). Its setup goes first, so that DATABASE_URL is set
+  // before anything loads the data layer.
+  test: postgresRun
+    ? {
+        ...testOptions,
+        include: ["tests/integration/**/*.test.{ts,tsx}"],
+        globalSetup: ["tests/postgres-global-setup.ts"],
+        setupFiles: ["tests/postgres-setup.ts", "tests/setup.ts"],
+      }
+    : { ...testOptions, include: ["tests/**/*.test.{ts,tsx}"], setupFiles: ["tests/setup.ts"] },
 });

@@ -15,6 +15,8 @@
 # synchronous_commit=off and full_page_writes=off, so that creating and migrating databases is quick.
 # A power cut or an OS crash can corrupt it; that is fine for data thrown away at `stop`, never for a
 # database anyone keeps. The locale is C (byte order, like SQLite's BINARY collation), encoding UTF8.
+# max_connections is 50, or $PG_MAX_CONNECTIONS (a cluster shared by parallel test workers, each with
+# its own pools and servers, needs more).
 #
 # PostgreSQL refuses to run as root: as root, initdb, pg_ctl and the server run as `postgres` when that
 # user exists, else as a system user `vivencia-pg` created here, owner of the temp folder.
@@ -81,7 +83,7 @@ unix_socket_directories = '$dir'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 50
+max_connections = ${PG_MAX_CONNECTIONS:-50}
 CONF
 
   # The free port is only known free until the server binds it: try again on a collision.

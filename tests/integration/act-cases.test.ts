@@ -3,7 +3,7 @@
 // case through its flow with a note at each step; another workspace's case is a 404.
 import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execute, getDb } from "#db/client";
+import { execute, getDb, isPostgres } from "#db/client";
 import { caseEvents, cases, customers, processes, responses, touchpoints, users } from "#db/schema/index";
 import { createApiToken } from "~/data/api-tokens.server";
 import { recordResponse } from "~/data/responses.server";
@@ -54,6 +54,24 @@ async function as(email: string) {
   const client = new HttpClient(server.url);
   await client.signIn(email, PASSWORD);
   return client;
+}
+
+/**
+ * Makes every insert into `table` fail with `message` until the returned function is called. On
+ * SQLite a temporary trigger, seen by this process's connection only; on PostgreSQL a trigger on the
+ * table (the test file's own database; nothing else writes to that table meanwhile).
+ */
+async function failInserts(table: string, message: string): Promise<() => Promise<unknown>> {
+  if (isPostgres()) {
+    await execute(sql.raw(`CREATE FUNCTION act_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`));
+    await execute(sql.raw(`CREATE TRIGGER act_fail BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION act_fail()`));
+    return async () => {
+      await execute(sql.raw(`DROP TRIGGER act_fail ON ${table}`));
+      await execute(sql.raw(`DROP FUNCTION act_fail()`));
+    };
+  }
+  await execute(sql.raw(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`));
+  return () => execute(sql.raw(`DROP TRIGGER act_fail`));
 }
 
 const casesOf = (responseId: number) => getDb().select().from(cases).where(eq(cases.responseId, responseId));
@@ -112,23 +130,23 @@ describe("opening cases", () => {
     const data = JSON.stringify(answersWith(a.json, { nps: 1 }));
 
     // The case's history row is written after the response and the case: if it fails, nothing stays.
-    await execute(sql.raw(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON case_events BEGIN SELECT RAISE(ABORT, 'history unavailable'); END`));
+    let allow = await failInserts("case_events", "history unavailable");
     const responsesBefore = await responseCount();
     const casesBefore = await caseCount();
     try {
       await expect(recordResponse({ ...input, data })).rejects.toThrow(/history unavailable/);
     } finally {
-      await execute(sql.raw(`DROP TRIGGER act_fail`));
+      await allow();
     }
     expect(await responseCount()).toBe(responsesBefore);
     expect(await caseCount()).toBe(casesBefore);
 
     // And a response that fails to insert leaves no case behind.
-    await execute(sql.raw(`CREATE TEMP TRIGGER act_fail BEFORE INSERT ON responses BEGIN SELECT RAISE(ABORT, 'disk full'); END`));
+    allow = await failInserts("responses", "disk full");
     try {
       await expect(recordResponse({ ...input, data })).rejects.toThrow(/disk full/);
     } finally {
-      await execute(sql.raw(`DROP TRIGGER act_fail`));
+      await allow();
     }
     expect(await caseCount()).toBe(casesBefore);
 

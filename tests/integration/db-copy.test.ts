@@ -24,7 +24,7 @@ import { openPgDatabase } from "#db/client-pg";
 import { tableCopyOrder, tablePairs } from "#db/copy-to-postgres";
 import * as sqliteSchema from "#db/schema/sqlite";
 import { createApiToken } from "~/data/api-tokens.server";
-import { freshDatabasePath, removeDatabase } from "../support/database";
+import { POSTGRES_RUN, freshSqlitePath, removeDatabase } from "../support/database";
 import { makeUser, makeWorkspace } from "../support/fixtures";
 import { seedInsights } from "../support/insights-fixtures";
 import { pgBinDir, startPgCluster, type PgCluster } from "../support/pg-cluster";
@@ -32,11 +32,15 @@ import { startServer, type RunningServer } from "../support/server";
 
 const run = promisify(execFile);
 const bin = pgBinDir();
-const title = bin
+// Not on the PostgreSQL run (tests/support/postgres-run.ts): its source is a SQLite file by nature, and it
+// starts the PostgreSQL cluster it copies to itself.
+const title = POSTGRES_RUN
+  ? "cem db copy-to-postgres: SKIPPED on the PostgreSQL run (it copies a SQLite file; the SQLite run covers it)"
+  : bin
   ? "cem db copy-to-postgres"
   : "cem db copy-to-postgres: SKIPPED, no PostgreSQL binaries (no /usr/lib/postgresql/*/bin/initdb; apt-get install postgresql, or set PG_BIN)";
 
-const dbFile = freshDatabasePath("db-copy");
+const dbFile = freshSqlitePath("db-copy");
 const today = new Date().toISOString().slice(0, 10);
 const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -79,7 +83,7 @@ const rowSet = (rows: unknown[]) => rows.map((r) => JSON.stringify(canonical(r))
 
 type CemResult = { code: number; stdout: string; stderr: string };
 
-describe.skipIf(!bin)(title, () => {
+describe.skipIf(!bin || POSTGRES_RUN)(title, () => {
   let cluster: PgCluster | undefined;
   let scratch: string;
   let token: string;

@@ -3,7 +3,8 @@
 // rows. Also: values under the workspace's minimum n are withheld, tokens and URLs of another
 // workspace get 401/404, every filter narrows like the raw rows do, CSV and drill-down agree.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "#db/client";
+import { sql } from "drizzle-orm";
+import { rows } from "#db/client";
 import { meanInterval, nps as npsOf, csat as csatOf, wilson } from "~/cem/statistics";
 import { createApiToken } from "~/data/api-tokens.server";
 import { updateWorkspaceSettings } from "~/data/workspaces.server";
@@ -51,15 +52,16 @@ async function api(path: string, token: string | null = tokenA) {
 type Raw = { responseId: number; tp: string; process: string | null; channel: string; tier: string; lang: string; day: string; kind: string; attribute: string; value: number };
 
 /** Every measurement of workspace A with its response's keys, straight from the rows. */
-function rawRows(): Raw[] {
-  return getDb()
-    .$client.prepare(
-      `select m.response_id as responseId, t.key as tp, p.key as process, t.channel, r.tier, r.lang,
-              strftime('%Y-%m-%d', r.completed_at / 1000, 'unixepoch') as day, m.kind, m.attribute_key as attribute, m.value
-         from measurements m join responses r on r.id = m.response_id join touchpoints t on t.id = r.touchpoint_id
-         left join processes p on p.id = t.process_id where r.workspace_id = ?`,
-    )
-    .all(wsA) as Raw[];
+async function rawRows(): Promise<Raw[]> {
+  // The day is taken from the instant here (UTC), the same on both engines: completed_at comes back
+  // from rows() as epoch milliseconds on either.
+  const found = await rows<Omit<Raw, "day"> & { completedAt: number }>(
+    sql`select m.response_id as "responseId", t.key as tp, p.key as process, t.channel, r.tier, r.lang,
+               r.completed_at as "completedAt", m.kind, m.attribute_key as attribute, m.value
+          from measurements m join responses r on r.id = m.response_id join touchpoints t on t.id = r.touchpoint_id
+          left join processes p on p.id = t.process_id where r.workspace_id = ${wsA}`,
+  );
+  return found.map(({ completedAt, ...row }) => ({ ...row, day: new Date(completedAt).toISOString().slice(0, 10) }));
 }
 
 /** The touchpoint-level numbers of a set of raw rows, computed without any rollup or app helper for sums. */
@@ -139,7 +141,7 @@ describe("the tables read from rollups equal the raw measurement rows", () => {
     const { status, body } = await api(`gaps?by=process&from=${day(-59)}&to=${today}`);
     expect(status).toBe(200);
     expect(body.workspace).toBe("brand-a");
-    const raw = rawRows();
+    const raw = await rawRows();
     const processes = [...new Set(raw.map((r) => r.process))];
     expect(body.rows.map((r: any) => r.key).sort()).toEqual(processes.map((p) => p ?? "_none").sort());
     for (const row of body.rows) expectRowMatches(row, recompute(raw.filter((r) => (r.process ?? "_none") === row.key)), row.key);
@@ -150,7 +152,7 @@ describe("the tables read from rollups equal the raw measurement rows", () => {
   });
 
   it("per touchpoint, under a date window, tier, language and channel", async () => {
-    const raw = rawRows();
+    const raw = await rawRows();
     const cases: [string, (r: Raw) => boolean][] = [
       [`from=${day(-29)}&to=${day(-5)}`, (r) => r.day >= day(-29) && r.day <= day(-5)],
       [`from=${day(-59)}&to=${today}&tier=premium`, (r) => r.tier === "premium"],
@@ -185,7 +187,7 @@ describe("the tables read from rollups equal the raw measurement rows", () => {
 
   it("nps, csat, ces and trends carry the same numbers", async () => {
     const window = `from=${day(-59)}&to=${today}`;
-    const raw = rawRows();
+    const raw = await rawRows();
     const nps = await api(`nps?by=touchpoint&${window}`);
     const branch = nps.body.rows.find((r: any) => r.key === "bank-branch-welcome");
     expect(branch.nps.value.score).toBeCloseTo(recompute(raw.filter((r) => r.tp === "bank-branch-welcome")).nps.score as number, 9);
@@ -218,7 +220,7 @@ describe("minimum n", () => {
     try {
       const shown = (await api(query)).body.rows.find((r: any) => r.key === SPARSE);
       expect(shown.gap.status).toBe("ok");
-      expect(shown.gap.value.meanGap).toBeCloseTo(recompute(rawRows().filter((r) => r.tp === SPARSE)).meanGap as number, 9);
+      expect(shown.gap.value.meanGap).toBeCloseTo(recompute((await rawRows()).filter((r) => r.tp === SPARSE)).meanGap as number, 9);
     } finally {
       await updateWorkspaceSettings(wsA, { minN: 10 });
     }
@@ -322,7 +324,7 @@ describe("pages, drill-down and CSV", () => {
 
     const raw = await alice.get(`/w/brand-a/insights/export?table=responses&touchpoint=bank-branch-welcome&${window}`);
     const rawLines = (await raw.text()).trim().split("\r\n");
-    const expected = rawRows().filter((r) => r.tp === "bank-branch-welcome").length;
+    const expected = (await rawRows()).filter((r) => r.tp === "bank-branch-welcome").length;
     expect(rawLines.length - 1).toBe(expected);
     for (const name of ["attribute", "dimension", "tiers&compareA=premium&compareB=regular", "trends", "ipa", "behaviour&touchpoint=bank-branch-welcome"]) {
       expect((await alice.get(`/w/brand-a/insights/export?table=${name}&${window}`)).status, name).toBe(200);

@@ -8,6 +8,7 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { makeUser, makeWorkspace, sampleText } from "../support/fixtures";
+import { databaseEnv } from "../support/server";
 import { getDb } from "#db/client";
 import { journeys, touchpoints } from "#db/schema/index";
 import { parseJourneyFile, serializeJourneyFile } from "~/cem/journey";
@@ -92,8 +93,11 @@ describe("round trip through the database", () => {
 
 describe("npm run cem -- journeys", () => {
   const tsx = path.resolve("node_modules/.bin/tsx");
+  // The test's database, a SQLite file or a PostgreSQL URL, as the server would get it.
+  const cliEnv: NodeJS.ProcessEnv = { ...process.env, ...databaseEnv(dbFile) };
+  for (const [name, value] of Object.entries(cliEnv)) if (value === undefined) delete cliEnv[name];
   const cem = (...args: string[]) =>
-    run(tsx, ["cli/cem.ts", ...args], { env: { ...process.env, DATABASE_PATH: dbFile } }).then(
+    run(tsx, ["cli/cem.ts", ...args], { env: cliEnv }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
@@ -118,7 +122,8 @@ describe("npm run cem -- journeys", () => {
   }, 60_000);
 
   it("prints every error of an invalid file and exits non-zero", async () => {
-    const bad = path.join(path.dirname(dbFile), `bad-${process.pid}.json`);
+    fs.mkdirSync(path.resolve("tests/.tmp"), { recursive: true });
+    const bad = path.resolve("tests/.tmp", `bad-${process.pid}.json`);
     fs.writeFileSync(bad, JSON.stringify({ format: "vivencia.journey/1", key: "x y", name: "", stages: [{ key: "s", name: "S", touchpoints: [{ key: "t" }] }] }));
     const result = await cem("journeys", "import", bad, "--workspace", "cli-ws");
     fs.rmSync(bad);

@@ -1,17 +1,36 @@
-// A real SQLite file per test file: set DATABASE_PATH before anything opens the database (and drop a
-// DATABASE_URL inherited from the shell, which would select PostgreSQL: db/engine.ts).
+// A real database per test file. On SQLite (the default): a file of its own, in DATABASE_PATH, set
+// before anything opens the database (and a DATABASE_URL inherited from the shell, which would select
+// PostgreSQL, dropped: db/engine.ts). On the PostgreSQL run (tests/support/postgres-run.ts): the
+// database tests/postgres-setup.ts made for this file, as a postgres://… URL in DATABASE_URL.
+// Either way the result is what startServer() and databaseEnv() (tests/support/server.ts) take.
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { openDatabase, type Db } from "#db/client";
+import { isPostgresUrl } from "#db/engine";
+import { TEST_DATABASE_URL } from "./postgres-run";
+
+export { POSTGRES_RUN } from "./postgres-run";
 
 const TMP = path.resolve("tests/.tmp");
 /** Every migration, as the app runs them. */
 export const MIGRATIONS = path.resolve("db", "migrations");
 
+/** The test file's database: a new SQLite file, or on the PostgreSQL run the file's own PostgreSQL database. */
 export function freshDatabasePath(name: string): string {
+  const postgresUrl = process.env[TEST_DATABASE_URL];
+  if (postgresUrl) {
+    process.env.DATABASE_URL = postgresUrl;
+    delete process.env.DATABASE_PATH;
+    return postgresUrl;
+  }
+  return freshSqlitePath(name);
+}
+
+/** A new SQLite file, whatever the run: for tests about SQLite itself. */
+export function freshSqlitePath(name: string): string {
   fs.mkdirSync(TMP, { recursive: true });
   const file = path.join(TMP, `${name}-${process.pid}-${randomBytes(4).toString("hex")}.db`);
   process.env.DATABASE_PATH = file;
@@ -19,7 +38,9 @@ export function freshDatabasePath(name: string): string {
   return file;
 }
 
+/** Removes a SQLite file and its WAL files. A PostgreSQL URL is left alone: its cluster goes at the end of the run. */
 export function removeDatabase(file: string) {
+  if (isPostgresUrl(file)) return;
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
 }
 

@@ -110,7 +110,8 @@ export async function seedInsights(
       const known = rand() < 0.8;
       const customer = known ? customers[Math.floor(rand() * customers.length)] : null;
       const mood = (rand() - 0.5) * 2 + (customer?.tier === "premium" ? 0.4 : customer?.tier === "generic" ? -0.3 : 0);
-      const completedAt = new Date(end - 1 - Math.floor(rand() * days * DAY_MS));
+      // Never in the future (the data layer refuses that): a time later today is moved to now, the same day.
+      const completedAt = new Date(Math.min(end - 1 - Math.floor(rand() * days * DAY_MS), Date.now() - 1_000));
       const answers = answersFor(fixture.json, quality[i % quality.length], mood, rand);
       pending.push(
         recordResponse({

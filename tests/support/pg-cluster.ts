@@ -38,8 +38,10 @@ function stopSync(dir: string): void {
   }
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
-  const { stdout } = await run("bash", [SCRIPT, "start"], { encoding: "utf8" });
+/** maxConnections: the server's max_connections (default 50). */
+export async function startPgCluster(options: { maxConnections?: number } = {}): Promise<PgCluster> {
+  const env = { ...process.env, ...(options.maxConnections ? { PG_MAX_CONNECTIONS: String(options.maxConnections) } : {}) };
+  const { stdout } = await run("bash", [SCRIPT, "start"], { encoding: "utf8", env });
   const url = /^export DATABASE_URL='([^']+)'$/m.exec(stdout)?.[1];
   const dir = /^export PG_CLUSTER_DIR='([^']+)'$/m.exec(stdout)?.[1];
   if (!url || !dir) throw new Error(`pg-cluster.sh start printed no DATABASE_URL / PG_CLUSTER_DIR:\n${stdout}`);

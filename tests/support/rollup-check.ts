@@ -1,6 +1,8 @@
 // The rollup tables against a recomputation from every stored measurement row: what the writers,
 // however they interleaved, must have added.
 import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import { execute, getDb, isPostgres, rows } from "#db/client";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
 import { sumsOfStoredRows, type RollupRow, type StoredMeasurementRow } from "~/cem/rollup-sums";
 
@@ -26,27 +28,48 @@ function keyed(rows: readonly (string | number)[][]): Table {
   return table;
 }
 
-/** Both levels as stored and as recomputed from the rows; equal when the rollups are exact. */
-export function rollupsAndRecomputation(sqlite: Database.Database) {
-  const rows = sqlite
-    .prepare(
-      `SELECT r.id, r.workspace_id, r.touchpoint_id, r.tier, r.lang, r.completed_at,
-              m.attribute_key, m.kind, m.value, m.dimension
-         FROM responses r JOIN measurements m ON m.response_id = r.id
-        ORDER BY r.id, m.id`,
-    )
-    .raw()
-    .all() as StoredMeasurementRow[];
-  const recomputed = recompute(rows);
-  const columns = `n, sum, sum_sq, sum_p, sum_e, sum_y, sum_y_sq, sum_xy, promoters, passives, detractors, top2`;
-  const stored = (table: string, period: string) =>
-    sqlite
-      .prepare(`SELECT workspace_id, touchpoint_id, attribute_key, kind, ${period}, tier, lang, ${columns} FROM ${table}`)
-      .raw()
-      .all() as (string | number)[][];
+const MEASUREMENT_ROWS = `SELECT r.id, r.workspace_id, r.touchpoint_id, r.tier, r.lang, r.completed_at,
+        m.attribute_key, m.kind, m.value, m.dimension
+   FROM responses r JOIN measurements m ON m.response_id = r.id
+  ORDER BY r.id, m.id`;
+const KEY_COLUMNS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "period", "tier", "lang"];
+const SUM_COLUMNS = ["n", "sum", "sum_sq", "sum_p", "sum_e", "sum_y", "sum_y_sq", "sum_xy", "promoters", "passives", "detractors", "top2"];
+/** A rollup table's rows, keys then sums, its period column (`day`, `week`) read as `period`. */
+const storedRows = (table: string, period: string) => `SELECT ${[...KEY_COLUMNS.map((c) => (c === "period" ? `${period} AS period` : c)), ...SUM_COLUMNS].join(", ")} FROM ${table}`;
+
+/** The stored levels beside their recomputation from the measurement rows, each sorted by key. */
+function compared(measurementRows: readonly StoredMeasurementRow[], daily: (string | number)[][], weekly: (string | number)[][]) {
+  const recomputed = recompute(measurementRows);
   const sorted = (t: Table) => [...t.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
-    daily: { stored: sorted(keyed(stored("rollups", "day"))), recomputed: sorted(keyed(recomputed.daily)) },
-    weekly: { stored: sorted(keyed(stored("rollups_weekly", "week"))), recomputed: sorted(keyed(recomputed.weekly)) },
+    daily: { stored: sorted(keyed(daily)), recomputed: sorted(keyed(recomputed.daily)) },
+    weekly: { stored: sorted(keyed(weekly)), recomputed: sorted(keyed(recomputed.weekly)) },
   };
+}
+
+/** Both levels as stored and as recomputed from the rows, on a raw SQLite connection; equal when the rollups are exact. */
+export function rollupsAndRecomputation(sqlite: Database.Database) {
+  const all = (text: string) => sqlite.prepare(text).raw().all() as (string | number)[][];
+  return compared(all(MEASUREMENT_ROWS) as StoredMeasurementRow[], all(storedRows("rollups", "day")), all(storedRows("rollups_weekly", "week")));
+}
+
+/**
+ * The same through the data layer, on either engine, in one transaction: a consistent snapshot while
+ * other processes write (on PostgreSQL at REPEATABLE READ, so that its three reads see the same
+ * commits; a SQLite transaction reads one snapshot anyway).
+ */
+export async function rollupsAndRecomputationInDb() {
+  return getDb().transaction(async () => {
+    if (isPostgres()) await execute(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+    // rows() gives objects (instants as epoch milliseconds on both engines): back into column order.
+    const all = async (text: string, columns: string[]) =>
+      (await rows<Record<string, string | number>>(sql.raw(text))).map((row) => columns.map((c) => row[c]));
+    const measurementColumns = ["id", "workspace_id", "touchpoint_id", "tier", "lang", "completed_at", "attribute_key", "kind", "value", "dimension"];
+    const rollupColumns = [...KEY_COLUMNS, ...SUM_COLUMNS];
+    return compared(
+      (await all(MEASUREMENT_ROWS, measurementColumns)) as unknown as StoredMeasurementRow[],
+      await all(storedRows("rollups", "day"), rollupColumns),
+      await all(storedRows("rollups_weekly", "week"), rollupColumns),
+    );
+  });
 }

@@ -1,6 +1,7 @@
 // Upgrading a database from the release that folded rollups after the commit: the responses its
 // fold had left pending are added once, before the migration that drops the mark, and the rollups
 // then equal a recomputation from the rows.
+import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "#db/client";
 import { foldLegacyPending } from "#db/legacy-fold";
@@ -25,6 +26,12 @@ beforeAll(async () => {
 });
 afterAll(() => removeDatabase(dbFile));
 
+/** Copies a table's rows from the attached current database into the older one, by the older one's columns (later migrations added some). */
+function copyFromSrc(s: Database.Database, table: string, where = ""): string {
+  const columns = (s.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).map((c) => `"${c}"`).join(", ");
+  return `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM src.${table} ${where}`;
+}
+
 describe("a database from the release with the deferred fold", () => {
   it("gets its pending responses folded once before the mark is dropped", () => {
     // Migrated up to 0006 (the mark exists); the rows and the sums of the first 5 responses copied
@@ -34,8 +41,8 @@ describe("a database from the release with the deferred fold", () => {
       const s = db.$client;
       s.pragma("foreign_keys = OFF");
       s.exec(`ATTACH DATABASE '${dbFile}' AS src`);
-      s.exec(`INSERT INTO responses SELECT * FROM src.responses`);
-      s.exec(`INSERT INTO measurements SELECT * FROM src.measurements`);
+      s.exec(copyFromSrc(s, "responses"));
+      s.exec(copyFromSrc(s, "measurements"));
       s.exec(`DETACH DATABASE src`);
       s.exec(`UPDATE rollup_state SET folded_through = 5`);
       const early = getDb().$client.prepare(`SELECT * FROM responses WHERE id <= 5`).all();
@@ -48,8 +55,8 @@ describe("a database from the release with the deferred fold", () => {
       s.exec(`DELETE FROM responses WHERE id > 5`);
       expect(foldLegacyPending(s)).toBe(5);
       s.exec(`ATTACH DATABASE '${dbFile}' AS src`);
-      s.exec(`INSERT INTO responses SELECT * FROM src.responses WHERE id > 5`);
-      s.exec(`INSERT INTO measurements SELECT * FROM src.measurements WHERE response_id > 5`);
+      s.exec(copyFromSrc(s, "responses", "WHERE id > 5"));
+      s.exec(copyFromSrc(s, "measurements", "WHERE response_id > 5"));
       s.exec(`DETACH DATABASE src`);
       expect(moved).toHaveLength(7);
 
