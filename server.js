@@ -19,11 +19,14 @@ process.env.NODE_ENV ??= "production";
 
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build", "server", "index.js");
-/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void; stopBackgroundWork?: () => Promise<void> } } }} */
-const build = await import(url.pathToFileURL(buildFile).href).catch((error) => {
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void; stopBackgroundWork?: () => Promise<void>; beginShutdown?: () => void; answerStorageFailures?: <B>(build: B) => B; applySecurityDefaults?: typeof import("./app/web/security-headers.server").applySecurityDefaults; crossSiteRefusal?: typeof import("./app/web/same-origin.server").crossSiteRefusal } } }} */
+const loaded = await import(url.pathToFileURL(buildFile).href).catch((error) => {
   console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
   process.exit(1);
 });
+// Loaders and actions that fail because the database cannot be written (full disk, read-only file)
+// answer 503 "retry later" rather than 500 (app/web/storage-failure.server.ts).
+const build = loaded.entry.module.answerStorageFailures?.(loaded) ?? loaded;
 
 const app = express();
 app.disable("x-powered-by");
@@ -40,6 +43,23 @@ if (process.env.LOG_REQUESTS === "1") {
     next();
   });
 }
+
+// Security headers on every response that does not set its own (pages set theirs in the entry), and
+// state-changing requests another site makes a browser send refused with a 403 before any route runs
+// (app/web/security-headers.server.ts, app/web/same-origin.server.ts).
+const { applySecurityDefaults, crossSiteRefusal } = build.entry.module;
+app.use((req, res, next) => {
+  applySecurityDefaults?.(res, req.secure);
+  const refusal = crossSiteRefusal?.(req);
+  if (refusal) return void res.status(403).type("text/plain").send(refusal);
+  next();
+});
+
+// Every request's body bounded by its path's limit, counted as it streams (chunked bodies declare no
+// length): 413, or 415 for a page posted anything but a form, before a route reads a byte
+// (app/web/body-limit.server.ts). The fast routes below keep their own limit as well.
+const { limitRequestBody } = /** @type {{ limitRequestBody?: typeof import("./app/web/body-limit.server").limitRequestBody }} */ (build.entry.module);
+if (limitRequestBody) app.use(limitRequestBody);
 
 /**
  * Reads the body as text up to `limit` bytes; null (and the connection left to close) beyond it.
@@ -144,6 +164,8 @@ server.keepAliveTimeout = 65_000;
 const graceMs = Number(process.env.SHUTDOWN_GRACE_MS || 10_000);
 for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
   process.once(signal, () => {
+    console.log(`[shutdown] ${signal}: not ready any more (/readyz 503); finishing the requests in flight, then handing background jobs back`);
+    build.entry.module.beginShutdown?.();
     server.close(() => {
       const stopped = build.entry.module.stopBackgroundWork?.() ?? Promise.resolve();
       stopped.catch((error) => console.warn("[shutdown]", error)).finally(() => process.exit(0));

@@ -1,4 +1,6 @@
 // The document shell: language, signed-in user, header and the error boundary of last resort.
+// First, before any module builds a zod schema: zod's settings for the browser's CSP.
+import "~/web/zod-in-browser";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
@@ -18,6 +20,7 @@ import { requestLang } from "~/i18n/lang.server";
 import { useT } from "~/i18n/use-t";
 import type { Lang } from "~/i18n/lang";
 import appCss from "~/styles/app.css?url";
+import { useNonce } from "~/web/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCss },
@@ -34,6 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const lang: Lang = data?.lang ?? "es";
+  // The Content-Security-Policy runs only inline scripts that carry this document's nonce.
+  const nonce = useNonce();
   return (
     <html lang={lang}>
       <head>
@@ -44,8 +49,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

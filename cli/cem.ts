@@ -17,11 +17,25 @@ const HELP = `Vivencia command line
   npm run cem -- db copy-to-postgres --from FILE [--to postgres://…] [--replace]
                                       (a SQLite installation's data into an empty PostgreSQL
                                        database; --to defaults to DATABASE_URL)
+  npm run cem -- db backup FILE [--force]      (an online, consistent copy: SQLite's VACUUM INTO,
+                                       or pg_dump --format=custom on PostgreSQL)
+  npm run cem -- db restore FILE [--force]     (checks the backup, then replaces the database;
+                                       stop the server first; docs/operations.md)
 
 The database is DATABASE_URL when it is a postgres:// URL (PostgreSQL), else the SQLite file
 DATABASE_PATH (default data/vivencia.db).`;
 
-export type CliArgs = { positionals: string[]; workspace?: string; replace: boolean; skipBadRows: boolean; mapping?: string; from?: string; to?: string };
+export type CliArgs = {
+  positionals: string[];
+  workspace?: string;
+  replace: boolean;
+  skipBadRows: boolean;
+  mapping?: string;
+  from?: string;
+  to?: string;
+  /** db backup / restore: replace an existing file or database. */
+  force?: boolean;
+};
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -34,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       mapping: { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
+      force: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -50,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     mapping: values.mapping,
     from: values.from,
     to: values.to,
+    force: values.force ?? false,
   };
   switch (area) {
     case "journeys":

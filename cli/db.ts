@@ -1,7 +1,10 @@
 // `cem db …`: database chores. copy-to-postgres moves a SQLite installation's data to PostgreSQL
-// (db/copy-to-postgres.ts): every table in one transaction, then the row counts compared.
+// (db/copy-to-postgres.ts): every table in one transaction, then the row counts compared. backup
+// and restore copy the database the environment selects to a file and back (db/backup.ts).
+import { backupPostgres, backupSqlite, BackupError, restorePostgres, restoreSqlite } from "#db/backup";
+import { databasePath } from "#db/client";
 import { copySqliteToPostgres, CopyError, redactUrl, type TableCount } from "#db/copy-to-postgres";
-import { isPostgresUrl } from "#db/engine";
+import { engineOf, isPostgresUrl } from "#db/engine";
 import type { CliArgs } from "./cem";
 import { CliError } from "./workspace";
 
@@ -55,19 +58,65 @@ async function copyToPostgres(args: CliArgs): Promise<number> {
   return 0;
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** `db backup FILE`: an online, consistent copy of the database the environment selects. */
+async function backup(args: CliArgs): Promise<number> {
+  const [, file] = args.positionals;
+  if (!file) throw new CliError("Name the backup file: db backup FILE [--force]");
+  if (engineOf() === "postgres") {
+    const url = process.env.DATABASE_URL!.trim();
+    process.stderr.write(`Backing up ${redactUrl(url)} with pg_dump --format=custom…\n`);
+    const done = await backupPostgres(url, file, { force: args.force });
+    process.stdout.write(`backup written: ${done.file} (${megabytes(done.bytes)}, pg_dump custom format; restore with db restore ${done.file})\n`);
+    return 0;
+  }
+  const from = databasePath();
+  process.stderr.write(`Backing up ${from} (the server may keep running)…\n`);
+  const done = backupSqlite(from, file, { force: args.force });
+  process.stdout.write(`backup written: ${done.file} (${megabytes(done.bytes)}, integrity_check ok)\n`);
+  return 0;
+}
+
+/** `db restore FILE`: the backup checked, then put in place of the database the environment selects. */
+async function restore(args: CliArgs): Promise<number> {
+  const [, file] = args.positionals;
+  if (!file) throw new CliError("Name the backup to restore: db restore FILE [--force]");
+  if (engineOf() === "postgres") {
+    const url = process.env.DATABASE_URL!.trim();
+    process.stderr.write(`Restoring ${file} into ${redactUrl(url)} with pg_restore…\n`);
+    await restorePostgres(url, file, { force: args.force });
+    process.stdout.write(`restored: ${file} into ${redactUrl(url)} (one transaction); start the servers again\n`);
+    return 0;
+  }
+  const target = databasePath();
+  const done = restoreSqlite(file, target, { force: args.force });
+  if (done.previous) process.stderr.write(`The database it replaced is kept at ${done.previous}\n`);
+  process.stdout.write(`restored: ${file} to ${target} (${megabytes(done.bytes)}, integrity_check ok); start the server again (it applies any newer migrations)\n`);
+  return 0;
+}
+
 export async function runDb(args: CliArgs): Promise<number> {
   const [command] = args.positionals;
   try {
     switch (command) {
       case "copy-to-postgres":
         return await copyToPostgres(args);
+      case "backup":
+        return await backup(args);
+      case "restore":
+        return await restore(args);
       default:
-        throw new CliError(`Unknown command "db ${command ?? ""}". Use copy-to-postgres.`);
+        throw new CliError(`Unknown command "db ${command ?? ""}". Use copy-to-postgres, backup or restore.`);
     }
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`${error.message}\n`);
       return 2;
+    }
+    if (error instanceof BackupError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
     }
     throw error;
   }

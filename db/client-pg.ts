@@ -115,6 +115,13 @@ export function pgDatabase(url: string, options: { migrationsFolder?: string } =
   pool.on("error", (error) => {
     console.warn(`postgres: an idle pool connection failed: ${error.message}`);
   });
+  // A connection that fails while checked out (PostgreSQL restarting, a failover, an administrator
+  // ending sessions) emits 'error' on its client too, and no listener would mean the end of the
+  // process. The statement running on it fails (and is answered as a failure); the pool drops the
+  // client when it is released. Nothing more to do here.
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+  });
   return drizzle({ client: pool, schema });
 }
 

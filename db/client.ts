@@ -26,6 +26,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { backupBeforeMigrating } from "./backup";
 import { pgDatabase, type PgDb } from "./client-pg";
 import { ConnectionGate } from "./connection-gate";
 import { foldLegacyPending } from "./legacy-fold";
@@ -98,6 +99,9 @@ const STATEMENT_CACHE = 500;
 /** Opens (creating when missing) and migrates a SQLite database file. */
 export function openDatabase(file: string = databasePath()): Db {
   const sqlite = openConnection(file);
+  // An existing database with migrations to apply is copied first (data/backups/…-before-<tag>.db,
+  // said in the log): a migration that goes wrong can be undone with `cem db restore`.
+  if (file !== ":memory:") backupBeforeMigrating(sqlite, file, migrationsFolder());
   // Before the migration that drops the old fold mark: what it had left pending (ADR 014).
   foldLegacyPending(sqlite);
   migrateConnection(sqlite);
@@ -115,6 +119,9 @@ export function openDatabase(file: string = databasePath()): Db {
   const db = drizzle(
     (text, params, method) =>
       gate.statement(() => {
+        // A COMMIT that fails on I/O (a full disk, a read-only file) has already rolled the
+        // transaction back; the ROLLBACK drizzle sends then would fail and hide the real error.
+        if (text === "rollback" && !sqlite.inTransaction) return { rows: [] };
         const statement = prepare(text);
         if (method === "run" || !statement.reader) {
           const result = statement.run(...params);

@@ -1,5 +1,6 @@
 // Bearer-token authentication for /api/v1: the token decides the workspace, nothing in the URL does.
 import { workspaceForToken, type TokenWorkspace } from "~/data/api-tokens.server";
+import { limitApiToken } from "~/web/rate-limit.server";
 
 export const UNAUTHORIZED_BODY = {
   error: "unauthorized",
@@ -18,5 +19,8 @@ export async function requireApiWorkspace(request: Request): Promise<TokenWorksp
     // A thrown Response (not data()): resource routes pass it through as is, JSON body and status.
     throw Response.json(UNAUTHORIZED_BODY, { status: 401, headers: { "WWW-Authenticate": "Bearer" } });
   }
+  // Every /api/v1 call counts against its token's limit (app/web/rate-limit.server.ts).
+  const limited = await limitApiToken(workspace.tokenId);
+  if (limited) throw Response.json(limited.body, { status: limited.status, headers: limited.headers });
   return workspace;
 }

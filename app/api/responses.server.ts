@@ -1,27 +1,33 @@
 // POST /api/v1/responses: responses collected elsewhere (kiosk, phone, call centre) pushed with a
 // workspace API token. The answers are validated against the deployment's published survey version
-// and stored exactly as sent; an Idempotency-Key header makes retries safe.
+// and stored exactly as sent; an Idempotency-Key header makes retries safe: the same request again
+// is answered with the response it produced, a different request under a used key is refused (422).
 //
 // Framework-free (a header getter and the body text in, a status and JSON out): the production
 // server (server.js) routes this endpoint straight here, as a fast route, and the Remix route
 // (app/routes/api.v1.responses.tsx) wraps the same function, so both answer alike.
+import { createHash } from "node:crypto";
 import { z } from "zod";
+import { unwritableCode } from "#db/unwritable";
 import { UNAUTHORIZED_BODY, workspaceForAuthorization } from "~/api/auth.server";
+import { limitApiToken } from "~/web/rate-limit.server";
 import { problemBody } from "~/api/errors";
 import { rawMemberText } from "~/api/raw-json";
+import { canonicalJson, parseBoundedJson } from "~/cem/bounded-json";
+import { instantProblem } from "~/cem/instant-bounds";
+import { RowIdSchema } from "~/cem/row-id";
 import { findApiTarget } from "~/data/respondent.server";
 import type { TokenWorkspace } from "~/data/api-tokens.server";
 import { recordResponse, responseForIdempotencyKey } from "~/data/responses.server";
 import { DEFAULT_SURVEY_LOCALE, SURVEY_LOCALES } from "~/survey/locales";
+import { logUnwritable, RETRY_AFTER_SECONDS, UNKNOWN_OUTCOME_MESSAGE, UNWRITABLE_MESSAGE } from "~/web/storage-failure.server";
 
 export const MAX_RESPONSE_BODY_BYTES = 256 * 1024;
-// Offline collectors may send old answers; a completion in the future is a clock error.
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 const ResponseBody = z
   .strictObject({
-    deployment: z.number().int().positive().optional(),
+    deployment: RowIdSchema.optional(),
     touchpoint: z.string().trim().min(1).max(200).optional(),
     answers: z.record(z.string(), z.unknown()),
     customer: z.string().trim().min(1).max(200).optional(),
@@ -33,10 +39,14 @@ const ResponseBody = z
     if ((body.deployment === undefined) === (body.touchpoint === undefined)) {
       ctx.addIssue({ code: "custom", path: ["deployment"], message: "Name the deployment (id) or the touchpoint (key), one of the two." });
     }
+    // Offline collectors may send old answers, but none from before 1970 (the workspace's own
+    // floor is checked once the workspace is known); a completion in the future is a clock error.
+    const now = Date.now();
     const started = body.startedAt ? Date.parse(body.startedAt) : null;
-    const completed = body.completedAt ? Date.parse(body.completedAt) : Date.now();
-    if (completed > Date.now() + MAX_CLOCK_SKEW_MS) {
-      ctx.addIssue({ code: "custom", path: ["completedAt"], message: "completedAt is in the future." });
+    const completed = body.completedAt ? Date.parse(body.completedAt) : now;
+    for (const [field, ms] of [["startedAt", started], ["completedAt", completed]] as const) {
+      const problem = ms === null ? null : instantProblem(field, ms, { now });
+      if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem });
     }
     if (started !== null && started > completed) {
       ctx.addIssue({ code: "custom", path: ["startedAt"], message: "startedAt is after completedAt." });
@@ -66,13 +76,58 @@ function created(id: number, replayed: boolean): ApiReply {
   return { status: 201, body: { id }, headers: replayed ? { "Idempotent-Replayed": "true" } : undefined };
 }
 
+/**
+ * The answer to a request whose Idempotency-Key already produced response `id`: that response
+ * again when the request is the same (or the response predates request hashes: `stored` null),
+ * otherwise 422, as payment APIs do: a key names one request, never another.
+ */
+function replayOrRefuse(id: number, stored: string | null, requestHash: string | null): ApiReply {
+  if (stored === null || stored === requestHash) return created(id, true);
+  return problem(
+    422,
+    "idempotency_key_reused",
+    "This Idempotency-Key was already used for a different request (other answers, deployment, customer or times); use a new key for a new response.",
+  );
+}
+
+/** sha256 of the canonical JSON of a request body: what an Idempotency-Key is bound to. */
+export function requestHashOf(body: unknown): string {
+  return createHash("sha256").update(canonicalJson(body)).digest("hex");
+}
+
 export const tooLarge = () => problem(413, "too_large", `The body may not exceed ${MAX_RESPONSE_BODY_BYTES} bytes.`);
 export const methodNotAllowed = () => problem(405, "method_not_allowed", "Use POST.", undefined, { Allow: "POST" });
 
+/**
+ * POST /api/v1/responses. A failure is answered here, never thrown to the server: 503 "nothing was
+ * stored, retry later" when the database cannot be written (the transaction rolled back), else 500
+ * saying the outcome is unknown (the commit may have happened before the failure) and that a retry
+ * with the same Idempotency-Key is safe.
+ */
 export async function postResponse(request: ApiRequest): Promise<ApiReply> {
+  // Failing to read the body (too large, cut off) is the server's to answer, as before.
+  let bodyFailure: unknown;
+  const reading: ApiRequest = { ...request, text: () => request.text().catch((error: unknown) => Promise.reject((bodyFailure = error))) };
+  try {
+    return await answerPostResponse(reading);
+  } catch (error) {
+    if (bodyFailure !== undefined && error === bodyFailure) throw error;
+    if (unwritableCode(error) !== null) {
+      logUnwritable(error, "POST /api/v1/responses");
+      return problem(503, "unavailable", UNWRITABLE_MESSAGE, undefined, { "Retry-After": String(RETRY_AFTER_SECONDS) });
+    }
+    console.error(error);
+    return problem(500, "internal", UNKNOWN_OUTCOME_MESSAGE);
+  }
+}
+
+async function answerPostResponse(request: ApiRequest): Promise<ApiReply> {
   if (request.method !== "POST") return methodNotAllowed();
   const workspace = await workspaceForAuthorization(request.header("Authorization"));
   if (!workspace) return { status: 401, body: UNAUTHORIZED_BODY, headers: { "WWW-Authenticate": "Bearer" } };
+  // The token's rate limit: counted in memory, shared through the database once a second (ADR 017).
+  const limited = await limitApiToken(workspace.tokenId);
+  if (limited) return limited;
 
   // A key already used is answered by the writer, in the transaction that would have stored the
   // response (recordResponse): "replayed" with the earlier id, nothing new stored.
@@ -80,32 +135,57 @@ export async function postResponse(request: ApiRequest): Promise<ApiReply> {
   if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     return problem(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 printable ASCII characters.");
   }
-  const reply = await recordBody(request, workspace, idempotencyKey);
-  if (reply.status < 400 || idempotencyKey === null) return reply;
-  // Refused now, but the key was used: a retry of a request that was stored (before its deployment
-  // was switched off, say) still gets the response it produced.
+  const { reply, requestHash } = await recordBody(request, workspace, idempotencyKey);
+  // A body that could not be read as JSON within the limits (too large, too deep…) is refused as
+  // such: it cannot be the request that was stored.
+  if (reply.status < 400 || idempotencyKey === null || requestHash === null) return reply;
+  // Refused now, but the key was used: a retry of the request that was stored (before its deployment
+  // was switched off, say) still gets the response it produced; another request gets 422.
   const earlier = await responseForIdempotencyKey(workspace.id, idempotencyKey);
-  return earlier === null ? reply : created(earlier, true);
+  return earlier === null ? reply : replayOrRefuse(earlier.id, earlier.requestHash, requestHash);
 }
 
-async function recordBody(request: ApiRequest, workspace: TokenWorkspace, idempotencyKey: string | null): Promise<ApiReply> {
+type BodyOutcome = { reply: ApiReply; requestHash: string | null };
+
+async function recordBody(request: ApiRequest, workspace: TokenWorkspace, idempotencyKey: string | null): Promise<BodyOutcome> {
+  const refused = (reply: ApiReply, requestHash: string | null = null): BodyOutcome => ({ reply, requestHash });
   const declared = Number(request.header("Content-Length") ?? 0);
-  if (declared > MAX_RESPONSE_BODY_BYTES) return tooLarge();
+  if (declared > MAX_RESPONSE_BODY_BYTES) return refused(tooLarge());
   const text = await request.text();
-  if (text.length > MAX_RESPONSE_BODY_BYTES) return tooLarge();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return problem(400, "invalid_json", "The body must be a JSON object.");
+  if (text.length > MAX_RESPONSE_BODY_BYTES) return refused(tooLarge());
+  // Depth and keys are checked before anything walks the value (validation, serialisation).
+  const bounded = parseBoundedJson(text);
+  if (!bounded.ok) {
+    const { error, path, message } = bounded.problem;
+    if (error === "invalid_json") return refused(problem(400, "invalid_json", "The body must be a JSON object."));
+    return refused(problem(400, error, message, path ? [{ path, message }] : undefined));
   }
+  const json = bounded.value;
+  const requestHash = requestHashOf(json);
   const parsed = ResponseBody.safeParse(json);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "", message: issue.message }));
-    return problem(400, "invalid", "The request body is not valid.", errors);
+    return refused(problem(400, "invalid", "The request body is not valid.", errors), requestHash);
   }
   const body = parsed.data;
+  // Nothing the workspace records can have happened before it existed.
+  const floor = { now: Date.now(), notBefore: workspace.createdAt.getTime(), notBeforeWhat: "the workspace was created" };
+  const early = (["startedAt", "completedAt"] as const).flatMap((field) => {
+    const value = body[field];
+    const message = value === undefined ? null : instantProblem(field, Date.parse(value), floor);
+    return message ? [{ path: field, message }] : [];
+  });
+  if (early.length > 0) return refused(problem(400, "invalid", "The request body is not valid.", early), requestHash);
+  return { reply: await recordValid(body, text, workspace, idempotencyKey, requestHash), requestHash };
+}
 
+async function recordValid(
+  body: z.output<typeof ResponseBody>,
+  text: string,
+  workspace: TokenWorkspace,
+  idempotencyKey: string | null,
+  requestHash: string,
+): Promise<ApiReply> {
   const found = await findApiTarget(workspace.id, { deployment: body.deployment, touchpoint: body.touchpoint });
   if (!found.ok) {
     return found.reason === "not_found"
@@ -128,12 +208,13 @@ async function recordBody(request: ApiRequest, workspace: TokenWorkspace, idempo
     startedAt: body.startedAt ? new Date(body.startedAt) : null,
     completedAt: body.completedAt ? new Date(body.completedAt) : undefined,
     idempotencyKey,
+    requestHash: idempotencyKey === null ? null : requestHash,
   });
   switch (result.status) {
     case "recorded":
       return created(result.id, false);
     case "replayed":
-      return created(result.id, true);
+      return replayOrRefuse(result.id, result.requestHash ?? null, requestHash);
     case "invalid":
       return problem(
         400,

@@ -17,6 +17,9 @@ export const PERMISSIONS = {
   "settings:edit": ["admin"],
   "members:manage": ["admin"],
   "tokens:manage": ["admin"],
+  "audit:read": ["admin"],
+  // A customer's data rights: export everything held about them, erase their identity.
+  "customers:privacy": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

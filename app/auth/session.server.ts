@@ -1,7 +1,9 @@
 // Database-backed sessions: the cookie holds a random token, the table holds its hash,
 // so a session can be listed and revoked, and signing out really ends it.
 import { createCookie, redirect } from "@remix-run/node";
+import { skipWhenUnwritable } from "#db/unwritable";
 import { createSession, deleteSession, findLiveSession, touchSession } from "~/data/sessions.server";
+import { safeRedirect } from "~/web/redirect-target";
 import { newSecret, sha256 } from "./tokens.server";
 
 const SESSION_DAYS = 30;
@@ -28,8 +30,9 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   const row = await findLiveSession(id);
   if (!row) return null;
   // Touch at most every 10 minutes: a write on every request would serialise all readers behind it.
+  // Skipped while the database cannot be written: reading must keep working then.
   if (!row.lastSeenAt || Date.now() - row.lastSeenAt.getTime() > 10 * 60_000) {
-    await touchSession(id);
+    await touchSession(id).catch(skipWhenUnwritable);
   }
   return { id: row.id, email: row.email, name: row.name, sessionId: id };
 }
@@ -45,6 +48,8 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 
 /** Starts a session and answers with a redirect that sets its cookie. */
 export async function startSession(request: Request, userId: number, redirectTo: string): Promise<Response> {
+  // Judged before the session row is written: a bad target falls back, it never fails half-way.
+  const to = safeRedirect(redirectTo);
   const token = newSecret();
   await createSession({
     id: sha256(token),
@@ -52,7 +57,7 @@ export async function startSession(request: Request, userId: number, redirectTo:
     expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600_000),
     userAgent: request.headers.get("User-Agent")?.slice(0, 200) ?? null,
   });
-  return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await sessionCookie.serialize(token) } });
+  return redirect(to, { headers: { "Set-Cookie": await sessionCookie.serialize(token) } });
 }
 
 export async function endSession(request: Request): Promise<Response> {
@@ -61,8 +66,5 @@ export async function endSession(request: Request): Promise<Response> {
   return redirect("/", { headers: { "Set-Cookie": await sessionCookie.serialize("", { maxAge: 0 }) } });
 }
 
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-export function safeRedirect(to: string | null | undefined, fallback = "/"): string {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
+// Only same-site paths: an open redirect after sign-in would be a phishing aid (app/web/redirect-target.ts).
+export { safeRedirect } from "~/web/redirect-target";

@@ -3,6 +3,7 @@
 // and header → field resolution are in crm-columns.ts.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { instantProblem } from "./instant-bounds";
 
 export type CrmKind = "customers" | "events";
 
@@ -150,6 +151,15 @@ const isoInstant = (field: string) =>
     return z.NEVER;
   });
 
+// When something happened: a real date, and a plausible one (not before 1970, not in the future
+// beyond a few minutes of clock skew): a typo'd year would otherwise land in segmentation and the
+// timeline.
+const plausibleInstant = (field: string) =>
+  isoInstant(field).superRefine((instant, ctx) => {
+    const problem = instantProblem(field, Date.parse(instant), { now: Date.now() });
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 /**
  * A decimal amount. Either separator is accepted as the decimal mark because Spanish-locale exports
  * write `12,50`: with one kind of separator it is the decimal mark; with both (`1.234,56`, `1,234.56`)
@@ -250,7 +260,7 @@ export const customerRecordSchema = z.object({
   phone: optional(phone),
   segment: optional(text("segment", 100)),
   notes: optional(text("notes", 2000)),
-  created_at: optional(isoInstant("created_at")),
+  created_at: optional(plausibleInstant("created_at")),
   language: optional(language),
 });
 // No `tier` field: the tier is computed from behaviour (segmentation.ts), never imported.
@@ -259,7 +269,7 @@ export const eventRecordSchema = z.object({
   external_id: optional(text("external_id", 200)),
   customer_external_id: required(text("customer_external_id", 200)),
   type: required(eventType),
-  occurred_at: required(isoInstant("occurred_at")),
+  occurred_at: required(plausibleInstant("occurred_at")),
   amount: optional(decimalAmount),
   currency: optional(currency),
   channel: optional(word("channel")),

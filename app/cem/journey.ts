@@ -1,6 +1,7 @@
 // Journeys as code: reading, writing and publishing the "vivencia.journey/1" file format.
 // Pure functions over text and values; the schema itself lives in journey-schema.ts.
 import { z } from "zod";
+import { jsonTextProblem, unsafeMember, unsafeMemberProblem } from "./bounded-json";
 import { findJsonSyntaxProblem, lineAndColumn } from "./journey-json-syntax";
 import {
   JOURNEY_FORMAT,
@@ -44,6 +45,9 @@ export function validateJourney(data: unknown): JourneyParseResult {
 /** Parses the text of a journey file. Invalid JSON yields one error at the root naming line and column. */
 export function parseJourneyFile(text: string): JourneyParseResult {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Nesting is checked before parsing: a journey file is a few levels deep, a hostile one is not.
+  const tooDeep = jsonTextProblem(source);
+  if (tooDeep) return { ok: false, errors: [{ path: "", message: tooDeep.message }] };
   let data: unknown;
   try {
     data = JSON.parse(source);
@@ -54,6 +58,8 @@ export function parseJourneyFile(text: string): JourneyParseResult {
       : `invalid JSON: ${engineJsonMessage(source, error)}`;
     return { ok: false, errors: [{ path: "", message }] };
   }
+  const unsafe = unsafeMember(data);
+  if (unsafe) return { ok: false, errors: [{ path: unsafe.path, message: unsafeMemberProblem(unsafe).message }] };
   return validateJourney(data);
 }
 

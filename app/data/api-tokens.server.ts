@@ -2,6 +2,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { apiTokens, workspaces } from "#db/schema/index";
+import { skipWhenUnwritable } from "#db/unwritable";
 import { newSecret, sha256 } from "~/auth/tokens.server";
 import { cachedLookup, lookupsChanged } from "~/data/lookup-cache.server";
 
@@ -39,7 +40,8 @@ export async function revokeApiToken(workspaceId: number, id: number): Promise<v
   lookupsChanged();
 }
 
-export type TokenWorkspace = { id: number; slug: string; minN: number; tokenId: number };
+/** `createdAt`: when the workspace was made (nothing it records can have happened before). */
+export type TokenWorkspace = { id: number; slug: string; minN: number; tokenId: number; createdAt: Date };
 
 const lastTouched = new Map<number, number>();
 
@@ -49,7 +51,7 @@ export async function workspaceForToken(token: string): Promise<TokenWorkspace |
   // refused from the revoking commit on, in every process.
   const row = await cachedLookup(`token\u0000${token}`, async () => {
     const [found] = await getDb()
-      .select({ id: workspaces.id, slug: workspaces.slug, minN: workspaces.minN, tokenId: apiTokens.id })
+      .select({ id: workspaces.id, slug: workspaces.slug, minN: workspaces.minN, tokenId: apiTokens.id, createdAt: workspaces.createdAt })
       .from(apiTokens)
       .innerJoin(workspaces, eq(workspaces.id, apiTokens.workspaceId))
       .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
@@ -61,7 +63,8 @@ export async function workspaceForToken(token: string): Promise<TokenWorkspace |
   const now = Date.now();
   if (now - (lastTouched.get(row.tokenId) ?? 0) > 60_000) {
     lastTouched.set(row.tokenId, now);
-    await getDb().update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId));
+    // Skipped while the database cannot be written: reads through the API must keep working then.
+    await getDb().update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId)).catch(skipWhenUnwritable);
   }
   return row;
 }

@@ -6,6 +6,7 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "#db/client";
 import { clientingPulses, clientingResponses, departmentProcesses, departments, processes, workspaces } from "#db/schema/index";
+import { parseBoundedJson } from "~/cem/bounded-json";
 import {
   clientingAnswerFromSurvey,
   clientingIndex,
@@ -194,12 +195,10 @@ export async function recordPulseAnswer(
   submission: string | null,
   now = new Date(),
 ): Promise<PulseAnswerResult> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return { status: "invalid", message: "The answers are not valid JSON." };
-  }
+  // Bounded like every JSON from outside: depth, and no __proto__/constructor/prototype keys.
+  const bounded = parseBoundedJson(data);
+  if (!bounded.ok) return { status: "invalid", message: bounded.problem.error === "invalid_json" ? "The answers are not valid JSON." : bounded.problem.message };
+  const parsed = bounded.value;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { status: "invalid", message: "The answers must be a JSON object." };
   const answer = clientingAnswerFromSurvey(parsed as Record<string, unknown>);
   if (!answer) return { status: "invalid", message: "Say whether you answer as an employee, a supplier, a channel or an intermediary." };

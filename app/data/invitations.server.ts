@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb, type Tx } from "#db/client";
 import { customers, deployments, invitations, surveys, surveyVersions, INVITATION_STATES } from "#db/schema/index";
 import { decideInvitations, type DecideInvitationsInput, type InvitationDecision, type InvitationHistory } from "~/cem/deployment-rules";
+import { MAX_ROW_ID, RowIdParamSchema } from "~/cem/row-id";
 import { activeRulesFor, getDeployment, newLinkToken, surveyLink } from "./deployments.server";
 
 export type { Tx };
@@ -35,7 +36,7 @@ export type OutboxFilter = { state?: InvitationState; deploymentId?: number };
 
 const OutboxQuerySchema = z.object({
   state: z.enum(INVITATION_STATES).optional().catch(undefined),
-  deployment: z.coerce.number().int().positive().optional().catch(undefined),
+  deployment: RowIdParamSchema.optional().catch(undefined),
   page: z.coerce.number().int().min(1).optional().catch(undefined),
 });
 
@@ -156,7 +157,11 @@ export const MAX_CUSTOMERS_PER_REQUEST = 1000;
 
 /** Body of POST /api/v1/invitations, also what the admin form is turned into. */
 export const CreateInvitationsSchema = z.object({
-  deployment: z.number({ message: "deployment: the numeric id of a deployment of this workspace." }).int("deployment: a whole number.").positive("deployment: a positive id."),
+  deployment: z
+    .number({ message: "deployment: the numeric id of a deployment of this workspace." })
+    .int("deployment: a whole number.")
+    .positive("deployment: a positive id.")
+    .max(MAX_ROW_ID, "deployment: not the id of a deployment."),
   customers: z
     .array(
       z.string({ message: "customers: each entry is a customer external id (a string)." }).trim().min(1, "customers: an external id cannot be empty.").max(200, "customers: an external id has at most 200 characters."),

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { JobKind } from "#db/schema/index";
 import { claimDueJobs, extendLease, finishJob, releaseJobs, sweepJobs, type JobEnd, type JobRow } from "./jobs.server";
+import { sweepRateLimits } from "./rate-limits.server";
 
 export type JobContext = {
   /** The job's progress as the page shows it: written with the next lease renewal (about a second). */
@@ -86,6 +87,7 @@ async function poll(): Promise<void> {
   if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
     lastSweep = Date.now();
     await sweepJobs(FILE_TTL_MS);
+    await sweepRateLimits();
   }
 }
 

@@ -56,6 +56,9 @@ export async function createJob(job: NewJob): Promise<JobRow> {
 
 /** A job of this workspace by its public id. */
 export async function findJob(workspaceId: number, publicId: string): Promise<JobRow | null> {
+  // Public ids are base64url (newPublicId): anything else (a NUL, a megabyte) names no job and is not
+  // sent to the database at all (PostgreSQL refuses a NUL in text).
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(publicId)) return null;
   const [row] = await getDb()
     .select()
     .from(jobs)

@@ -4,6 +4,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { getDb, type Tx } from "#db/client";
 import { memberInvites, memberships, users, workspaces, type Role } from "#db/schema/index";
 import { newSecret, sha256 } from "~/auth/tokens.server";
+import { recordAudit } from "./audit.server";
 
 export async function listMembers(workspaceId: number) {
   return getDb()
@@ -79,6 +80,7 @@ export async function acceptPendingInvites(userId: number, email: string): Promi
     for (const invite of pending) {
       await tx.insert(memberships).values({ workspaceId: invite.workspaceId, userId, role: invite.role }).onConflictDoNothing();
       await tx.update(memberInvites).set({ acceptedAt: new Date() }).where(eq(memberInvites.id, invite.id));
+      await recordAudit({ workspaceId: invite.workspaceId, actorUserId: userId, action: "member.joined", target: email, detail: { role: invite.role } });
     }
   });
 }

@@ -32,6 +32,11 @@ export type ResponseInput = {
   startedAt?: Date | null;
   completedAt?: Date;
   idempotencyKey?: string | null;
+  /**
+   * With an idempotency key: a hash of the request that used it (the API's canonical body), stored
+   * with the response so that a later request under the same key can be told apart from a retry.
+   */
+  requestHash?: string | null;
 };
 
 export type RecordResult =
@@ -41,7 +46,7 @@ export type RecordResult =
    */
   | { status: "recorded"; id: number; tier?: string; deliveries?: number }
   /** An earlier response with the same idempotency key: nothing new was stored. */
-  | { status: "replayed"; id: number }
+  | { status: "replayed"; id: number; requestHash?: string | null }
   | { status: "invalid"; errors: AnswerError[] }
   /** The invitation was used already: nothing new was stored. */
   | { status: "already_received" }
@@ -59,11 +64,14 @@ export type WritePlan = {
 // Rows per measurement statement: a SERVQUAL response has ~50; 7 values a row.
 const MEASUREMENTS_PER_STATEMENT = 200;
 const MEASUREMENT_COLUMNS = "workspace_id, response_id, touchpoint_id, attribute_key, kind, value, dimension";
-const RESPONSE_BY_KEY = `SELECT id FROM responses WHERE workspace_id = ? AND idempotency_key = ?`;
+const RESPONSE_BY_KEY = `SELECT id, request_hash FROM responses WHERE workspace_id = ? AND idempotency_key = ?`;
 const CUSTOMER_BY_EXTERNAL_ID = `SELECT id, tier FROM customers WHERE workspace_id = ? AND external_id = ?`;
-const INSERT_CUSTOMER = `INSERT INTO customers (workspace_id, external_id) VALUES (?, ?) RETURNING id`;
+// Another transaction may be creating the same customer at once (PostgreSQL runs them side by side):
+// the insert then waits for it and adds nothing, and the customer is read again once it is there.
+const INSERT_CUSTOMER = `INSERT INTO customers (workspace_id, external_id) VALUES (?, ?)
+    ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING id`;
 const INSERT_RESPONSE = `INSERT INTO responses (workspace_id, survey_version_id, touchpoint_id, deployment_id, invitation_id, customer_id,
-    tier, lang, source, data, comment, started_at, completed_at, idempotency_key) ${valuesText(1, 14)} RETURNING id`;
+    tier, lang, source, data, comment, started_at, completed_at, idempotency_key, request_hash) ${valuesText(1, 15)} RETURNING id`;
 
 /** One response's rows; its rollup increments go into `sums`, written once for the batch. */
 async function write(plan: WritePlan, sums: RollupAccumulator, context: RecordingContext): Promise<RecordResult> {
@@ -76,8 +84,9 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
   // A retry: the key's response answers it, nothing new is stored (the same key twice in one
   // batch: the first is already visible to the second).
   if (input.idempotencyKey) {
-    const [earlier] = await queryText<{ id: number }>(RESPONSE_BY_KEY, [ws, input.idempotencyKey]);
-    if (earlier) return { status: "replayed", id: earlier.id };
+    const [earlier] = await queryText<{ id: number; request_hash: string | null }>(RESPONSE_BY_KEY, [ws, input.idempotencyKey]);
+    // The caller compares the hashes: a different request under a used key is refused there.
+    if (earlier) return { status: "replayed", id: earlier.id, requestHash: earlier.request_hash };
   }
 
   if (input.invitationId != null) {
@@ -117,7 +126,10 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
       tier = customer.tier ?? "";
     } else {
       const [created] = await queryText<{ id: number }>(INSERT_CUSTOMER, [ws, input.customerExternalId]);
-      customerId = created.id;
+      // Not created: another transaction committed it meanwhile (a new statement sees it on either engine).
+      const [found] = created ? [{ id: created.id, tier: null }] : await queryText<{ id: number; tier: string | null }>(CUSTOMER_BY_EXTERNAL_ID, [ws, input.customerExternalId]);
+      customerId = found.id;
+      tier = found.tier ?? "";
     }
   }
 
@@ -136,6 +148,7 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
     plan.startedAt === null ? null : instantValue(plan.startedAt),
     instantValue(plan.completedAt),
     input.idempotencyKey ?? null,
+    input.idempotencyKey ? (input.requestHash ?? null) : null,
   ]);
   for (let i = 0; i < plan.measurements.length; i += MEASUREMENTS_PER_STATEMENT) {
     const chunk = plan.measurements.slice(i, i + MEASUREMENTS_PER_STATEMENT);
@@ -201,11 +214,11 @@ async function writeAlone(plan: WritePlan): Promise<RecordResult | Error> {
     // The same key or invitation twice in one batch, or another process got there first.
     if (input.idempotencyKey && uniqueViolationOn(error, "idempotency_key")) {
       const [earlier] = await getDb()
-        .select({ id: responses.id })
+        .select({ id: responses.id, requestHash: responses.requestHash })
         .from(responses)
         .where(and(eq(responses.workspaceId, input.workspaceId), eq(responses.idempotencyKey, input.idempotencyKey)))
         .limit(1);
-      if (earlier) return { status: "replayed", id: earlier.id };
+      if (earlier) return { status: "replayed", id: earlier.id, requestHash: earlier.requestHash };
     }
     if (input.invitationId != null && uniqueViolationOn(error, "invitation_id")) return { status: "already_received" };
     return driverError(error);

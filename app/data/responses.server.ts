@@ -7,6 +7,8 @@
 import { and, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { responses, surveyVersions } from "#db/schema/index";
+import { parseBoundedJson } from "~/cem/bounded-json";
+import { instantProblem } from "~/cem/instant-bounds";
 import { commentFromPlan, measurementsFromPlan } from "~/cem/measurement";
 import { kickWebhookDelivery } from "~/data/response-recorded.server";
 import { writeBatch, type RecordResult, type ResponseInput, type WritePlan } from "~/data/response-writer.server";
@@ -53,14 +55,17 @@ export async function publishedVersion(versionId: number): Promise<PublishedVers
   return version;
 }
 
-/** The response an idempotency key already produced in this workspace, if any. */
-export async function responseForIdempotencyKey(workspaceId: number, key: string): Promise<number | null> {
+/**
+ * The response an idempotency key already produced in this workspace, if any, with the hash of the
+ * request that produced it (null for responses stored before requests were hashed).
+ */
+export async function responseForIdempotencyKey(workspaceId: number, key: string): Promise<{ id: number; requestHash: string | null } | null> {
   const [row] = await getDb()
-    .select({ id: responses.id })
+    .select({ id: responses.id, requestHash: responses.requestHash })
     .from(responses)
     .where(and(eq(responses.workspaceId, workspaceId), eq(responses.idempotencyKey, key)))
     .limit(1);
-  return row?.id ?? null;
+  return row ?? null;
 }
 
 type Pending = { plan: WritePlan; resolve: (result: RecordResult) => void; reject: (error: unknown) => void };
@@ -102,11 +107,20 @@ async function planResponse(input: ResponseInput): Promise<WritePlan | RecordRes
   }
   let answers = input.answers;
   if (answers === undefined) {
-    try {
-      answers = JSON.parse(input.data);
-    } catch {
-      return { status: "invalid", errors: [{ question: "", message: "The answers are not valid JSON." }] };
+    // Bounded before anything walks it: depth, and no __proto__/constructor/prototype keys.
+    const bounded = parseBoundedJson(input.data);
+    if (!bounded.ok) {
+      const { error, path, message } = bounded.problem;
+      return { status: "invalid", errors: [{ question: path, message: error === "invalid_json" ? "The answers are not valid JSON." : message }] };
     }
+    answers = bounded.value;
+  }
+  // Every caller sets the times; this guard keeps an impossible one out of the rollups whatever the
+  // caller (a completion in year 0 would be summed under day 0000-01-01).
+  const now = Date.now();
+  for (const [field, at] of [["completedAt", input.completedAt], ["startedAt", input.startedAt]] as const) {
+    const problem = at ? instantProblem(field, at.getTime(), { now }) : null;
+    if (problem) return { status: "invalid", errors: [{ question: "", message: problem }] };
   }
   const compiled = version.compiled();
   const checked = compiled.validate(answers);

@@ -5,10 +5,22 @@
 // boot (background.server.ts), picks up retries as they fall due. Nothing here ever throws into a
 // request: a failing receiver is the receiver's problem, shown in the delivery log, never the
 // respondent's.
+//
+// Where a delivery may go is decided when it is sent, by address, not by the URL's text: the host is
+// resolved and every address it resolves to must be public (app/web/public-address.ts), and the
+// connection is made to those checked addresses (the request's own lookup answers with them), so a
+// name that resolves elsewhere between the check and the connection (DNS rebinding) cannot slip by.
+// VIVENCIA_WEBHOOKS_ALLOW_LOCAL=1 (tests, trials) and non-production processes skip the check.
+import dns from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 import { and, asc, eq, lte, or, sql } from "drizzle-orm";
 import { getDb, instantParam, isPostgres, rows } from "#db/client";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/index";
 import { retrySchedule, signWebhook } from "~/cem/webhook-signature";
+import { localWebhooksAllowed } from "~/data/webhooks.server";
+import { nonPublicReason } from "~/web/public-address";
 
 export const DELIVERY_TIMEOUT_MS = 5_000;
 const POLL_MS = 1_000;
@@ -71,6 +83,8 @@ function warnOnce(error: unknown) {
 function describeFailure(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === "TimeoutError" || error.name === "AbortError") return `No answer within ${DELIVERY_TIMEOUT_MS / 1000} s`;
+    const code = (error as { code?: string }).code;
+    if (code) return `Connection failed (${code})`;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code) return `Connection failed (${cause.code})`;
     if (cause?.message) return `Connection failed (${cause.message})`;
@@ -79,8 +93,94 @@ function describeFailure(error: unknown): string {
   return String(error);
 }
 
-/** One signed POST; every failure comes back as an outcome, never as an exception. */
-export async function attemptDelivery(url: string, secret: string, msgId: string, payload: string): Promise<AttemptOutcome> {
+export type ResolvedAddress = { address: string; family: number };
+/** Every address a host name resolves to (the system's resolver, as a connection would use it). */
+export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
+const systemResolver: HostResolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+/**
+ * The addresses a delivery to `hostname` may connect to: all it resolves to, each of them public;
+ * or why not. An IP literal is its own address. Any non-public address refuses the whole host: a
+ * name that also resolves inside the network is not an endpoint on the internet.
+ */
+export async function deliveryAddresses(
+  hostname: string,
+  resolve: HostResolver = systemResolver,
+): Promise<{ ok: true; addresses: ResolvedAddress[] } | { ok: false; error: string }> {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  let addresses: ResolvedAddress[];
+  if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+  else {
+    try {
+      addresses = await resolve(host);
+    } catch (error) {
+      return { ok: false, error: `Cannot resolve ${host}: ${describeFailure(error)}` };
+    }
+  }
+  if (addresses.length === 0) return { ok: false, error: `Cannot resolve ${host}: no address` };
+  for (const { address } of addresses) {
+    const reason = nonPublicReason(address);
+    if (reason !== null) {
+      return { ok: false, error: `Refused: ${host} ${address === host ? "is" : `resolves to ${address},`} ${reason}, not a public address` };
+    }
+  }
+  return { ok: true, addresses };
+}
+
+/** A lookup that answers with the addresses already checked, whatever the name: the connection goes there. */
+function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) (callback as (error: null, addresses: ResolvedAddress[]) => void)(null, addresses);
+    else callback(null, addresses[0].address, addresses[0].family);
+  };
+}
+
+/** The POST itself: the status and the start of the body; rejects on connection failure or timeout. */
+function post(url: URL, headers: Record<string, string>, payload: string, lookup: LookupFunction | undefined) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const client = url.protocol === "https:" ? https : http;
+    const request = client.request(
+      url,
+      {
+        method: "POST",
+        headers: { ...headers, "Content-Length": String(Buffer.byteLength(payload)) },
+        lookup,
+        // A connection of its own: a pooled socket could outlive the check it was made under.
+        agent: false,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          if (size < 4096) chunks.push(chunk);
+          size += chunk.length;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+        // Cut off mid-body (the timeout, a reset): no "end" comes.
+        response.on("close", () => {
+          if (!response.complete) reject(Object.assign(new Error("The answer was cut off"), { name: "AbortError" }));
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+/**
+ * One signed POST; every failure comes back as an outcome, never as an exception. A redirect is not
+ * followed: the signed request goes only where the admin said. `resolve` is the host resolver
+ * (the system's unless a test gives another).
+ */
+export async function attemptDelivery(
+  url: string,
+  secret: string,
+  msgId: string,
+  payload: string,
+  options: { resolve?: HostResolver } = {},
+): Promise<AttemptOutcome> {
   const started = Date.now();
   let headers: Record<string, string>;
   try {
@@ -88,23 +188,23 @@ export async function attemptDelivery(url: string, secret: string, msgId: string
   } catch (error) {
     return { ok: false, responseCode: null, error: `Cannot sign: ${describeFailure(error)}`, durationMs: 0 };
   }
+  let target: URL;
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { ...headers, "Content-Type": "application/json", "User-Agent": USER_AGENT },
-      body: payload,
-      // A redirect is not followed: the signed request goes only where the admin said.
-      redirect: "manual",
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-    });
+    target = new URL(url);
+  } catch {
+    return { ok: false, responseCode: null, error: "The endpoint's URL cannot be read", durationMs: 0 };
+  }
+  let lookup: LookupFunction | undefined;
+  if (!localWebhooksAllowed()) {
+    const checked = await deliveryAddresses(target.hostname, options.resolve);
+    if (!checked.ok) return { ok: false, responseCode: null, error: checked.error, durationMs: Date.now() - started };
+    lookup = pinnedLookup(checked.addresses);
+  }
+  try {
+    const res = await post(target, { ...headers, "Content-Type": "application/json", "User-Agent": USER_AGENT }, payload, lookup);
     const ok = res.status >= 200 && res.status < 300;
-    let error: string | null = null;
-    if (ok) {
-      await res.body?.cancel().catch(() => undefined);
-    } else {
-      const text = await res.text().catch(() => "");
-      error = `HTTP ${res.status}${text.trim() ? `: ${text.trim().replace(/\s+/g, " ").slice(0, 200)}` : ""}`;
-    }
+    const text = res.text.trim().replace(/\s+/g, " ").slice(0, 200);
+    const error = ok ? null : `HTTP ${res.status}${text ? `: ${text}` : ""}`;
     return { ok, responseCode: res.status, error, durationMs: Date.now() - started };
   } catch (error) {
     return { ok: false, responseCode: null, error: describeFailure(error), durationMs: Date.now() - started };

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { getDb, jsonText } from "#db/client";
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
 import { generateWebhookSecret } from "~/cem/webhook-signature";
+import { nonPublicReason } from "~/web/public-address";
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
 
@@ -24,16 +25,16 @@ export function localWebhooksAllowed(): boolean {
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
+/**
+ * Whether a URL's host names this machine or a private network by its text: local names, and IP
+ * literals in any form the URL parser accepts (it has already turned 0x7f.1 or 2130706433 into
+ * 127.0.0.1; IPv6 forms that embed an IPv4 address are judged by that address). A name that merely
+ * resolves to such an address is caught when a delivery is sent (webhook-delivery.server.ts).
+ */
 function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
-  const family = isIP(host);
-  if (family === 4) {
-    const [a, b] = host.split(".").map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (family === 6) return host === "::1" || host === "::" || /^f[cd]/.test(host) || host.startsWith("fe80") || host.startsWith("::ffff:");
-  return false;
+  return isIP(host) !== 0 && nonPublicReason(host) !== null;
 }
 
 export const webhookUrlSchema = z
@@ -61,6 +62,16 @@ export const webhookUrlSchema = z
     }
     if (isPrivateHost(url.hostname) && !localWebhooksAllowed()) {
       ctx.addIssue({ code: "custom", message: "The endpoint must be reachable on the public internet, not a private or local address" });
+    }
+  })
+  // An IP literal is stored as the parser reads it (https://0x7f.1/ would be https://127.0.0.1/),
+  // so the log and the settings page show the address deliveries really go to.
+  .transform((value) => {
+    try {
+      const url = new URL(value);
+      return isIP(url.hostname.replace(/^\[|\]$/g, "")) ? url.href : value;
+    } catch {
+      return value;
     }
   });
 

@@ -1,7 +1,7 @@
 // Workspaces (one per brand or company) and the workspaces a person belongs to.
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Tx } from "#db/client";
-import { memberships, workspaces } from "#db/schema/index";
+import { clientingPulses, deployments, invitations, memberships, workspaces } from "#db/schema/index";
 
 export async function listWorkspacesOf(userId: number) {
   return getDb()
@@ -46,4 +46,51 @@ export async function createWorkspace(input: { slug: string; name: string; owner
 
 export async function updateWorkspaceSettings(workspaceId: number, input: { minN: number }): Promise<void> {
   await getDb().update(workspaces).set({ minN: input.minN }).where(eq(workspaces.id, workspaceId));
+}
+
+/** The sites allowed to frame the workspace's respondent pages: the stored, space-separated origins. */
+export async function workspaceEmbedOrigins(workspaceId: number): Promise<string> {
+  const [row] = await getDb().select({ embedOrigins: workspaces.embedOrigins }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+  return row?.embedOrigins ?? "";
+}
+
+/** Saves the embed origins (already validated: app/web/embed-origins.server.ts). */
+export async function updateEmbedOrigins(workspaceId: number, origins: readonly string[]): Promise<void> {
+  await getDb().update(workspaces).set({ embedOrigins: origins.join(" ") }).where(eq(workspaces.id, workspaceId));
+}
+
+// The shape respondent tokens have (app/data/respondent.server.ts); anything else is unknown without a query.
+const RESPONDENT_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * The embed origins of the workspace a respondent page's token belongs to: a survey link (an
+ * invitation's token or a deployment's public token) or a Clienting pulse's token. "" when the
+ * token is unknown: such a page may then be framed by this site only.
+ */
+export async function embedOriginsOfToken(page: "survey" | "pulse", token: string): Promise<string> {
+  if (!RESPONDENT_TOKEN.test(token)) return "";
+  const db = getDb();
+  if (page === "pulse") {
+    const [pulse] = await db
+      .select({ embedOrigins: workspaces.embedOrigins })
+      .from(clientingPulses)
+      .innerJoin(workspaces, eq(workspaces.id, clientingPulses.workspaceId))
+      .where(eq(clientingPulses.publicToken, token))
+      .limit(1);
+    return pulse?.embedOrigins ?? "";
+  }
+  const [invited] = await db
+    .select({ embedOrigins: workspaces.embedOrigins })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(eq(invitations.token, token))
+    .limit(1);
+  if (invited) return invited.embedOrigins;
+  const [link] = await db
+    .select({ embedOrigins: workspaces.embedOrigins })
+    .from(deployments)
+    .innerJoin(workspaces, eq(workspaces.id, deployments.workspaceId))
+    .where(eq(deployments.publicToken, token))
+    .limit(1);
+  return link?.embedOrigins ?? "";
 }

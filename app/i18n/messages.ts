@@ -10,9 +10,12 @@ import * as act from "./messages/act";
 import * as actSettings from "./messages/act-settings";
 import * as clienting from "./messages/clienting";
 import * as jobs from "./messages/jobs";
+import * as operations from "./messages/operations";
+import * as security from "./messages/security";
+import * as embedding from "./messages/embedding";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs] as const;
+const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

@@ -9,7 +9,11 @@ import { casesForApi } from "~/data/cases.server";
 
 const Query = z.strictObject({
   status: z.enum(caseStatuses, { error: `status is one of ${caseStatuses.join(", ")}` }).optional(),
-  updatedSince: z.iso.datetime({ offset: true, error: "updatedSince is an ISO 8601 instant, e.g. 2025-01-31T00:00:00Z" }).optional(),
+  updatedSince: z.iso
+    .datetime({ offset: true, error: "updatedSince is an ISO 8601 instant, e.g. 2025-01-31T00:00:00Z" })
+    // Nothing here predates 1970, and PostgreSQL has no year 0 to compare with.
+    .refine((at) => Date.parse(at) >= 0, "updatedSince is before 1970-01-01.")
+    .optional(),
   limit: z.coerce.number({ error: "limit is a number" }).int("limit is a whole number").min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
 });
 

@@ -3,9 +3,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireApiWorkspace } from "~/api/auth.server";
 import { apiProblem } from "~/api/errors";
+import { parseBoundedJson } from "~/cem/bounded-json";
 import { linkOrigin, surveyLink } from "~/data/deployments.server";
 import { CreateInvitationsSchema, createInvitationsForCustomers } from "~/data/invitations.server";
 import { zodErrors } from "~/web/form.server";
+
+// A thousand external ids of up to 200 characters, even escaped, fit under this (the production
+// server refuses a larger body as it streams: app/web/body-limit.server.ts).
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export async function loader() {
   return apiProblem(405, "method_not_allowed", "Use POST with a JSON body { deployment, customers, expiresInHours? }.", { headers: { Allow: "POST" } });
@@ -14,12 +19,23 @@ export async function loader() {
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return apiProblem(405, "method_not_allowed", "Use POST.", { headers: { Allow: "POST" } });
   const workspace = await requireApiWorkspace(request);
-  let body: unknown;
+  let text: string;
   try {
-    body = await request.json();
+    text = await request.text();
   } catch {
-    return apiProblem(400, "invalid_json", 'The body must be JSON, e.g. {"deployment": 12, "customers": ["C-1001"], "expiresInHours": 72}.');
+    return apiProblem(400, "unreadable_body", "The body could not be read (cut off?); send it again.");
   }
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return apiProblem(413, "too_large", `The body is over ${MAX_BODY_BYTES / 1024 / 1024} MB; send fewer customers per request.`);
+  // Depth checked before parsing and keys after (no __proto__/constructor/prototype anywhere).
+  const bounded = parseBoundedJson(text);
+  if (!bounded.ok) {
+    const { error, path, message } = bounded.problem;
+    if (error === "invalid_json") {
+      return apiProblem(400, "invalid_json", 'The body must be JSON, e.g. {"deployment": 12, "customers": ["C-1001"], "expiresInHours": 72}.');
+    }
+    return apiProblem(400, error, message, path ? { errors: { [path]: message } } : {});
+  }
+  const body = bounded.value;
   const parsed = CreateInvitationsSchema.safeParse(body);
   if (!parsed.success) {
     return apiProblem(400, "invalid_request", "Some fields are missing or invalid; see errors.", { errors: zodErrors(parsed.error) });

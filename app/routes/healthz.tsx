@@ -1,7 +1,12 @@
-// Liveness for tests and load balancers: answers once the database is open and migrated.
-import { databaseAnswers } from "~/data/health.server";
+// Liveness for load balancers, orchestrators and tests: 200 "ok" while the process is up and the
+// database answers a read (it stays 200 when the database cannot be written: that is readiness,
+// /readyz); 503 with the reason otherwise. Plain text, never cached.
+import { liveness } from "~/data/health.server";
 
 export async function loader() {
-  await databaseAnswers();
-  return new Response("ok", { headers: { "Content-Type": "text/plain", "Cache-Control": "no-store" } });
+  const report = await liveness();
+  return new Response(report.ok ? "ok" : `not live: ${report.reason}`, {
+    status: report.ok ? 200 : 503,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }

@@ -3,11 +3,15 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { safeRedirect } from "~/auth/session.server";
 import { isLang } from "~/i18n/lang";
 import { langCookie } from "~/i18n/lang.server";
+import { readFormData } from "~/web/form.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  // A body that is not a readable form switches nothing: back to the home page (never a 500).
+  const form = (await readFormData(request)) ?? new FormData();
   const lang = form.get("lang");
-  const to = safeRedirect(String(form.get("redirectTo") ?? "/"));
+  const target = form.get("redirectTo");
+  // Back to the page the switch was on, if that is a path on this site (app/web/redirect-target.ts).
+  const to = safeRedirect(typeof target === "string" ? target : null);
   if (!isLang(lang)) return redirect(to);
   return redirect(to, { headers: { "Set-Cookie": await langCookie.serialize(lang) } });
 }

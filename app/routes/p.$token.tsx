@@ -10,15 +10,20 @@ import respondentCss from "~/components/respondent/respondent.css?url";
 import { pulseForToken, recordPulseAnswer } from "~/data/clienting.server";
 import { useLang, useT } from "~/i18n/use-t";
 import { parseForm } from "~/web/form.server";
+import { retryAfter } from "~/web/retry-after";
+import { limitRespondent, tooManyRequests } from "~/web/rate-limit.server";
 
 const RespondentSurvey = lazy(() => import("~/survey/respondent-survey"));
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: respondentCss }];
 
-export const headers: HeadersFunction = () => ({
+// As the survey page (s.$token.tsx): the token is a capability, never cached, never sent on as a
+// referrer, never indexed; entry.server.tsx lets this site and the workspace's embed origins frame it.
+export const headers: HeadersFunction = ({ actionHeaders }) => ({
   "Cache-Control": "no-store",
   "Referrer-Policy": "no-referrer",
   "X-Robots-Tag": "noindex",
+  ...retryAfter(actionHeaders),
 });
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
@@ -44,7 +49,10 @@ const Submit = z.object({
 
 type Outcome = { status: "recorded" | "closed" | "unknown" | "not_yet" } | { status: "invalid"; message: string };
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  // Per client address and per link, before anything is read or written.
+  const limited = await limitRespondent(request, context, params.token ?? "");
+  if (limited) return tooManyRequests<Outcome>({ status: "invalid", message: limited.message }, limited);
   const link = await pulseForToken(params.token ?? "");
   if (link.state === "unknown") return data<Outcome>({ status: "unknown" }, { status: 404 });
   if (link.state === "closed") return data<Outcome>({ status: "closed" }, { status: 410 });

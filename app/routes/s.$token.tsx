@@ -13,6 +13,8 @@ import {
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect } from "react";
 import { z } from "zod";
+import { parseBoundedJson } from "~/cem/bounded-json";
+import { RowIdParamSchema } from "~/cem/row-id";
 import { OpenSurvey, isStoredProgress, progressKey, type SubmitOutcome } from "~/components/respondent/OpenSurvey";
 import { RespondentFrame, RespondentNotice } from "~/components/respondent/RespondentFrame";
 import respondentCss from "~/components/respondent/respondent.css?url";
@@ -29,14 +31,19 @@ import { requestLang } from "~/i18n/lang.server";
 import { useLang, useT } from "~/i18n/use-t";
 import { SURVEY_LOCALES } from "~/survey/locales";
 import { parseForm } from "~/web/form.server";
+import { retryAfter } from "~/web/retry-after";
+import { limitRespondent, tooManyRequests } from "~/web/rate-limit.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: respondentCss }];
 
 // The token in the URL is a capability: never cached, never sent on as a referrer, never indexed.
-export const headers: HeadersFunction = () => ({
+// Who may frame the page (this site and the workspace's embed origins) is in its Content-Security-
+// Policy, which entry.server.tsx sets on every respondent page (app/web/security-headers.server.ts).
+export const headers: HeadersFunction = ({ actionHeaders }) => ({
   "Cache-Control": "no-store",
   "Referrer-Policy": "no-referrer",
   "X-Robots-Tag": "noindex",
+  ...retryAfter(actionHeaders),
 });
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => {
@@ -77,7 +84,7 @@ function buildActionSchema() {
     z.object({
       intent: z.literal("submit"),
       data: z.string().min(2).max(256 * 1024),
-      version: z.coerce.number().int().positive(),
+      version: RowIdParamSchema,
       lang: z.enum(SURVEY_LOCALES),
       startedAt: z.coerce.number().int().positive().optional(),
       // A public link's submission id (random, per filling-in): retries do not double-count.
@@ -92,7 +99,10 @@ function outcome(body: SubmitOutcome, status = 200) {
   return data(body, { status });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  // Answers and progress saves, per client address and per link: refused with the answers kept in the page.
+  const limited = await limitRespondent(request, context, params.token ?? "");
+  if (limited) return tooManyRequests<SubmitOutcome>({ status: "invalid", errors: [{ question: "", message: limited.message }] }, limited);
   const link = await resolveRespondentToken(params.token ?? "");
   if (link.state === "unknown") return outcome({ status: "unknown" }, 404);
   if (link.state === "completed") return outcome({ status: "already_received" }, 409);
@@ -106,12 +116,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const input = form.data;
 
   if (input.intent === "progress") {
-    let progress: unknown;
-    try {
-      progress = JSON.parse(input.progress);
-    } catch {
-      progress = null;
-    }
+    // Bounded like every JSON from outside (depth, no __proto__/constructor/prototype keys).
+    const parsed = parseBoundedJson(input.progress);
+    const progress = parsed.ok ? parsed.value : null;
     if (!isStoredProgress(progress)) {
       return outcome({ status: "invalid", errors: [{ question: "", message: "Progress must be { data, page }." }] }, 400);
     }

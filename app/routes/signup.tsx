@@ -7,8 +7,12 @@ import { Field } from "~/components/Field";
 import { createUser } from "~/data/users.server";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/web/form.server";
+import { retryAfter } from "~/web/retry-after";
+import { limitSignUp, tooManyRequests } from "~/web/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Vivencia — create account" }];
+// A refused attempt's Retry-After reaches the browser.
+export const headers = ({ actionHeaders }: { actionHeaders: Headers }) => retryAfter(actionHeaders);
 
 export const SignupSchema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(120),
@@ -22,9 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await parseForm(request, SignupSchema);
   if (!form.ok) return data({ errors: form.errors, values: form.values, taken: false }, { status: 400 });
+  // Before the password is hashed (scrypt, 64 MiB).
+  const limited = await limitSignUp(request, context);
+  if (limited) return tooManyRequests({ errors: { _form: limited.message } as Record<string, string>, values: form.values, taken: false }, limited);
   const created = await createUser(form.data);
   if (!created.ok) return data({ errors: {} as Record<string, string>, values: form.values, taken: true }, { status: 400 });
   return startSession(request, created.user.id, safeRedirect(form.data.redirectTo, "/workspaces"));
@@ -37,6 +44,11 @@ export default function Signup() {
   return (
     <main id="main" className="page auth">
       <h1>{t("auth.signup")}</h1>
+      {result?.errors._form ? (
+        <p className="notice error" role="alert">
+          {result.errors._form}
+        </p>
+      ) : null}
       {result?.taken ? (
         <p className="notice error" role="alert">
           {t("auth.emailTaken")}

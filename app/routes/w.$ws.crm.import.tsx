@@ -29,6 +29,7 @@ import {
   type ImportJobView,
 } from "~/data/crm-import-jobs.server";
 import { useT } from "~/i18n/use-t";
+import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
 
 const Kind = z.enum(["customers", "events"]);
 
@@ -91,7 +92,8 @@ async function upload(request: Request, workspaceId: number, slug: string) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "crm:import");
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) return upload(request, workspace.id, workspace.slug);
-  const form = await request.formData();
+  const form = await readFormData(request);
+  if (form === null) return data({ error: UNREADABLE_FORM }, { status: 400 });
   const jobId = String(form.get("job") ?? "");
   if (form.get("intent") !== "start" || !jobId) return data({ error: "Upload a file first, then choose its columns." }, { status: 400 });
   const mapping: Record<string, string | null> = {};

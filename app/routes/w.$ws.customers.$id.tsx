@@ -1,18 +1,22 @@
 // One customer: identity, tier and its history, RFM scores, and one timeline of events, invitations
 // and responses (with each response's gap). Follow-up cases join the timeline when they land.
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import { CustomerPrivacy } from "~/components/crm/CustomerPrivacy";
+import { eraseCustomer } from "~/data/customer-privacy.server";
 import { CustomerCases } from "~/components/act/CustomerCases";
 import { casesForCustomer } from "~/data/cases.server";
 import { customerTimeline, type TimelineItem } from "~/data/customer-timeline.server";
 import { customerTierHistory, getCustomer } from "~/data/customers.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
+import { clientAddress } from "~/web/context";
 import { notFound } from "~/web/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { workspace } = await requireMember(request, params.ws);
+  const { workspace, role } = await requireMember(request, params.ws);
   const id = /^\d{1,15}$/.test(params.id ?? "") ? Number(params.id) : NaN;
   const customer = await getCustomer(workspace.id, id);
   if (!customer) throw notFound("No such customer in this workspace.");
@@ -27,7 +31,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeline: timeline.items,
     nextBefore: timeline.nextBefore ? timeline.nextBefore.getTime() : null,
     paged: !!before,
+    canPrivacy: can(role, "customers:privacy"),
   };
+}
+
+/**
+ * "Erase" (admins; GDPR article 17), confirmed by typing the customer's external id: their identity
+ * goes, their measurements stay (app/data/customer-privacy.server.ts). The export is its own route.
+ */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { workspace, user } = await requireMember(request, params.ws, "customers:privacy");
+  const id = /^\d{1,15}$/.test(params.id ?? "") ? Number(params.id) : NaN;
+  const customer = await getCustomer(workspace.id, id);
+  if (!customer) throw notFound("No such customer in this workspace.");
+  const form = await request.formData();
+  const confirm = form.get("confirm");
+  if (form.get("intent") !== "erase" || typeof confirm !== "string" || confirm.trim() !== customer.externalId) {
+    return data({ mismatch: true }, { status: 400 });
+  }
+  const report = await eraseCustomer(workspace.id, customer.id, { userId: user.id, ip: clientAddress(context) || null });
+  if (!report) throw notFound("No such customer in this workspace.");
+  // The customer is gone: back to the list (the audit log keeps what was erased, by row id).
+  return redirect(`/w/${workspace.slug}/customers`);
 }
 
 function TierBadge({ tier }: { tier: string | null }) {
@@ -87,7 +112,8 @@ function TimelineRow({ item }: { item: TimelineItem }) {
 }
 
 export default function CustomerPage() {
-  const { slug, customer, history, cases, timeline, nextBefore, paged } = useLoaderData<typeof loader>();
+  const { slug, customer, history, cases, timeline, nextBefore, paged, canPrivacy } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
   const date = (d: string | Date | null) => (d ? new Date(d).toLocaleDateString(lang) : "—");
@@ -229,6 +255,7 @@ export default function CustomerPage() {
         {paged ? <Link to={`/w/${slug}/customers/${customer.id}`}>{t("crm.timeline.newest")}</Link> : null}
         {nextBefore ? <Link to={`/w/${slug}/customers/${customer.id}?before=${nextBefore}`}>{t("crm.timeline.older")}</Link> : null}
       </p>
+      {canPrivacy ? <CustomerPrivacy slug={slug} customerId={customer.id} externalId={customer.externalId} mismatch={!!result?.mismatch} /> : null}
     </>
   );
 }

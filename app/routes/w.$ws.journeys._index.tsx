@@ -9,7 +9,7 @@ import { SlugSchema } from "~/cem/slug";
 import { Field } from "~/components/Field";
 import { journeyExists, listJourneys, saveJourney } from "~/data/journeys.server";
 import { useT } from "~/i18n/use-t";
-import { parseFormData } from "~/web/form.server";
+import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CreateSchema = z.object({
@@ -31,7 +31,8 @@ type CreateResult = { intent: "create"; errors: Record<string, string>; values: 
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
+  if (formData === null) return data<ImportResult>({ intent: "import", errors: [{ path: "", message: UNREADABLE_FORM }] }, { status: 400 });
   if (formData.get("intent") === "import") {
     const upload = formData.get("file");
     const content =

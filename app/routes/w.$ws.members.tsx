@@ -9,6 +9,8 @@ import { changeRole, inviteMember, listMembers, listPendingInvites, removeMember
 import { normaliseEmail } from "~/data/users.server";
 import { useT } from "~/i18n/use-t";
 import { parseFormData } from "~/web/form.server";
+import { inviteEmail, memberEmail, recordAudit, type AuditAction } from "~/data/audit.server";
+import { clientAddress } from "~/web/context";
 
 const InviteSchema = z.object({ email: z.string().trim().email("Enter an email address.").transform(normaliseEmail), role: z.enum(ROLES) });
 const RoleSchema = z.object({ userId: z.coerce.number().int(), role: z.enum(ROLES) });
@@ -20,27 +22,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type Result = { notice?: { key: "added" | "invited" | "lastAdmin"; email?: string; link?: string }; errors?: Record<string, string> };
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "members:manage");
+  const audit = (action: AuditAction, target: string | null, detail?: unknown) =>
+    recordAudit({ workspaceId: workspace.id, actorUserId: user.id, action, target, detail, ip: clientAddress(context) || null });
   const formData = await request.formData();
   const intent = formData.get("intent");
   if (intent === "role") {
     const form = parseFormData(formData, RoleSchema);
     if (!form.ok) return data<Result>({ errors: form.errors }, { status: 400 });
+    const email = await memberEmail(workspace.id, form.data.userId);
     const r = await changeRole(workspace.id, form.data.userId, form.data.role);
+    if (r.ok && email) await audit("member.role_changed", email, { role: form.data.role });
     return data<Result>(r.ok ? {} : { notice: { key: "lastAdmin" } }, { status: r.ok ? 200 : 400 });
   }
   if (intent === "remove") {
+    const email = await memberEmail(workspace.id, Number(formData.get("userId")));
     const r = await removeMember(workspace.id, Number(formData.get("userId")));
+    if (r.ok && email) await audit("member.removed", email);
     return data<Result>(r.ok ? {} : { notice: { key: "lastAdmin" } }, { status: r.ok ? 200 : 400 });
   }
   if (intent === "revokeInvite") {
+    const email = await inviteEmail(workspace.id, Number(formData.get("inviteId")));
     await revokeInvite(workspace.id, Number(formData.get("inviteId")));
+    if (email) await audit("member.invite_revoked", email);
     return data<Result>({});
   }
   const form = parseFormData(formData, InviteSchema);
   if (!form.ok) return data<Result>({ errors: form.errors }, { status: 400 });
   const outcome = await inviteMember(workspace.id, form.data.email, form.data.role, user.id);
+  if (outcome.kind !== "already_member") await audit(outcome.kind === "added" ? "member.added" : "member.invited", form.data.email, { role: form.data.role });
   if (outcome.kind === "invited") {
     const link = `${new URL(request.url).origin}/invite/${outcome.token}`;
     return data<Result>({ notice: { key: "invited", email: form.data.email, link } });

@@ -20,6 +20,8 @@ import {
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 import { forbidden } from "~/web/responses.server";
+import { recordAudit } from "~/data/audit.server";
+import { clientAddress } from "~/web/context";
 
 const percent = (label: string) =>
   z.coerce
@@ -107,9 +109,9 @@ type ActionResult = {
   recomputed?: { customers: number; changedTiers: number; durationMs: number };
 };
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   // Previewing writes nothing, so every member may try settings; saving and recomputing are for admins.
-  const { workspace, role } = await requireMember(request, params.ws);
+  const { workspace, role, user } = await requireMember(request, params.ws);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "recompute") {
@@ -125,7 +127,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   for (const [key, value] of form.entries()) if (typeof value === "string") values[key] = value;
   const parsed = settingsFrom(values);
   if (!parsed.ok) return data({ intent, values, errors: parsed.errors } satisfies ActionResult, { status: 400 });
-  if (intent === "save") await saveSegmentationSettings(workspace.id, parsed.settings);
+  if (intent === "save") {
+    await saveSegmentationSettings(workspace.id, parsed.settings);
+    await recordAudit({ workspaceId: workspace.id, actorUserId: user.id, action: "settings.changed", target: "segmentation", detail: parsed.settings, ip: clientAddress(context) || null });
+  }
   return { intent, values, preview: await previewSegmentation(workspace.id, parsed.settings), saved: intent === "save" } satisfies ActionResult;
 }
 

@@ -27,10 +27,16 @@ import {
   rotateEndpointSecret,
   setEndpointActive,
 } from "~/data/webhooks.server";
-import { updateWorkspaceSettings } from "~/data/workspaces.server";
+import { EMBED_INTENT, EmbedOriginsForm } from "~/components/EmbedOriginsForm";
+import { updateEmbedOrigins, updateWorkspaceSettings, workspaceEmbedOrigins } from "~/data/workspaces.server";
+import { requestLang } from "~/i18n/lang.server";
+import { translator } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
 import { zodErrors } from "~/web/form.server";
+import { MAX_EMBED_ORIGINS, parseEmbedOrigins } from "~/web/embed-origins.server";
+import { formDetail, recordAudit } from "~/data/audit.server";
+import { clientAddress } from "~/web/context";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 
@@ -48,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     events: WEBHOOK_EVENTS,
     departments: await listDepartments(workspace.id),
     processes: (await listProcesses(workspace.id)).map((p) => ({ id: p.id, name: p.name })),
+    embedOrigins: (await workspaceEmbedOrigins(workspace.id)).split(" ").filter(Boolean),
   };
 }
 
@@ -82,18 +89,23 @@ function invalid(intent: string, errors: Record<string, string>, values?: Record
   return data<Result>({ intent, ok: false, errors, values }, { status: 400 });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "settings:edit");
   const formData = await request.formData();
   const intent = text(formData, "intent");
   const ws = workspace.id;
+  // A change that succeeded, with its audit line: the section and what was submitted.
+  const saved = async (section: string, extra: Partial<Result> = {}) => {
+    await recordAudit({ workspaceId: ws, actorUserId: user.id, action: "settings.changed", target: section, detail: formDetail(formData), ip: clientAddress(context) || null });
+    return ok(section, extra);
+  };
 
   switch (intent) {
     case "minN": {
       const parsed = MinNSchema.safeParse({ minN: text(formData, "minN") });
       if (!parsed.success) return invalid(intent, zodErrors(parsed.error));
       await updateWorkspaceSettings(ws, parsed.data);
-      return ok(intent);
+      return saved(intent);
     }
     case "rules": {
       const words = text(formData, "words")
@@ -118,7 +130,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return invalid(intent, { words: "Enter at least one keyword, or turn the keyword rule off" });
       }
       await saveCaseRules(ws, parsed.data, user.id);
-      return ok(intent);
+      return saved(intent);
     }
     case "sla": {
       const businessHours = on(formData, "businessHours")
@@ -143,7 +155,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return invalid(intent, errors);
       }
       await saveSlaSettings(ws, parsed.data, user.id);
-      return ok(intent);
+      return saved(intent);
     }
     case "endpoint-create": {
       const values = { url: text(formData, "url"), description: text(formData, "description") };
@@ -151,7 +163,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!parsed.success) return invalid(intent, zodErrors(parsed.error), values);
       const created = await createEndpoint(ws, parsed.data, user.id);
       if (!created.ok) return invalid(intent, { _form: created.message }, values);
-      return ok(intent, { secret: { endpointId: created.id, value: created.secret } });
+      return saved(intent, { secret: { endpointId: created.id, value: created.secret } });
     }
     case "endpoint-toggle":
     case "endpoint-rotate":
@@ -164,16 +176,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const targetId = target.data;
       if (intent === "endpoint-toggle") {
         if (!(await setEndpointActive(ws, targetId, text(formData, "active") === "1"))) throw notFound();
-        return ok(intent);
+        return saved(intent);
       }
       if (intent === "endpoint-rotate") {
         const secret = await rotateEndpointSecret(ws, targetId);
         if (!secret) throw notFound();
-        return ok(intent, { secret: { endpointId: targetId, value: secret } });
+        return saved(intent, { secret: { endpointId: targetId, value: secret } });
       }
       if (intent === "endpoint-delete") {
         if (!(await deleteEndpoint(ws, targetId))) throw notFound();
-        return ok(intent);
+        return saved(intent);
       }
       if (intent === "redeliver") {
         if (!(await redeliver(ws, targetId))) return invalid(intent, { _form: "That delivery is not waiting or failed any more; reload the log." });
@@ -182,19 +194,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       if (intent === "department-delete") {
         if (!(await deleteDepartment(ws, targetId))) throw notFound();
-        return ok(intent);
+        return saved(intent);
       }
       const processIds = formData.getAll("processIds").map(Number);
       if (processIds.some((p) => !Number.isSafeInteger(p) || p <= 0)) return invalid(intent, { _form: "Choose processes from the list." });
       if (!(await setDepartmentProcesses(ws, targetId, processIds))) throw notFound();
-      return ok(intent);
+      return saved(intent);
     }
     case "department-create": {
       const parsed = departmentNameSchema.safeParse(text(formData, "name"));
       if (!parsed.success) return invalid(intent, { name: parsed.error.issues[0].message });
       const created = await createDepartment(ws, parsed.data);
       if (!created.ok) return invalid(intent, { name: created.message });
-      return ok(intent);
+      return saved(intent);
+    }
+    case EMBED_INTENT: {
+      // Sites allowed to frame the respondent pages; the message says which origin is wrong, in the admin's language.
+      const typed = text(formData, "embedOrigins");
+      const parsed = parseEmbedOrigins(typed);
+      if (!parsed.ok) {
+        const t = translator(await requestLang(request));
+        return invalid(intent, { embedOrigins: t(`embed.${parsed.problem}`, { origin: parsed.origin, max: MAX_EMBED_ORIGINS }) }, { embedOrigins: typed });
+      }
+      await updateEmbedOrigins(ws, parsed.origins);
+      return saved(intent);
     }
     default:
       return invalid(intent, { _form: "Unknown action; reload the page and try again." });
@@ -212,7 +235,8 @@ export default function SettingsPage() {
       <nav aria-label={t("act.settings.sections")}>
         <p className="actions">
           <a href="#analysis">{t("act.settings.analysis")}</a> · <a href="#cases">{t("act.settings.cases")}</a> · <a href="#webhooks">{t("act.settings.webhooks")}</a> ·{" "}
-          <a href="#departments">{t("act.settings.departments")}</a> · <Link to={`/w/${loaded.slug}/jobs`}>{t("jobs.link")}</Link>
+          <a href="#departments">{t("act.settings.departments")}</a> · <a href="#embedding">{t("embed.title")}</a> · <Link to={`/w/${loaded.slug}/jobs`}>{t("jobs.link")}</Link> ·{" "}
+          <Link to={`/w/${loaded.slug}/audit`}>{t("audit.link")}</Link>
         </p>
       </nav>
 
@@ -247,6 +271,9 @@ export default function SettingsPage() {
 
       <h2 id="departments">{t("act.settings.departments")}</h2>
       <DepartmentSettings departments={loaded.departments} processes={loaded.processes} feedback={result} />
+
+      <h2 id="embedding">{t("embed.title")}</h2>
+      <EmbedOriginsForm origins={loaded.embedOrigins} feedback={result} />
     </>
   );
 }

@@ -20,6 +20,7 @@ import {
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 import type { SurveyDefinitionError } from "~/survey/definition-validation";
+import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
@@ -60,7 +61,10 @@ type ActionResult =
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "surveys:edit");
   const { survey } = await load(workspace.id, params.id);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
+  if (formData === null) {
+    return data<ActionResult>({ intent: "save", ok: false, errors: [{ message: UNREADABLE_FORM, source: "vivencia" }], definition: "" }, { status: 400 });
+  }
   const intent = String(formData.get("intent") ?? "save");
   if (intent === "discard") {
     const r = await discardDraft(workspace.id, survey.id);

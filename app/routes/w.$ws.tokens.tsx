@@ -7,6 +7,8 @@ import { Field } from "~/components/Field";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/data/api-tokens.server";
 import { useLang, useT } from "~/i18n/use-t";
 import { parseFormData } from "~/web/form.server";
+import { recordAudit, tokenLabel } from "~/data/audit.server";
+import { clientAddress } from "~/web/context";
 
 const CreateSchema = z.object({ name: z.string().trim().min(1, "Name the token after its use (e.g. 'CRM sync').").max(80) });
 
@@ -15,16 +17,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { tokens: await listApiTokens(workspace.id) };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "tokens:manage");
+  const audit = { workspaceId: workspace.id, actorUserId: user.id, ip: clientAddress(context) || null };
   const formData = await request.formData();
   if (formData.get("intent") === "revoke") {
+    const label = await tokenLabel(workspace.id, Number(formData.get("id")));
     await revokeApiToken(workspace.id, Number(formData.get("id")));
+    if (label) await recordAudit({ ...audit, action: "token.revoked", target: label });
     return { token: null, errors: {} as Record<string, string> };
   }
   const form = parseFormData(formData, CreateSchema);
   if (!form.ok) return data({ token: null, errors: form.errors }, { status: 400 });
-  return { token: await createApiToken(workspace.id, form.data.name, user.id), errors: {} as Record<string, string> };
+  const token = await createApiToken(workspace.id, form.data.name, user.id);
+  await recordAudit({ ...audit, action: "token.created", target: `${form.data.name} (${token.slice(0, 10)}…)` });
+  return { token, errors: {} as Record<string, string> };
 }
 
 export default function TokensPage() {

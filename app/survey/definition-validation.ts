@@ -2,6 +2,7 @@
 // (unknown properties, unknown question types…) and Vivencia's measurement rules, each located by
 // a JSON path so the designer can find it. Never throws, whatever the input.
 import { QuestionMultipleTextModel, type SurveyModel } from "survey-core";
+import { parseBoundedJson } from "~/cem/bounded-json";
 import { measureRuleErrors } from "./measure-rules";
 import { loadSurveyModel, measuredItemsOf, surveyQuestions } from "./plan";
 import type { SurveyJson, SurveyTouchpoint } from "./types";
@@ -21,11 +22,13 @@ export type ParsedSurveyJson = { ok: true; json: SurveyJson } | { ok: false; mes
 export function parseSurveyJson(input: unknown): ParsedSurveyJson {
   let value = input;
   if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      return { ok: false, message: `The survey definition is not valid JSON: ${(error as Error).message}` };
+    // Depth checked before parsing and keys after, so nothing below walks a hostile value.
+    const bounded = parseBoundedJson(input);
+    if (!bounded.ok) {
+      const { error, message } = bounded.problem;
+      return { ok: false, message: error === "invalid_json" ? `The survey definition is not valid JSON: ${message.replace(/^The text is not valid JSON: /, "")}` : `The survey definition: ${message}` };
     }
+    value = bounded.value;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const what = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;

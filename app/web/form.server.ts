@@ -15,6 +15,8 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
+const NUL_IN_FIELD = "This field holds a NUL character (\\u0000); remove it.";
+
 export function zodErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
@@ -26,11 +28,34 @@ export function zodErrors(error: z.ZodError): FieldErrors {
 
 export function parseFormData<S extends z.ZodType>(formData: FormData, schema: S): FormResult<z.output<S>> {
   const values = formValues(formData);
+  // A NUL character belongs in no field (PostgreSQL refuses to store one): the field is refused.
+  const withNul = Object.keys(values).filter((key) => values[key].includes("\0"));
+  if (withNul.length > 0) {
+    for (const key of withNul) values[key] = values[key].replaceAll("\0", "");
+    return { ok: false, errors: Object.fromEntries(withNul.map((key) => [key, NUL_IN_FIELD])), values };
+  }
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data, values };
   return { ok: false, errors: zodErrors(parsed.error), values };
 }
 
+/** What a person (or program) is told when the body is not a form that can be read. */
+export const UNREADABLE_FORM = "The form could not be read (malformed or cut off); submit it again.";
+
+/**
+ * The request's form body, or null when it cannot be read as one: a malformed multipart body,
+ * another content type, a body cut off. The caller answers 400; reading never throws into a 500.
+ */
+export async function readFormData(request: Request): Promise<FormData | null> {
+  try {
+    return await request.formData();
+  } catch {
+    return null;
+  }
+}
+
 export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<FormResult<z.output<S>>> {
-  return parseFormData(await request.formData(), schema);
+  const formData = await readFormData(request);
+  if (formData === null) return { ok: false, errors: { _form: UNREADABLE_FORM }, values: {} };
+  return parseFormData(formData, schema);
 }

@@ -2,15 +2,15 @@
 // against the survey version (nothing stored on 4xx), raw data kept byte for byte, customers by
 // external id, and Idempotency-Key replays.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
-import { getDb, withConnection } from "#db/client";
+import { count, eq, sql } from "drizzle-orm";
+import { execute, getDb, instantParam, rows } from "#db/client";
 import { customers, measurements, responses, rollups } from "#db/schema/index";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/data/api-tokens.server";
 import { recordResponse } from "~/data/responses.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { startServer, type RunningServer } from "../support/server";
-import { rollupsAndRecomputation } from "../support/rollup-check";
+import { rollupsAndRecomputationInDb } from "../support/rollup-check";
 import { makeCustomer, makeSurveyFixture, publishVersion, ratingAnswers, type SurveyFixture } from "../support/survey-fixtures";
 
 const dbFile = freshDatabasePath("responses-api");
@@ -32,6 +32,9 @@ beforeAll(async () => {
   await makeCustomer(wsA.id, "C-PREMIUM", "premium", "Paula Premium");
   tokenA = await createApiToken(wsA.id, "kiosk", alice.id);
   tokenB = await createApiToken(wsB.id, "crm", bob.id);
+  // Answers from before a workspace existed are refused: these workspaces date back to 2020, so the
+  // tests may send answers collected in 2025.
+  await execute(sql`UPDATE workspaces SET created_at = ${instantParam(Date.parse("2020-01-01T00:00:00Z"))}`);
   server = await startServer(dbFile);
 });
 
@@ -148,6 +151,10 @@ describe("POST /api/v1/responses", () => {
       [{ deployment: a.deploymentId, answers: answersOf(a), lang: "fr" }, "lang"],
       [{ deployment: a.deploymentId, answers: answersOf(a), completedAt: "yesterday" }, "completedAt"],
       [{ deployment: a.deploymentId, answers: answersOf(a), completedAt: "2999-01-01T00:00:00Z" }, "completedAt"],
+      // Before 1970 (rolled up under day 0000-01-01 once), and before the workspace existed.
+      [{ deployment: a.deploymentId, answers: answersOf(a), completedAt: "0000-01-01T00:00:00Z" }, "completedAt"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), completedAt: "2019-12-31T00:00:00Z" }, "completedAt"],
+      [{ deployment: a.deploymentId, answers: answersOf(a), startedAt: "1969-12-31T23:59:59Z" }, "startedAt"],
       [{ deployment: a.deploymentId, answers: answersOf(a), startedAt: "2025-01-02T00:00:00Z", completedAt: "2025-01-01T00:00:00Z" }, "startedAt"],
       [{ deployment: a.deploymentId, answers: [1, 2] }, "answers"],
       [{ deployment: "7", answers: answersOf(a) }, "deployment"],
@@ -221,38 +228,68 @@ describe("POST /api/v1/responses", () => {
 
     expect((await post(body, { "Idempotency-Key": "has spaces" })).status).toBe(400);
 
-    // A retry that would be refused now (its answers no longer fit, say) still gets its response.
-    const beforeRetry = (await stored());
-    const changed = await post({ ...body, answers: { ...body.answers, nps: 99 } }, { "Idempotency-Key": "kiosk-7:0001" });
-    expect(changed.status).toBe(201);
-    expect(changed.headers.get("Idempotent-Replayed")).toBe("true");
-    expect(await changed.json()).toEqual({ id });
-    expect((await stored())).toBe(beforeRetry);
+    // The key names one request: another one under it (other answers, even ones that no longer
+    // fit, another customer) is refused with 422, like a payment API, and stores nothing.
+    const beforeRetry = await stored();
+    for (const other of [
+      { ...body, answers: { ...body.answers, nps: 99 } },
+      { ...body, answers: { ...body.answers, nps: 9 } },
+      { ...body, customer: "SOMEONE-ELSE" },
+    ]) {
+      const changed = await post(other, { "Idempotency-Key": "kiosk-7:0001" });
+      expect(changed.status).toBe(422);
+      expect(await changed.json()).toMatchObject({ error: "idempotency_key_reused", message: expect.stringMatching(/different request/) });
+    }
+    expect(await stored()).toBe(beforeRetry);
+
+    // The same request, refused now (its survey archived since), still gets the response it produced.
+    const archive = (at: number | null) => execute(sql`UPDATE surveys SET archived_at = ${at === null ? null : instantParam(at)} WHERE id = ${a.surveyId}`);
+    await archive(Date.now());
+    try {
+      expect((await post(body)).status).toBe(404);
+      const retry = await post(body, { "Idempotency-Key": "kiosk-7:0001" });
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+      expect(await retry.json()).toEqual({ id });
+    } finally {
+      await archive(null);
+    }
+
+    // The request's hash is kept with the response; a response stored before hashes were kept has
+    // none, and any request under its key is replayed, as before.
+    const [{ hash }] = await rows<{ hash: string | null }>(sql`SELECT request_hash AS hash FROM responses WHERE id = ${id}`);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    await execute(sql`UPDATE responses SET request_hash = NULL WHERE id = ${id}`);
+    const legacy = await post({ ...body, answers: { ...body.answers, nps: 99 } }, { "Idempotency-Key": "kiosk-7:0001" });
+    expect(legacy.status).toBe(201);
+    expect(legacy.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await legacy.json()).toEqual({ id });
+    expect(await stored()).toBe(beforeRetry);
   });
 
   it("sees a token revoked, a version published or a survey archived by another process at once", async () => {
     // The server keeps these lookups in memory while the lookup generation stands (migration 0006);
     // this test process is another connection, so only the triggers can tell the server.
-    const alice = getDb().$client.prepare("SELECT id FROM users WHERE email = 'alice@a.test'").pluck().get() as number;
+    const [{ id: alice }] = await rows<{ id: number }>(sql`SELECT id FROM users WHERE email = 'alice@a.test'`);
     const token = await createApiToken(a.workspaceId, "short-lived", alice);
     const body = { deployment: a.deploymentId, answers: answersOf(a) };
     expect((await post(body, {}, token)).status).toBe(201);
     await revokeApiToken(a.workspaceId, (await listApiTokens(a.workspaceId)).find((t) => t.name === "short-lived")!.id);
     expect((await post(body, {}, token)).status).toBe(401);
 
-    const latest = getDb().$client.prepare("SELECT max(version) FROM survey_versions WHERE survey_id = ?").pluck().get(a.surveyId) as number;
+    const [{ latest }] = await rows<{ latest: number }>(sql`SELECT max(version) AS latest FROM survey_versions WHERE survey_id = ${a.surveyId}`);
     const newer = await publishVersion(a.workspaceId, a.surveyId, a.json, latest + 1);
     const res = await post(body);
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
     expect((await getDb().select().from(responses).where(eq(responses.id, id)).limit(1))[0]!.surveyVersionId).toBe(newer);
 
-    const archive = (at: number | null) => getDb().$client.prepare("UPDATE surveys SET archived_at = ? WHERE id = ?").run(at, a.surveyId);
-    archive(Date.now());
+    const archive = (at: number | null) => execute(sql`UPDATE surveys SET archived_at = ${at === null ? null : instantParam(at)} WHERE id = ${a.surveyId}`);
+    await archive(Date.now());
     try {
       expect((await post(body)).status).toBe(404);
     } finally {
-      archive(null);
+      await archive(null);
     }
     expect((await post(body)).status).toBe(201);
   });
@@ -265,8 +302,9 @@ describe("POST /api/v1/responses", () => {
     const ids = await Promise.all(burst.map(async (r) => ((await r.json()) as { id: number }).id));
     expect(new Set(ids).size).toBe(40);
     // No waiting: the sums committed with the responses (ADR 014).
-    const nps = getDb().$client.prepare("SELECT sum(n) FROM rollups WHERE kind = 'nps'").pluck().get();
-    expect(nps).toBe(getDb().$client.prepare("SELECT count(*) FROM measurements WHERE kind = 'nps'").pluck().get());
+    const [{ n }] = await rows<{ n: number }>(sql`SELECT sum(n) AS n FROM rollups WHERE kind = 'nps'`);
+    const [{ measured }] = await rows<{ measured: number }>(sql`SELECT count(*) AS measured FROM measurements WHERE kind = 'nps'`);
+    expect(n).toBe(measured);
   });
 
   it("keeps the rollups exact while two server processes and a third writer record at the same time", async () => {
@@ -300,7 +338,7 @@ describe("POST /api/v1/responses", () => {
         );
       // A reader all along: every snapshot it takes, between any two commits, is exact (nothing is
       // ever pending: the sums commit with their responses).
-      const snapshot = () => withConnection((sqlite) => sqlite.transaction(() => rollupsAndRecomputation(sqlite))());
+      const snapshot = rollupsAndRecomputationInDb;
       let writing = true;
       let reads = 0;
       const reader = (async () => {

@@ -7,7 +7,15 @@ import net from "node:net";
 import path from "node:path";
 import { isPostgresUrl } from "#db/engine";
 
-export type RunningServer = { url: string; port: number; pid: number; stop: () => Promise<void>; output: () => string };
+export type RunningServer = {
+  url: string;
+  port: number;
+  pid: number;
+  stop: () => Promise<void>;
+  output: () => string;
+  /** Resolves when the process ends: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,6 +49,7 @@ export async function startServer(database: string, env: Record<string, string> 
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   child.stdout?.on("data", (d) => (log += String(d)));
   child.stderr?.on("data", (d) => (log += String(d)));
   const url = `http://127.0.0.1:${port}`;
@@ -64,6 +73,7 @@ export async function startServer(database: string, env: Record<string, string> 
     port,
     pid: child.pid!,
     output: () => log,
+    exited,
     stop: () =>
       new Promise<void>((resolve) => {
         // Exited, or killed by a signal (a test's kill -9: then exitCode stays null).
