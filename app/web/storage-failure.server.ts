@@ -46,13 +46,36 @@ export async function storageFailureResponse(error: unknown, request: Request): 
   );
 }
 
+/** The causes an error carries, outermost first (drizzle wraps driver errors as "Failed query: …"). */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = error; e && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+/**
+ * Input that no route should have had to check, answered as what it is rather than a 500: a form body
+ * that cannot be parsed (malformed multipart, a broken boundary) is a 400; an id beyond what the
+ * database's integer columns hold (PostgreSQL's numeric_value_out_of_range, 22003) names nothing, so 404.
+ */
+function unreadableInputResponse(error: unknown): Response | null {
+  const chain = causes(error);
+  if (chain.some((e) => (e as { code?: unknown }).code === "22003")) {
+    return Response.json({ error: "not_found", message: "Not found." }, { status: 404 });
+  }
+  if (error instanceof TypeError && /formdata|multipart|boundary/i.test(error.message)) {
+    return Response.json({ error: "bad_request", message: "The form could not be read: send it again from the page." }, { status: 400 });
+  }
+  return null;
+}
+
 type Handler = (args: { request: Request }) => unknown;
 type RouteModule = Record<string, unknown> & { loader?: Handler; action?: Handler };
 type Build = { routes: Record<string, { module: RouteModule } & Record<string, unknown>> };
 
 /**
  * The server build with every route's loader and action answering storage failures with 503
- * (storageFailureResponse) instead of a 500. server.js applies it to the build it serves; thrown
+ * (storageFailureResponse), and unreadable input with 400 or 404 (unreadableInputResponse), instead of a 500. server.js applies it to the build it serves; thrown
  * Responses are Remix's own way to answer with a status from a loader or action.
  */
 export function answerStorageFailures<B extends Build>(build: B): B {
@@ -66,7 +89,7 @@ export function answerStorageFailures<B extends Build>(build: B): B {
         try {
           return await handler(args);
         } catch (error) {
-          throw (await storageFailureResponse(error, args.request)) ?? error;
+          throw (await storageFailureResponse(error, args.request)) ?? unreadableInputResponse(error) ?? error;
         }
       };
     }
