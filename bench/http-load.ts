@@ -1,6 +1,6 @@
 // The load generator of bench:ingest: C keep-alive HTTP/1.1 connections over plain sockets, each
 // sending its next request as soon as the last one is answered, requests serialised before the clock
-// starts. Like wrk or autocannon, and unlike node:http (~60 µs of client CPU per request here) or
+// starts (or, for a run of a given length, made one by one from a function). Like wrk or autocannon, and unlike node:http (~60 µs of client CPU per request here) or
 // fetch (about twice that): the client shares the machine's two cores with the server, and whatever
 // it spends is measured as server slowness, more so on the route that keeps both cores busy.
 //
@@ -9,6 +9,15 @@
 import net from "node:net";
 
 export type LoadResult = { latencies: Float64Array; seconds: number; failures: number; firstFailure: string };
+
+/**
+ * The requests to send: a list, or a function giving request i (null once there are no more: a
+ * run for a given time answers null after its deadline).
+ */
+export type RequestSource = readonly Buffer[] | ((i: number) => Buffer | null);
+
+/** Counters a caller may watch while the run goes on (the sustained run's reader reads them). */
+export type LoadProgress = { sent: number; answered: number; ok: number };
 
 const HEADER_END = Buffer.from("\r\n\r\n");
 const CHUNKED_END = Buffer.from("\r\n0\r\n\r\n");
@@ -20,40 +29,81 @@ export function postRequest(host: string, path: string, headers: Record<string, 
   return Buffer.concat([Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1"), bytes]);
 }
 
-/** Sends every request over `concurrency` connections to host:port; resolves when all are answered. */
-export function httpLoad(host: string, port: number, requests: readonly Buffer[], concurrency: number, expectStatus = 201): Promise<LoadResult> {
-  const latencies = new Float64Array(requests.length);
+/**
+ * Sends every request over `concurrency` connections to host:port; resolves when all are answered.
+ * `progress`, when given, is kept up to date as requests go out and answers come back.
+ */
+export function httpLoad(
+  host: string,
+  port: number,
+  source: RequestSource,
+  concurrency: number,
+  expectStatus = 201,
+  progress: LoadProgress = { sent: 0, answered: 0, ok: 0 },
+): Promise<LoadResult> {
+  const request = typeof source === "function" ? source : (i: number) => (i < source.length ? source[i] : null);
+  // Grown by doubling when the source is a function (its length is unknown in advance).
+  let latencies = new Float64Array(typeof source === "function" ? 65_536 : Math.max(1, source.length));
   let next = 0;
-  let done = 0;
+  let exhausted = false;
+  let open = 0;
+  let answered = 0;
   let failures = 0;
   let firstFailure = "";
   const t0 = performance.now();
+  let lastAnswer = t0;
 
   return new Promise((resolve) => {
-    const finish = () => resolve({ latencies, seconds: (performance.now() - t0) / 1000, failures, firstFailure });
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      // Until the last answer: closing the idle connections afterwards is not part of the run.
+      resolve({ latencies: latencies.slice(0, answered), seconds: (lastAnswer - t0) / 1000, failures, firstFailure });
+    };
     const settle = (i: number, started: number, failure: string | null) => {
-      latencies[i] = performance.now() - started;
+      if (i >= latencies.length) {
+        const grown = new Float64Array(Math.max(latencies.length * 2, i + 1));
+        grown.set(latencies);
+        latencies = grown;
+      }
+      lastAnswer = performance.now();
+      latencies[i] = lastAnswer - started;
+      answered++;
+      progress.answered++;
       if (failure !== null) {
         failures++;
         firstFailure ||= failure;
+      } else progress.ok++;
+    };
+    /** The next request and its index, or null when the source has no more. */
+    const take = (): [number, Buffer] | null => {
+      if (exhausted) return null;
+      const buffer = request(next);
+      if (buffer === null) {
+        exhausted = true;
+        return null;
       }
-      if (++done === requests.length) finish();
+      return [next++, buffer];
     };
 
     const connection = () => {
+      open++;
       const socket = net.connect({ host, port, noDelay: true });
       let pending: Buffer | null = null;
       let current = -1;
       let started = 0;
       const sendNext = () => {
-        if (next >= requests.length) {
+        const taken = take();
+        if (!taken) {
           current = -1;
           socket.end();
           return;
         }
-        current = next++;
+        current = taken[0];
         started = performance.now();
-        socket.write(requests[current]);
+        progress.sent++;
+        socket.write(taken[1]);
       };
       socket.on("connect", sendNext);
       socket.on("data", (chunk: Buffer) => {
@@ -78,19 +128,24 @@ export function httpLoad(host: string, port: number, requests: readonly Buffer[]
         settle(i, started, failure);
         if (/\r\nconnection:\s*close/i.test(head)) {
           socket.destroy();
-          if (next < requests.length) connection();
+          if (!exhausted) connection();
         } else sendNext();
       });
       socket.on("error", () => {}); // reported by "close" below
       socket.on("close", () => {
-        if (current < 0) return;
-        const i = current;
-        current = -1;
-        settle(i, started, "the connection closed before the answer");
-        if (next < requests.length) connection();
+        open--;
+        if (current >= 0) {
+          const i = current;
+          current = -1;
+          settle(i, started, "the connection closed before the answer");
+          if (!exhausted) connection();
+        }
+        // The run is over when the source is exhausted and every connection has closed.
+        if (exhausted && open === 0) finish();
       });
     };
-    if (requests.length === 0) return finish();
-    for (let c = 0; c < Math.min(concurrency, requests.length); c++) connection();
+    const first = typeof source === "function" ? concurrency : Math.min(concurrency, source.length);
+    if (first === 0) return finish();
+    for (let c = 0; c < first; c++) connection();
   });
 }
