@@ -602,7 +602,16 @@ async function send(f: Fixture, request: HostileRequest, signal: AbortSignal): P
       init.duplex = "half";
     } else init.body = typeof request.body === "string" ? request.body : Buffer.from(request.body);
   }
-  const res = await fetch(`http://127.0.0.1:${f.port}${request.path}`, init);
+  let res: Response;
+  try {
+    res = await fetch(`http://127.0.0.1:${f.port}${request.path}`, init);
+  } catch (error) {
+    // A keep-alive socket the server closed after refusing the previous case's body (it cuts such
+    // connections) may be picked for this request before the close is seen: the request never
+    // reached the server. Sent again, on a new connection.
+    if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET" || request.chunked) throw error;
+    res = await fetch(`http://127.0.0.1:${f.port}${request.path}`, init);
+  }
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
