@@ -207,6 +207,20 @@ export function openPgAppDatabase(url: string): Db {
   });
 }
 
+/** What runs a statement on PostgreSQL: the pg pool, or the connection a transaction holds. */
+export type PgQueryable = Pick<pg.Pool, "query">;
+
+/**
+ * The pg connection of the transaction open in the caller's async flow, else the pool, for the few
+ * statements sent as text (db/statement-text.ts). drizzle's node-postgres session keeps it as
+ * `client` (the PoolClient inside a transaction); the PostgreSQL integration suite runs through it.
+ */
+export function pgClient(db: Db): PgQueryable {
+  const client = (db as unknown as { session?: { client?: PgQueryable } }).session?.client;
+  if (!client) throw new Error("pgClient: not a PostgreSQL database");
+  return client;
+}
+
 // ---- The process's database --------------------------------------------------------------------------
 
 let shared: Db | undefined;

@@ -3,9 +3,8 @@
 // drizzle's query builder spent ~25 % of the recording CPU building them value by value
 // (docs/benchmarks.md, "Ingest"). The text is standard SQL that both engines accept; only the
 // placeholders differ, and values are what the driver stores (numbers, text, null).
-import { sql, type SQL } from "drizzle-orm";
 import type Database from "better-sqlite3";
-import { getDb, isPostgres } from "./client";
+import { getDb, isPostgres, pgClient } from "./client";
 
 const STATEMENT_CACHE = 200;
 const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -22,32 +21,73 @@ function preparedOn(sqlite: Database.Database, text: string): Database.Statement
   return statement;
 }
 
-/** The text with each `?` bound to the next value, as drizzle SQL (PostgreSQL numbers them). */
-function bound(text: string, values: readonly unknown[]): SQL {
-  const parts = text.split("?");
-  if (parts.length !== values.length + 1) throw new Error(`statement has ${parts.length - 1} placeholders for ${values.length} values`);
-  const chunks: SQL[] = [sql.raw(parts[0])];
-  values.forEach((value, i) => chunks.push(sql`${value}`, sql.raw(parts[i + 1])));
-  return sql.join(chunks);
+/**
+ * PostgreSQL's form of a text: `$1`, `$2`… for its `?` placeholders, and a name, so that each
+ * connection parses and plans it once (a prepared statement) instead of on every call. Names are
+ * never reused for another text.
+ */
+type PgStatement = { name: string; text: string; placeholders: number };
+const pgStatements = new Map<string, PgStatement>();
+let statementsNamed = 0;
+function pgStatement(text: string): PgStatement {
+  let statement = pgStatements.get(text);
+  if (statement === undefined) {
+    let n = 0;
+    const numbered = text.replace(/\?/g, () => `$${++n}`);
+    statement = { name: `vivencia_${++statementsNamed}`, text: numbered, placeholders: n };
+    if (pgStatements.size >= STATEMENT_CACHE) pgStatements.delete(pgStatements.keys().next().value!);
+    pgStatements.set(text, statement);
+  }
+  return statement;
+}
+
+/**
+ * Sends the text straight to the pg connection of the caller's transaction (else to the pool):
+ * binding thousands of values one by one through drizzle's SQL builder cost more CPU than the
+ * database spent storing them (docs/benchmarks.md, "PostgreSQL: what limits ingest").
+ */
+async function pgQuery<T>(text: string, values: readonly unknown[]): Promise<T[]> {
+  const { name, text: numbered, placeholders } = pgStatement(text);
+  if (placeholders !== values.length) throw new Error(`statement has ${placeholders} placeholders for ${values.length} values`);
+  const result = await pgClient(getDb()).query({ name, text: numbered, values: values.map((v) => (Array.isArray(v) ? pgArrayLiteral(v) : v)) });
+  return result.rows as T[];
+}
+
+/**
+ * An array parameter as PostgreSQL's array literal (`{1,2}`, `{"a","b\\"c"}`, NULL for null), cast
+ * in the text (`?::int[]`). pg's own conversion walks the array element by element in JavaScript:
+ * for a batch's rollup columns that was 5 ms of the server's one thread; joined natively it is a
+ * fraction of that.
+ */
+export function pgArrayLiteral(values: readonly unknown[]): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ",";
+    if (v === null || v === undefined) out += "NULL";
+    else if (typeof v === "number") {
+      if (!Number.isFinite(v)) throw new RangeError(`not a finite number in an array parameter: ${v}`);
+      out += String(v);
+    } else if (typeof v === "string") out += `"${v.replace(/["\\]/g, "\\$&")}"`;
+    else throw new TypeError(`unsupported value in an array parameter: ${typeof v}`);
+  }
+  return out + "}";
 }
 
 /** Runs a statement (inside the caller's transaction when one is open). */
 export async function runText(text: string, values: readonly unknown[]): Promise<void> {
-  const db = getDb();
   if (isPostgres()) {
-    await (db as unknown as { execute(query: SQL): Promise<unknown> }).execute(bound(text, values));
+    await pgQuery(text, values);
     return;
   }
+  const db = getDb();
   await db.$gate.statement(() => preparedOn(db.$client, text).run(...values));
 }
 
 /** The rows a statement returns (a SELECT, or RETURNING), keyed by the names the text gives them. */
 export async function queryText<T>(text: string, values: readonly unknown[]): Promise<T[]> {
+  if (isPostgres()) return pgQuery<T>(text, values);
   const db = getDb();
-  if (isPostgres()) {
-    const result = await (db as unknown as { execute(query: SQL): Promise<{ rows: T[] }> }).execute(bound(text, values));
-    return result.rows;
-  }
   return db.$gate.statement(() => preparedOn(db.$client, text).all(...values) as T[]);
 }
 

@@ -3,7 +3,7 @@
 // manager takes on a case are in case-steps.server.ts.
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { getDb, jsonText } from "#db/client";
+import { getDb, isPostgres, jsonText } from "#db/client";
 import { instantValue, queryText, runText } from "#db/statement-text";
 import { attributes, caseEvents, cases, customers, measurements, memberships, processes, responses, touchpoints, users } from "#db/schema/index";
 import { can } from "~/auth/permissions";
@@ -102,27 +102,70 @@ export type OpenCaseInput = {
   reasons: CaseReason[];
 };
 
+const INSERT_CASE = `INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (response_id) DO NOTHING RETURNING id`;
+const INSERT_OPENED_EVENT = `INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at) VALUES (?, ?, 'opened', 'open', ?, ?)`;
+// PostgreSQL: a batch's cases and their "opened" events in one statement (response-writer.server.ts).
+const INSERT_CASES = `WITH opened AS (
+    INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
+    SELECT c.workspace, c.response, c.customer, c.touchpoint, c.tier, c.reasons::jsonb, 'open', ?::timestamptz, c.due, ?::timestamptz
+    FROM unnest(?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[], ?::timestamptz[]) AS c(workspace, response, customer, touchpoint, tier, reasons, due)
+    ORDER BY c.response
+    ON CONFLICT (response_id) DO NOTHING RETURNING id, response_id, workspace_id),
+  events AS (
+    INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at)
+    SELECT opened.workspace_id, opened.id, 'opened', 'open', n.note, ?::timestamptz
+    FROM opened JOIN unnest(?::int[], ?::text[]) AS n(response, note) ON n.response = opened.response_id)
+  SELECT id, response_id FROM opened`;
+
+const openedNote = (input: OpenCaseInput) => input.reasons.map((r) => r.detail).join("\n");
+
 /**
- * Opens the case of a response on the caller's connection (inside the response's transaction, so the
- * two commit or fail together). The SLA clock starts when the response is received, not when it was
- * completed: an answer pushed days late is still owed a full service level.
+ * Opens the cases of responses on the caller's connection (inside the responses' transaction, so
+ * they commit or fail together): the id of each response's case, in order (null where the response
+ * had one already). The SLA clock starts when the response is received, not when it was completed:
+ * an answer pushed days late is still owed a full service level.
  */
-export async function openCaseForResponse(input: OpenCaseInput, sla: SlaSettings, now: Date): Promise<number | null> {
+export async function openCasesForResponses(inputs: readonly OpenCaseInput[], sla: SlaSettings, now: Date): Promise<(number | null)[]> {
+  if (inputs.length === 0) return [];
   const at = instantValue(now.getTime());
-  // ON CONFLICT: a response opens one case at most, even if the hook ran twice.
-  const [row] = await queryText<{ id: number }>(
-    `INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (response_id) DO NOTHING RETURNING id`,
-    [input.workspaceId, input.responseId, input.customerId, input.touchpointId, input.tier, JSON.stringify(input.reasons), at, instantValue(dueAt(now, input.tier, sla).getTime()), at],
-  );
-  if (!row) return null;
-  await runText(`INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at) VALUES (?, ?, 'opened', 'open', ?, ?)`, [
-    input.workspaceId,
-    row.id,
-    input.reasons.map((r) => r.detail).join("\n"),
-    at,
-  ]);
-  return row.id;
+  const due = (input: OpenCaseInput) => instantValue(dueAt(now, input.tier, sla).getTime());
+  if (isPostgres()) {
+    const opened = await queryText<{ id: number; response_id: number }>(INSERT_CASES, [
+      at,
+      at,
+      inputs.map((i) => i.workspaceId),
+      inputs.map((i) => i.responseId),
+      inputs.map((i) => i.customerId),
+      inputs.map((i) => i.touchpointId),
+      inputs.map((i) => i.tier),
+      inputs.map((i) => JSON.stringify(i.reasons)),
+      inputs.map(due),
+      at,
+      inputs.map((i) => i.responseId),
+      inputs.map(openedNote),
+    ]);
+    const caseOf = new Map(opened.map((r) => [r.response_id, r.id]));
+    return inputs.map((i) => caseOf.get(i.responseId) ?? null);
+  }
+  const ids: (number | null)[] = [];
+  for (const input of inputs) {
+    // ON CONFLICT: a response opens one case at most, even if the hook ran twice.
+    const [row] = await queryText<{ id: number }>(INSERT_CASE, [
+      input.workspaceId,
+      input.responseId,
+      input.customerId,
+      input.touchpointId,
+      input.tier,
+      JSON.stringify(input.reasons),
+      at,
+      due(input),
+      at,
+    ]);
+    if (row) await runText(INSERT_OPENED_EVENT, [input.workspaceId, row.id, openedNote(input), at]);
+    ids.push(row?.id ?? null);
+  }
+  return ids;
 }
 
 // ---- The inbox ------------------------------------------------------------------------------------

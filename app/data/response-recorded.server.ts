@@ -8,7 +8,7 @@ import { getDb } from "#db/client";
 import { customers, touchpoints } from "#db/schema/index";
 import { casesForResponse, type ResponseMeasurement } from "~/cem/case-rules";
 import { loadActSettings, type ActSettings } from "./case-rules.server";
-import { casePayload, openCaseForResponse } from "./cases.server";
+import { casePayload, openCasesForResponses, type OpenCaseInput } from "./cases.server";
 import { activeEndpoints, enqueueWebhookEvent } from "./webhooks.server";
 
 export { kickWebhookDelivery } from "./webhook-delivery.server";
@@ -59,35 +59,55 @@ async function responsePayload(event: ResponseRecorded): Promise<Record<string, 
 }
 
 /**
- * Call inside the response's transaction. Opens at most one case and enqueues the deliveries;
- * throws only if the database does, which rolls the response back with it.
+ * Call inside the responses' transaction. Opens at most one case per response (all of a batch's
+ * cases together) and enqueues the deliveries; throws only if the database does, which rolls the
+ * responses back with it. One outcome per event, in order.
  */
+export async function onResponsesRecorded(
+  events: readonly ResponseRecorded[],
+  context: RecordingContext = new Map(),
+  now: Date = new Date(),
+): Promise<{ caseId: number | null; deliveries: number }[]> {
+  const outcomes = events.map(() => ({ caseId: null as number | null, deliveries: 0 }));
+  const toOpen: { at: number; input: OpenCaseInput; sla: ActSettings["sla"]; endpoints: WorkspaceActing["endpoints"] }[] = [];
+  for (const [at, event] of events.entries()) {
+    const { settings, endpoints } = await actingFor(event.workspaceId, context);
+    const decision = casesForResponse({ measurements: event.measurements, comment: event.comment }, settings.caseRules);
+    outcomes[at].deliveries = await enqueueWebhookEvent(event.workspaceId, "response.completed", () => responsePayload(event), now, endpoints);
+    if (!decision.open) continue;
+    const input: OpenCaseInput = {
+      workspaceId: event.workspaceId,
+      responseId: event.responseId,
+      customerId: event.customerId,
+      touchpointId: event.touchpointId,
+      tier: event.tier,
+      reasons: decision.reasons,
+    };
+    toOpen.push({ at, input, sla: settings.sla, endpoints });
+  }
+  // One statement for the cases of each workspace (a batch is nearly always one workspace).
+  for (const workspaceId of new Set(toOpen.map((o) => o.input.workspaceId))) {
+    const mine = toOpen.filter((o) => o.input.workspaceId === workspaceId);
+    const ids = await openCasesForResponses(
+      mine.map((o) => o.input),
+      mine[0].sla,
+      now,
+    );
+    for (const [i, { at, endpoints }] of mine.entries()) {
+      const id = ids[i];
+      outcomes[at].caseId = id;
+      if (id === null) continue;
+      outcomes[at].deliveries += await enqueueWebhookEvent(workspaceId, "case.opened", async () => ({ case: await casePayload(id) }), now, endpoints);
+    }
+  }
+  return outcomes;
+}
+
+/** One response's follow-up (onResponsesRecorded for one). */
 export async function onResponseRecorded(
   event: ResponseRecorded,
   context: RecordingContext = new Map(),
   now: Date = new Date(),
 ): Promise<{ caseId: number | null; deliveries: number }> {
-  const { settings, endpoints } = await actingFor(event.workspaceId, context);
-  const decision = casesForResponse({ measurements: event.measurements, comment: event.comment }, settings.caseRules);
-  let deliveries = await enqueueWebhookEvent(event.workspaceId, "response.completed", () => responsePayload(event), now, endpoints);
-  let caseId: number | null = null;
-  if (decision.open) {
-    caseId = await openCaseForResponse(
-      {
-        workspaceId: event.workspaceId,
-        responseId: event.responseId,
-        customerId: event.customerId,
-        touchpointId: event.touchpointId,
-        tier: event.tier,
-        reasons: decision.reasons,
-      },
-      settings.sla,
-      now,
-    );
-    if (caseId !== null) {
-      const id = caseId;
-      deliveries += await enqueueWebhookEvent(event.workspaceId, "case.opened", async () => ({ case: await casePayload(id) }), now, endpoints);
-    }
-  }
-  return { caseId, deliveries };
+  return (await onResponsesRecorded([event], context, now))[0];
 }

@@ -3,11 +3,11 @@
 // with its webhook deliveries (response-recorded.server.ts) and the batch's rollup sums
 // (rollup-writes.server.ts), all or nothing (ADR 014). The same code on either engine.
 import { and, eq, inArray, gt, sql } from "drizzle-orm";
-import { getDb } from "#db/client";
+import { getDb, isPostgres } from "#db/client";
 import { customers, invitations, responses } from "#db/schema/index";
 import { instantValue, queryText, runText, valuesText } from "#db/statement-text";
 import type { Measurement } from "~/cem/measurement";
-import { onResponseRecorded, type RecordingContext } from "~/data/response-recorded.server";
+import { onResponseRecorded, onResponsesRecorded, type RecordingContext } from "~/data/response-recorded.server";
 import { addRollups, RollupAccumulator } from "~/data/rollup-writes.server";
 import type { AnswerError } from "~/survey/answer-validation";
 import type { SurveyLocale } from "~/survey/locales";
@@ -193,13 +193,168 @@ function driverError(error: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
-/** The batch in one transaction: every response's rows, then the batch's rollup sums. */
+// ---- PostgreSQL: a batch written set-based ------------------------------------------------------
+// Row by row, a response costs about ten round trips, each a statement PostgreSQL parses and plans.
+// Set-based, a workspace's share of the batch takes a fixed handful whatever its size: one statement
+// looks up what the batch needs (keys used before, customers known, response ids drawn from the
+// sequence), one creates the new customers, one writes every response with its measurement rows;
+// the cases and the rollup sums follow, one statement each (docs/benchmarks.md, "PostgreSQL: what
+// limits ingest"). SQLite has no arrays and needs none: its statements are in-process calls on
+// cached prepared statements.
+const BATCH_LOOKUP = `SELECT 'id' AS what, nextval(pg_get_serial_sequence('responses', 'id'))::int AS id, NULL AS name, NULL AS detail
+    FROM generate_series(1, ?::int)
+  UNION ALL SELECT 'key', id, idempotency_key, request_hash FROM responses WHERE workspace_id = ? AND idempotency_key = ANY(?::text[])
+  UNION ALL SELECT 'customer', id, external_id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])`;
+const CUSTOMERS_BY_EXTERNAL_ID = `SELECT external_id, id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])`;
+// Sorted ids: two transactions inserting overlapping customers take their locks in the same order.
+const INSERT_CUSTOMERS = `INSERT INTO customers (workspace_id, external_id) SELECT ?, x FROM unnest(?::text[]) AS x ORDER BY x
+    ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING id, external_id`;
+// The measurement rows' foreign key is checked at the end of the statement, once the responses are in.
+const INSERT_RESPONSES = `WITH stored AS (
+    INSERT INTO responses (id, workspace_id, survey_version_id, touchpoint_id, deployment_id, customer_id,
+      tier, lang, source, data, comment, started_at, completed_at, idempotency_key, request_hash)
+    SELECT r.id, ?, r.version, r.touchpoint, r.deployment, r.customer, r.tier, r.lang, r.source, r.data, r.comment, r.started, r.completed, r.key, r.hash
+    FROM unnest(?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+      ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[])
+      AS r(id, version, touchpoint, deployment, customer, tier, lang, source, data, comment, started, completed, key, hash))
+  INSERT INTO measurements (${MEASUREMENT_COLUMNS})
+  SELECT ?, m.* FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::float8[], ?::text[]) AS m`;
+
+type Customer = { id: number; tier: string };
+
+/** Response ids for `count` responses, the keys already used among `keys`, the customers known among `externalIds`. */
+async function lookUpBatch(ws: number, count: number, keys: string[], externalIds: string[]) {
+  const ids: number[] = [];
+  const used = new Map<string, RecordResult & { status: "replayed" }>();
+  const customers = new Map<string, Customer>();
+  type Row = { what: "id" | "key" | "customer"; id: number; name: string | null; detail: string | null };
+  for (const r of await queryText<Row>(BATCH_LOOKUP, [count, ws, keys, ws, externalIds])) {
+    if (r.what === "id") ids.push(r.id);
+    else if (r.what === "key") used.set(r.name!, { status: "replayed", id: r.id, requestHash: r.detail });
+    else customers.set(r.name!, { id: r.id, tier: r.detail ?? "" });
+  }
+  return { ids, used, customers };
+}
+
+/** Creates bare the customers of `missing` (external ids not found), adding them to `customers`. */
+async function createCustomers(ws: number, missing: string[], customers: Map<string, Customer>): Promise<void> {
+  if (missing.length === 0) return;
+  for (const r of await queryText<{ id: number; external_id: string }>(INSERT_CUSTOMERS, [ws, missing])) customers.set(r.external_id, { id: r.id, tier: "" });
+  // Not created: another transaction committed them meanwhile (a new statement sees them).
+  const raced = missing.filter((id) => !customers.has(id));
+  if (raced.length === 0) return;
+  for (const r of await queryText<{ external_id: string; id: number; tier: string | null }>(CUSTOMERS_BY_EXTERNAL_ID, [ws, raced])) {
+    customers.set(r.external_id, { id: r.id, tier: r.tier ?? "" });
+  }
+}
+
+/**
+ * One workspace's responses of the batch (none through an invitation), their outcomes written into
+ * `outcomes` at their places in the batch; their rollup increments go into `sums`.
+ */
+async function writeSetBased(
+  ws: number,
+  batch: { plan: WritePlan; at: number }[],
+  outcomes: RecordResult[],
+  sums: RollupAccumulator,
+  context: RecordingContext,
+): Promise<void> {
+  const keys = [...new Set(batch.map(({ plan }) => plan.input.idempotencyKey).filter((k): k is string => !!k))];
+  // Sorted: see INSERT_CUSTOMERS.
+  const externalIds = [...new Set(batch.map(({ plan }) => plan.input.customerExternalId).filter((id): id is string => !!id))].sort();
+  // An id for every response: those a retry answers leave a gap in the sequence, as a rollback does.
+  const { ids, used, customers } = await lookUpBatch(ws, batch.length, keys, externalIds);
+
+  // Retries: a key used before answers with its response; the same key twice in the batch, with the first.
+  const fresh: { plan: WritePlan; at: number }[] = [];
+  const firstWithKey = new Map<string, WritePlan>();
+  const repeats: { key: string; at: number }[] = [];
+  for (const item of batch) {
+    const key = item.plan.input.idempotencyKey;
+    if (key && used.has(key)) outcomes[item.at] = used.get(key)!;
+    else if (key && firstWithKey.has(key)) repeats.push({ key, at: item.at });
+    else {
+      if (key) firstWithKey.set(key, item.plan);
+      fresh.push(item);
+    }
+  }
+  if (fresh.length === 0) return;
+  await createCustomers(
+    ws,
+    externalIds.filter((id) => !customers.has(id) && fresh.some(({ plan }) => plan.input.customerExternalId === id)),
+    customers,
+  );
+
+  const columns = Array.from({ length: 14 }, () => [] as unknown[]);
+  const measured = Array.from({ length: 6 }, () => [] as unknown[]);
+  const idOf = new Map<WritePlan, number>();
+  const recorded = fresh.map(({ plan }, i) => {
+    const { input } = plan;
+    const customer = input.customerExternalId ? customers.get(input.customerExternalId)! : null;
+    const id = ids[i];
+    const tier = customer?.tier ?? "";
+    idOf.set(plan, id);
+    const row = [
+      id,
+      input.versionId,
+      input.touchpointId,
+      input.deploymentId,
+      customer?.id ?? null,
+      tier,
+      input.lang,
+      input.source,
+      input.data,
+      plan.comment,
+      plan.startedAt === null ? null : instantValue(plan.startedAt),
+      instantValue(plan.completedAt),
+      input.idempotencyKey ?? null,
+      input.idempotencyKey ? (input.requestHash ?? null) : null,
+    ];
+    row.forEach((value, c) => columns[c].push(value));
+    for (const m of plan.measurements) {
+      [id, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension].forEach((value, c) => measured[c].push(value));
+    }
+    sums.add(ws, input.touchpointId, tier, input.lang, plan.completedAt, plan.measurements);
+    return {
+      workspaceId: ws,
+      responseId: id,
+      customerId: customer?.id ?? null,
+      touchpointId: input.touchpointId,
+      tier,
+      measurements: plan.measurements,
+      comment: plan.comment,
+      completedAt: plan.completedAt,
+    };
+  });
+  await runText(INSERT_RESPONSES, [ws, ...columns, ws, ...measured]);
+
+  const followUps = await onResponsesRecorded(recorded, context);
+  fresh.forEach(({ at }, i) => (outcomes[at] = { status: "recorded", id: ids[i], tier: recorded[i].tier, deliveries: followUps[i].deliveries }));
+  for (const { key, at } of repeats) {
+    const first = firstWithKey.get(key)!;
+    outcomes[at] = { status: "replayed", id: idOf.get(first)!, requestHash: first.input.requestHash ?? null };
+  }
+}
+
+/**
+ * The batch in one transaction: every response's rows, then the batch's rollup sums. On
+ * PostgreSQL, responses not through an invitation are written set-based per workspace; the rest
+ * (and everything on SQLite) response by response.
+ */
 async function writeTogether(plans: WritePlan[]): Promise<RecordResult[]> {
   return getDb().transaction(async () => {
     const sums = new RollupAccumulator();
     const context: RecordingContext = new Map();
-    const outcomes: RecordResult[] = [];
-    for (const plan of plans) outcomes.push(await write(plan, sums, context));
+    const outcomes: RecordResult[] = new Array(plans.length);
+    const byWorkspace = new Map<number, { plan: WritePlan; at: number }[]>();
+    for (const [at, plan] of plans.entries()) {
+      if (isPostgres() && plan.input.invitationId == null) {
+        const ws = plan.input.workspaceId;
+        if (!byWorkspace.has(ws)) byWorkspace.set(ws, []);
+        byWorkspace.get(ws)!.push({ plan, at });
+      } else outcomes[at] = await write(plan, sums, context);
+    }
+    for (const [ws, batch] of byWorkspace) await writeSetBased(ws, batch, outcomes, sums, context);
     await addRollups(sums.sums());
     return outcomes;
   });

@@ -71,19 +71,38 @@ export async function responseForIdempotencyKey(workspaceId: number, key: string
 type Pending = { plan: WritePlan; resolve: (result: RecordResult) => void; reject: (error: unknown) => void };
 let queue: Pending[] = [];
 let flushScheduled = false;
+const MAX_BATCH = 500;
+/** One batch transaction at a time per process; what arrives meanwhile waits and forms the next. */
+let writing = false;
 
-/** Writes everything queued since the last flush as one batch (one transaction), then answers each. */
+function scheduleFlush() {
+  if (flushScheduled || writing) return;
+  flushScheduled = true;
+  setImmediate(() => void flush());
+}
+
+/**
+ * Writes everything queued since the last flush as one batch (one transaction), then answers each.
+ * Batches never overlap: on PostgreSQL, transactions side by side each carried a response or two and
+ * queued on each other's locks on the same rollup rows (docs/benchmarks.md); waiting for the batch
+ * in flight lets the next one grow instead. SQLite's one connection serialised them anyway.
+ */
 async function flush() {
   flushScheduled = false;
-  const batch = queue;
-  queue = [];
+  // A bounded batch keeps one transaction's locks and latency bounded under a flood; the rest waits.
+  const batch = queue.slice(0, MAX_BATCH);
+  queue = queue.slice(batch.length);
   if (batch.length === 0) return;
+  writing = true;
   let outcomes: (RecordResult | Error)[];
   try {
     outcomes = await writeBatch(batch.map((p) => p.plan));
   } catch (error) {
     for (const pending of batch) pending.reject(error);
     return;
+  } finally {
+    writing = false;
+    if (queue.length > 0) scheduleFlush();
   }
   let deliveries = false;
   batch.forEach((pending, i) => {
@@ -149,9 +168,6 @@ export async function recordResponse(input: ResponseInput): Promise<RecordResult
   if ("status" in planned) return planned;
   return new Promise((resolve, reject) => {
     queue.push({ plan: planned, resolve, reject });
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(() => void flush());
-    }
+    scheduleFlush();
   });
 }

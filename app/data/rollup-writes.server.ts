@@ -3,6 +3,7 @@
 // transaction that stores the responses (ADR 014). A response and its sums commit together, so the
 // rollups equal a recomputation from the measurement rows after any interleaving of writers, on
 // either engine, and no reader ever has anything to fold.
+import { isPostgres } from "#db/client";
 import { runText, valuesText } from "#db/statement-text";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
 import type { RollupRow } from "~/cem/rollup-sums";
@@ -44,6 +45,31 @@ function buildUpsertText(table: "rollups" | "rollups_weekly", rows: number): str
     ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
 }
 
+/**
+ * PostgreSQL: both levels in one statement of fixed text, each column an array (parsed and planned
+ * once per connection, and no value spliced into it).
+ */
+const INTEGER_COLUMNS = new Set(["n", "promoters", "passives", "detractors", "top2"]);
+function unnestUpsert(table: "rollups" | "rollups_weekly"): string {
+  const period = table === "rollups" ? "day" : "week";
+  const keys = ["workspace_id", "touchpoint_id", "attribute_key", "kind", period, "tier", "lang"];
+  const keyTypes = ["int", "int", "text", "text", "text", "text", "text"];
+  const valueTypes = VALUE_COLUMNS.map((c) => (INTEGER_COLUMNS.has(c) ? "int" : "float8"));
+  return `INSERT INTO ${table} (${[...keys, ...VALUE_COLUMNS].join(", ")})
+    SELECT * FROM unnest(${[...keyTypes, ...valueTypes].map((t) => `?::${t}[]`).join(", ")})
+    ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
+}
+const PG_UPSERT_BOTH = `WITH daily AS (${unnestUpsert("rollups")}) ${unnestUpsert("rollups_weekly")}`;
+
+/** The rows as one array per column, in the order the upsert names them. */
+function columnArrays(rows: readonly RollupRow[]): (string | number)[][] {
+  const columns: (string | number)[][] = Array.from({ length: 7 + ROLLUP_COLUMNS.length }, () => []);
+  for (const r of rows) {
+    [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])].forEach((v, c) => columns[c].push(v));
+  }
+  return columns;
+}
+
 async function upsert(table: "rollups" | "rollups_weekly", rows: readonly RollupRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
@@ -55,6 +81,10 @@ async function upsert(table: "rollups" | "rollups_weekly", rows: readonly Rollup
 
 /** Adds the sums to both levels, in the caller's transaction (so they commit with the responses). */
 export async function addRollups(sums: { daily: RollupRow[]; weekly: RollupRow[] }): Promise<void> {
+  if (isPostgres()) {
+    if (sums.daily.length > 0) await runText(PG_UPSERT_BOTH, [...columnArrays(sums.daily), ...columnArrays(sums.weekly)]);
+    return;
+  }
   await upsert("rollups", sums.daily);
   await upsert("rollups_weekly", sums.weekly);
 }

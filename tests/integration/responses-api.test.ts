@@ -72,7 +72,7 @@ describe("POST /api/v1/responses", () => {
     const rawAnswers = `{ "nps" : 10,"csat":5 , ${Object.entries(answers)
       .filter(([k]) => k !== "nps" && k !== "csat" && k !== "comment")
       .map(([k, v]) => `"${k}": ${v}`)
-      .join(" ,")}, "comment": "Muy amable, lleg\\u00f3 a tiempo" }`;
+      .join(" ,")}, "comment": "Muy amable, lleg\\u00f3 a tiempo {\\"a\\",\\\\ NULL} ñ 😀" }`;
     const body = `{"deployment": ${a.deploymentId}, "customer": "C-PREMIUM", "lang": "en",
       "startedAt": "2025-02-03T23:20:00-03:00", "completedAt": "2025-02-03T23:30:00-03:00", "answers": ${rawAnswers}}`;
     const res = await post(body);
@@ -91,7 +91,7 @@ describe("POST /api/v1/responses", () => {
       tier: "premium",
       lang: "en",
       source: "api",
-      comment: "Muy amable, llegó a tiempo",
+      comment: 'Muy amable, llegó a tiempo {"a",\\ NULL} ñ 😀',
     });
     expect(row.startedAt?.toISOString()).toBe("2025-02-04T02:20:00.000Z");
     expect(row.completedAt.toISOString()).toBe("2025-02-04T02:30:00.000Z");
@@ -305,6 +305,46 @@ describe("POST /api/v1/responses", () => {
     const [{ n }] = await rows<{ n: number }>(sql`SELECT sum(n) AS n FROM rollups WHERE kind = 'nps'`);
     const [{ measured }] = await rows<{ measured: number }>(sql`SELECT count(*) AS measured FROM measurements WHERE kind = 'nps'`);
     expect(n).toBe(measured);
+  });
+
+  it("writes a mixed burst exactly: repeated and used keys, new and known customers, cases", async () => {
+    const usedBody = { deployment: a.deploymentId, answers: answersOf(a, 6) };
+    const used = await post(usedBody, { "Idempotency-Key": "mixed:used" });
+    const usedId = ((await used.json()) as { id: number }).id;
+    const before = { stored: await stored(), cases: (await rows<{ n: number }>(sql`SELECT count(*) AS n FROM cases`))[0].n };
+    const bodies = Array.from({ length: 30 }, (_, i) => ({
+      body: i < 3 ? usedBody : { deployment: a.deploymentId, customer: i % 3 === 0 ? "C-PREMIUM" : `MIXED-${i % 4}`, answers: answersOf(a, i % 2 === 0 ? 0 : 9) },
+      key: i < 3 ? "mixed:used" : i < 6 ? "mixed:twice" : `mixed:${i}`,
+    }));
+    const answered = await Promise.all(bodies.map(({ body, key }) => post(body, { "Idempotency-Key": key })));
+    // The same key twice in one burst: the first request decides, the other asked for something else (422).
+    const outcomes = await Promise.all(answered.map(async (r) => ({ status: r.status, replayed: r.headers.get("Idempotent-Replayed"), body: (await r.json()) as { id?: number } })));
+    expect(outcomes.slice(0, 3).map((o) => o.body.id)).toEqual([usedId, usedId, usedId]);
+    const twice = outcomes.slice(3, 6).filter((o) => o.status === 201);
+    expect(new Set(twice.map((o) => o.body.id)).size).toBe(1);
+    expect(outcomes.slice(6).every((o) => o.status === 201 && o.replayed === null)).toBe(true);
+    const fresh = 1 + 24;
+    expect(await stored()).toBe(before.stored + fresh);
+    for (const id of ["MIXED-0", "MIXED-1", "MIXED-2", "MIXED-3"]) {
+      expect((await rows<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE external_id = ${id}`))[0].n).toBe(1);
+    }
+    const premium = await rows<{ tier: string }>(sql`SELECT r.tier FROM responses r JOIN customers c ON c.id = r.customer_id WHERE c.external_id = 'C-PREMIUM' AND r.idempotency_key LIKE 'mixed:%'`);
+    expect(premium.length).toBeGreaterThan(0);
+    expect(premium.every((r) => r.tier === "premium")).toBe(true);
+    // Each stored response has all its measurement rows, and each detractor one case with its event.
+    const [{ short }] = await rows<{ short: number }>(
+      sql`SELECT count(*) AS short FROM responses r WHERE r.idempotency_key LIKE 'mixed:%' AND (SELECT count(*) FROM measurements m WHERE m.response_id = r.id) = 0`,
+    );
+    expect(short).toBe(0);
+    const [{ detractors }] = await rows<{ detractors: number }>(
+      sql`SELECT count(*) AS detractors FROM responses r JOIN measurements m ON m.response_id = r.id WHERE r.idempotency_key LIKE 'mixed:%' AND r.idempotency_key <> 'mixed:used' AND m.kind = 'nps' AND m.value <= 6`,
+    );
+    expect((await rows<{ n: number }>(sql`SELECT count(*) AS n FROM cases`))[0].n).toBe(before.cases + detractors);
+    const [{ orphans }] = await rows<{ orphans: number }>(sql`SELECT count(*) AS orphans FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'opened')`);
+    expect(orphans).toBe(0);
+    const { daily, weekly } = await rollupsAndRecomputationInDb();
+    expect(daily.stored).toEqual(daily.recomputed);
+    expect(weekly.stored).toEqual(weekly.recomputed);
   });
 
   it("keeps the rollups exact while two server processes and a third writer record at the same time", async () => {
