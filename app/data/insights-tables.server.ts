@@ -56,8 +56,9 @@ function baseQuery(ctx: InsightContext, filter: InsightFilter, tps: readonly Sco
  * change is reported on (the gap and NPS), which keeps the second walk to what it is needed for.
  */
 async function bothPeriods(q: SumsQuery, changeKinds: readonly RollupKind[]) {
-  const previous = previousPeriod(q);
-  return { current: await querySums(q), previous: await querySums({ ...q, ...previous, kinds: changeKinds }) };
+  // Side by side: on PostgreSQL each on a connection of its own (SQLite runs them in turn).
+  const [current, previous] = await Promise.all([querySums(q), querySums({ ...q, ...previousPeriod(q), kinds: changeKinds })]);
+  return { current, previous };
 }
 
 type Unit = { key: string; name: string; detail: string; ref: UnitRef; momentOfTruth: boolean };

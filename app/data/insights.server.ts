@@ -201,8 +201,10 @@ export async function querySums(q: SumsQuery): Promise<SumsRow[]> {
   if (q.touchpointIds.length === 0 || q.attributeKeys.length === 0 || q.kinds.length === 0) return [];
   const columns = q.cross ? [...SUMMED, ...CROSS] : SUMMED;
   const merged = new Map<string, SumsRow>();
-  for (const [t, periods] of levelsOf(splitWindow(q.from, q.to))) {
-    for (const r of await levelSums(t, periods, q)) {
+  const levels = levelsOf(splitWindow(q.from, q.to));
+  const read = await Promise.all(levels.map(([t, periods]) => levelSums(t, periods, q)));
+  for (const rows of read) {
+    for (const r of rows) {
       const key = `${r.touchpointId}\u0000${r.attributeKey}\u0000${r.kind}\u0000${r.tier}`;
       let row = merged.get(key);
       if (!row) merged.set(key, (row = sumsRow(r.touchpointId, r.attributeKey, r.kind as RollupKind, r.tier)));
@@ -255,13 +257,18 @@ export async function queryTrendSums(q: Omit<SumsQuery, "attributeKeys" | "cross
   if (q.touchpointIds.length === 0 || q.kinds.length === 0) return [];
   const buckets = new Map<string, TrendRow>();
   const bucketOfPeriod = new Map<string, string>();
-  for (const [t, periods] of levelsOf(splitWindow(q.from, q.to, { months: bucket === "month" }))) {
-    const period = periodOf(t);
-    const rows = await getDb()
-      .select({ touchpointId: t.touchpointId, kind: t.kind, period, ...sumColumns(t, SUMMED) })
-      .from(t)
-      .where(conditions(t, { ...q, attributeKeys: [""] }, q.kinds, periods))
-      .groupBy(t.touchpointId, t.attributeKey, t.kind, period);
+  const levels = levelsOf(splitWindow(q.from, q.to, { months: bucket === "month" }));
+  const read = await Promise.all(
+    levels.map(([t, periods]) => {
+      const period = periodOf(t);
+      return getDb()
+        .select({ touchpointId: t.touchpointId, kind: t.kind, period, ...sumColumns(t, SUMMED) })
+        .from(t)
+        .where(conditions(t, { ...q, attributeKeys: [""] }, q.kinds, periods))
+        .groupBy(t.touchpointId, t.attributeKey, t.kind, period);
+    }),
+  );
+  for (const rows of read) {
     for (const d of rows) {
       // A week's Monday is in its bucket: the week itself, or (read whole only then) its month.
       let b = bucketOfPeriod.get(d.period);
