@@ -19,14 +19,14 @@ process.env.NODE_ENV ??= "production";
 
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build", "server", "index.js");
-/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void; stopBackgroundWork?: () => Promise<void>; beginShutdown?: () => void; answerStorageFailures?: <B>(build: B) => B; applySecurityDefaults?: typeof import("./app/web/security-headers.server").applySecurityDefaults; crossSiteRefusal?: typeof import("./app/web/same-origin.server").crossSiteRefusal } } }} */
+/** @type {import("@remix-run/node").ServerBuild & { entry: { module: { fastRoutes?: import("./app/api/fast-routes.server").FastRoute[]; startBackgroundWork?: () => void; stopBackgroundWork?: () => Promise<void>; beginShutdown?: () => void; answerRouteFailures?: <B>(build: B) => B; applySecurityDefaults?: typeof import("./app/web/security-headers.server").applySecurityDefaults; crossSiteRefusal?: typeof import("./app/web/same-origin.server").crossSiteRefusal } } }} */
 const loaded = await import(url.pathToFileURL(buildFile).href).catch((error) => {
   console.error(`Cannot load ${path.relative(process.cwd(), buildFile)}: run \`npm run build\` first.\n${error}`);
   process.exit(1);
 });
 // Loaders and actions that fail because the database cannot be written (full disk, read-only file)
-// answer 503 "retry later" rather than 500 (app/web/storage-failure.server.ts).
-const build = loaded.entry.module.answerStorageFailures?.(loaded) ?? loaded;
+// answer 503 "retry later" rather than 500 (app/web/route-failures.server.ts).
+const build = loaded.entry.module.answerRouteFailures?.(loaded) ?? loaded;
 
 const app = express();
 app.disable("x-powered-by");
@@ -167,8 +167,13 @@ for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
     console.log(`[shutdown] ${signal}: not ready any more (/readyz 503); finishing the requests in flight, then handing background jobs back`);
     build.entry.module.beginShutdown?.();
     server.close(() => {
+      // A round of webhook deliveries in progress records its results first, within the grace
+      // period too: past it, what is still unrecorded is retried once its lease runs out.
       const stopped = build.entry.module.stopBackgroundWork?.() ?? Promise.resolve();
-      stopped.catch((error) => console.warn("[shutdown]", error)).finally(() => process.exit(0));
+      const deadline = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+      Promise.race([stopped, deadline])
+        .catch((error) => console.warn("[shutdown]", error))
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), graceMs).unref();

@@ -25,7 +25,7 @@ export { startBackgroundWork, stopBackgroundWork } from "~/data/background.serve
 // Operations: server.js marks the process as shutting down (readiness fails) on SIGTERM, and serves
 // the build with storage failures answered 503 instead of 500 (docs/operations.md).
 export { beginShutdown } from "~/data/health.server";
-export { answerStorageFailures } from "~/web/storage-failure.server";
+export { answerRouteFailures } from "~/web/route-failures.server";
 
 // Pending loader promises are rejected after this long (single fetch), and rendering is aborted a
 // second later so the rejections can still stream to the client.

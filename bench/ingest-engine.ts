@@ -642,7 +642,7 @@ async function main() {
 
   // The in-process run woke the webhook worker (response.completed); let it rest before closing.
   const { stopWebhookWorker } = await import("~/data/webhook-delivery.server");
-  stopWebhookWorker();
+  await stopWebhookWorker();
   await new Promise((resolve) => setTimeout(resolve, 100));
   await closeDb();
   if (!countsConsistent || !rollups.exact || sustain.reads.exact !== sustain.reads.count || !sustain.finalRead.exact) process.exitCode = 1;

@@ -2,7 +2,7 @@
 // full, the file or the file system is read-only, the storage answers I/O errors, the database is
 // read-only or out of space or connections), as opposed to a bug or bad data. Such a failure rolled
 // the transaction back, so nothing was stored; it clears by itself when the condition does, and the
-// app answers it with 503 and "retry later" (app/web/storage-failure.server.ts), not with 500.
+// app answers it with 503 and "retry later" (app/web/route-failures.server.ts), not with 500.
 // Both engines' codes are read through drizzle's wrapping (the `cause` chain).
 
 // SQLite's extended result codes, as better-sqlite3 names them (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED…).

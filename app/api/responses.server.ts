@@ -20,7 +20,7 @@ import { findApiTarget } from "~/data/respondent.server";
 import type { TokenWorkspace } from "~/data/api-tokens.server";
 import { recordResponse, responseForIdempotencyKey } from "~/data/responses.server";
 import { DEFAULT_SURVEY_LOCALE, SURVEY_LOCALES } from "~/survey/locales";
-import { logUnwritable, RETRY_AFTER_SECONDS, UNKNOWN_OUTCOME_MESSAGE, UNWRITABLE_MESSAGE } from "~/web/storage-failure.server";
+import { logUnwritable, RETRY_AFTER_SECONDS, UNKNOWN_OUTCOME_MESSAGE, UNWRITABLE_MESSAGE } from "~/web/route-failures.server";
 
 export const MAX_RESPONSE_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

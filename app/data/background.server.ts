@@ -1,7 +1,9 @@
 // The work every server process does outside requests, started by server.js at boot and stopped at
 // shutdown: webhook deliveries (new ones, and retries due since before a restart) and the durable job
 // runner (CRM imports). Any number of processes may run it against one database: each delivery and
-// each job is claimed by one of them (webhook-delivery.server.ts, jobs.server.ts).
+// each job is claimed by one of them (webhook-delivery.server.ts, jobs.server.ts). Both loop on a
+// poller (poller.server.ts), so stopping waits for a round in progress: what it claimed is recorded
+// or handed back rather than left to a lease running out.
 import { runImportJob } from "./crm-import-jobs.server";
 import { startJobRunner, stopJobRunner } from "./job-runner.server";
 import { kickWebhookDelivery, stopWebhookWorker } from "./webhook-delivery.server";
@@ -12,6 +14,5 @@ export function startBackgroundWork(): void {
 }
 
 export async function stopBackgroundWork(): Promise<void> {
-  stopWebhookWorker();
-  await stopJobRunner();
+  await Promise.all([stopWebhookWorker(), stopJobRunner()]);
 }

@@ -3,10 +3,12 @@
 // and its progress current while it runs, and records the end. A handler's error fails the job (the
 // person sees why and can start it again); a node that stops mid-job is handled by the lease: another
 // node claims the job once it runs out, and runs it again from the start (handlers are all-or-nothing).
+// The polling loop itself (one poll at a time, woken at once by kickJobs()) is poller.server.ts.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { JobKind } from "#db/schema/index";
 import { claimDueJobs, extendLease, finishJob, releaseJobs, sweepJobs, type JobEnd, type JobRow } from "./jobs.server";
+import { createPoller } from "./poller.server";
 import { sweepRateLimits } from "./rate-limits.server";
 
 export type JobContext = {
@@ -29,10 +31,6 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 export const FILE_TTL_MS = 2 * 3_600_000;
 
 let handlers: Partial<Record<JobKind, JobHandler>> = {};
-let timer: ReturnType<typeof setInterval> | null = null;
-let polling = false;
-let again = false;
-let stopping = false;
 let lastSweep = 0;
 const running = new Set<Promise<void>>();
 
@@ -71,7 +69,6 @@ async function run(job: JobRow): Promise<void> {
 }
 
 async function poll(): Promise<void> {
-  if (stopping) return;
   const free = CONCURRENCY - running.size;
   if (free > 0) {
     for (const job of await claimDueJobs(NODE_ID, free)) {
@@ -91,46 +88,27 @@ async function poll(): Promise<void> {
   }
 }
 
-function tick(): void {
-  if (polling) {
-    again = true;
-    return;
-  }
-  polling = true;
-  poll()
-    .catch(warn)
-    .finally(() => {
-      polling = false;
-      if (again) {
-        again = false;
-        setTimeout(tick, 0).unref();
-      }
-    });
-}
+// JOB_POLL_MS is read when the runner starts, not when this module loads.
+const poller = createPoller({ intervalMs: pollMs, tick: poll, onError: warn });
 
 /** Starts polling with these handlers (once per process; later calls only add handlers). */
 export function startJobRunner(kinds: Partial<Record<JobKind, JobHandler>>): void {
   handlers = { ...handlers, ...kinds };
-  stopping = false;
-  if (!timer) {
-    timer = setInterval(tick, pollMs());
-    timer.unref();
-  }
-  tick();
+  poller.start();
+  poller.kick();
 }
 
 /** After enqueueing: the job starts now on this node if it has room, not at the next poll. */
 export function kickJobs(): void {
-  if (timer) setTimeout(tick, 0).unref();
+  poller.kick();
 }
 
 /**
  * Stops claiming and hands what this node holds back to the queue, for another node (or this one's
- * successor) to take over at once. The work in flight is abandoned: its transaction never commits.
+ * successor) to take over at once. A poll in progress ends first, so a job it claims is handed back
+ * too. The work in flight is abandoned: its transaction never commits.
  */
 export async function stopJobRunner(): Promise<void> {
-  stopping = true;
-  if (timer) clearInterval(timer);
-  timer = null;
+  await poller.stop();
   if (running.size > 0) await releaseJobs(NODE_ID).catch(warn);
 }

@@ -1,10 +1,10 @@
 // The in-process webhook sender. Deliveries are rows written in the transaction of the change they
 // report; after the commit `kickWebhookDelivery()` wakes this worker, which signs each due delivery
 // (Standard Webhooks), POSTs it with a 5 s timeout, and records the outcome: delivered, or the next
-// attempt per retrySchedule, or failed after the last one. An unref'd timer, started by server.js at
-// boot (background.server.ts), picks up retries as they fall due. Nothing here ever throws into a
-// request: a failing receiver is the receiver's problem, shown in the delivery log, never the
-// respondent's.
+// attempt per retrySchedule, or failed after the last one. An unref'd timer (poller.server.ts), started
+// by server.js at boot (background.server.ts), picks up retries as they fall due. Nothing here ever
+// throws into a request: a failing receiver is the receiver's problem, shown in the delivery log,
+// never the respondent's.
 //
 // Where a delivery may go is decided when it is sent, by address, not by the URL's text: the host is
 // resolved and every address it resolves to must be public (app/web/public-address.ts), and the
@@ -19,6 +19,7 @@ import { and, asc, eq, lte, or, sql } from "drizzle-orm";
 import { getDb, instantParam, isPostgres, rows } from "#db/client";
 import { webhookDeliveries, webhookEndpoints } from "#db/schema/index";
 import { retrySchedule, signWebhook } from "~/cem/webhook-signature";
+import { createPoller } from "~/data/poller.server";
 import { localWebhooksAllowed } from "~/data/webhooks.server";
 import { nonPublicReason } from "~/web/public-address";
 
@@ -302,50 +303,32 @@ export async function deliverDueWebhooks(now = new Date()): Promise<number> {
   return claimed.length;
 }
 
-let timer: ReturnType<typeof setInterval> | null = null;
-let running = false;
-let again = false;
-
-function tick(): void {
-  if (running) {
-    again = true;
-    return;
-  }
-  running = true;
-  deliverDueWebhooks()
-    .then((count) => {
-      // A full batch means more may be waiting.
-      if (count >= BATCH) again = true;
-    })
-    .catch(warnOnce)
-    .finally(() => {
-      running = false;
-      if (again) {
-        again = false;
-        setTimeout(tick, 0).unref();
-      }
-    });
-}
+const poller = createPoller({
+  intervalMs: POLL_MS,
+  // A full batch means more may be waiting: the next one goes at once.
+  tick: async () => (await deliverDueWebhooks()) >= BATCH,
+  onError: warnOnce,
+});
 
 /** Starts the retry timer once per process; unref'd, so it never keeps a process (or a test run) alive. */
 export function ensureWebhookWorker(): void {
-  if (timer) return;
-  timer = setInterval(tick, POLL_MS);
-  timer.unref();
+  poller.start();
 }
 
 /** Call after a commit that may have enqueued deliveries: they go out now, outside the request. */
 export function kickWebhookDelivery(): void {
   try {
     ensureWebhookWorker();
-    setTimeout(tick, 0).unref();
+    poller.kick();
   } catch (error) {
     warnOnce(error);
   }
 }
 
-/** Stops the timer (tests that want a quiet process). */
-export function stopWebhookWorker(): void {
-  if (timer) clearInterval(timer);
-  timer = null;
+/**
+ * Stops the timer (at shutdown, and in tests that want a quiet process); resolves once a round of
+ * deliveries in progress has recorded its outcomes. A later kick starts the worker again.
+ */
+export function stopWebhookWorker(): Promise<void> {
+  return poller.stop();
 }

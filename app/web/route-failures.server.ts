@@ -1,8 +1,14 @@
+// Failures every route answers the same way, instead of a 500 (answerRouteFailures, applied by
+// server.js to the whole build).
+//
 // Writes refused because the database cannot be written right now (a full disk, a read-only file or
 // database: db/unwritable.ts) answer 503 with a message a person can act on — nothing was stored,
 // retry later — never a 500: the transaction rolled back, and the app recovers by itself once the
 // condition clears. Reads keep working meanwhile. The API says it in JSON; pages show the message
 // in the reader's language through their error boundary.
+//
+// Input no route should have had to check (a form body that cannot be parsed, an id beyond the
+// integer range) is answered as what it is: 400 or 404.
 import { unwritableCode, driverMessage } from "#db/unwritable";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
@@ -75,10 +81,11 @@ type Build = { routes: Record<string, { module: RouteModule } & Record<string, u
 
 /**
  * The server build with every route's loader and action answering storage failures with 503
- * (storageFailureResponse), and unreadable input with 400 or 404 (unreadableInputResponse), instead of a 500. server.js applies it to the build it serves; thrown
- * Responses are Remix's own way to answer with a status from a loader or action.
+ * (storageFailureResponse), and unreadable input with 400 or 404 (unreadableInputResponse),
+ * instead of a 500. server.js applies it to the build it serves; thrown Responses are Remix's own
+ * way to answer with a status from a loader or action.
  */
-export function answerStorageFailures<B extends Build>(build: B): B {
+export function answerRouteFailures<B extends Build>(build: B): B {
   const routes: Build["routes"] = {};
   for (const [id, route] of Object.entries(build.routes)) {
     const module: RouteModule = { ...route.module };
