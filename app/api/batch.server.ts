@@ -1,8 +1,8 @@
 // The shape shared by the CRM batch endpoints (/api/v1/customers, /api/v1/events): POST only,
 // token auth, a size cap, a JSON array of at most MAX_BATCH_ITEMS items, per-item results.
 import { jsonTextProblem, unsafeMember, unsafeMemberProblem } from "~/cem/bounded-json";
-import { MAX_BATCH_ITEMS, parseBatchBody } from "~/data/customers.server";
 import { requireApiWorkspace } from "./auth.server";
+import { MAX_BATCH_ITEMS, parseBatchBody } from "./batch-body.server";
 import { apiProblem } from "./errors";
 
 export function batchMethodNotAllowed(what: string) {

@@ -1,27 +1,17 @@
-// Customers of a workspace: upserts by external id (CSV import and API share one writer), the list
-// with search, filters, sorting and paging, the CSV export, and one customer with its tier history.
+// Customers of a workspace in the database: upserts by external id (the CSV import and the API share one
+// writer), the list with search, filters, sorting and paging, the export's rows in chunks, and one
+// customer with its tier history. Parsing requests and writing CSV live at the boundary (app/api,
+// app/web); this module takes and returns plain values.
 import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { z } from "zod";
 import { asIs, chunkStatement, WRITE_CHUNK, type Cells } from "./chunked-writes.server";
 import { getDb, isPostgres, type Tx } from "#db/client";
 import { customers, customerTiers } from "#db/schema/index";
-import { customerRecordSchema, type CustomerRecord } from "~/cem/crm-records";
+import type { CustomerRecord } from "~/cem/crm-records";
 import { RFM_SEGMENTS, type RfmSegment } from "~/cem/rfm";
 import { TIERS, type Tier } from "~/cem/segmentation";
 
 export type WriteStatus = "created" | "updated" | "unchanged";
-
-/** What a batch write answers (the API's body): counts, and one entry per rejected item. */
-export type BatchResult = {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  errors: { index: number; externalId?: string; errors: string[] }[];
-};
-
-export const MAX_BATCH_ITEMS = 1000;
 
 /**
  * A customer as written: null means "not given", and a field not given keeps what is stored, so a
@@ -193,69 +183,12 @@ export function prepareCustomerWriter(tx: Tx, workspaceId: number): (rows: reado
   };
 }
 
-/** zod issues as the sentences the CSV report uses ("email: "x" is not an e-mail address"). */
-export function issueMessages(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
-  return issues.map((issue) => {
-    const field = issue.path.map(String).join(".");
-    return field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
-  });
-}
-
-export const isJsonObject = (item: unknown): item is Record<string, unknown> =>
-  typeof item === "object" && item !== null && !Array.isArray(item);
-
-export const externalIdOf = (item: unknown) =>
-  isJsonObject(item) && typeof item.external_id === "string" ? item.external_id : undefined;
-
-export type BatchBody = { ok: true; items: unknown[] } | { ok: false; error: string; message: string };
-
-/** The body of a batch POST: a JSON array of at most MAX_BATCH_ITEMS items. */
-export function parseBatchBody(text: string, what: "customers" | "events"): BatchBody {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { ok: false, error: "invalid_json", message: `The body is not JSON. Send a JSON array of ${what}, e.g. [{"external_id": "C-1042"}].` };
-  }
-  if (!Array.isArray(body)) {
-    return { ok: false, error: "not_an_array", message: `Send a JSON array of ${what} (at most ${MAX_BATCH_ITEMS} per request), not a single object.` };
-  }
-  if (body.length > MAX_BATCH_ITEMS) {
-    return {
-      ok: false,
-      error: "batch_too_large",
-      message: `${body.length} ${what} in one request; send at most ${MAX_BATCH_ITEMS} per request (split the batch).`,
-    };
-  }
-  return { ok: true, items: body };
-}
-
-export function emptyBatchResult(): BatchResult {
-  return { created: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] };
-}
-
 /**
- * POST /api/v1/customers: each valid item is upserted, each invalid one reported by its index; the
- * valid ones commit together. Sending the same batch again answers "unchanged" for every item.
+ * Writes the rows in one transaction (all of them or none) and answers each row's status in input
+ * order. Sending the same rows again answers "unchanged" for every one.
  */
-export async function upsertCustomerItems(workspaceId: number, items: readonly unknown[]): Promise<BatchResult> {
-  const result = emptyBatchResult();
-  const valid: CustomerRow[] = [];
-  items.forEach((item, index) => {
-    if (!isJsonObject(item)) {
-      result.errors.push({ index, errors: ["each item must be a JSON object with at least external_id"] });
-      return;
-    }
-    const parsed = customerRecordSchema.safeParse(item);
-    if (parsed.success) valid.push(customerRowOf(parsed.data));
-    else result.errors.push({ index, externalId: externalIdOf(item), errors: issueMessages(parsed.error.issues) });
-  });
-  result.rejected = result.errors.length;
-  await getDb().transaction(async (tx) => {
-    const write = prepareCustomerWriter(tx, workspaceId);
-    for (const status of await write(valid)) result[status]++;
-  });
-  return result;
+export async function upsertCustomerRows(workspaceId: number, rows: readonly CustomerRow[]): Promise<WriteStatus[]> {
+  return await getDb().transaction(async (tx) => await prepareCustomerWriter(tx, workspaceId)(rows));
 }
 
 // ---- The list ------------------------------------------------------------------------------------
@@ -271,22 +204,6 @@ export type CustomerFilter = {
 };
 
 export const CUSTOMERS_PAGE_SIZE = 50;
-
-// A bad value in the URL falls back to "no filter" rather than failing: lists are bookmarked and shared.
-const CustomerQuerySchema = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
-  tier: z.enum(TIER_FILTERS).optional().catch(undefined),
-  segment: z.enum(RFM_SEGMENTS).optional().catch(undefined),
-  sort: z.enum(CUSTOMER_SORTS).default("value").catch("value"),
-  page: z.coerce.number().int().min(1).default(1).catch(1),
-});
-
-/** Filter, sort and page of the list (and the export) from the query string. */
-export function parseCustomerQuery(params: URLSearchParams): { filter: CustomerFilter; sort: CustomerSort; page: number } {
-  const raw = Object.fromEntries([...params].filter(([, v]) => v !== ""));
-  const { q, tier, segment, sort, page } = CustomerQuerySchema.parse(raw);
-  return { filter: { q: q || undefined, tier, segment }, sort, page };
-}
 
 // LIKE treats % and _ as wildcards; a search for "50%" means the characters.
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -377,91 +294,35 @@ export async function customerCount(workspaceId: number): Promise<number> {
   return row?.n ?? 0;
 }
 
-// ---- CSV export ----------------------------------------------------------------------------------
-
-/** The export's columns; the identity columns carry the import's header names, so an export re-imports. */
-export const CUSTOMER_EXPORT_HEADER = [
-  "external_id",
-  "name",
-  "email",
-  "phone",
-  "language",
-  "created_at",
-  "tier",
-  "tier_score",
-  "rfm_r",
-  "rfm_f",
-  "rfm_m",
-  "rfm_segment",
-  "frequency",
-  "monetary",
-  "last_purchase_at",
-] as const;
-
-/**
- * RFC 4180 quoting. Free text a spreadsheet would run as a formula (OWASP "CSV injection") gets a
- * leading apostrophe; only names and e-mails are free text here (a phone's "+" is not a formula).
- */
-function csvCell(value: string | number | null | undefined, freeText = false): string {
-  if (value === null || value === undefined) return "";
-  let text = String(value);
-  if (freeText && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+// ---- The export's rows ---------------------------------------------------------------------------
 
 const EXPORT_CHUNK = 2000;
 
+/** One chunk of the export: up to EXPORT_CHUNK customers after `afterId`, in id order. */
+function exportChunkAfter(workspaceId: number, filter: CustomerFilter, afterId: number) {
+  return getDb()
+    .select({ ...listColumns, phone: customers.phone, language: customers.language, customerSince: customers.customerSince })
+    .from(customers)
+    .where(and(customerWhere(workspaceId, filter), gt(customers.id, afterId)))
+    .orderBy(asc(customers.id))
+    .limit(EXPORT_CHUNK);
+}
+
+/** A customer as the export reads it: the list's columns plus phone, language and customer since. */
+export type CustomerExportRow = Awaited<ReturnType<typeof exportChunkAfter>>[number];
+
 /**
- * Every customer matching the filter as CSV, streamed in id order a few thousand rows at a time
- * (keyset paging), so a workspace of a million customers never sits in memory.
+ * Every customer matching the filter, in id order, a few thousand rows at a time (keyset paging), so
+ * a workspace of a million customers never sits in memory. Each chunk is read when it is asked for.
  */
-export function customersCsvStream(workspaceId: number, filter: CustomerFilter): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+export async function* customerExportChunks(workspaceId: number, filter: CustomerFilter): AsyncGenerator<CustomerExportRow[]> {
   let afterId = 0;
-  let headerSent = false;
-  const iso = (d: Date | null) => (d ? d.toISOString() : "");
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode("\uFEFF" + CUSTOMER_EXPORT_HEADER.join(",") + "\r\n"));
-        return;
-      }
-      const rows = await getDb()
-        .select({ ...listColumns, phone: customers.phone, language: customers.language, customerSince: customers.customerSince })
-        .from(customers)
-        .where(and(customerWhere(workspaceId, filter), gt(customers.id, afterId)))
-        .orderBy(asc(customers.id))
-        .limit(EXPORT_CHUNK);
-      if (rows.length === 0) {
-        controller.close();
-        return;
-      }
-      afterId = rows[rows.length - 1].id;
-      let text = "";
-      for (const r of rows) {
-        text +=
-          [
-            csvCell(r.externalId, true),
-            csvCell(r.name, true),
-            csvCell(r.email, true),
-            csvCell(r.phone),
-            csvCell(r.language),
-            iso(r.customerSince),
-            csvCell(r.tier),
-            csvCell(r.tierScore === null ? null : Math.round(r.tierScore * 1e4) / 1e4),
-            csvCell(r.rfmR),
-            csvCell(r.rfmF),
-            csvCell(r.rfmM),
-            csvCell(r.rfmSegment),
-            csvCell(r.frequency),
-            csvCell(r.monetary === null ? null : Math.round(r.monetary * 100) / 100),
-            iso(r.lastPurchaseAt),
-          ].join(",") + "\r\n";
-      }
-      controller.enqueue(encoder.encode(text));
-    },
-  });
+  for (;;) {
+    const rows = await exportChunkAfter(workspaceId, filter, afterId);
+    if (rows.length === 0) return;
+    afterId = rows[rows.length - 1].id;
+    yield rows;
+  }
 }
 
 // ---- One customer --------------------------------------------------------------------------------

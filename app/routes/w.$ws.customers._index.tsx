@@ -4,9 +4,10 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { RFM_SEGMENTS } from "~/cem/rfm";
-import { CUSTOMER_SORTS, TIER_FILTERS, customerCount, listCustomers, parseCustomerQuery } from "~/data/customers.server";
+import { CUSTOMER_SORTS, TIER_FILTERS, customerCount, listCustomers } from "~/data/customers.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
+import { parseCustomerQuery } from "~/web/customers-query.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);

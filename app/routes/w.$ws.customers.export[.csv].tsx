@@ -1,7 +1,8 @@
 // Downloads the customers matching the list's filter as CSV, streamed (the identity columns re-import).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireMember } from "~/auth/guard.server";
-import { customersCsvStream, parseCustomerQuery } from "~/data/customers.server";
+import { customersCsvStream } from "~/web/customers-csv.server";
+import { parseCustomerQuery } from "~/web/customers-query.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws);

@@ -8,7 +8,7 @@ import { processes, touchpoints } from "../schema/index";
 import { COMMENT_QUESTION, CSAT_QUESTION, NPS_QUESTION } from "../../app/survey/blocks";
 import { measurementPlan } from "../../app/survey/plan";
 import type { SurveyJson } from "../../app/survey/types";
-import { upsertCustomerItems } from "../../app/data/customers.server";
+import { upsertCustomerItems } from "../../app/api/customers-body.server";
 import { upsertEventItems } from "../../app/data/crm-events.server";
 import { recomputeTiers } from "../../app/data/segmentation.server";
 import { createSurveyFromTemplate, currentPublishedVersion, publishDraft } from "../../app/data/surveys.server";

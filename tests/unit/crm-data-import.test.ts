@@ -9,14 +9,10 @@ import { crmEvents, customers, workspaces } from "#db/schema/index";
 import { and, count, eq } from "drizzle-orm";
 import { importCsvFile } from "~/data/crm-import.server";
 import { behaviourAfter, upsertEventItems } from "~/data/crm-events.server";
-import {
-  customerIdByExternalId,
-  customersCsvStream,
-  getCustomer,
-  listCustomers,
-  parseBatchBody,
-  upsertCustomerItems,
-} from "~/data/customers.server";
+import { customerIdByExternalId, getCustomer, listCustomers } from "~/data/customers.server";
+import { parseBatchBody } from "~/api/batch-body.server";
+import { upsertCustomerItems } from "~/api/customers-body.server";
+import { customersCsvStream } from "~/web/customers-csv.server";
 
 const dbFile = freshDatabasePath("crm-data-import");
 const dir = path.resolve("tests/.tmp", `crm-import-${process.pid}`);
