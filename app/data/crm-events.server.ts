@@ -1,20 +1,14 @@
 // Behaviour events of a workspace's customers: the deduplicating writer shared by the CSV import and
-// the API (a new event may trigger survey invitations), and the reads the customer page and the
-// behaviour link of the analysis need (the customer's timeline: customer-timeline.server.ts).
-import { and, count, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+// the API (a new event may trigger survey invitations), and the read the behaviour link of the
+// analysis needs. One customer's events, for their timeline and export: customer-records.server.ts.
+import { and, count, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { epochMs, getDb, isPostgres, type Executor, type Tx } from "#db/client";
 import { crmEvents, customers, deploymentRules, deployments, invitations } from "#db/schema/index";
+import { emptyBatchResult, externalIdOf, isJsonObject, issueMessages, type BatchResult } from "~/cem/crm-batch";
 import { eventDedupKey, eventRecordSchema, type EventRecord } from "~/cem/crm-records";
 import { PURCHASE_EVENT_TYPE } from "~/cem/segmentation";
 import { invitationsForEvent } from "./invitations.server";
-import {
-  emptyBatchResult,
-  externalIdOf,
-  isJsonObject,
-  issueMessages,
-  type BatchResult,
-  type WriteStatus,
-} from "./customers.server";
+import type { WriteStatus } from "./customers.server";
 import { asIs, chunkStatement, WRITE_CHUNK, type Cells } from "./chunked-writes.server";
 
 /** An event as written; times in epoch milliseconds. */
@@ -309,31 +303,6 @@ export async function upsertEventItems(workspaceId: number, items: readonly unkn
 }
 
 // ---- Reads ---------------------------------------------------------------------------------------
-
-/** A customer's events before `before` (all when omitted), newest first. */
-export async function customerEvents(workspaceId: number, customerId: number, options: { before?: Date; limit?: number } = {}) {
-  return await getDb()
-    .select({
-      id: crmEvents.id,
-      externalId: crmEvents.externalId,
-      type: crmEvents.type,
-      occurredAt: crmEvents.occurredAt,
-      amount: crmEvents.amount,
-      currency: crmEvents.currency,
-      channel: crmEvents.channel,
-      touchpointKey: crmEvents.touchpointKey,
-    })
-    .from(crmEvents)
-    .where(
-      and(
-        eq(crmEvents.workspaceId, workspaceId),
-        eq(crmEvents.customerId, customerId),
-        options.before ? lt(crmEvents.occurredAt, options.before) : undefined,
-      ),
-    )
-    .orderBy(desc(crmEvents.occurredAt), desc(crmEvents.id))
-    .limit(options.limit ?? 100);
-}
 
 export type BehaviourAfter = {
   /** Purchases with a non-negative amount in the window (as segmentation counts them). */

@@ -1,5 +1,6 @@
 // A customer's rights over their data (GDPR articles 15 and 17): everything the workspace holds about
-// them as one JSON document, and the erasure of their identity.
+// them as one JSON document, and the erasure of their identity. The export reads their events,
+// invitations and responses through customer-records.server.ts, as the customer page's timeline does.
 //
 // Erasure keeps the experience and drops the person. The customer row, their tier history, their
 // CRM events and their invitations go; their responses stay, every measurement with them (so the
@@ -15,15 +16,14 @@ import {
   crmEvents,
   customers,
   customerTiers,
-  deployments,
   invitations,
   measurements,
   responses,
   surveyVersions,
-  touchpoints,
   webhookDeliveries,
 } from "#db/schema/index";
 import { recordAudit } from "~/data/audit.server";
+import { customerEvents, customerInvitations, customerResponses } from "~/data/customer-records.server";
 import { loadSurveyModel, measuredItemsOf, surveyQuestions } from "~/survey/plan";
 import type { SurveyJson } from "~/survey/types";
 
@@ -66,50 +66,13 @@ export async function exportCustomer(workspaceId: number, customerId: number) {
     .from(customerTiers)
     .where(and(eq(customerTiers.workspaceId, workspaceId), eq(customerTiers.customerId, customerId)))
     .orderBy(asc(customerTiers.computedAt), asc(customerTiers.id));
-  const events = await db
-    .select()
-    .from(crmEvents)
-    .where(and(eq(crmEvents.workspaceId, workspaceId), eq(crmEvents.customerId, customerId)))
-    .orderBy(asc(crmEvents.occurredAt), asc(crmEvents.id));
-  // The link's token is a live capability, not data about the customer: it stays out.
-  const invitationRows = await db
-    .select({
-      id: invitations.id,
-      deployment: deployments.name,
-      state: invitations.state,
-      sendAt: invitations.sendAt,
-      expiresAt: invitations.expiresAt,
-      openedAt: invitations.openedAt,
-      completedAt: invitations.completedAt,
-      progress: invitations.progress,
-      createdAt: invitations.createdAt,
-    })
-    .from(invitations)
-    .innerJoin(deployments, eq(deployments.id, invitations.deploymentId))
-    .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.customerId, customerId)))
-    .orderBy(asc(invitations.createdAt), asc(invitations.id));
-  const responseRows = await db
-    .select({
-      id: responses.id,
-      touchpoint: touchpoints.key,
-      touchpointName: touchpoints.name,
-      surveyVersionId: responses.surveyVersionId,
-      source: responses.source,
-      lang: responses.lang,
-      tier: responses.tier,
-      data: responses.data,
-      comment: responses.comment,
-      startedAt: responses.startedAt,
-      completedAt: responses.completedAt,
-    })
-    .from(responses)
-    .innerJoin(touchpoints, eq(touchpoints.id, responses.touchpointId))
-    .where(and(eq(responses.workspaceId, workspaceId), eq(responses.customerId, customerId)))
-    .orderBy(asc(responses.completedAt), asc(responses.id));
+  const events = await customerEvents(workspaceId, customerId, "all");
+  const invitationRows = await customerInvitations(workspaceId, customerId, "all");
+  const responseRows = await customerResponses(workspaceId, customerId, "all");
   const measured = await db
     .select({ responseId: measurements.responseId, attribute: measurements.attributeKey, kind: measurements.kind, value: measurements.value })
     .from(measurements)
-    .where(inArray(measurements.responseId, responsesOf(workspaceId, customerId)))
+    .where(and(eq(measurements.workspaceId, workspaceId), inArray(measurements.responseId, responsesOf(workspaceId, customerId))))
     .orderBy(asc(measurements.id));
   const caseRows = await db
     .select({
@@ -148,8 +111,11 @@ export async function exportCustomer(workspaceId: number, customerId: number) {
       updatedAt: iso(identity.updatedAt),
     },
     tierHistory: tierHistory.map((h) => ({ ...h, computedAt: iso(h.computedAt) })),
-    events: events.map(({ id: _e, workspaceId: _w, customerId: _c, dedupeKey: _d, ...e }) => ({ ...e, occurredAt: iso(e.occurredAt), createdAt: iso(e.createdAt) })),
-    invitations: invitationRows.map((i) => ({
+    events: events.map(({ id: _e, ...e }) => ({ ...e, occurredAt: iso(e.occurredAt), createdAt: iso(e.createdAt) })),
+    // The document's own field names (deployment, touchpoint); the event link stays out, as the events' ids do.
+    invitations: invitationRows.map(({ id, deploymentName, eventId: _e, ...i }) => ({
+      id,
+      deployment: deploymentName,
       ...i,
       progress: parsedOr(i.progress),
       sendAt: iso(i.sendAt),
@@ -158,10 +124,12 @@ export async function exportCustomer(workspaceId: number, customerId: number) {
       completedAt: iso(i.completedAt),
       createdAt: iso(i.createdAt),
     })),
-    responses: responseRows.map(({ data, ...r }) => ({
+    responses: responseRows.map(({ id, touchpointKey, data, ...r }) => ({
+      id,
+      touchpoint: touchpointKey,
       ...r,
       answers: parsedOr(data),
-      measurements: measured.filter((m) => m.responseId === r.id).map(({ responseId: _r, ...m }) => m),
+      measurements: measured.filter((m) => m.responseId === id).map(({ responseId: _r, ...m }) => m),
       startedAt: iso(r.startedAt),
       completedAt: iso(r.completedAt),
     })),

@@ -1,9 +1,10 @@
 // One customer's history as the customer page shows it: events, invitations and responses merged
-// newest first, each response with its gap, NPS and CSAT.
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import { getDb, rows as sqlRows } from "#db/client";
-import { deployments, invitations, measurements, responses, touchpoints } from "#db/schema/index";
-import { customerEvents } from "./crm-events.server";
+// newest first, each response with its gap, NPS and CSAT. The records are read through
+// customer-records.server.ts, as the data export reads them.
+import { inArray, sql } from "drizzle-orm";
+import { rows as sqlRows } from "#db/client";
+import { measurements } from "#db/schema/index";
+import { customerEvents, customerInvitations, customerResponses } from "./customer-records.server";
 import { effectiveState, type InvitationState } from "./invitations.server";
 
 export type TimelineItem =
@@ -38,67 +39,46 @@ export const TIMELINE_PAGE = 100;
 /**
  * Events, invitations and responses of one customer, newest first, merged into one list; `before`
  * pages back (items strictly earlier). Invitations sit at their send time, responses at completion.
+ * Each kind is read a page deep, so the merged list is complete down to the oldest item kept.
  */
 export async function customerTimeline(workspaceId: number, customerId: number, before?: Date, limit = TIMELINE_PAGE) {
-  const db = getDb();
   const now = new Date();
-  const events: TimelineItem[] = (await customerEvents(workspaceId, customerId, { before, limit })).map((e) => ({
+  const page = { before, limit };
+  // Items name their fields one by one: the rows also carry what the export needs (answers,
+  // comments, survey progress), and that stays on the server.
+  const events: TimelineItem[] = (await customerEvents(workspaceId, customerId, page)).map((e) => ({
     kind: "event",
     at: e.occurredAt,
-    ...e,
+    id: e.id,
+    externalId: e.externalId,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    amount: e.amount,
+    currency: e.currency,
+    channel: e.channel,
+    touchpointKey: e.touchpointKey,
   }));
-  const invitationRows = await db
-    .select({
-      id: invitations.id,
-      at: invitations.sendAt,
-      state: invitations.state,
-      expiresAt: invitations.expiresAt,
-      deploymentName: deployments.name,
-      eventId: invitations.eventId,
-      completedAt: invitations.completedAt,
-    })
-    .from(invitations)
-    .innerJoin(deployments, eq(deployments.id, invitations.deploymentId))
-    .where(
-      and(
-        eq(invitations.workspaceId, workspaceId),
-        eq(invitations.customerId, customerId),
-        before ? lt(invitations.sendAt, before) : undefined,
-      ),
-    )
-    .orderBy(desc(invitations.sendAt), desc(invitations.id))
-    .limit(limit);
-  const invitationItems: TimelineItem[] = invitationRows.map(({ expiresAt, ...r }) => ({
+  const invitationItems: TimelineItem[] = (await customerInvitations(workspaceId, customerId, page)).map((r) => ({
     kind: "invitation",
-    ...r,
-    state: effectiveState({ state: r.state, expiresAt }, now),
+    id: r.id,
+    at: r.sendAt,
+    state: effectiveState(r, now),
+    deploymentName: r.deploymentName,
+    eventId: r.eventId,
+    completedAt: r.completedAt,
   }));
-  const responseRows = await db
-    .select({
-      id: responses.id,
-      at: responses.completedAt,
-      touchpointName: touchpoints.name,
-      tier: responses.tier,
-      source: responses.source,
-    })
-    .from(responses)
-    .innerJoin(touchpoints, eq(touchpoints.id, responses.touchpointId))
-    .where(
-      and(
-        eq(responses.workspaceId, workspaceId),
-        eq(responses.customerId, customerId),
-        before ? lt(responses.completedAt, before) : undefined,
-      ),
-    )
-    .orderBy(desc(responses.completedAt), desc(responses.id))
-    .limit(limit);
+  const responseRows = await customerResponses(workspaceId, customerId, page);
   const measures = await responseMeasures(
     workspaceId,
     responseRows.map((r) => r.id),
   );
   const responseItems: TimelineItem[] = responseRows.map((r) => ({
     kind: "response",
-    ...r,
+    id: r.id,
+    at: r.completedAt,
+    touchpointName: r.touchpointName,
+    tier: r.tier,
+    source: r.source,
     ...(measures.get(r.id) ?? { gap: null, gapAttributes: 0, nps: null, csat: null }),
   }));
   const merged = [...events, ...invitationItems, ...responseItems].sort((a, b) => b.at.getTime() - a.at.getTime());
