@@ -1,10 +1,11 @@
 // Background work (admins): the workspace's durable jobs — what each is, where it stands, which server
 // holds it, how many attempts it took, why it failed — and the state of its webhook delivery queue.
-// Served from the database, so every node shows the same page.
+// Served from the database, so every node shows the same page; the job list is an ActivityLogTable,
+// like the webhook delivery log in Settings.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
-import { formatShort } from "~/components/act/CaseBits";
+import { ActivityLogTable } from "~/components/ActivityLogTable";
 import { jobCounts, listJobs } from "~/data/jobs.server";
 import { deliveryQueue } from "~/data/webhooks.server";
 import { useLang, useT } from "~/i18n/use-t";
@@ -69,44 +70,40 @@ export default function JobsPage() {
         </p>
       ) : null}
 
-      <h2 id="job-list">{t("jobs.list")}</h2>
-      {jobs.length === 0 ? (
-        <p>{t("jobs.none")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-labelledby="job-list">
-            <thead>
-              <tr>
-                <th scope="col">{t("jobs.kind")}</th>
-                <th scope="col">{t("jobs.state")}</th>
-                <th scope="col">{t("jobs.attempts")}</th>
-                <th scope="col">{t("jobs.node")}</th>
-                <th scope="col">{t("jobs.created")}</th>
-                <th scope="col">{t("jobs.finished")}</th>
-                <th scope="col">{t("jobs.detail")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.publicId} data-testid="job-row">
-                  <td>{t(`jobs.kind.${j.kind}`)}</td>
-                  <td>{t(`jobs.status.${j.status}`)}</td>
-                  <td>
-                    {j.attempts} / {j.maxAttempts}
-                  </td>
-                  <td className="break">{j.lockedBy ?? "—"}</td>
-                  <td className="nowrap">{formatShort(j.createdAt, lang)}</td>
-                  <td className="nowrap">{j.finishedAt ? formatShort(j.finishedAt, lang) : "—"}</td>
-                  <td className="break">
-                    {j.error ? <span>{j.error}</span> : null}{" "}
-                    {j.kind === "crm-import" ? <Link to={`/w/${slug}/crm/import?job=${encodeURIComponent(j.publicId)}`}>{t("jobs.open")}</Link> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ActivityLogTable
+        id="job-list"
+        title={t("jobs.list")}
+        level={2}
+        rows={jobs}
+        rowKey={(j) => j.publicId}
+        rowTestId="job-row"
+        empty={t("jobs.none")}
+        columns={[
+          { header: t("jobs.kind"), cell: (j) => t(`jobs.kind.${j.kind}`) },
+          { header: t("jobs.state"), cell: (j) => t(`jobs.status.${j.status}`) },
+          {
+            header: t("jobs.attempts"),
+            cell: (j) => (
+              <>
+                {j.attempts} / {j.maxAttempts}
+              </>
+            ),
+          },
+          { header: t("jobs.node"), className: "break", cell: (j) => j.lockedBy ?? "—" },
+          { header: t("jobs.created"), time: (j) => j.createdAt },
+          { header: t("jobs.finished"), time: (j) => j.finishedAt },
+          {
+            header: t("jobs.detail"),
+            className: "break",
+            cell: (j) => (
+              <>
+                {j.error ? <span>{j.error}</span> : null}{" "}
+                {j.kind === "crm-import" ? <Link to={`/w/${slug}/crm/import?job=${encodeURIComponent(j.publicId)}`}>{t("jobs.open")}</Link> : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

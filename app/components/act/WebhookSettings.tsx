@@ -1,6 +1,8 @@
 // Webhook endpoints of a workspace (the secret shown once, on creation or rotation) and the delivery
-// log: every message, its attempts, the receiver's answer and the next retry.
+// log: every message, its attempts, the receiver's answer and the next retry (an ActivityLogTable, as
+// on the admin jobs page).
 import { Form } from "@remix-run/react";
+import { ActivityLogTable } from "~/components/ActivityLogTable";
 import { Field } from "~/components/Field";
 import type { WebhookEvent } from "~/data/webhooks.server";
 import { useLang, useT } from "~/i18n/use-t";
@@ -132,61 +134,62 @@ export function WebhookSettings({
         </p>
       </Form>
 
-      <h3 id="deliveries">{t("act.webhooks.log")}</h3>
-      {deliveries.length === 0 ? (
-        <p className="muted">{t("act.webhooks.noDeliveries")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-labelledby="deliveries">
-            <thead>
-              <tr>
-                <th scope="col">{t("act.webhooks.when")}</th>
-                <th scope="col">{t("act.webhooks.event")}</th>
-                <th scope="col">{t("act.webhooks.state")}</th>
-                <th scope="col" className="num">{t("act.webhooks.attempts")}</th>
-                <th scope="col">{t("act.webhooks.answer")}</th>
-                <th scope="col">{t("act.webhooks.next")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <span className="nowrap">{formatShort(d.createdAt, lang)}</span>
-                    <div className="muted small break">
-                      <code>{d.msgId}</code>
-                    </div>
-                  </td>
-                  <td>
-                    <code>{d.eventType}</code>
-                    <div className="muted small break">{d.url}</div>
-                  </td>
-                  <td>
-                    <span className={`status ${d.status}`}>{t(`act.delivery.${d.status}`)}</span>
-                  </td>
-                  <td className="num">{d.attempts}</td>
-                  <td>
-                    {[d.responseCode !== null ? `HTTP ${d.responseCode}` : null, d.durationMs !== null ? `${d.durationMs} ms` : null].filter(Boolean).join(" · ")}
-                    {d.error ? <div className="field-error small">{d.error}</div> : null}
-                  </td>
-                  <td className="nowrap">{d.status === "pending" && d.nextAttemptAt ? formatShort(d.nextAttemptAt, lang) : "—"}</td>
-                  <td>
-                    {d.status === "failed" || (d.status === "pending" && d.attempts > 0) ? (
-                      <Form method="post">
-                        <input type="hidden" name="id" value={d.id} />
-                        <button type="submit" name="intent" value="redeliver" className="secondary small">
-                          {t("act.webhooks.redeliver")}
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ActivityLogTable
+        id="deliveries"
+        title={t("act.webhooks.log")}
+        level={3}
+        rows={deliveries}
+        rowKey={(d) => d.id}
+        empty={t("act.webhooks.noDeliveries")}
+        emptyClassName="muted"
+        columns={[
+          {
+            header: t("act.webhooks.when"),
+            cell: (d) => (
+              <>
+                <span className="nowrap">{formatShort(d.createdAt, lang)}</span>
+                <div className="muted small break">
+                  <code>{d.msgId}</code>
+                </div>
+              </>
+            ),
+          },
+          {
+            header: t("act.webhooks.event"),
+            cell: (d) => (
+              <>
+                <code>{d.eventType}</code>
+                <div className="muted small break">{d.url}</div>
+              </>
+            ),
+          },
+          { header: t("act.webhooks.state"), cell: (d) => <span className={`status ${d.status}`}>{t(`act.delivery.${d.status}`)}</span> },
+          { header: t("act.webhooks.attempts"), numeric: true, cell: (d) => d.attempts },
+          {
+            header: t("act.webhooks.answer"),
+            cell: (d) => (
+              <>
+                {[d.responseCode !== null ? `HTTP ${d.responseCode}` : null, d.durationMs !== null ? `${d.durationMs} ms` : null].filter(Boolean).join(" · ")}
+                {d.error ? <div className="field-error small">{d.error}</div> : null}
+              </>
+            ),
+          },
+          // The next try is only news while the message still waits for one.
+          { header: t("act.webhooks.next"), time: (d) => (d.status === "pending" ? d.nextAttemptAt : null) },
+          {
+            header: t("common.actions"),
+            cell: (d) =>
+              d.status === "failed" || (d.status === "pending" && d.attempts > 0) ? (
+                <Form method="post">
+                  <input type="hidden" name="id" value={d.id} />
+                  <button type="submit" name="intent" value="redeliver" className="secondary small">
+                    {t("act.webhooks.redeliver")}
+                  </button>
+                </Form>
+              ) : null,
+          },
+        ]}
+      />
     </>
   );
 }
