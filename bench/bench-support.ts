@@ -6,6 +6,7 @@
 // Nothing here imports the data layer: the drivers (bench/ingest.ts, bench/insights.ts) never open
 // a database; their children do, after choosing the engine.
 import { execFile, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -88,6 +89,62 @@ export function resultFile(): string {
   const out = rawOption("out");
   if (!out) throw new Error("--out FILE is required (bench/ingest.ts and bench/insights.ts pass it)");
   return out;
+}
+
+// ---- the scratch database ----------------------------------------------------------------------------
+
+export type BenchDatabase = {
+  /** The throwaway cluster on PostgreSQL, else null. */
+  cluster: BenchCluster | null;
+  /** The SQLite file, else "". */
+  dbFile: string;
+  /** What startServer takes: the cluster's URL or the file. */
+  database: string;
+  /** Stops the cluster or removes the file (unless kept). */
+  close: () => Promise<void>;
+};
+
+/**
+ * A child's scratch database, chosen through the environment before anything loads the data layer
+ * (it reads DATABASE_URL or DATABASE_PATH on first use): a throwaway PostgreSQL cluster, or a file
+ * in bench/.tmp named after `name`. Also moves to the repository root and exits on SIGINT/SIGTERM
+ * (the exit hooks stop the cluster).
+ */
+export async function openBenchDatabase(
+  engine: Engine,
+  options: { name: string; synchronousCommit: "on" | "off"; keep?: boolean },
+): Promise<BenchDatabase> {
+  fs.mkdirSync(TMP, { recursive: true });
+  process.chdir(ROOT);
+  exitOnSignals();
+  let cluster: BenchCluster | null = null;
+  let dbFile = "";
+  if (engine === "postgres") {
+    console.log("Starting a throwaway PostgreSQL cluster…");
+    cluster = await startBenchCluster(options.synchronousCommit, { keep: options.keep });
+    process.env.DATABASE_URL = cluster.url;
+    delete process.env.DATABASE_PATH;
+  } else {
+    dbFile = path.join(TMP, `${options.name}-${process.pid}-${randomBytes(3).toString("hex")}.db`);
+    process.env.DATABASE_PATH = dbFile;
+    delete process.env.DATABASE_URL;
+    if (options.keep) console.log(`The database is kept: ${path.relative(ROOT, dbFile)}`);
+  }
+  const removeFile = () => {
+    if (dbFile && !options.keep) for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+  };
+  // A timer of the app (the rate limiter's flush) may open the database again after it was closed,
+  // which creates the file anew: removed once more as the process ends.
+  process.once("exit", removeFile);
+  return {
+    cluster,
+    dbFile,
+    database: cluster?.url ?? dbFile,
+    close: async () => {
+      if (cluster) await cluster.stop();
+      removeFile();
+    },
+  };
 }
 
 // ---- PostgreSQL ------------------------------------------------------------------------------------

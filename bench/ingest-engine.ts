@@ -3,7 +3,7 @@
 // --pg-synchronous-commit off|on]; BENCH_SERVER_DIR (below) measures another build of the server.
 //
 // The database: on SQLite a scratch file in bench/.tmp; on PostgreSQL a throwaway cluster
-// (bench-support.ts, startBenchCluster), stopped at the end. Against it:
+// (bench-support.ts, openBenchDatabase), stopped at the end. Against it:
 //   1. N survey responses through POST /api/v1/responses of the built production server over C
 //      keep-alive connections, in rounds taking turns with the HTTP ceiling (/api/v1/bench-noop:
 //      the same body read and nothing done, on only with VIVENCIA_BENCH=1);
@@ -28,15 +28,13 @@ import {
   TMP,
   databaseUrl,
   engineOption,
-  exitOnSignals,
   intOption,
   machine,
   processTreeCpu,
   rawOption,
+  openBenchDatabase,
   resultFile,
-  startBenchCluster,
   threadCpu,
-  type BenchCluster,
   type Engine,
   type Machine,
 } from "./bench-support";
@@ -92,36 +90,13 @@ const ROUNDS = 4;
 // The touchpoint of the fixture survey: the reader's row.
 const TOUCHPOINT = "telco-technician-visit";
 
-fs.mkdirSync(TMP, { recursive: true });
-process.chdir(ROOT);
-exitOnSignals();
-
-// The database, chosen before anything loads the data layer (it reads the environment on first use).
-let cluster: BenchCluster | null = null;
-let dbFile = "";
-if (ENGINE === "postgres") {
-  console.log("Starting a throwaway PostgreSQL cluster…");
-  cluster = await startBenchCluster(SYNC);
-  process.env.DATABASE_URL = cluster.url;
-  delete process.env.DATABASE_PATH;
-} else {
-  dbFile = path.join(TMP, `ingest-${process.pid}-${randomBytes(3).toString("hex")}.db`);
-  process.env.DATABASE_PATH = dbFile;
-  delete process.env.DATABASE_URL;
-}
-const database = cluster?.url ?? dbFile;
-
-const removeFile = () => {
-  if (dbFile) for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
-};
-// A timer of the app (the rate limiter's flush) may open the database again after it was closed,
-// which creates the file anew: removed once more as the process ends.
-process.once("exit", removeFile);
+// The database, chosen before anything loads the data layer.
+const bench = await openBenchDatabase(ENGINE, { name: "ingest", synchronousCommit: SYNC });
+const { cluster, dbFile, database } = bench;
 try {
   await main();
 } finally {
-  if (cluster) await cluster.stop();
-  removeFile();
+  await bench.close();
 }
 
 async function main() {

@@ -17,7 +17,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { ROOT, TMP, engineOption, exitOnSignals, flag, machine, resultFile, startBenchCluster, type BenchCluster, type Engine, type Machine } from "./bench-support";
+import { ROOT, TMP, engineOption, flag, machine, openBenchDatabase, resultFile, type Engine, type Machine } from "./bench-support";
 
 /** Wall-clock median and minimum, and the median CPU time of this process (on PostgreSQL the server's work is not in it). */
 export type Timing = { median: number; min: number; cpu: number };
@@ -45,33 +45,13 @@ const CUSTOMERS = SMALL ? 10_000 : 100_000;
 const RUNS = 9;
 const OUT = resultFile();
 
-fs.mkdirSync(TMP, { recursive: true });
-process.chdir(ROOT);
-exitOnSignals();
-let cluster: BenchCluster | null = null;
-let dbFile = "";
-if (ENGINE === "postgres") {
-  console.log("Starting a throwaway PostgreSQL cluster…");
-  cluster = await startBenchCluster("off", { keep: flag("keep") });
-  process.env.DATABASE_URL = cluster.url;
-  delete process.env.DATABASE_PATH;
-} else {
-  dbFile = path.join(TMP, `insights-${process.pid}.db`);
-  process.env.DATABASE_PATH = dbFile;
-  delete process.env.DATABASE_URL;
-}
-
-const removeFile = () => {
-  if (dbFile && !flag("keep")) for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
-};
-// A timer of the app (the rate limiter's flush) may open the database again after it was closed,
-// which creates the file anew: removed once more as the process ends.
-process.once("exit", removeFile);
+// The database, chosen before anything loads the data layer.
+const bench = await openBenchDatabase(ENGINE, { name: "insights", synchronousCommit: "off", keep: flag("keep") });
+const { cluster } = bench;
 try {
   await main();
 } finally {
-  if (cluster) await cluster.stop();
-  removeFile();
+  await bench.close();
 }
 
 async function main() {
