@@ -19,6 +19,7 @@ export function emptyBatchResult(): BatchResult {
 export function issueMessages(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
   return issues.map((issue) => {
     const field = issue.path.map(String).join(".");
+    // Our messages usually start with the field already; do not say it twice.
     return field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
   });
 }

@@ -5,6 +5,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { columnsOf, mapColumns, type ColumnMappingInput } from "./crm-columns";
 import { recordParserOf, type CrmKind, type FieldOf, type RecordOf } from "./crm-records";
+import { issueMessages } from "./crm-batch";
 
 export type CsvRow<R> = { line: number; ok: true; record: R } | { line: number; ok: false; errors: string[] };
 
@@ -210,14 +211,6 @@ function headerNamesFor(kind: CrmKind, field: string): string {
   return ["a header named " + field, ...(column?.aliases ?? [])].join(", ") + ", or map one";
 }
 
-function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
-  return issues.map((issue) => {
-    const field = issue.path.map(String).join(".");
-    // Our messages usually start with the field already; do not say it twice.
-    return field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
-  });
-}
-
 const isBlank = (cells: readonly string[]) => {
   for (const cell of cells) if (cell.trim() !== "") return false;
   return true;
@@ -284,7 +277,7 @@ export async function* readCsvBatches<K extends CrmKind>(
       for (const [field, index] of fields) raw[field] = cells[index];
       const parsed = parseRecord(raw);
       if (parsed.success) rows.push({ line, ok: true, record: parsed.data });
-      else rows.push({ line, ok: false, errors: formatIssues(parsed.error.issues) });
+      else rows.push({ line, ok: false, errors: issueMessages(parsed.error.issues) });
     }
     records.length = 0;
     return rows;

@@ -4,8 +4,7 @@
 import { and, count, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { epochMs, getDb, isPostgres, type Executor, type Tx } from "#db/client";
 import { crmEvents, customers, deploymentRules, deployments, invitations } from "#db/schema/index";
-import { emptyBatchResult, externalIdOf, isJsonObject, issueMessages, type BatchResult } from "~/cem/crm-batch";
-import { eventDedupKey, eventRecordSchema, type EventRecord } from "~/cem/crm-records";
+import { eventDedupKey, type EventRecord } from "~/cem/crm-records";
 import { PURCHASE_EVENT_TYPE } from "~/cem/segmentation";
 import { invitationsForEvent } from "./invitations.server";
 import type { WriteStatus } from "./customers.server";
@@ -272,34 +271,12 @@ export async function prepareEventWriter(
   };
 }
 
-export type EventBatchResult = BatchResult & { customersCreated: number; invitations: number };
-
 /**
- * POST /api/v1/events: valid items are written together in one transaction, invalid ones reported by
- * index. Re-sending the same batch creates nothing (and so invites no one twice).
+ * Writes the rows in one transaction (all of them or none), with the invitations their events call
+ * for, and answers each row's outcome in input order (app/api/crm-items.server.ts checks the items).
  */
-export async function upsertEventItems(workspaceId: number, items: readonly unknown[], now = new Date()): Promise<EventBatchResult> {
-  const result: EventBatchResult = { ...emptyBatchResult(), customersCreated: 0, invitations: 0 };
-  const valid: EventRow[] = [];
-  items.forEach((item, index) => {
-    if (!isJsonObject(item)) {
-      result.errors.push({ index, errors: ["each item must be a JSON object with customer_external_id, type and occurred_at"] });
-      return;
-    }
-    const parsed = eventRecordSchema.safeParse(item);
-    if (parsed.success) valid.push(eventRowOf(parsed.data));
-    else result.errors.push({ index, externalId: externalIdOf(item), errors: issueMessages(parsed.error.issues) });
-  });
-  result.rejected = result.errors.length;
-  await getDb().transaction(async (tx) => {
-    const write = await prepareEventWriter(tx, workspaceId, now);
-    for (const outcome of await write(valid)) {
-      result[outcome.status]++;
-      if (outcome.customerCreated) result.customersCreated++;
-      result.invitations += outcome.invitations;
-    }
-  });
-  return result;
+export async function writeEventRows(workspaceId: number, rows: readonly EventRow[], now = new Date()): Promise<EventWriteOutcome[]> {
+  return await getDb().transaction(async (tx) => await (await prepareEventWriter(tx, workspaceId, now))(rows));
 }
 
 // ---- Reads ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // created_at, language). A field left out (or null) keeps what is stored. Idempotent.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { batchMethodNotAllowed, handleBatch } from "~/api/batch.server";
-import { upsertCustomerItems } from "~/api/customers-body.server";
+import { upsertCustomerItems } from "~/api/crm-items.server";
 
 // A thousand customers with long notes stay well under this; anything larger is not a batch.
 const MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
 // type a deployment rule listens to creates a survey invitation. Idempotent: re-sending changes nothing.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { batchMethodNotAllowed, handleBatch } from "~/api/batch.server";
-import { upsertEventItems } from "~/data/crm-events.server";
+import { upsertEventItems } from "~/api/crm-items.server";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 

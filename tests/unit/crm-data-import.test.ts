@@ -8,10 +8,10 @@ import { getDb } from "#db/client";
 import { crmEvents, customers, workspaces } from "#db/schema/index";
 import { and, count, eq } from "drizzle-orm";
 import { importCsvFile } from "~/data/crm-import.server";
-import { behaviourAfter, upsertEventItems } from "~/data/crm-events.server";
+import { behaviourAfter } from "~/data/crm-events.server";
 import { customerIdByExternalId, getCustomer, listCustomers } from "~/data/customers.server";
 import { parseBatchBody } from "~/api/batch-body.server";
-import { upsertCustomerItems } from "~/api/customers-body.server";
+import { upsertCustomerItems, upsertEventItems } from "~/api/crm-items.server";
 import { customersCsvStream } from "~/web/customers-csv.server";
 
 const dbFile = freshDatabasePath("crm-data-import");
