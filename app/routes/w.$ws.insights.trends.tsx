@@ -115,11 +115,11 @@ export default function Trends() {
       </p>
       <section className="card" aria-labelledby="gap-trend">
         <h2 id="gap-trend">{t("insights.trends.gapTitle", { bucket: bucketName, name })}</h2>
-        <TrendChart data={gapData} markers={markers} reference={0} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#b45309" />
+        <TrendChart data={gapData} markers={markers} reference={0} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} emptyLabel={t("insights.trends.empty", { minN })} color="#b45309" />
       </section>
       <section className="card" aria-labelledby="nps-trend">
         <h2 id="nps-trend">{t("insights.trends.npsTitle", { bucket: bucketName, name })}</h2>
-        <TrendChart data={npsData} markers={markers} reference={0} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} color="#0f766e" />
+        <TrendChart data={npsData} markers={markers} reference={0} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} emptyLabel={t("insights.trends.empty", { minN })} color="#0f766e" />
       </section>
       <section aria-labelledby="trend-table">
         <h2 id="trend-table">{t("insights.trends.table")}</h2>

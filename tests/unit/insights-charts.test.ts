@@ -64,6 +64,32 @@ describe("trend", () => {
     expect(html).toContain("Gap by week");
     expect(html).toContain("n=3");
   });
+
+  const axisLabels = (html: string) => [...html.matchAll(/text-anchor="end"[^>]*>([^<]*)</g)].map((m) => m[1]);
+
+  it("labels every value tick with its exact value, never the same label twice", () => {
+    // An NPS series hovering around zero: the scale runs -1…1 in steps of 0.5, which a whole-number
+    // format would print as −1, −0, 0, 1, 1.
+    const flat = [
+      { bucket: "2025-03-03", value: 0, lo: -1, hi: 1, n: 12 },
+      { bucket: "2025-03-10", value: 0, lo: -1, hi: 1, n: 12 },
+    ];
+    const html = renderToStaticMarkup(createElement(TrendChart, { data: flat, title: "NPS", description: "Trend", reference: 0, valueFormat: ".0f" }));
+    const labels = axisLabels(html);
+    expect(labels).toEqual(["−1", "0", "1"]);
+  });
+
+  it("says why it is empty when no period reaches the minimum n, with no value axis", () => {
+    const withheld = data.map((d) => ({ ...d, value: null, lo: null, hi: null }));
+    const html = renderToStaticMarkup(
+      createElement(TrendChart, { data: withheld, title: "NPS", description: "Trend", reference: 0, valueFormat: ".0f", emptyLabel: "No period reaches the minimum n (10)" }),
+    );
+    expect(html).toContain("No period reaches the minimum n (10)");
+    expect(axisLabels(html)).toEqual([]);
+    expect(html).not.toContain("stroke-dasharray=\"4 3\"");
+    // The periods stay on the time axis, each with its n.
+    expect(html).toContain("n=30");
+  });
 });
 
 describe("importance–performance grid", () => {

@@ -10,12 +10,28 @@ export type TrendChartProps = TrendOptions & {
   description: string;
   color?: string;
   valueFormat?: string;
+  /**
+   * Said inside the chart when no period has a value to show (every one empty or below the minimum
+   * n), instead of an empty grid.
+   */
+  emptyLabel?: string;
 };
 
-export function TrendChart({ data, title, description, color = "#0f766e", valueFormat = ".2~f", ...options }: TrendChartProps) {
+/**
+ * The ticks whose label states their value exactly: with a whole-number format a scale from -1 to 1
+ * ticks every 0.5, and "-0, 0, 1, 1" would repeat labels at the wrong heights.
+ */
+function exactTicks<T extends { value: number }>(ticks: readonly T[], fmt: (n: number) => string): T[] {
+  return ticks.filter((t) => Number(fmt(t.value).replace("\u2212", "-")) === t.value);
+}
+
+export function TrendChart({ data, title, description, color = "#0f766e", valueFormat = ".2~f", emptyLabel, ...options }: TrendChartProps) {
   const layout = layoutTrend(data, options);
   const id = `tc${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const fmt = format(valueFormat);
+  const empty = layout.points.every((p) => p.y === null);
+  // Nothing to place on a value axis: no ticks, no reference line, the reason in their place.
+  const yTicks = empty ? [] : exactTicks(layout.yTicks, fmt);
   return (
     <svg
       className="chart trend-chart"
@@ -29,7 +45,7 @@ export function TrendChart({ data, title, description, color = "#0f766e", valueF
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>{description}</desc>
       <g aria-hidden="true" fontSize={11} fill="#475569">
-        {layout.yTicks.map((t) => (
+        {yTicks.map((t) => (
           <g key={t.value}>
             <line x1={layout.plot.left} x2={layout.plot.right} y1={t.y} y2={t.y} stroke="#e2e8f0" />
             <text x={layout.plot.left - 6} y={t.y} dy="0.35em" textAnchor="end">
@@ -37,7 +53,12 @@ export function TrendChart({ data, title, description, color = "#0f766e", valueF
             </text>
           </g>
         ))}
-        {layout.referenceY !== null ? (
+        {empty && emptyLabel ? (
+          <text x={(layout.plot.left + layout.plot.right) / 2} y={(layout.plot.top + layout.plot.bottom) / 2} textAnchor="middle" fontSize={13} fill="#334155" className="trend-empty">
+            {emptyLabel}
+          </text>
+        ) : null}
+        {!empty && layout.referenceY !== null ? (
           <line x1={layout.plot.left} x2={layout.plot.right} y1={layout.referenceY} y2={layout.referenceY} stroke="#334155" strokeWidth={1.25} strokeDasharray="4 3" />
         ) : null}
         {layout.xTicks.map((t) => (
