@@ -5,7 +5,8 @@ import { z } from "zod";
 import { getDb, type Tx } from "#db/client";
 import { caseEvents, cases } from "#db/schema/index";
 import { assign, changeStatus, type CaseState, type CaseStatus } from "~/cem/case-flow";
-import { assignableMembers, casePayload, caseRow } from "./cases.server";
+import { casePayload } from "./case-opening.server";
+import { assignableMembers, caseRow } from "./cases.server";
 import { kickWebhookDelivery } from "./webhook-delivery.server";
 import { enqueueWebhookEvent } from "./webhooks.server";
 

@@ -8,7 +8,7 @@ import { getDb } from "#db/client";
 import { customers, touchpoints } from "#db/schema/index";
 import { casesForResponse, type ResponseMeasurement } from "~/cem/case-rules";
 import { loadActSettings, type ActSettings } from "./case-rules.server";
-import { casePayload, openCasesForResponses, type OpenCaseInput } from "./cases.server";
+import { casePayload, openCasesForResponses, type OpenCaseInput } from "./case-opening.server";
 import { activeEndpoints, enqueueWebhookEvent } from "./webhooks.server";
 
 export { kickWebhookDelivery } from "./webhook-delivery.server";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { requireApiWorkspace } from "~/api/auth.server";
 import { apiProblem } from "~/api/errors";
 import { caseStatuses } from "~/cem/case-flow";
-import { casesForApi } from "~/data/cases.server";
+import { casesForApi } from "~/data/case-opening.server";
 
 const Query = z.strictObject({
   status: z.enum(caseStatuses, { error: `status is one of ${caseStatuses.join(", ")}` }).optional(),
