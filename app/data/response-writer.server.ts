@@ -7,7 +7,7 @@ import { getDb, isPostgres } from "#db/client";
 import { customers, invitations, responses } from "#db/schema/index";
 import { instantValue, queryText, runText, valuesText } from "#db/statement-text";
 import type { Measurement } from "~/cem/measurement";
-import { onResponseRecorded, onResponsesRecorded, type RecordingContext } from "~/data/response-recorded.server";
+import { onResponseRecorded, onResponsesRecorded, type RecordingContext, type ResponseRecorded } from "~/data/response-recorded.server";
 import { addRollups, RollupAccumulator } from "~/data/rollup-writes.server";
 import type { AnswerError } from "~/survey/answer-validation";
 import type { SurveyLocale } from "~/survey/locales";
@@ -70,8 +70,45 @@ const CUSTOMER_BY_EXTERNAL_ID = `SELECT id, tier FROM customers WHERE workspace_
 // the insert then waits for it and adds nothing, and the customer is read again once it is there.
 const INSERT_CUSTOMER = `INSERT INTO customers (workspace_id, external_id) VALUES (?, ?)
     ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING id`;
-const INSERT_RESPONSE = `INSERT INTO responses (workspace_id, survey_version_id, touchpoint_id, deployment_id, invitation_id, customer_id,
-    tier, lang, source, data, comment, started_at, completed_at, idempotency_key, request_hash) ${valuesText(1, 15)} RETURNING id`;
+const INSERT_RESPONSE = `INSERT INTO responses (workspace_id, survey_version_id, touchpoint_id, deployment_id, customer_id,
+    tier, lang, source, data, comment, started_at, completed_at, idempotency_key, request_hash, invitation_id) ${valuesText(1, 15)} RETURNING id`;
+
+/**
+ * A response's stored values from survey_version_id to request_hash, in the column order both write
+ * paths name (the row path adds the workspace before and the invitation after; the set-based one, the id before).
+ */
+function storedValues(plan: WritePlan, customerId: number | null, tier: string): unknown[] {
+  const { input } = plan;
+  return [
+    input.versionId,
+    input.touchpointId,
+    input.deploymentId,
+    customerId,
+    tier,
+    input.lang,
+    input.source,
+    input.data,
+    plan.comment,
+    plan.startedAt === null ? null : instantValue(plan.startedAt),
+    instantValue(plan.completedAt),
+    input.idempotencyKey ?? null,
+    input.idempotencyKey ? (input.requestHash ?? null) : null,
+  ];
+}
+
+/** What the follow-up (case, webhooks) needs to know of a stored response. */
+function recordedEvent(plan: WritePlan, responseId: number, customerId: number | null, tier: string): ResponseRecorded {
+  return {
+    workspaceId: plan.input.workspaceId,
+    responseId,
+    customerId,
+    touchpointId: plan.input.touchpointId,
+    tier,
+    measurements: plan.measurements,
+    comment: plan.comment,
+    completedAt: plan.completedAt,
+  };
+}
 
 /** One response's rows; its rollup increments go into `sums`, written once for the batch. */
 async function write(plan: WritePlan, sums: RollupAccumulator, context: RecordingContext): Promise<RecordResult> {
@@ -133,23 +170,7 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
     }
   }
 
-  const [response] = await queryText<{ id: number }>(INSERT_RESPONSE, [
-    ws,
-    input.versionId,
-    input.touchpointId,
-    input.deploymentId,
-    input.invitationId ?? null,
-    customerId,
-    tier,
-    input.lang,
-    input.source,
-    input.data,
-    plan.comment,
-    plan.startedAt === null ? null : instantValue(plan.startedAt),
-    instantValue(plan.completedAt),
-    input.idempotencyKey ?? null,
-    input.idempotencyKey ? (input.requestHash ?? null) : null,
-  ]);
+  const [response] = await queryText<{ id: number }>(INSERT_RESPONSE, [ws, ...storedValues(plan, customerId, tier), input.invitationId ?? null]);
   for (let i = 0; i < plan.measurements.length; i += MEASUREMENTS_PER_STATEMENT) {
     const chunk = plan.measurements.slice(i, i + MEASUREMENTS_PER_STATEMENT);
     const values: (string | number | null)[] = [];
@@ -158,19 +179,7 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
   }
   sums.add(ws, input.touchpointId, tier, input.lang, plan.completedAt, plan.measurements);
   // Closed loop: the follow-up case and webhook deliveries commit (or roll back) with the response.
-  const { deliveries } = await onResponseRecorded(
-    {
-      workspaceId: ws,
-      responseId: response.id,
-      customerId,
-      touchpointId: input.touchpointId,
-      tier,
-      measurements: plan.measurements,
-      comment: plan.comment,
-      completedAt: plan.completedAt,
-    },
-    context,
-  );
+  const { deliveries } = await onResponseRecorded(recordedEvent(plan, response.id, customerId, tier), context);
   return { status: "recorded", id: response.id, tier, deliveries };
 }
 
@@ -294,37 +303,13 @@ async function writeSetBased(
     const id = ids[i];
     const tier = customer?.tier ?? "";
     idOf.set(plan, id);
-    const row = [
-      id,
-      input.versionId,
-      input.touchpointId,
-      input.deploymentId,
-      customer?.id ?? null,
-      tier,
-      input.lang,
-      input.source,
-      input.data,
-      plan.comment,
-      plan.startedAt === null ? null : instantValue(plan.startedAt),
-      instantValue(plan.completedAt),
-      input.idempotencyKey ?? null,
-      input.idempotencyKey ? (input.requestHash ?? null) : null,
-    ];
+    const row = [id, ...storedValues(plan, customer?.id ?? null, tier)];
     row.forEach((value, c) => columns[c].push(value));
     for (const m of plan.measurements) {
       [id, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension].forEach((value, c) => measured[c].push(value));
     }
     sums.add(ws, input.touchpointId, tier, input.lang, plan.completedAt, plan.measurements);
-    return {
-      workspaceId: ws,
-      responseId: id,
-      customerId: customer?.id ?? null,
-      touchpointId: input.touchpointId,
-      tier,
-      measurements: plan.measurements,
-      comment: plan.comment,
-      completedAt: plan.completedAt,
-    };
+    return recordedEvent(plan, id, customer?.id ?? null, tier);
   });
   await runText(INSERT_RESPONSES, [ws, ...columns, ws, ...measured]);
 
