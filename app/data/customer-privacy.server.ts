@@ -51,14 +51,20 @@ function casesOfCondition(workspaceId: number, customerId: number) {
   return and(eq(cases.workspaceId, workspaceId), or(eq(cases.customerId, customerId), inArray(cases.responseId, responsesOf(workspaceId, customerId))));
 }
 
-/** Everything held about one customer of the workspace (article 15), or null when there is no such customer. */
-export async function exportCustomer(workspaceId: number, customerId: number) {
-  const db = getDb();
-  const [customer] = await db
+/** The customer's whole row, when the workspace has that customer. */
+async function workspaceCustomer(workspaceId: number, customerId: number) {
+  const [customer] = await getDb()
     .select()
     .from(customers)
     .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, customerId)))
     .limit(1);
+  return customer ?? null;
+}
+
+/** Everything held about one customer of the workspace (article 15), or null when there is no such customer. */
+export async function exportCustomer(workspaceId: number, customerId: number) {
+  const db = getDb();
+  const customer = await workspaceCustomer(workspaceId, customerId);
   if (!customer) return null;
 
   const tierHistory = await db
@@ -210,11 +216,7 @@ export type ErasureReport = { responses: number; events: number; invitations: nu
 export async function eraseCustomer(workspaceId: number, customerId: number, by: { userId: number; ip: string | null }): Promise<ErasureReport | null> {
   return getDb().transaction(async () => {
     const db = getDb();
-    const [customer] = await db
-      .select()
-      .from(customers)
-      .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, customerId)))
-      .limit(1);
+    const customer = await workspaceCustomer(workspaceId, customerId);
     if (!customer) return null;
     // What may name them in text written by others (case notes, webhook messages). Very short
     // strings would blank ordinary words, so only those of three characters or more.
