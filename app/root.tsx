@@ -19,6 +19,8 @@ import { getUser } from "~/auth/session.server";
 import { requestLang } from "~/i18n/lang.server";
 import { useT } from "~/i18n/use-t";
 import type { Lang } from "~/i18n/lang";
+import { PERMISSIONS, type Permission } from "~/auth/permissions";
+import { ROLES, type Role } from "~/auth/roles";
 import appCss from "~/styles/app.css?url";
 import { useNonce } from "~/web/nonce";
 
@@ -31,7 +33,7 @@ export const meta: MetaFunction = () => [{ title: "Vivencia" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, lang] = await Promise.all([getUser(request), requestLang(request)]);
-  return { lang, user: user ? { name: user.name, email: user.email } : null };
+  return { lang, user: user ? { name: user.name, email: user.email, timeZone: user.timeZone } : null };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -107,21 +109,43 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  const missing = isRouteErrorResponse(error) && status === 403 ? missingPermission(error.data) : null;
   const message = isRouteErrorResponse(error)
     ? (error.data as { message?: string } | undefined)?.message ?? error.statusText
     : "An unexpected error happened. It has been logged.";
+  const title = status === 404 ? t("common.notFound") : missing ? t("forbidden.title") : t("common.errorTitle");
   return (
     <>
       <Header />
       <main id="main" className="page">
-        <h1>{status === 404 ? t("common.notFound") : t("common.errorTitle")}</h1>
-        <p role="alert">
-          {status} — {message}
-        </p>
+        <h1>{title}</h1>
+        {missing ? (
+          <>
+            <p role="alert">
+              {t(missing.roles.length === 1 ? "forbidden.message" : "forbidden.messageMany", {
+                permission: t(`permission.${missing.permission}`),
+                roles: missing.roles.map((r) => t(`role.${r}`)).join(t("forbidden.or")),
+              })}
+            </p>
+            <p className="muted">{t("forbidden.ask")}</p>
+          </>
+        ) : (
+          <p role="alert">
+            {status} — {message}
+          </p>
+        )}
         <p>
           <Link to="/">{t("common.back")}</Link>
         </p>
       </main>
     </>
   );
+}
+
+/** The permission and roles a 403 from requireMember names (app/web/responses.server.ts), when it names them. */
+function missingPermission(body: unknown): { permission: Permission; roles: Role[] } | null {
+  const b = body as { permission?: unknown; roles?: unknown } | null;
+  if (!b || typeof b.permission !== "string" || !(b.permission in PERMISSIONS) || !Array.isArray(b.roles)) return null;
+  const roles = b.roles.filter((r): r is Role => typeof r === "string" && (ROLES as readonly string[]).includes(r));
+  return { permission: b.permission as Permission, roles };
 }

@@ -61,6 +61,8 @@ async function main() {
   const { splitWindow } = await import("~/cem/rollup-weeks");
   const { insightScope } = await import("~/data/insights.server");
   const { gapTable } = await import("~/data/insights-tables.server");
+  const { homeView } = await import("~/data/home.server");
+  const { workspaceCounts } = await import("~/data/journeys.server");
   const { createApiToken } = await import("~/data/api-tokens.server");
   const { makeUser } = await import("../tests/support/fixtures");
   const api = await import("~/routes/api.v1.insights.$metric");
@@ -216,13 +218,25 @@ select t.process_id, r.week, 'nps', count(*), sum((m.value >= 9)::int), sum((m.v
         if (res.status !== 200) throw new Error(`trend API answered ${res.status}`);
         return res.text();
       };
-      const views: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+      const views: [string, () => Promise<unknown>, (() => Promise<unknown>) | null][] = [
         ["process table", async () => gapTable(ctx, await insightScope(ws.workspaceId), filter, "process"), () => raw(rawGaps("process"), gapParams)],
         ["touchpoint table", async () => gapTable(ctx, await insightScope(ws.workspaceId), filter, "touchpoint"), () => raw(rawGaps("touchpoint"), gapParams)],
         ["trend API (weekly, by process)", trendApi, () => raw(RAW_TREND, trendParams)],
       ];
+      // The experience home reads the default 90-day window only: its loader's work after sign-in
+      // (scope, the model's counters, the findings over both periods, targets and overdue cases).
+      if (w === "90 d") {
+        views.push([
+          "home page (findings)",
+          async () => {
+            const [scope] = await Promise.all([insightScope(ws.workspaceId), workspaceCounts(ws.workspaceId)]);
+            return homeView(ctx, scope, filter);
+          },
+          null,
+        ]);
+      }
       for (const [view, run, rawRun] of views) {
-        const row: Row = { stage, window: w, view, split, rollups: await time(run), raw: withRaw ? await timeOnce(rawRun) : null };
+        const row: Row = { stage, window: w, view, split, rollups: await time(run), raw: withRaw && rawRun ? await timeOnce(rawRun) : null };
         results.push(row);
         const ratio = row.raw ? ` raw ${row.raw.median.toFixed(0)} ms (${(row.raw.median / row.rollups.median).toFixed(0)}×)` : "";
         console.log(`  ${stage.padEnd(16)} ${w.padEnd(6)} ${view.padEnd(32)} ${row.rollups.median.toFixed(1).padStart(7)} ms (min ${row.rollups.min.toFixed(1)}, cpu ${row.rollups.cpu.toFixed(1)})${ratio}`);

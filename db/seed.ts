@@ -11,6 +11,7 @@ import { saveJourney } from "../app/data/journeys.server";
 import { savePlatform } from "../app/data/platform.server";
 import { DEMO_PLATFORMS } from "./demo/platform";
 import { seedExperience, type ExperienceStory } from "./demo/experience";
+import { caseCounts, seedCaseRules, seedCaseWork, seedClienting, seedInnovation, seedInvitations } from "./demo/act";
 
 export const DEMO_PASSWORD = "vivencia-demo";
 export const DEMO_USERS = [
@@ -20,24 +21,27 @@ export const DEMO_USERS = [
 ] as const;
 
 // Each brand has a story in its data: one process disappoints Premium customers since a recent change.
-export const DEMO_WORKSPACES: { slug: string; name: string; journey: string; story: ExperienceStory }[] = [
+export const DEMO_WORKSPACES: { slug: string; name: string; journey: string; story: ExperienceStory; change: string }[] = [
   {
     slug: "banco-aurora",
     name: "Banco Aurora",
     journey: "retail-bank-account-opening.json",
     story: { weakProcess: "card-delivery", sinceDaysAgo: 90, customers: 1500, responses: 3000, seed: 11 },
+    change: "Nueva empresa de mensajería para las tarjetas",
   },
   {
     slug: "fibra-norte",
     name: "Fibra Norte",
     journey: "telecom-installation-and-repair.json",
     story: { weakProcess: "field-service", sinceDaysAgo: 90, customers: 800, responses: 1200, seed: 22 },
+    change: "Técnicos subcontratados para las visitas",
   },
   {
     slug: "mercado-sol",
     name: "Mercado Sol",
     journey: "ecommerce-order-to-delivery.json",
     story: { weakProcess: "last-mile", sinceDaysAgo: 60, customers: 1000, responses: 1500, seed: 33 },
+    change: "Entregas de última milla con un operador nuevo",
   },
 ];
 
@@ -54,7 +58,8 @@ export async function seedDemo(): Promise<{ created: boolean }> {
       people.push({ ...u, id: user.id });
     }
     for (const w of DEMO_WORKSPACES) {
-      const [ws] = await tx.insert(workspaces).values({ slug: w.slug, name: w.name }).returning();
+      // Spanish brands: dates in Madrid's time, amounts in euros.
+      const [ws] = await tx.insert(workspaces).values({ slug: w.slug, name: w.name, timeZone: "Europe/Madrid", currency: "EUR" }).returning();
       await tx.insert(memberships).values(people.map((p) => ({ workspaceId: ws.id, userId: p.id, role: p.role })));
     }
   });
@@ -66,9 +71,27 @@ export async function seedDemo(): Promise<{ created: boolean }> {
     if (!saved.ok) throw new Error(`Sample ${w.journey} did not import: ${saved.errors[0].message}`);
     const [designer] = await db.select().from(users).where(eq(users.email, DEMO_USERS[1].email)).limit(1);
     await savePlatform(ws.id, DEMO_PLATFORMS[w.slug], designer.id);
+    await seedCaseRules(ws.id, designer.id);
+    const experienceStarted = Date.now();
     await seedExperience(ws.id, designer.id, w.story);
+    const actStarted = Date.now();
+    const workers = caseWorkers(await db.select({ id: users.id, email: users.email }).from(users));
+    await seedCaseWork(ws.id, workers, w.story.seed);
+    await seedInnovation(ws.id, designer.id, w.story, w.change);
+    await seedClienting(ws.id, designer.id, w.story.seed);
+    await seedInvitations(ws.id, w.story.seed);
+    if (process.env.DEMO_VERBOSE) {
+      const ms = { experience: actStarted - experienceStarted, act: Date.now() - actStarted };
+      console.log(w.slug, { ...(await caseCounts(ws.id)), ms });
+    }
   }
   return { created: true };
+}
+
+/** Who works the demo's cases: the demo people whose role may (admin and manager). */
+function caseWorkers(all: { id: number; email: string }[]): number[] {
+  const emails = new Set<string>(DEMO_USERS.filter((u) => u.role !== "designer").map((u) => u.email));
+  return all.filter((u) => emails.has(u.email)).map((u) => u.id);
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);

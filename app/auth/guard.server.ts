@@ -5,7 +5,7 @@ import { can, type Permission, type Role } from "./permissions";
 import { requireUser, type SessionUser } from "./session.server";
 import { forbidden, notFound } from "~/web/responses.server";
 
-export type WorkspaceRef = { id: number; slug: string; name: string; minN: number };
+export type WorkspaceRef = { id: number; slug: string; name: string; minN: number; timeZone: string; currency: string };
 export type Member = { user: SessionUser; workspace: WorkspaceRef; role: Role };
 
 export async function requireMember(

@@ -14,6 +14,9 @@ export const PERMISSIONS = {
   "crm:import": ["admin"],
   "segmentation:edit": ["admin"],
   "cases:work": ["admin", "manager"],
+  // Targets per process, touchpoint or attribute: set by those who design the experience and by the
+  // managers answerable for reaching them.
+  "targets:edit": ["admin", "designer", "manager"],
   "settings:edit": ["admin"],
   "members:manage": ["admin"],
   "tokens:manage": ["admin"],

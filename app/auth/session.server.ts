@@ -16,7 +16,7 @@ export const sessionCookie = createCookie("vivencia_session", {
   maxAge: SESSION_DAYS * 24 * 3600,
 });
 
-export type SessionUser = { id: number; email: string; name: string; sessionId: string };
+export type SessionUser = { id: number; email: string; name: string; timeZone: string | null; sessionId: string };
 
 async function tokenFrom(request: Request): Promise<string | null> {
   const value = await sessionCookie.parse(request.headers.get("Cookie"));
@@ -34,7 +34,7 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   if (!row.lastSeenAt || Date.now() - row.lastSeenAt.getTime() > 10 * 60_000) {
     await touchSession(id).catch(skipWhenUnwritable);
   }
-  return { id: row.id, email: row.email, name: row.name, sessionId: id };
+  return { id: row.id, email: row.email, name: row.name, timeZone: row.timeZone, sessionId: id };
 }
 
 export async function requireUser(request: Request): Promise<SessionUser> {

@@ -15,7 +15,7 @@ export type ColumnDoc<F extends string> = {
 /** The customer file's columns, in the order the README and the mapping step show them. */
 export const CUSTOMER_COLUMNS: readonly ColumnDoc<CustomerField>[] = [
   { field: "external_id", required: true, description: "The customer's id in your CRM", example: "C-1042",
-    aliases: ["id", "customer id", "customer_external_id", "id cliente", "codigo cliente", "codigo"] },
+    aliases: ["id", "customer", "customer id", "customer_external_id", "cliente", "id cliente", "codigo cliente", "codigo"] },
   { field: "name", required: false, description: "Full name", example: "Ana Pérez",
     aliases: ["full name", "customer name", "nombre", "nombre completo", "razon social"] },
   { field: "email", required: false, description: "E-mail address (used for survey invitations)", example: "ana@example.com",

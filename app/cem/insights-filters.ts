@@ -11,6 +11,11 @@ const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** The default window: the last 90 days, today included. */
 export const DEFAULT_DAYS = 90;
+/**
+ * The trends' default window: 26 weeks. A trend is read for a change, so it must hold the weeks
+ * before one as well as after; the last 90 days would start just after a change made three months ago.
+ */
+export const TREND_DAYS = 182;
 /** A year and a bit: wider windows are what trends are for, and they bound every query. */
 export const MAX_DAYS = 3 * 366;
 /**
@@ -83,18 +88,18 @@ function errorsOf(error: z.ZodError): Record<string, string> {
 }
 
 /**
- * The filter from query parameters. Without dates, the last DEFAULT_DAYS days up to `today`; with
- * one end only, the window keeps the default length from it.
+ * The filter from query parameters. Without dates, the last `days` days (DEFAULT_DAYS) up to `today`;
+ * with one end only, the window keeps that length from it.
  */
-export function parseInsightFilter(params: URLSearchParams, today: string, langParam = "lang"): ParsedFilter {
+export function parseInsightFilter(params: URLSearchParams, today: string, langParam = "lang", days = DEFAULT_DAYS): ParsedFilter {
   const input: Record<string, string | undefined> = {};
   for (const key of ["from", "to", "journey", "tier", "channel"] as const) input[key] = params.get(key) ?? undefined;
   input.lang = params.get(langParam) ?? undefined;
   const parsed = InsightFilterSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: errorsOf(parsed.error) };
   const f = parsed.data;
-  const to = f.to ?? (f.from ? addDays(f.from, DEFAULT_DAYS - 1) : today);
-  const from = f.from ?? addDays(to, -(DEFAULT_DAYS - 1));
+  const to = f.to ?? (f.from ? addDays(f.from, days - 1) : today);
+  const from = f.from ?? addDays(to, -(days - 1));
   if (from > to) return { ok: false, errors: { from: "'from' must not be after 'to'." } };
   if (from < FIRST_DAY || to > LAST_DAY) return { ok: false, errors: { from: `Use a window from ${FIRST_DAY} to ${LAST_DAY}.` } };
   if (daysBetween(from, to) > MAX_DAYS) return { ok: false, errors: { from: `At most ${MAX_DAYS} days at once.` } };

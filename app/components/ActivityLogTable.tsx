@@ -1,8 +1,7 @@
 // The table behind a log of background work (the admin jobs page, the webhook delivery log): a heading
 // that names the table, one row per entry, times in the short table format, and a line when it is empty.
 import type { Key, ReactNode } from "react";
-import { formatShort } from "~/components/act/CaseBits";
-import { useLang } from "~/i18n/use-t";
+import { useFormat, useLang } from "~/i18n/use-t";
 
 /** One column: its header, and either the cell's content or the instant it shows ("—" for none). */
 export type LogColumn<Row> = {
@@ -39,6 +38,7 @@ export function ActivityLogTable<Row>({
   emptyClassName?: string;
 }) {
   const lang = useLang();
+  const f = useFormat();
   const Heading = level === 2 ? "h2" : "h3";
   return (
     <>
@@ -65,7 +65,7 @@ export function ActivityLogTable<Row>({
                     "time" in c ? (
                       // Instants never wrap, so a column of them reads as a column.
                       <td key={i} className={cellClass(c, "nowrap")}>
-                        {formatShort(c.time(row), lang)}
+                        {f.shortDateTime(c.time(row))}
                       </td>
                     ) : (
                       <td key={i} className={cellClass(c)}>

@@ -10,7 +10,9 @@ import { addDays, tierValue, type InsightFilter } from "~/cem/insights-filters";
 import { behaviourAfter } from "./crm-events.server";
 
 export const BEHAVIOUR_LIMIT = 20_000;
-export const DEFAULT_WINDOW_DAYS = 90;
+// The default period is the last 90 days and only responses whose after-window has closed count: with
+// 30-day windows its first 60 days are readable, with 90-day windows none of it would be.
+export const DEFAULT_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export type BehaviourRead = {

@@ -1,7 +1,7 @@
 // The responses behind an insights number, newest first and paged by a keyset cursor (never an
 // OFFSET that walks everything before the page), with comment, customer, tier and measurements;
 // and the same walk in chunks for the raw CSV export. The only insights code that reads responses.
-import { and, desc, eq, exists, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, exists, gte, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { customers, measurements, responses } from "#db/schema/index";
 import { addDays, tierValue, type InsightFilter } from "~/cem/insights-filters";
@@ -9,8 +9,25 @@ import { SERVQUAL_ITEMS } from "~/survey/servqual";
 import { selectTouchpoints, type InsightScope, type ScopeTouchpoint } from "./insights.server";
 import { NO_PROCESS } from "~/cem/insights";
 import type { UnitRef } from "./insights-tables.server";
+import { commentMatches } from "./response-search.server";
 
 export const PAGE_SIZE = 50;
+
+export const NPS_GROUPS = ["promoter", "passive", "detractor"] as const;
+export type NpsGroup = (typeof NPS_GROUPS)[number];
+// The NPS groups' score ranges (DESIGN.md: promoters 9–10, detractors 0–6).
+const NPS_RANGE: Record<NpsGroup, [number, number]> = { promoter: [9, 10], passive: [7, 8], detractor: [0, 6] };
+
+/** The inbox's filters on top of the insights filter and the unit. */
+export type ResponseListOptions = {
+  below?: boolean;
+  nps?: NpsGroup | null;
+  /** Only responses with a (non-empty) comment. */
+  withComment?: boolean;
+  /** Comment search terms (app/cem/comment-search.ts searchTerms); all must match. */
+  search?: readonly string[];
+  cursor?: Cursor | null;
+};
 export type Cursor = { completedAt: number; id: number };
 
 export function parseCursor(text: string | null): Cursor | null {
@@ -83,7 +100,7 @@ function responseConditions(
   filter: InsightFilter,
   unit: UnitRef,
   touchpointId: number,
-  options: { below?: boolean; cursor?: Cursor | null },
+  options: ResponseListOptions,
 ): SQL | undefined {
   const start = Date.parse(`${filter.from}T00:00:00Z`);
   const end = Date.parse(`${addDays(filter.to, 1)}T00:00:00Z`);
@@ -106,6 +123,24 @@ function responseConditions(
         )
       : undefined,
     options.below ? belowCondition : undefined,
+    options.nps
+      ? exists(
+          getDb()
+            .select({ one: sql`1` })
+            .from(measurements)
+            .where(
+              and(
+                eq(measurements.responseId, responses.id),
+                eq(measurements.kind, "nps"),
+                eq(measurements.attributeKey, ""),
+                gte(measurements.value, NPS_RANGE[options.nps][0]),
+                lte(measurements.value, NPS_RANGE[options.nps][1]),
+              ),
+            ),
+        )
+      : undefined,
+    options.withComment ? and(isNotNull(responses.comment), ne(responses.comment, "")) : undefined,
+    options.search && options.search.length > 0 ? commentMatches(options.search) : undefined,
   );
 }
 
@@ -119,7 +154,7 @@ export async function responsesPage(
   scope: InsightScope,
   filter: InsightFilter,
   unit: UnitRef,
-  options: { below?: boolean; cursor?: Cursor | null; size?: number } = {},
+  options: ResponseListOptions & { size?: number } = {},
 ): Promise<ResponsePage> {
   const size = Math.min(Math.max(options.size ?? PAGE_SIZE, 1), 5000);
   const tps = unitTouchpoints(scope, filter, unit) ?? [];

@@ -7,7 +7,7 @@ import { sessions, users } from "#db/schema/index";
 /** The user of a session that has not expired, with when the session was last seen. */
 export async function findLiveSession(sessionId: string) {
   const [row] = await getDb()
-    .select({ id: users.id, email: users.email, name: users.name, lastSeenAt: sessions.lastSeenAt })
+    .select({ id: users.id, email: users.email, name: users.name, timeZone: users.timeZone, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())))

@@ -161,18 +161,28 @@ export async function getSurvey(workspaceId: number, surveyId: number) {
 
 /** Versions newest first, each with how many responses point at it. */
 export async function listVersions(workspaceId: number, surveyId: number) {
-  return getDb()
+  const db = getDb();
+  const versions = await db
     .select({
       id: surveyVersions.id,
       version: surveyVersions.version,
       status: surveyVersions.status,
       createdAt: surveyVersions.createdAt,
       publishedAt: surveyVersions.publishedAt,
-      responses: sql<number>`(select count(*) from ${responses} where ${responses.surveyVersionId} = ${surveyVersions.id})`.mapWith(Number),
     })
     .from(surveyVersions)
     .where(and(eq(surveyVersions.workspaceId, workspaceId), eq(surveyVersions.surveyId, surveyId)))
     .orderBy(desc(surveyVersions.version));
+  if (versions.length === 0) return [];
+  // Counted in a query of its own, grouped by version: a correlated subquery in the select list is
+  // written by drizzle with unqualified column names, so "id" there meant the response's own id.
+  const counts = await db
+    .select({ versionId: responses.surveyVersionId, n: count() })
+    .from(responses)
+    .where(and(eq(responses.workspaceId, workspaceId), inArray(responses.surveyVersionId, versions.map((v) => v.id))))
+    .groupBy(responses.surveyVersionId);
+  const byVersion = new Map(counts.map((c) => [c.versionId, Number(c.n)]));
+  return versions.map((v) => ({ ...v, responses: byVersion.get(v.id) ?? 0 }));
 }
 
 export async function getVersion(workspaceId: number, surveyId: number, version: number): Promise<SurveyVersionRow | null> {

@@ -47,3 +47,8 @@ export async function revokeSession(userId: number, sessionId: string): Promise<
 export async function revokeOtherSessions(userId: number, keepSessionId: string): Promise<void> {
   await getDb().delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
 }
+
+/** The person's own time zone for dates on screen; null goes back to each workspace's. Validated by the caller. */
+export async function updateUserTimeZone(userId: number, timeZone: string | null): Promise<void> {
+  await getDb().update(users).set({ timeZone }).where(eq(users.id, userId));
+}

@@ -15,7 +15,15 @@ export async function listWorkspacesOf(userId: number) {
 /** The workspace with this slug and the user's role in it; undefined when it does not exist or the user is no member. */
 export async function findMemberWorkspace(workspaceSlug: string, userId: number) {
   const [row] = await getDb()
-    .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, minN: workspaces.minN, role: memberships.role })
+    .select({
+      id: workspaces.id,
+      slug: workspaces.slug,
+      name: workspaces.name,
+      minN: workspaces.minN,
+      timeZone: workspaces.timeZone,
+      currency: workspaces.currency,
+      role: memberships.role,
+    })
     .from(workspaces)
     .innerJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, userId)))
     .where(eq(workspaces.slug, workspaceSlug))
@@ -46,6 +54,11 @@ export async function createWorkspace(input: { slug: string; name: string; owner
 
 export async function updateWorkspaceSettings(workspaceId: number, input: { minN: number }): Promise<void> {
   await getDb().update(workspaces).set({ minN: input.minN }).where(eq(workspaces.id, workspaceId));
+}
+
+/** How the workspace's dates and money read (validated by the caller: app/i18n/format.ts isTimeZone, isCurrency). */
+export async function updateWorkspaceLocale(workspaceId: number, input: { timeZone: string; currency: string }): Promise<void> {
+  await getDb().update(workspaces).set({ timeZone: input.timeZone, currency: input.currency }).where(eq(workspaces.id, workspaceId));
 }
 
 /** The sites allowed to frame the workspace's respondent pages: the stored, space-separated origins. */

@@ -13,9 +13,12 @@ import * as jobs from "./messages/jobs";
 import * as operations from "./messages/operations";
 import * as security from "./messages/security";
 import * as embedding from "./messages/embedding";
+import * as home from "./messages/home";
+import * as screens from "./messages/screens";
+import * as behaviour from "./messages/behaviour";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding] as const;
+const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

@@ -1,19 +1,33 @@
-// My account: the sessions open in my name, each revocable.
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+// My account: my own time zone for dates, and the sessions open in my name, each revocable.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
-import { listSessions, revokeOtherSessions, revokeSession } from "~/data/users.server";
-import { useLang, useT } from "~/i18n/use-t";
+import { Field } from "~/components/Field";
+import { listSessions, revokeOtherSessions, revokeSession, updateUserTimeZone } from "~/data/users.server";
+import { isTimeZone, knownTimeZones } from "~/i18n/format";
+import { requestLang } from "~/i18n/lang.server";
+import { translator } from "~/i18n/messages";
+import { useFormat, useT } from "~/i18n/use-t";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const sessions = (await listSessions(user.id)).map((s) => ({ ...s, current: s.id === user.sessionId, id: s.id.slice(0, 16) }));
-  return { user: { name: user.name, email: user.email }, sessions };
+  return { user: { name: user.name, email: user.email, timeZone: user.timeZone }, sessions, timeZones: knownTimeZones() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await request.formData();
+  if (form.get("intent") === "timeZone") {
+    // Empty means "each workspace's zone"; anything else must be a zone Intl knows.
+    const typed = String(form.get("timeZone") ?? "").trim();
+    if (typed && !isTimeZone(typed)) {
+      const t = translator(await requestLang(request));
+      return data({ timeZoneError: t("locale.badTimeZone"), typed }, { status: 400 });
+    }
+    await updateUserTimeZone(user.id, typed || null);
+    return null;
+  }
   if (form.get("intent") === "others") {
     await revokeOtherSessions(user.id, user.sessionId);
   } else {
@@ -25,21 +39,44 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, sessions } = useLoaderData<typeof loader>();
+  const { user, sessions, timeZones } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
   const t = useT();
-  const lang = useLang();
+  const f = useFormat();
   return (
     <main id="main" className="page">
       <h1>{t("account.title")}</h1>
       <p>
         {user.name} — {user.email}
       </p>
+      <Form method="post" className="card stack">
+        <input type="hidden" name="intent" value="timeZone" />
+        <div className="row">
+          <Field
+            label={t("locale.myTimeZone")}
+            name="timeZone"
+            id="my-time-zone"
+            list="time-zones"
+            autoComplete="off"
+            placeholder={t("locale.workspaceZone")}
+            defaultValue={failed?.typed ?? user.timeZone ?? ""}
+            error={failed?.timeZoneError}
+            hint={t("locale.myTimeZoneHint")}
+          />
+          <datalist id="time-zones">
+            {timeZones.map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+          <button type="submit">{t("locale.saveMine")}</button>
+        </div>
+      </Form>
       <h2>{t("account.sessions")}</h2>
       <ul className="tp-list">
         {sessions.map((s) => (
           <li key={s.id}>
             <span>
-              {new Date(s.createdAt).toLocaleString(lang)} · <span className="muted">{s.userAgent ?? "?"}</span>
+              {f.dateTime(s.createdAt)} · <span className="muted">{s.userAgent ?? "?"}</span>
             </span>
             {s.current ? (
               <span className="badge">{t("account.current")}</span>

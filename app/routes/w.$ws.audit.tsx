@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { AUDIT_ACTIONS, listAudit } from "~/data/audit.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 
 const QuerySchema = z.object({
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
@@ -49,6 +49,7 @@ export default function AuditPage() {
   const { slug, actions, action, paged, nextBefore, rows } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const label = (a: string) => t(`audit.action.${a}` as MessageKey);
   const filterQuery = action ? `action=${encodeURIComponent(action)}&` : "";
   return (
@@ -91,7 +92,7 @@ export default function AuditPage() {
               {rows.map((r) => (
                 <tr key={r.id} data-action={r.action}>
                   <td>
-                    <time dateTime={new Date(r.createdAt).toISOString()}>{new Date(r.createdAt).toLocaleString(lang, { dateStyle: "medium", timeStyle: "medium" })}</time>
+                    <time dateTime={new Date(r.createdAt).toISOString()}>{f.dateTime(r.createdAt, true)}</time>
                   </td>
                   <td>{r.actorName ? `${r.actorName} (${r.actorEmail})` : t("audit.system")}</td>
                   <td>{label(r.action)}</td>

@@ -10,13 +10,13 @@ import { caseStatuses } from "~/cem/case-flow";
 import type { CaseReason } from "~/cem/case-rules";
 import { slaHours } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
-import { CaseTier, OverdueBadge, StatusBadge, formatWhen } from "~/components/act/CaseBits";
+import { CaseTier, OverdueBadge, StatusBadge } from "~/components/act/CaseBits";
 import { ReasonBadges, ReasonList } from "~/components/act/CaseReasons";
 import { loadActSettings } from "~/data/case-rules.server";
 import { addCaseNote, assignCase, changeCaseStatus } from "~/data/case-steps.server";
 import { assignableMembers, getCase, type CaseHistoryItem } from "~/data/cases.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
 import { parseFormData } from "~/web/form.server";
 
@@ -92,6 +92,7 @@ const STEP_LABEL: Record<string, MessageKey> = {
 function HistoryItem({ item, reasons }: { item: CaseHistoryItem; reasons: CaseReason[] }) {
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const who = item.by ?? t("act.history.system");
   let what: string;
   if (item.kind === "opened") what = t("act.history.opened");
@@ -105,7 +106,7 @@ function HistoryItem({ item, reasons }: { item: CaseHistoryItem; reasons: CaseRe
   return (
     <li>
       <div>
-        <strong>{what}</strong> <span className="when">· {who} · <time dateTime={new Date(item.at).toISOString()}>{formatWhen(item.at, lang)}</time></span>
+        <strong>{what}</strong> <span className="when">· {who} · <time dateTime={new Date(item.at).toISOString()}>{f.dateTime(item.at)}</time></span>
       </div>
       {/* The opening note is the rules' English summary; its reasons are listed, translated, at the top. */}
       {item.kind === "opened" ? (
@@ -125,6 +126,7 @@ export default function CasePage() {
   const navigation = useNavigation();
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const busy = navigation.state !== "idle";
   const errorsFor = (intent: string) => (result && !result.ok && result.intent === intent ? result.errors : {});
   const statusErrors = errorsFor("status");
@@ -134,7 +136,7 @@ export default function CasePage() {
     const label = c.response?.labels.find((l) => l.key === key);
     return label ? (lang === "en" ? label.en : label.es) : key;
   };
-  const signed = (x: number) => (x > 0 ? "+" : "") + x.toLocaleString(lang, { maximumFractionDigits: 2 });
+  const signed = (x: number) => f.decimal(x, 2, true);
   // After a successful step the form starts empty again (a new key remounts it).
   const formKey = `${c.status}-${c.history.length}`;
 
@@ -193,17 +195,17 @@ export default function CasePage() {
           <h2 id="clock">{t("act.case.clock")}</h2>
           <dl>
             <dt>{t("act.case.opened")}</dt>
-            <dd>{formatWhen(c.openedAt, lang)}</dd>
+            <dd>{f.dateTime(c.openedAt)}</dd>
             <dt>{t("act.case.due", { hours })}</dt>
             <dd>
-              {formatWhen(c.dueAt, lang)} {c.overdue ? <OverdueBadge /> : null}
+              {f.dateTime(c.dueAt)} {c.overdue ? <OverdueBadge /> : null}
             </dd>
             <dt>{t("act.case.firstAction")}</dt>
-            <dd>{formatWhen(c.firstActionAt, lang)}</dd>
+            <dd>{f.dateTime(c.firstActionAt)}</dd>
             <dt>{t("act.case.resolved")}</dt>
-            <dd>{formatWhen(c.resolvedAt, lang)}</dd>
+            <dd>{f.dateTime(c.resolvedAt)}</dd>
             <dt>{t("act.case.closed")}</dt>
-            <dd>{formatWhen(c.closedAt, lang)}</dd>
+            <dd>{f.dateTime(c.closedAt)}</dd>
             <dt>{t("act.col.assignee")}</dt>
             <dd>{c.assignee?.name ?? t("act.unassigned")}</dd>
           </dl>
@@ -216,7 +218,7 @@ export default function CasePage() {
             <dt>{t("act.filter.process")}</dt>
             <dd>{c.touchpoint?.processName ?? "—"}</dd>
             <dt>{t("act.case.answered")}</dt>
-            <dd>{c.response ? formatWhen(c.response.completedAt, lang) : "—"}</dd>
+            <dd>{c.response ? f.dateTime(c.response.completedAt) : "—"}</dd>
           </dl>
         </section>
       </div>

@@ -7,14 +7,14 @@ import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import type { SlaGroup, SlaSummary } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
-import { CaseTier, OverdueBadge, StatusBadge, formatHours, formatShort } from "~/components/act/CaseBits";
+import { CaseTier, OverdueBadge, StatusBadge } from "~/components/act/CaseBits";
 import { ReasonBadges } from "~/components/act/CaseReasons";
 import { loadActSettings } from "~/data/case-rules.server";
 import { CASE_TIERS, REPORT_PERIODS, STATUS_FILTERS, parseCaseFilter } from "~/cem/case-inbox";
 import { assignableMembers, caseFilterOptions, caseSlaReport, listCases, overdueCount } from "~/data/cases.server";
 import { ensureWebhookWorker } from "~/data/webhook-delivery.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 
@@ -49,6 +49,7 @@ type SlaRows = (SlaGroup | (SlaSummary & { key: string }))[];
 function SlaTable({ caption, keyHeader, rows, keyLabel }: { caption: string; keyHeader: string; rows: SlaRows; keyLabel: (key: string | null) => string }) {
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)} %`);
   return (
     <div className="table-wrap" style={{ marginBottom: "1.2rem" }}>
@@ -71,11 +72,11 @@ function SlaTable({ caption, keyHeader, rows, keyLabel }: { caption: string; key
               <th scope="row">{keyLabel(r.key)}</th>
               <td className="num">{r.n}</td>
               <td className="num">
-                {formatHours(r.firstAction.medianHours, lang)}
+                {f.hours(r.firstAction.medianHours)}
                 <span className="muted"> (n={r.firstAction.n})</span>
               </td>
               <td className="num">
-                {formatHours(r.resolution.medianHours, lang)}
+                {f.hours(r.resolution.medianHours)}
                 <span className="muted"> (n={r.resolution.n})</span>
               </td>
               <td className="num">
@@ -94,6 +95,7 @@ export default function CaseInbox() {
   const { slug, filter, list, overdue, report, options, slaHours, businessHours, canConfigure } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const location = useLocation();
   const base = `/w/${slug}/cases`;
   const pageLink = (page: number) => {
@@ -230,13 +232,13 @@ export default function CaseInbox() {
                 <tr key={c.id}>
                   <td>
                     <Link to={`${base}/${c.id}`}>{`#${c.id}`}</Link>
-                    <div className="muted small nowrap">{formatShort(c.openedAt, lang)}</div>
+                    <div className="muted small nowrap">{f.shortDateTime(c.openedAt)}</div>
                   </td>
                   <td>
                     <StatusBadge status={c.status} />
                   </td>
                   <td>
-                    <span className="nowrap">{formatShort(c.dueAt, lang)}</span>
+                    <span className="nowrap">{f.shortDateTime(c.dueAt)}</span>
                     {c.overdue ? (
                       <div>
                         <OverdueBadge />

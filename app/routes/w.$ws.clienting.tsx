@@ -26,6 +26,7 @@ import {
 import { linkOrigin } from "~/data/deployments.server";
 import { listProcesses } from "~/data/processes.server";
 import type { MessageKey } from "~/i18n/messages";
+import { formatPercent } from "~/i18n/format";
 import { useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
 import { zodErrors } from "~/web/form.server";
@@ -93,7 +94,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 function ShareCell({ share }: { share: ClientingShare | null }) {
   const lang = useLang();
   if (!share) return <>—</>;
-  const pct = (x: number) => `${(x * 100).toLocaleString(lang, { maximumFractionDigits: 0 })} %`;
+  const pct = (x: number) => formatPercent(x, lang, 0);
   return (
     <>
       <span className="share-bar" aria-hidden="true">
@@ -149,7 +150,7 @@ export default function ClientingPage() {
     return key;
   };
   const overall = report.overall;
-  const pct = (x: number) => `${(x * 100).toLocaleString(lang, { maximumFractionDigits: 0 })} %`;
+  const pct = (x: number) => formatPercent(x, lang, 0);
 
   return (
     <>
@@ -233,6 +234,11 @@ export default function ClientingPage() {
       <h2 id="trend">{t("act.clienting.trend")}</h2>
       {trend.length === 0 ? (
         <p className="muted">{t("act.clienting.noAnswers")}</p>
+      ) : trend.every((m) => !m.summary.index) ? (
+        // Every month below the minimum group: say why rather than draw empty axes.
+        <p className="muted" data-testid="clienting-trend-too-few">
+          {t("trends.tooFewMonths", { n: trend.reduce((sum, m) => sum + m.summary.n, 0), minN: minGroup })}
+        </p>
       ) : (
         <div className="chart-scroll">
           <EstimateSeries

@@ -11,7 +11,9 @@ import { casesForCustomer } from "~/data/cases.server";
 import { customerTimeline, type TimelineItem } from "~/data/customer-timeline.server";
 import { customerTierHistory, getCustomer } from "~/data/customers.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { formatDecimal, formatMoney } from "~/i18n/format";
+import type { Lang } from "~/i18n/lang";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { clientAddress } from "~/web/context";
 import { notFound } from "~/web/responses.server";
 
@@ -61,17 +63,18 @@ function TierBadge({ tier }: { tier: string | null }) {
   return <span className={`badge${tier === "premium" ? " mot" : ""}`}>{t(`crm.tier.${tier}` as MessageKey)}</span>;
 }
 
-const signed = (x: number, lang: string) => (x > 0 ? "+" : "") + x.toLocaleString(lang, { maximumFractionDigits: 2 });
+const signed = (x: number, lang: Lang) => formatDecimal(x, lang, 2, true);
 
 function TimelineRow({ item }: { item: TimelineItem }) {
   const t = useT();
   const lang = useLang();
-  const when = new Date(item.at).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  const f = useFormat();
+  const when = f.dateTime(item.at);
   let what: string;
   const details: string[] = [];
   if (item.kind === "event") {
     what = item.type;
-    if (item.amount !== null) details.push(`${item.amount.toLocaleString(lang, { maximumFractionDigits: 2 })}${item.currency ? ` ${item.currency}` : ""}`);
+    if (item.amount !== null) details.push(item.currency ? formatMoney(item.amount, { lang, currency: item.currency }) : formatDecimal(item.amount, lang, 2));
     if (item.channel) details.push(t("crm.timeline.channel", { channel: item.channel }));
     if (item.touchpointKey) details.push(t("crm.timeline.touchpoint", { key: item.touchpointKey }));
     if (item.externalId) details.push(`#${item.externalId}`);
@@ -116,7 +119,8 @@ export default function CustomerPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
-  const date = (d: string | Date | null) => (d ? new Date(d).toLocaleDateString(lang) : "—");
+  const f = useFormat();
+  const date = (d: string | Date | null) => f.date(d);
   const hasRfm = customer.rfmR !== null;
   return (
     <>
@@ -168,7 +172,7 @@ export default function CustomerPage() {
             <dt>{t("crm.col.frequency")}</dt>
             <dd>{customer.frequency ?? "—"}</dd>
             <dt>{t("crm.col.monetary")}</dt>
-            <dd>{customer.monetary === null ? "—" : customer.monetary.toLocaleString(lang, { maximumFractionDigits: 2 })}</dd>
+            <dd>{f.money(customer.monetary)}</dd>
             <dt>{t("crm.col.lastPurchase")}</dt>
             <dd>{date(customer.lastPurchaseAt)}</dd>
           </dl>
@@ -214,7 +218,7 @@ export default function CustomerPage() {
             <tbody>
               {history.map((h, i) => (
                 <tr key={i}>
-                  <td>{new Date(h.computedAt).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" })}</td>
+                  <td>{f.dateTime(h.computedAt)}</td>
                   <td>
                     <TierBadge tier={h.tier} />
                   </td>

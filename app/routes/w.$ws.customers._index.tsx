@@ -6,7 +6,7 @@ import { can } from "~/auth/permissions";
 import { RFM_SEGMENTS } from "~/cem/rfm";
 import { CUSTOMER_SORTS, TIER_FILTERS, customerCount, listCustomers } from "~/data/customers.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT, useTn } from "~/i18n/use-t";
 import { parseCustomerQuery } from "~/web/customers-query.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -30,14 +30,13 @@ function TierBadge({ tier }: { tier: string | null }) {
   return <span className={`badge${tier === "premium" ? " mot" : ""}`}>{t(`crm.tier.${tier}` as MessageKey)}</span>;
 }
 
-function money(value: number | null, lang: string) {
-  return value === null ? "—" : value.toLocaleString(lang, { maximumFractionDigits: 2, minimumFractionDigits: 0 });
-}
 
 export default function CustomersPage() {
   const { slug, query, list, anyCustomers, canImport, sorts, tierFilters } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const lang = useLang();
+  const f = useFormat();
   const location = useLocation();
   const base = `/w/${slug}/customers`;
   const pageLink = (page: number) => {
@@ -107,7 +106,7 @@ export default function CustomersPage() {
         <button type="submit">{t("crm.customers.apply")}</button>
       </Form>
 
-      <p role="status">{t("crm.customers.count", { count: list.total.toLocaleString(lang) })}</p>
+      <p role="status">{tn("count.customers", list.total)}</p>
       {!anyCustomers ? <p>{t("crm.customers.empty")}</p> : list.total === 0 ? <p>{t("crm.customers.none")}</p> : null}
       {list.rows.length > 0 ? (
         <div className="table-wrap">
@@ -151,8 +150,8 @@ export default function CustomersPage() {
                     )}
                   </td>
                   <td className="num">{c.frequency ?? "—"}</td>
-                  <td className="num">{money(c.monetary, lang)}</td>
-                  <td>{c.lastPurchaseAt ? new Date(c.lastPurchaseAt).toLocaleDateString(lang) : "—"}</td>
+                  <td className="num">{f.money(c.monetary)}</td>
+                  <td>{f.date(c.lastPurchaseAt)}</td>
                 </tr>
               ))}
             </tbody>

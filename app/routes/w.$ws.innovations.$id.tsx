@@ -7,6 +7,7 @@ import { can } from "~/auth/permissions";
 import actCss from "~/components/act/act.css?url";
 import { EstimateSeries, type EstimatePoint } from "~/components/charts/EstimateSeries";
 import { deleteInnovation, getInnovation, innovationEffect, type Effect } from "~/data/innovations.server";
+import { formatDecimal, formatNumber } from "~/i18n/format";
 import { useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
 
@@ -48,8 +49,8 @@ function reading(d: { lo: number | null; hi: number | null } | null): Reading {
 function EffectTable({ effect, minN }: { effect: Effect; minN: number }) {
   const t = useT();
   const lang = useLang();
-  const gapFmt = (v: number | null) => (v === null ? "—" : (v > 0 ? "+" : "") + v.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-  const npsFmt = (v: number | null) => (v === null ? "—" : (v > 0 ? "+" : "") + v.toLocaleString(lang, { maximumFractionDigits: 1 }));
+  const gapFmt = (v: number | null) => formatNumber(v, "gap", lang);
+  const npsFmt = (v: number | null) => formatNumber(v, "score", lang);
   const interval = (lo: number | null, hi: number | null, fmt: (v: number | null) => string) => (lo === null || hi === null ? "" : ` [${fmt(lo)}, ${fmt(hi)}]`);
   const rows = [
     {
@@ -139,8 +140,8 @@ export default function InnovationPage() {
     { from: firstAfter, to: weeks - 1, label: t("act.effect.after") },
   ];
   const markers = [{ beforeIndex: firstAfter, label: `${innovation.changedOn} · ${innovation.title}`.slice(0, 60) }];
-  const gapFmt = (v: number) => (v > 0 ? "+" : "") + v.toLocaleString(lang, { maximumFractionDigits: 2 });
-  const npsFmt = (v: number) => v.toLocaleString(lang, { maximumFractionDigits: 0 });
+  const gapFmt = (v: number) => formatDecimal(v, lang, 2, true);
+  const npsFmt = (v: number) => formatDecimal(v, lang, 0);
   const tpName = new Map(innovation.touchpoints.map((tp) => [tp.id, tp.name]));
 
   return (

@@ -7,7 +7,8 @@ import { previousPeriod, TIER_FILTERS, type TierFilter } from "~/cem/insights-fi
 import { GapBars } from "~/components/charts/GapBars";
 import { FigureValue } from "~/components/insights/Figure";
 import { FilterBar } from "~/components/insights/FilterBar";
-import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
+import { formatInterval, formatNumber } from "~/i18n/format";
+import { insightsHref } from "~/components/insights/format";
 import { GapTable } from "~/components/insights/GapTable";
 import { TierTable } from "~/components/insights/TierTable";
 import { ZoneTable } from "~/components/insights/ZoneTable";
@@ -16,6 +17,7 @@ import { TABLE_BY } from "~/cem/insights";
 import { gapTable, tierTable } from "~/data/insights-tables.server";
 import { clientingIndexByProcess } from "~/data/clienting.server";
 import { listProcesses } from "~/data/processes.server";
+import { listTargets } from "~/data/targets.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 
@@ -31,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const started = performance.now();
   const r = await insightsRequest(request, params.ws);
   const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
-  const table = await gapTable(r.ctx, r.scope, r.filter, view.by);
+  const [table, targets] = await Promise.all([gapTable(r.ctx, r.scope, r.filter, view.by), listTargets(r.ctx.workspaceId)]);
   const compare = view.compareA && view.compareB ? { a: view.compareA as TierFilter, b: view.compareB as TierFilter } : null;
   const tiers = compare && compare.a !== compare.b ? await tierTable(r.ctx, r.scope, r.filter, view.by, compare.a, compare.b) : null;
   // Clienting beside the gap (issue: departments are linked to the processes they run).
@@ -58,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       compare,
       tiers,
       clienting,
+      targets,
       previous: previousPeriod(r.filter),
     },
     { status: r.error ? 400 : 200, headers: { "Server-Timing": `insights;dur=${(performance.now() - started).toFixed(1)}` } },
@@ -65,7 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function InsightTables() {
-  const { ws, filter, error, options, minN, by, table, compare, tiers, clienting, previous } = useLoaderData<typeof loader>();
+  const { ws, filter, error, options, minN, by, table, compare, tiers, clienting, targets, previous } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const byLabel = t(`insights.by.${by}` as MessageKey);
@@ -151,7 +154,7 @@ export default function InsightTables() {
           {table.servqual.ofMeans ? <p className="muted">{t("insights.servqual.ofMeans", { score: formatNumber(table.servqual.ofMeans.score, "gap", lang) })}</p> : null}
         </section>
       ) : null}
-      <GapTable view={table} filter={filter} ws={ws} clienting={clienting} caption={t("insights.gapBars.title", { by: byLabel.toLowerCase() })} />
+      <GapTable view={table} filter={filter} ws={ws} clienting={clienting} targets={targets} caption={t("insights.gapBars.title", { by: byLabel.toLowerCase() })} />
       <p className="ins-actions">
         <a className="button secondary" href={exportHref(by)} download>
           {t("insights.export.csv")}

@@ -7,20 +7,26 @@ import { useLoaderData } from "@remix-run/react";
 import { interpolateRdBu, scaleDiverging } from "d3";
 import { previousPeriod } from "~/cem/insights-filters";
 import { JourneyMap, type TouchpointScore } from "~/components/charts/JourneyMap";
+import { layoutJourneyMap } from "~/components/charts/journey-map-layout";
+import { WorstTouchpoints, scorecardCardId, worstTouchpoints } from "~/components/insights/WorstTouchpoints";
 import { useJourneyMapLabels } from "~/components/charts/journey-map-labels";
 import { FigureValue } from "~/components/insights/Figure";
 import { FilterBar } from "~/components/insights/FilterBar";
-import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
+import { formatInterval, formatNumber } from "~/i18n/format";
+import { insightsHref } from "~/components/insights/format";
 import { GapTable } from "~/components/insights/GapTable";
 import { ZoneTable } from "~/components/insights/ZoneTable";
 import { loadJourney } from "~/data/journeys.server";
 import { insightsRequest } from "~/web/insights-request.server";
 import { gapTable } from "~/data/insights-tables.server";
+import { listTargets } from "~/data/targets.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Vivencia · ${data?.journey.name ?? ""}` }];
+
+const MAP_ROOM = 900;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const r = await insightsRequest(request, params.ws);
@@ -35,13 +41,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     options: r.options,
     minN: r.ctx.minN,
     table: await gapTable(r.ctx, r.scope, filter, "touchpoint"),
+    targets: await listTargets(r.ctx.workspaceId),
     previous: previousPeriod(filter),
+    // Wider than the page's content box at 1280 px (about 950 px): the map then scrolls, so say so.
+    mapOverflows: layoutJourneyMap(journey, { laneBy: "process" }).width > MAP_ROOM,
     generated: new Date().toISOString().slice(0, 10),
   };
 }
 
 export default function Scorecard() {
-  const { ws, journey, filter, error, options, minN, table, previous, generated } = useLoaderData<typeof loader>();
+  const { ws, journey, filter, error, options, minN, table, targets, previous, generated, mapOverflows } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const mapLabels = useJourneyMapLabels();
@@ -53,6 +62,8 @@ export default function Scorecard() {
   // Symmetric around zero, so equal distances below and above expectation get equal colour weight.
   const reach = Math.max(0.5, ...Object.values(scores).map((s) => Math.abs(s.value ?? 0)));
   const scale = scaleDiverging(interpolateRdBu).domain([-reach, 0, reach]);
+  const names = new Map(journey.stages.flatMap((s) => s.touchpoints.map((tp) => [tp.key, tp.name] as const)));
+  const worst = worstTouchpoints(table.rows, names);
   const tierName = filter.tier ? t(`insights.tier.${filter.tier}` as MessageKey) : t("insights.filter.all");
   return (
     <>
@@ -110,6 +121,7 @@ export default function Scorecard() {
         </a>
       </p>
       <section className="card" aria-label={mapLabels.title.replace("{name}", journey.name)}>
+        <WorstTouchpoints worst={worst} mapOverflows={mapOverflows} />
         <div className="chart-scroll" data-testid="scorecard-map">
           <JourneyMap
             journey={journey}
@@ -118,11 +130,12 @@ export default function Scorecard() {
             colorScale={(v) => scale(v)}
             labels={{ ...mapLabels, belowMin: t("insights.withheld", { minN }), scoreLow: t("insights.zone.below"), scoreHigh: t("insights.zone.above") }}
             onSelectHref={(key) => insightsHref(ws, "responses", filter, { touchpoint: key })}
+            cardIdOf={scorecardCardId}
           />
         </div>
       </section>
       <h2 className="ins-page-break">{t("insights.scorecard.touchpoints")}</h2>
-      <GapTable view={table} filter={filter} ws={ws} caption={t("insights.scorecard.touchpoints")} />
+      <GapTable view={table} filter={filter} ws={ws} targets={targets} caption={t("insights.scorecard.touchpoints")} />
       <ZoneTable rows={table.rows} filter={filter} ws={ws} label={t("insights.by.touchpoint")} />
     </>
   );

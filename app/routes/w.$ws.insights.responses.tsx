@@ -1,14 +1,18 @@
-// The responses behind a number: the unit (process, touchpoint, attribute or dimension) under the
-// same filter, newest first, a page at a time (keyset cursor), each with its customer, tier,
-// comment and measurements; exportable as CSV with every measurement.
+// The responses behind a number, and the response inbox: the unit (process, touchpoint, attribute or
+// dimension) under the same filter, narrowed by NPS group, below expectation, having a comment and a
+// comment search (full text on either engine), newest first, a page at a time (keyset cursor), each
+// with its customer, tier, comment and measurements and a link to its own page; every filter lives in
+// the URL, so a link is shareable; exportable as CSV with every measurement.
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { SERVQUAL_DIMENSIONS } from "~/cem/journey";
 import { FilterBar } from "~/components/insights/FilterBar";
-import { formatNumber, insightsHref } from "~/components/insights/format";
+import { formatNumber } from "~/i18n/format";
+import { insightsHref } from "~/components/insights/format";
 import { insightsRequest } from "~/web/insights-request.server";
-import { cursorText, PAGE_SIZE, parseCursor, responsesPage, unitTouchpoints } from "~/data/insights-responses.server";
+import { cursorText, NPS_GROUPS, PAGE_SIZE, parseCursor, responsesPage, unitTouchpoints } from "~/data/insights-responses.server";
+import { CommentSearchSchema, searchTerms } from "~/cem/comment-search";
 import { NO_PROCESS } from "~/cem/insights";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
@@ -23,15 +27,32 @@ const UnitSchema = z.object({
   below: z.literal("1").optional(),
   after: z.string().max(40).optional(),
 });
+// The inbox's own filters: a bad value here is the person's to fix (400 with a message), not a 404.
+const InboxSchema = z.object({
+  nps: z.preprocess((v) => (v === "" ? undefined : v), z.enum(NPS_GROUPS).optional()),
+  comment: z.preprocess((v) => (v === "" ? undefined : v), z.literal("1").optional()),
+  q: CommentSearchSchema.optional(),
+});
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const r = await insightsRequest(request, params.ws);
-  const parsed = UnitSchema.safeParse(Object.fromEntries(r.url.searchParams));
+  const query = Object.fromEntries(r.url.searchParams);
+  const parsed = UnitSchema.safeParse(query);
   if (!parsed.success) throw notFound();
   const { below, after, ...unit } = parsed.data;
+  const inboxParsed = InboxSchema.safeParse(query);
+  const inbox = inboxParsed.success ? inboxParsed.data : {};
+  const inboxError = inboxParsed.success ? null : inboxParsed.error.issues[0].message;
+  const q = inbox.q ?? "";
   const tps = unitTouchpoints(r.scope, r.filter, unit);
   if (tps === null || (unit.attribute && !unit.touchpoint)) throw notFound();
-  const page = await responsesPage(r.ctx.workspaceId, r.scope, r.filter, unit, { below: below === "1", cursor: parseCursor(after ?? null) });
+  const page = await responsesPage(r.ctx.workspaceId, r.scope, r.filter, unit, {
+    below: below === "1",
+    nps: inbox.nps ?? null,
+    withComment: inbox.comment === "1",
+    search: q ? searchTerms(q) : undefined,
+    cursor: parseCursor(after ?? null),
+  });
   const tp = unit.touchpoint ? r.scope.touchpoints.find((t) => t.key === unit.touchpoint) : null;
   const attribute = unit.attribute ? r.scope.attributes.find((a) => a.touchpointId === tp?.id && a.key === unit.attribute) : null;
   const label = unit.dimension
@@ -48,19 +69,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     options: r.options,
     unit,
     below: below === "1",
+    inbox: { nps: inbox.nps ?? "", comment: inbox.comment === "1", q },
+    inboxError,
     label,
     rows: page.rows,
     next: page.next ? cursorText(page.next) : null,
     paged: Boolean(after),
     pageSize: PAGE_SIZE,
-  }, { status: r.error ? 400 : 200 });
+  }, { status: r.error || inboxError ? 400 : 200 });
 }
 
 export default function Responses() {
-  const { ws, filter, error, options, unit, below, label, rows, next, paged, pageSize } = useLoaderData<typeof loader>();
+  const { ws, filter, error, options, unit, below, inbox, inboxError, label, rows, next, paged, pageSize } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
-  const keep = { ...unit, below: below ? "1" : undefined };
+  const keep = { ...unit, below: below ? "1" : undefined, nps: inbox.nps || undefined, comment: inbox.comment ? "1" : undefined, q: inbox.q || undefined };
+  const here = insightsHref(ws, "responses", filter, keep);
   const dateFormat = new Intl.DateTimeFormat(lang === "es" ? "es-ES" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   return (
     <>
@@ -68,10 +92,36 @@ export default function Responses() {
       <p className="ins-meta">
         <span>{t("insights.responses.of", { unit: label === null ? t("insights.total") : label || t("insights.noProcess") })}</span>
         {below ? <span>{t("insights.responses.belowOnly")}</span> : null}
+        {inbox.q ? <span>{t("inbox.searching", { q: inbox.q })}</span> : null}
         <span>{t("insights.period", { from: filter.from, to: filter.to })}</span>
         <span>{t("insights.responses.paging", { size: pageSize })}</span>
       </p>
-      <FilterBar filter={filter} options={options} keep={keep} error={error} resetHref={insightsHref(ws, "responses", filter, keep)} />
+      <FilterBar filter={filter} options={options} keep={unit} error={error} resetHref={insightsHref(ws, "responses", filter, unit)}>
+        <label>
+          {t("inbox.filter.nps")}
+          <select name="nps" defaultValue={inbox.nps}>
+            <option value="">{t("inbox.filter.any")}</option>
+            <option value="promoter">{t("inbox.nps.promoter")}</option>
+            <option value="passive">{t("inbox.nps.passive")}</option>
+            <option value="detractor">{t("inbox.nps.detractor")}</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" name="below" value="1" defaultChecked={below} /> {t("inbox.filter.below")}
+        </label>
+        <label>
+          <input type="checkbox" name="comment" value="1" defaultChecked={inbox.comment} /> {t("inbox.filter.comment")}
+        </label>
+        <label>
+          {t("inbox.filter.search")}
+          <input type="search" name="q" defaultValue={inbox.q} maxLength={200} />
+        </label>
+      </FilterBar>
+      {inboxError ? (
+        <p className="notice error" role="alert">
+          {t("inbox.badSearch", { message: inboxError })}
+        </p>
+      ) : null}
       {rows.length === 0 ? <p className="notice">{t("insights.responses.none")}</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
@@ -94,7 +144,11 @@ export default function Responses() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-response={r.id}>
-                  <td>{dateFormat.format(new Date(r.completedAt))}</td>
+                  <td>
+                    <a href={`/w/${ws}/insights/responses/${r.id}?back=${encodeURIComponent(here)}`} title={t("inbox.open")}>
+                      {dateFormat.format(new Date(r.completedAt))}
+                    </a>
+                  </td>
                   <td>{r.touchpointName}</td>
                   <td>
                     {r.customer ? (

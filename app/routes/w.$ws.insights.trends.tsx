@@ -3,15 +3,19 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { BUCKETS, bucketOf } from "~/cem/insights-filters";
+import { BUCKETS, TREND_DAYS, bucketOf } from "~/cem/insights-filters";
 import { TrendChart } from "~/components/charts/TrendChart";
 import { FigureCell } from "~/components/insights/Figure";
 import { FilterBar } from "~/components/insights/FilterBar";
-import { formatInterval, formatNumber, insightsHref } from "~/components/insights/format";
+import { formatInterval, formatNumber } from "~/i18n/format";
+import { insightsHref } from "~/components/insights/format";
 import { insightsRequest } from "~/web/insights-request.server";
 import { selectTouchpoints } from "~/data/insights.server";
 import { innovationMarkers } from "~/data/innovations.server";
 import { trendView } from "~/data/insights-tables.server";
+import { listTargets } from "~/data/targets.server";
+import { targetInEffect, trendTargetChecks, type TargetCheck } from "~/cem/targets";
+import { TargetStatusText } from "~/components/insights/TargetCell";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 
@@ -23,7 +27,7 @@ const ViewSchema = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const started = performance.now();
-  const r = await insightsRequest(request, params.ws);
+  const r = await insightsRequest(request, params.ws, TREND_DAYS);
   const view = ViewSchema.parse(Object.fromEntries(r.url.searchParams));
   const trends = await trendView(r.ctx, r.scope, r.filter, view.bucket, view.by);
   const selected = trends.series.find((s) => s.key === view.unit) ?? null;
@@ -31,6 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const charted = selectTouchpoints(r.scope, r.filter).filter(
     (tp) => !selected || (view.by === "process" ? (tp.processKey ?? "") === selected.key : tp.key === selected.key),
   );
+  // The charted unit's targets (the whole selection has none).
+  const targets = selected ? (await listTargets(r.ctx.workspaceId)).filter((t) => t.unit === view.by && t.unitKey === selected.key) : [];
   const markers = (await innovationMarkers(r.ctx.workspaceId, charted.map((tp) => tp.id)))
     .filter((m) => m.date >= r.filter.from && m.date <= r.filter.to)
     .map((m) => ({ bucket: bucketOf(m.date, view.bucket), label: m.title }));
@@ -46,16 +52,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       series: selected ?? { ...trends.overall, name: "", ref: {} },
       selected: selected !== null,
       markers,
+      targets,
     },
     { status: r.error ? 400 : 200, headers: { "Server-Timing": `insights;dur=${(performance.now() - started).toFixed(1)}` } },
   );
 }
 
 export default function Trends() {
-  const { ws, filter, error, options, minN, view, units, series, selected, markers } = useLoaderData<typeof loader>();
+  const { ws, filter, error, options, minN, view, units, series, selected, markers, targets } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const name = selected ? series.name || t("insights.noProcess") : t("insights.total");
+  // All the responses the window holds, said beside "too few" so the reader sees how far from enough.
+  const total = series.points.reduce((sum, p) => sum + p.n, 0);
   const bucketName = t(`insights.trends.${view.bucket}` as MessageKey).toLowerCase();
   const gapData = series.points.map((p) => ({
     bucket: p.bucket,
@@ -71,6 +80,16 @@ export default function Trends() {
     lo: p.nps?.status === "ok" ? p.nps.value.lo : null,
     hi: p.nps?.status === "ok" ? p.nps.value.hi : null,
   }));
+  // Each metric's target in effect on the window's last day draws a line; each bucket is judged
+  // against the target in effect at its own end.
+  const targetOf = (metric: "gap" | "nps") => targetInEffect(targets, view.by, series.key, metric, filter.to);
+  const checks = (metric: "gap" | "nps", points: typeof gapData): (TargetCheck | null)[] =>
+    selected ? trendTargetChecks(targets, view.by, series.key, metric, points, view.bucket) : points.map(() => null);
+  const gapChecks = checks("gap", gapData);
+  const npsChecks = checks("nps", npsData);
+  const hasTargets = gapChecks.some(Boolean) || npsChecks.some(Boolean);
+  const gapTarget = targetOf("gap");
+  const npsTarget = targetOf("nps");
   const drill = (bucket: string) => {
     // A bucket's responses: its days, clipped to the filter's window.
     const from = view.bucket === "week" ? bucket : `${bucket}-01`;
@@ -115,11 +134,11 @@ export default function Trends() {
       </p>
       <section className="card" aria-labelledby="gap-trend">
         <h2 id="gap-trend">{t("insights.trends.gapTitle", { bucket: bucketName, name })}</h2>
-        <TrendChart data={gapData} markers={markers} reference={0} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} emptyLabel={t("insights.trends.empty", { minN })} color="#b45309" />
+        <TrendChart data={gapData} markers={markers} reference={0} target={gapTarget?.value ?? null} targetLabel={gapTarget ? `${t("targets.column")} ${formatNumber(gapTarget.value, "gap", lang)}` : undefined} title={t("insights.trends.gapTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} emptyLabel={t("trends.tooFew", { n: formatNumber(total, "int", lang), minN })} color="#b45309" />
       </section>
       <section className="card" aria-labelledby="nps-trend">
         <h2 id="nps-trend">{t("insights.trends.npsTitle", { bucket: bucketName, name })}</h2>
-        <TrendChart data={npsData} markers={markers} reference={0} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} emptyLabel={t("insights.trends.empty", { minN })} color="#0f766e" />
+        <TrendChart data={npsData} markers={markers} reference={0} target={npsTarget?.value ?? null} targetLabel={npsTarget ? `${t("targets.column")} ${formatNumber(npsTarget.value, "score", lang)}` : undefined} valueFormat=".0f" title={t("insights.trends.npsTitle", { bucket: bucketName, name })} description={t("insights.trends.desc")} emptyLabel={t("trends.tooFew", { n: formatNumber(total, "int", lang), minN })} color="#0f766e" />
       </section>
       <section aria-labelledby="trend-table">
         <h2 id="trend-table">{t("insights.trends.table")}</h2>
@@ -131,15 +150,22 @@ export default function Trends() {
                 <th scope="col" className="num">{t("insights.col.n")}</th>
                 <th scope="col" className="num">{t("insights.col.gap")}</th>
                 <th scope="col" className="num">{t("insights.col.nps")}</th>
+                {hasTargets ? <th scope="col">{t("targets.column")}</th> : null}
               </tr>
             </thead>
             <tbody>
-              {series.points.map((p) => (
+              {series.points.map((p, i) => (
                 <tr key={p.bucket}>
                   <td>{p.bucket}</td>
                   <td className="num">{p.n > 0 ? <a href={drill(p.bucket)}>{formatNumber(p.n, "int", lang)}</a> : "0"}</td>
                   <FigureCell figure={p.gap} render={(g) => ({ main: formatNumber(g.meanGap, "gap", lang), interval: formatInterval(g.lo, g.hi, "gap", lang) })} />
                   <FigureCell figure={p.nps} render={(n) => ({ main: formatNumber(n.score, "score", lang), interval: formatInterval(n.lo, n.hi, "score", lang) })} />
+                  {hasTargets ? (
+                    <td className="ins-targets">
+                      {gapChecks[i] ? <TargetStatusText metric="gap" check={gapChecks[i]!} /> : null}
+                      {npsChecks[i] ? <TargetStatusText metric="nps" check={npsChecks[i]!} /> : null}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -20,6 +20,7 @@ const VIEWS: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: "trends", label: "insights.nav.trends" },
   { to: "ipa", label: "insights.nav.ipa" },
   { to: "behaviour", label: "insights.nav.behaviour" },
+  { to: "targets", label: "insights.nav.targets" },
 ];
 // The filter travels between views; view-specific parameters (by, bucket, page…) do not.
 const FILTER_KEYS = ["from", "to", "journey", "tier", "channel", "surveyLang"];

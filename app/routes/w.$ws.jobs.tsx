@@ -8,7 +8,7 @@ import { requireMember } from "~/auth/guard.server";
 import { ActivityLogTable } from "~/components/ActivityLogTable";
 import { jobCounts, listJobs } from "~/data/jobs.server";
 import { deliveryQueue } from "~/data/webhooks.server";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "settings:edit");
@@ -26,6 +26,7 @@ export default function JobsPage() {
   const { slug, counts, webhooks, jobs } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const statuses = ["waiting", "queued", "running", "done", "failed"] as const;
   return (
     <>
@@ -40,14 +41,14 @@ export default function JobsPage() {
         {statuses.map((s) => (
           <div key={s} className="card">
             <div className="stat" data-testid={`jobs-${s}`}>
-              {counts[s].toLocaleString(lang)}
+              {f.int(counts[s])}
             </div>
             <div className="stat-label">{t(`jobs.status.${s}`)}</div>
           </div>
         ))}
         <div className="card">
           <div className="stat" data-testid="jobs-overdue">
-            {counts.overdue.toLocaleString(lang)}
+            {f.int(counts.overdue)}
           </div>
           <div className="stat-label">{t("jobs.overdue")}</div>
         </div>
@@ -58,7 +59,7 @@ export default function JobsPage() {
         {(["pending", "sending", "delivered", "failed"] as const).map((s) => (
           <div key={s} className="card">
             <div className="stat" data-testid={`webhooks-${s}`}>
-              {webhooks.byStatus[s].toLocaleString(lang)}
+              {f.int(webhooks.byStatus[s])}
             </div>
             <div className="stat-label">{t(`jobs.webhooks.${s}`)}</div>
           </div>

@@ -12,7 +12,7 @@ import { useJourneyMapLabels } from "~/components/charts/journey-map-labels";
 import type { LaneBy } from "~/components/charts/journey-map-layout";
 import { Field } from "~/components/Field";
 import { deleteJourney, loadJourney, saveJourney } from "~/data/journeys.server";
-import { useT } from "~/i18n/use-t";
+import { useT, useTn } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
 import { parseFormData } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
@@ -91,6 +91,7 @@ export default function JourneyPage() {
   const result = useActionData<Result>();
   const [params, setParams] = useSearchParams();
   const t = useT();
+  const tn = useTn();
   const mapLabels = useJourneyMapLabels();
   const { ws } = useParams();
   const base = `/w/${ws}/journeys/${journey.key}`;
@@ -103,7 +104,7 @@ export default function JourneyPage() {
       </p>
       <h1>{journey.name}</h1>
       <p className="muted">
-        {journey.persona} · {t("journey.stages.count", { count: journey.stages.length })} · {t("journey.touchpoints.count", { count: tpCount })}
+        {journey.persona} · {tn("count.stages", journey.stages.length)} · {tn("count.touchpoints", tpCount)}
       </p>
       {params.get("imported") ? <p className="notice" role="status">{t("journey.imported", { name: journey.name })}</p> : null}
       {result?.saved ? <p className="notice" role="status">{t("journey.saved")}</p> : null}

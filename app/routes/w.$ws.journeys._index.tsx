@@ -8,7 +8,7 @@ import { parseJourneyFile, type JourneyFileError } from "~/cem/journey";
 import { SlugSchema } from "~/cem/slug";
 import { Field } from "~/components/Field";
 import { journeyExists, listJourneys, saveJourney } from "~/data/journeys.server";
-import { useT } from "~/i18n/use-t";
+import { useT, useTn } from "~/i18n/use-t";
 import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -72,6 +72,7 @@ export default function JourneysPage() {
   const result = useActionData<ImportResult | CreateResult>();
   const { ws } = useParams();
   const t = useT();
+  const tn = useTn();
   const create = result?.intent === "create" ? result : null;
   const imported = result?.intent === "import" ? result : null;
   return (
@@ -86,7 +87,7 @@ export default function JourneysPage() {
             </h2>
             <p className="muted">{j.persona}</p>
             <p>
-              {t("journey.stages.count", { count: j.stages })} · {t("journey.touchpoints.count", { count: j.touchpoints })} ·{" "}
+              {tn("count.stages", j.stages)} · {tn("count.touchpoints", j.touchpoints)} ·{" "}
               <span className="badge mot">★ {j.moments}</span>
             </p>
           </article>

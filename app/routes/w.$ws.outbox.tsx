@@ -3,12 +3,11 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
-import { formatDateTime } from "~/components/survey/format";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import { linkOrigin, surveyLink } from "~/data/deployments.server";
 import { deploymentsForOutbox, listOutbox, markExpiredInvitations, outboxQuery } from "~/data/invitations.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT, useTn } from "~/i18n/use-t";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
 
@@ -37,7 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function OutboxPage() {
   const { rows, total, page, pages, deployments, state, deploymentId } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const lang = useLang();
+  const f = useFormat();
   const query = (extra: Record<string, string | number>) => {
     const q = new URLSearchParams();
     if (state) q.set("state", state);
@@ -81,7 +82,7 @@ export default function OutboxPage() {
         </a>
       </Form>
       <p className="muted" role="status">
-        {t("outbox.count", { count: total })}
+        {tn("count.invitations", total)}
       </p>
       {rows.length === 0 ? (
         <p>{t("outbox.none")}</p>
@@ -113,8 +114,8 @@ export default function OutboxPage() {
                   <td>
                     <span className={`badge state-${r.state}`}>{t(`outbox.state.${r.state}` as MessageKey)}</span>
                   </td>
-                  <td>{formatDateTime(r.sendAt, lang)}</td>
-                  <td>{formatDateTime(r.expiresAt, lang)}</td>
+                  <td>{f.dateTime(r.sendAt)}</td>
+                  <td>{f.dateTime(r.expiresAt)}</td>
                   <td>
                     <code className="link-box">{r.link}</code>
                   </td>

@@ -7,7 +7,7 @@ import { PLATFORM_STEPS, PlatformFormSchema, type PlatformField } from "~/cem/pl
 import { Field } from "~/components/Field";
 import { platformHistory, readPlatform, savePlatform } from "~/data/platform.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT, useTn } from "~/i18n/use-t";
 import { parseForm } from "~/web/form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -34,7 +34,9 @@ export default function PlatformPage() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
+  const tn = useTn();
   const lang = useLang();
+  const f = useFormat();
   return (
     <>
       <h1>{t("platform.title")}</h1>
@@ -42,7 +44,7 @@ export default function PlatformPage() {
       {!canEdit ? <p className="notice">{t("platform.readonly")}</p> : null}
       {result && result.changed !== null ? (
         <p className="notice" role="status">
-          {result.changed > 0 ? t("platform.saved", { count: result.changed }) : t("platform.unchanged")}
+          {result.changed > 0 ? tn("count.fieldsChanged", result.changed) : t("platform.unchanged")}
         </p>
       ) : null}
       <Form method="post" className="stack">
@@ -79,7 +81,7 @@ export default function PlatformPage() {
           <h3>
             {t(fieldLabel(change.field as PlatformField))}{" "}
             <small className="muted">
-              — {change.by ?? "?"}, {new Date(change.changedAt).toLocaleString(lang)}
+              — {change.by ?? "?"}, {f.dateTime(change.changedAt)}
             </small>
           </h3>
           <div className="diff">

@@ -18,7 +18,7 @@ import {
   type SegmentationPreview,
 } from "~/data/segmentation.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { forbidden } from "~/web/responses.server";
 import { recordAudit } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
@@ -140,6 +140,7 @@ const rowHeader = { textTransform: "none", letterSpacing: 0, fontSize: "1rem", c
 function TierTable({ rows, caption }: { rows: { tier: string; customers: number; revenue: number; revenueShare?: number }[]; caption: string }) {
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const total = rows.reduce((sum, r) => sum + r.revenue, 0);
   return (
     <div className="table-wrap">
@@ -165,10 +166,10 @@ function TierTable({ rows, caption }: { rows: { tier: string; customers: number;
               <th scope="row" style={rowHeader}>
                 {t((r.tier ? `crm.tier.${r.tier}` : "crm.tier.none") as MessageKey)}
               </th>
-              <td className="num">{r.customers.toLocaleString(lang)}</td>
-              <td className="num">{r.revenue.toLocaleString(lang, { maximumFractionDigits: 0 })}</td>
+              <td className="num">{f.int(r.customers)}</td>
+              <td className="num">{f.money(r.revenue, 0)}</td>
               <td className="num">
-                {((r.revenueShare ?? (total > 0 ? r.revenue / total : 0)) * 100).toLocaleString(lang, { maximumFractionDigits: 1 })} %
+                {f.percent(r.revenueShare ?? (total > 0 ? r.revenue / total : 0))}
               </td>
             </tr>
           ))}
@@ -219,6 +220,7 @@ export default function SegmentationPage() {
   const navigation = useNavigation();
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const values = result?.values ?? saved;
   const errors = result?.errors ?? {};
   const busy = navigation.state !== "idle";
@@ -234,9 +236,9 @@ export default function SegmentationPage() {
       {result?.recomputed ? (
         <p className="notice" role="status">
           {t("seg.recomputed", {
-            customers: result.recomputed.customers.toLocaleString(lang),
-            ms: result.recomputed.durationMs.toLocaleString(lang),
-            changed: result.recomputed.changedTiers.toLocaleString(lang),
+            customers: f.int(result.recomputed.customers),
+            ms: f.int(result.recomputed.durationMs),
+            changed: f.int(result.recomputed.changedTiers),
           })}
         </p>
       ) : null}
@@ -284,7 +286,7 @@ export default function SegmentationPage() {
                     <th scope="row" style={rowHeader}>
                       <Link to={`/w/${slug}/customers?segment=${r.segment}`}>{t(`crm.rfm.${r.segment}` as MessageKey)}</Link>
                     </th>
-                    <td className="num">{r.customers.toLocaleString(lang)}</td>
+                    <td className="num">{f.int(r.customers)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -298,9 +300,9 @@ export default function SegmentationPage() {
           <TierTable caption={result.saved ? t("seg.previewSaved") : t("seg.previewTitle")} rows={result.preview.tiers} />
           <p className="muted">
             {t("seg.buyers", {
-              buyers: result.preview.buyers.toLocaleString(lang),
-              customers: result.preview.customers.toLocaleString(lang),
-              revenue: result.preview.revenue.toLocaleString(lang, { maximumFractionDigits: 0 }),
+              buyers: f.int(result.preview.buyers),
+              customers: f.int(result.preview.customers),
+              revenue: f.money(result.preview.revenue, 0),
             })}
           </p>
         </section>

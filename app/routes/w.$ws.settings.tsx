@@ -28,7 +28,9 @@ import {
   setEndpointActive,
 } from "~/data/webhooks.server";
 import { EMBED_INTENT, EmbedOriginsForm } from "~/components/EmbedOriginsForm";
-import { updateEmbedOrigins, updateWorkspaceSettings, workspaceEmbedOrigins } from "~/data/workspaces.server";
+import { LOCALE_INTENT, LocaleForm } from "~/components/screens/LocaleForm";
+import { updateEmbedOrigins, updateWorkspaceLocale, updateWorkspaceSettings, workspaceEmbedOrigins } from "~/data/workspaces.server";
+import { isCurrency, isTimeZone, knownTimeZones } from "~/i18n/format";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
@@ -47,6 +49,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     slug: workspace.slug,
     minN: workspace.minN,
+    timeZone: workspace.timeZone,
+    currency: workspace.currency,
+    timeZones: knownTimeZones(),
     caseRules: settings.caseRules,
     sla: settings.sla,
     endpoints: await listEndpoints(workspace.id),
@@ -208,6 +213,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (!created.ok) return invalid(intent, { name: created.message });
       return saved(intent);
     }
+    case LOCALE_INTENT: {
+      const values = { timeZone: text(formData, "timeZone").trim(), currency: text(formData, "currency").trim().toUpperCase() };
+      const t = translator(await requestLang(request));
+      const LocaleSchema = z.object({
+        timeZone: z.string().refine(isTimeZone, t("locale.badTimeZone")),
+        currency: z.string().refine(isCurrency, t("locale.badCurrency")),
+      });
+      const parsed = LocaleSchema.safeParse(values);
+      if (!parsed.success) return invalid(intent, zodErrors(parsed.error), values);
+      await updateWorkspaceLocale(ws, parsed.data);
+      return saved(intent);
+    }
     case EMBED_INTENT: {
       // Sites allowed to frame the respondent pages; the message says which origin is wrong, in the admin's language.
       const typed = text(formData, "embedOrigins");
@@ -261,6 +278,7 @@ export default function SettingsPage() {
           <button type="submit">{t("act.settings.save")}</button>
         </div>
       </Form>
+      <LocaleForm timeZone={loaded.timeZone} currency={loaded.currency} timeZones={loaded.timeZones} feedback={result} />
 
       <h2 id="cases">{t("act.settings.cases")}</h2>
       <CaseRulesForm rules={loaded.caseRules} feedback={result} />

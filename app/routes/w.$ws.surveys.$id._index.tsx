@@ -5,7 +5,6 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { SurveyEditor } from "~/components/survey/SurveyEditor";
-import { formatDateTime } from "~/components/survey/format";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import {
   currentPublishedVersion,
@@ -18,7 +17,7 @@ import {
   surveyTouchpoint,
 } from "~/data/surveys.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import type { SurveyDefinitionError } from "~/survey/definition-validation";
 import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
@@ -95,7 +94,8 @@ export default function SurveyPage() {
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
-  const date = (d: Date | string | null) => formatDateTime(d, lang);
+  const f = useFormat();
+  const date = (d: Date | string | null) => f.dateTime(d);
   const failed = result && "errors" in result ? result : null;
   const initialText = failed?.definition || editable?.definition || "";
   return (

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { Field } from "~/components/Field";
-import { formatDateTime } from "~/components/survey/format";
 import { RuleForm } from "~/components/survey/RuleForm";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import {
@@ -25,7 +24,7 @@ import {
 import { CreateInvitationsSchema, createInvitationsForCustomers, invitationCounts } from "~/data/invitations.server";
 import { currentPublishedVersion, getSurvey, surveyTouchpoint } from "~/data/surveys.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useT, useTn } from "~/i18n/use-t";
 import { parseFormData, zodErrors } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
 
@@ -164,7 +163,7 @@ export default function DeployPage() {
   const { ws, survey, touchpoint, publishedVersion, deployments, canDeploy, canInvite } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
-  const lang = useLang();
+  const tn = useTn();
   const createErrors = result?.intent === "createDeployment" ? result.fields : {};
   return (
     <>
@@ -180,7 +179,7 @@ export default function DeployPage() {
       </p>
       {result?.notice ? (
         <p className="notice" role="status">
-          {t(result.notice as MessageKey, { count: result.createdTotal ?? 0 })}
+          {result.notice === "surveys.deploy.invited" ? tn("count.invitationsCreated", result.createdTotal ?? 0) : t(result.notice as MessageKey)}
         </p>
       ) : null}
       {result?.fields._form ? (
@@ -191,7 +190,7 @@ export default function DeployPage() {
 
       {deployments.length === 0 ? <p>{t("surveys.deploy.none")}</p> : null}
       {deployments.map((d) => (
-        <DeploymentCard key={d.id} ws={ws} deployment={d} touchpointKey={touchpoint.key} canDeploy={canDeploy} canInvite={canInvite} result={result} lang={lang} />
+        <DeploymentCard key={d.id} ws={ws} deployment={d} touchpointKey={touchpoint.key} canDeploy={canDeploy} canInvite={canInvite} result={result} />
       ))}
 
       {canDeploy ? (
@@ -228,7 +227,6 @@ function DeploymentCard({
   canDeploy,
   canInvite,
   result,
-  lang,
 }: {
   ws: string;
   deployment: DeploymentView;
@@ -236,9 +234,9 @@ function DeploymentCard({
   canDeploy: boolean;
   canInvite: boolean;
   result: Result;
-  lang: string;
 }) {
   const t = useT();
+  const f = useFormat();
   const navigation = useNavigation();
   const qr = `/w/${ws}/deployments/${d.id}/qr.svg`;
   const inviteResult = result?.intent === "invite" && result.target === d.id ? result : undefined;
@@ -387,7 +385,7 @@ function DeploymentCard({
         </>
       ) : null}
       <p className="muted">
-        {t("common.created")}: {formatDateTime(d.createdAt, lang)}
+        {t("common.created")}: {f.dateTime(d.createdAt)}
       </p>
     </article>
   );

@@ -9,7 +9,7 @@ import { DefinitionErrors } from "~/components/survey/DefinitionErrors";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import { createSurveyFromTemplate, listSurveys, surveyTouchpointChoices } from "~/data/surveys.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useT } from "~/i18n/use-t";
+import { useT, useTn } from "~/i18n/use-t";
 import type { SurveyDefinitionError } from "~/survey/definition-validation";
 import type { SurveyTemplate } from "~/survey/templates";
 import { parseFormData } from "~/web/form.server";
@@ -69,6 +69,7 @@ export default function SurveysPage() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const t = useT();
+  const tn = useTn();
   const values = result?.values ?? {};
   const submitted = result !== undefined;
   const journeys = [...new Set(touchpoints.map((tp) => tp.journey))];
@@ -101,7 +102,7 @@ export default function SurveysPage() {
         <div className="table-wrap card">
           <table>
             <caption className="muted" style={{ textAlign: "left" }}>
-              {t("surveys.count", { count: surveys.length })}
+              {tn("count.surveys", surveys.length)}
             </caption>
             <thead>
               <tr>
@@ -171,7 +172,7 @@ export default function SurveysPage() {
                         .map((tp) => (
                           <option key={tp.id} value={tp.id}>
                             {tp.stage} · {tp.name}
-                            {tp.momentOfTruth ? " ★" : ""} ({t("surveys.attributesCount", { count: tp.attributes })})
+                            {tp.momentOfTruth ? " ★" : ""} ({tn("count.attributes", tp.attributes)})
                           </option>
                         ))}
                     </optgroup>

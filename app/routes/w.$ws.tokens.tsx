@@ -5,7 +5,7 @@ import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { Field } from "~/components/Field";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/data/api-tokens.server";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { parseFormData } from "~/web/form.server";
 import { recordAudit, tokenLabel } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
@@ -39,6 +39,7 @@ export default function TokensPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   return (
     <>
       <h1>{t("tokens.title")}</h1>
@@ -74,8 +75,8 @@ export default function TokensPage() {
                   <td>
                     {tok.name} <code>{tok.prefix}…</code>
                   </td>
-                  <td>{new Date(tok.createdAt).toLocaleString(lang)}</td>
-                  <td>{tok.lastUsedAt ? new Date(tok.lastUsedAt).toLocaleString(lang) : t("tokens.never")}</td>
+                  <td>{f.dateTime(tok.createdAt)}</td>
+                  <td>{tok.lastUsedAt ? f.dateTime(tok.lastUsedAt) : t("tokens.never")}</td>
                   <td>
                     {tok.revokedAt ? (
                       <span className="badge">{t("tokens.revoked")}</span>

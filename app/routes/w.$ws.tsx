@@ -9,7 +9,7 @@ import { useT } from "~/i18n/use-t";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   return {
-    workspace: { slug: workspace.slug, name: workspace.name },
+    workspace: { slug: workspace.slug, name: workspace.name, timeZone: workspace.timeZone, currency: workspace.currency },
     role,
     canManage: can(role, "members:manage"),
   };

@@ -2,7 +2,7 @@
 // from the URL (defaults when absent; the error and the defaults when malformed), the workspace's
 // scope, and the context the tables need (workspace, minimum n, interface language).
 import { requireMember } from "~/auth/guard.server";
-import { dayOf, PAGE_LANG_PARAM, parseInsightFilter, type InsightFilter } from "~/cem/insights-filters";
+import { dayOf, DEFAULT_DAYS, PAGE_LANG_PARAM, parseInsightFilter, type InsightFilter } from "~/cem/insights-filters";
 import { requestLang } from "~/i18n/lang.server";
 import { notFound } from "~/web/responses.server";
 import { insightScope, type InsightScope } from "~/data/insights.server";
@@ -18,12 +18,13 @@ export type InsightsRequest = {
   options: { journeys: { key: string; name: string }[]; channels: string[]; langs: string[] };
 };
 
-export async function insightsRequest(request: Request, wsSlug: string | undefined): Promise<InsightsRequest> {
+/** `days`: the default window's length when the URL names no dates (the trends view asks for more). */
+export async function insightsRequest(request: Request, wsSlug: string | undefined, days = DEFAULT_DAYS): Promise<InsightsRequest> {
   const { workspace } = await requireMember(request, wsSlug, "read");
   const url = new URL(request.url);
   const today = dayOf(Date.now());
-  const parsed = parseInsightFilter(url.searchParams, today, PAGE_LANG_PARAM);
-  const fallback = parseInsightFilter(new URLSearchParams(), today);
+  const parsed = parseInsightFilter(url.searchParams, today, PAGE_LANG_PARAM, days);
+  const fallback = parseInsightFilter(new URLSearchParams(), today, "lang", days);
   const filter = parsed.ok ? parsed.filter : fallback.ok ? fallback.filter : null;
   if (!filter) throw new Error("the default insights filter must parse");
   const scope = await insightScope(workspace.id);

@@ -22,3 +22,4 @@ export * from "./surveys";
 export * from "./act";
 export * from "./jobs";
 export * from "./security";
+export * from "./targets";

@@ -14,6 +14,8 @@ export const users = sqliteTable("users", {
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   passwordHash: text("password_hash").notNull(),
+  // The person's own IANA time zone for dates on screen; null: each workspace's (app/i18n/format.ts).
+  timeZone: text("time_zone"),
   createdAt: createdAt(),
 });
 
@@ -39,6 +41,9 @@ export const workspaces = sqliteTable("workspaces", {
   minN: integer("min_n").notNull().default(10),
   // Sites allowed to embed the respondent pages in a frame (CSP frame-ancestors), space-separated origins.
   embedOrigins: text("embed_origins").notNull().default(""),
+  // How dates and money read on screen: an IANA time zone and an ISO 4217 currency (app/i18n/format.ts).
+  timeZone: text("time_zone").notNull().default("UTC"),
+  currency: text("currency").notNull().default("EUR"),
   createdAt: createdAt(),
 });
 

@@ -63,6 +63,8 @@ export const {
   // security
   rateLimits,
   auditEvents,
+  // targets
+  targets,
 } = tables;
 
 // Value lists and types: the same on both engines (the parity test compares the values).

@@ -9,3 +9,4 @@ export * from "./surveys";
 export * from "./act";
 export * from "./jobs";
 export * from "./security";
+export * from "./targets";

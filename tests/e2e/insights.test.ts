@@ -116,3 +116,81 @@ describe("a manager reviews the month", () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });
+
+describe("at 1280 px, every table and map is usable without losing a column", () => {
+  let narrow: Page;
+  beforeAll(async () => {
+    narrow = await (await browser.newContext({ locale: "es-ES", viewport: { width: 1280, height: 800 } })).newPage();
+    narrow.setDefaultTimeout(15_000);
+    await signInThroughForm(narrow, server.url, "marta@brand.test", PASSWORD);
+  }, 60_000);
+
+  /** Whether an element's box lies inside the visible part of its scroll box and of the window. */
+  const inSight = (selector: string, box: string) =>
+    narrow.evaluate(
+      ([sel, boxSel]) => {
+        const el = document.querySelector(sel)!.getBoundingClientRect();
+        const clip = document.querySelector(boxSel)!.getBoundingClientRect();
+        return el.left >= clip.left - 1 && el.right <= clip.right + 1 && el.left >= 0 && el.right <= window.innerWidth;
+      },
+      [selector, box] as const,
+    );
+
+  it("names the worst touchpoints above the scorecard's map and brings the worst card into sight", async () => {
+    await narrow.goto(`${server.url}/w/banco-demo/insights/journeys/${BANK_JOURNEY}`);
+    const worst = narrow.locator("[data-testid=worst-touchpoints] a[data-touchpoint]");
+    await worst.first().waitFor();
+    expect(await worst.count()).toBeGreaterThan(0);
+    // The map is wider than the page here: the page says it scrolls sideways.
+    const box = "[data-testid=scorecard-map] .jm-scroll";
+    const overflows = await narrow.locator(box).evaluate((el) => el.scrollWidth > el.clientWidth);
+    expect(overflows).toBe(true);
+    expect(await narrow.locator("[data-testid=map-scroll-hint]").isVisible()).toBe(true);
+    // Every worst link leads to its card, scrolled into sight inside the map's box.
+    for (const key of await worst.evaluateAll((links) => links.map((a) => a.getAttribute("data-touchpoint")!))) {
+      await narrow.locator(`[data-testid=worst-touchpoints] a[data-touchpoint="${key}"]`).click();
+      const card = `[data-testid=scorecard-map] [data-touchpoint="${key}"]`;
+      await narrow.waitForFunction(
+        ([sel, boxSel]) => {
+          const el = document.querySelector(sel)!.getBoundingClientRect();
+          const clip = document.querySelector(boxSel)!.getBoundingClientRect();
+          return el.left >= clip.left - 1 && el.right <= clip.right + 1;
+        },
+        [card, box] as const,
+      );
+      expect(await inSight(card, box)).toBe(true);
+    }
+    expect(await seriousA11yViolations(narrow)).toEqual([]);
+  });
+
+  it("keeps every column of the gap tables in sight", async () => {
+    for (const by of ["process", "touchpoint", "attribute"]) {
+      await narrow.goto(`${server.url}/w/banco-demo/insights?by=${by}`);
+      const table = narrow.locator(`[data-testid=gap-table-${by}]`);
+      await table.waitFor();
+      const fits = await table.evaluate((el) => el.parentElement!.scrollWidth <= el.parentElement!.clientWidth && el.getBoundingClientRect().right <= window.innerWidth);
+      expect(fits, by).toBe(true);
+    }
+    await narrow.goto(`${server.url}/w/banco-demo/insights/journeys/${BANK_JOURNEY}`);
+    const tpTable = narrow.locator("[data-testid=gap-table-touchpoint]");
+    await tpTable.waitFor();
+    expect(await tpTable.evaluate((el) => el.parentElement!.scrollWidth <= el.parentElement!.clientWidth)).toBe(true);
+  });
+
+  it("opens the trends on 26 weeks, so a change three months ago sits inside the window", async () => {
+    await narrow.goto(`${server.url}/w/banco-demo/insights/trends`);
+    await narrow.locator("svg.trend-chart[role=img]").first().waitFor();
+    const from = new Date(Date.parse(`${today}T00:00:00Z`) - 181 * 86_400_000).toISOString().slice(0, 10);
+    expect(await narrow.locator("p.ins-meta").first().textContent()).toContain(`${from} – ${today}`);
+    expect(await narrow.locator("[data-testid=trend-table] tbody tr").count()).toBeGreaterThanOrEqual(26);
+  });
+
+  it("says why a trend with too few responses has no line, with its n, instead of empty axes", async () => {
+    await narrow.goto(`${server.url}/w/banco-demo/insights/trends?by=touchpoint&unit=bank-chat-assistant`);
+    const empty = narrow.locator("svg.trend-chart text.trend-empty");
+    await empty.first().waitFor();
+    expect(await empty.count()).toBe(2);
+    expect(await empty.first().textContent()).toMatch(/n = 3\b/);
+  });
+});
+

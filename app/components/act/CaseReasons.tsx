@@ -2,6 +2,7 @@
 // stored note); the page rebuilds each reason from the response's own measurements instead.
 import type { CaseReason } from "~/cem/case-rules";
 import type { MessageKey } from "~/i18n/messages";
+import { formatDecimal } from "~/i18n/format";
 import { useLang, useT } from "~/i18n/use-t";
 
 type Measured = { gaps: { attributeKey: string; perception: number; expectation: number; gap: number }[]; overall: { kind: string; value: number }[] };
@@ -26,7 +27,7 @@ export function ReasonBadges({ reasons }: { reasons: CaseReason[] }) {
 export function ReasonList({ reasons, response, labelOf }: { reasons: CaseReason[]; response: Measured | null; labelOf: (key: string) => string }) {
   const t = useT();
   const lang = useLang();
-  const num = (x: number) => x.toLocaleString(lang, { maximumFractionDigits: 2 });
+  const num = (x: number) => formatDecimal(x, lang, 2);
   const overall = (kind: string) => response?.overall.find((m) => m.kind === kind)?.value;
   const text = (r: CaseReason): string => {
     if (r.rule === "detractor") {

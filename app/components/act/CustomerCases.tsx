@@ -2,9 +2,8 @@
 import { Link } from "@remix-run/react";
 import type { CaseStatus } from "~/cem/case-flow";
 import type { CaseReason } from "~/cem/case-rules";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
-import { formatWhen } from "./CaseBits";
 import { ReasonBadges } from "./CaseReasons";
 
 type CustomerCase = {
@@ -20,6 +19,7 @@ type CustomerCase = {
 export function CustomerCases({ slug, cases }: { slug: string; cases: CustomerCase[] }) {
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   return (
     <section aria-labelledby="customer-cases">
       <h2 id="customer-cases">{t("nav.cases")}</h2>
@@ -41,7 +41,7 @@ export function CustomerCases({ slug, cases }: { slug: string; cases: CustomerCa
                 <tr key={c.id}>
                   <td>
                     <Link to={`/w/${slug}/cases/${c.id}`}>{t("act.case.title", { id: c.id })}</Link>
-                    <div className="muted">{formatWhen(c.openedAt, lang)}</div>
+                    <div className="muted">{f.dateTime(c.openedAt)}</div>
                   </td>
                   <td>
                     {/* app.css badges: this section lives on a page that does not load the cases stylesheet. */}

@@ -5,9 +5,8 @@ import { Form } from "@remix-run/react";
 import { ActivityLogTable } from "~/components/ActivityLogTable";
 import { Field } from "~/components/Field";
 import type { WebhookEvent } from "~/data/webhooks.server";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { Saved, type FormFeedback } from "./CaseSettingsForms";
-import { formatShort } from "./CaseBits";
 
 type Endpoint = { id: number; url: string; description: string; events: WebhookEvent[]; active: boolean; createdAt: string | Date };
 type Delivery = {
@@ -40,6 +39,7 @@ export function WebhookSettings({
 }) {
   const t = useT();
   const lang = useLang();
+  const f = useFormat();
   const createErrors = feedback && !feedback.ok && feedback.intent === "endpoint-create" ? feedback.errors : {};
   const values = feedback?.intent === "endpoint-create" && !feedback.ok ? (feedback.values ?? {}) : {};
   return (
@@ -147,7 +147,7 @@ export function WebhookSettings({
             header: t("act.webhooks.when"),
             cell: (d) => (
               <>
-                <span className="nowrap">{formatShort(d.createdAt, lang)}</span>
+                <span className="nowrap">{f.shortDateTime(d.createdAt)}</span>
                 <div className="muted small break">
                   <code>{d.msgId}</code>
                 </div>

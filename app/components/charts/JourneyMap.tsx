@@ -57,6 +57,8 @@ export type JourneyMapProps = {
   scores?: Record<string, TouchpointScore>;
   colorScale?: (value: number) => string;
   onSelectHref?: (touchpointKey: string) => string;
+  /** An id for each card, so a link elsewhere on the page ("#…") can scroll the map to it. */
+  cardIdOf?: (touchpointKey: string) => string;
   labels?: Partial<JourneyMapLabels>;
   width?: number;
 };
@@ -135,9 +137,10 @@ type CardProps = {
   scored: boolean;
   colorOf: (value: number) => string;
   href?: string;
+  id?: string;
 };
 
-function TouchpointCard({ card, laneBy, labels, score, scored, colorOf, href }: CardProps) {
+function TouchpointCard({ card, laneBy, labels, score, scored, colorOf, href, id }: CardProps) {
   const mot = card.momentOfTruth !== null && card.momentOfTruth !== undefined;
   const value = score && score.value !== null && Number.isFinite(score.value) ? score.value : null;
   const hasValue = scored && value !== null;
@@ -165,7 +168,7 @@ function TouchpointCard({ card, laneBy, labels, score, scored, colorOf, href }: 
   const classes = ["jm-card", mot && "jm-card--mot", scored && !hasValue && "jm-card--nodata"].filter(Boolean).join(" ");
 
   const body = (
-    <g className={cardFill ? (isDark(cardFill) ? "jm-on-dark" : "jm-on-light") : undefined} data-touchpoint={card.key}>
+    <g className={cardFill ? (isDark(cardFill) ? "jm-on-dark" : "jm-on-light") : undefined} data-touchpoint={card.key} id={href ? undefined : id}>
       <title>{tooltip}</title>
       {/* A style, not a fill attribute: the class's fill would win over a presentation attribute. */}
       <rect
@@ -214,14 +217,14 @@ function TouchpointCard({ card, laneBy, labels, score, scored, colorOf, href }: 
   return (
     // The link is named by its own <title> (SVG-AAM); the drawn text, truncated to fit, is hidden
     // from assistive technology so that the name and the visible label never disagree.
-    <a className="jm-card-link" href={href}>
+    <a className="jm-card-link" href={href} id={id}>
       <title>{tooltip.replace(/\n/g, ". ")}</title>
       <g aria-hidden="true">{body}</g>
     </a>
   );
 }
 
-export function JourneyMap({ journey, laneBy = "channel", scores, colorScale, onSelectHref, labels: given, width }: JourneyMapProps) {
+export function JourneyMap({ journey, laneBy = "channel", scores, colorScale, onSelectHref, cardIdOf, labels: given, width }: JourneyMapProps) {
   const labels: JourneyMapLabels = {
     ...defaultJourneyMapLabels,
     ...given,
@@ -328,6 +331,7 @@ export function JourneyMap({ journey, laneBy = "channel", scores, colorScale, on
                 scored={scored}
                 colorOf={colorOf}
                 href={onSelectHref?.(card.key)}
+                id={cardIdOf?.(card.key)}
               />
             ))}
           </g>

@@ -15,6 +15,8 @@ export type TrendChartProps = TrendOptions & {
    * n), instead of an empty grid.
    */
   emptyLabel?: string;
+  /** Said beside the target line (when `target` is given). */
+  targetLabel?: string;
 };
 
 /**
@@ -25,7 +27,7 @@ function exactTicks<T extends { value: number }>(ticks: readonly T[], fmt: (n: n
   return ticks.filter((t) => Number(fmt(t.value).replace("\u2212", "-")) === t.value);
 }
 
-export function TrendChart({ data, title, description, color = "#0f766e", valueFormat = ".2~f", emptyLabel, ...options }: TrendChartProps) {
+export function TrendChart({ data, title, description, color = "#0f766e", valueFormat = ".2~f", emptyLabel, targetLabel, ...options }: TrendChartProps) {
   const layout = layoutTrend(data, options);
   const id = `tc${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const fmt = format(valueFormat);
@@ -60,6 +62,14 @@ export function TrendChart({ data, title, description, color = "#0f766e", valueF
         ) : null}
         {!empty && layout.referenceY !== null ? (
           <line x1={layout.plot.left} x2={layout.plot.right} y1={layout.referenceY} y2={layout.referenceY} stroke="#334155" strokeWidth={1.25} strokeDasharray="4 3" />
+        ) : null}
+        {!empty && layout.targetY !== null ? (
+          <g className="trend-target">
+            <line x1={layout.plot.left} x2={layout.plot.right} y1={layout.targetY} y2={layout.targetY} stroke="#166534" strokeWidth={1.5} />
+            <text x={layout.plot.right - 4} y={layout.targetY - 4} textAnchor="end" fontSize={10} fill="#166534">
+              {targetLabel ?? ""}
+            </text>
+          </g>
         ) : null}
         {layout.xTicks.map((t) => (
           <text key={t.label} x={t.x} y={layout.plot.bottom + 18} textAnchor="middle">

@@ -16,11 +16,13 @@ export type TrendLayout = {
   yTicks: { y: number; value: number }[];
   /** y of the reference line (0 for gaps), when it is inside the scale. */
   referenceY: number | null;
+  /** y of the target line, when a target is given (the scale always takes it in). */
+  targetY: number | null;
   /** Dated events drawn as vertical lines at their bucket (innovations), those inside the series only. */
   markers: (TrendMarker & { x: number })[];
 };
 export type TrendMarker = { bucket: string; label: string };
-export type TrendOptions = { width?: number; height?: number; reference?: number | null; domain?: [number, number]; markers?: readonly TrendMarker[] };
+export type TrendOptions = { width?: number; height?: number; reference?: number | null; target?: number | null; domain?: [number, number]; markers?: readonly TrendMarker[] };
 
 const shown = (d: TrendDatum) => d.value !== null && Number.isFinite(d.value);
 
@@ -31,7 +33,9 @@ export function layoutTrend(data: readonly TrendDatum[], options: TrendOptions =
   const x = scalePoint<string>().domain(data.map((d) => d.bucket)).range([plot.left, plot.right]).padding(0.3);
   const values = data.flatMap((d) => (shown(d) ? [d.value, d.lo ?? d.value, d.hi ?? d.value] : [])) as number[];
   const reference = options.reference ?? null;
-  const extent = options.domain ?? (values.length ? [Math.min(...values, reference ?? Infinity), Math.max(...values, reference ?? -Infinity)] : [-1, 1]);
+  const target = options.target ?? null;
+  const bounds = [reference, target].filter((v): v is number => v !== null);
+  const extent = options.domain ?? (values.length ? [Math.min(...values, ...bounds), Math.max(...values, ...bounds)] : [-1, 1]);
   const [lo, hi] = extent[0] === extent[1] ? [extent[0] - 1, extent[1] + 1] : extent;
   const y = scaleLinear().domain([lo, hi]).range([plot.bottom, plot.top]).nice();
   const xOf = (d: TrendDatum) => x(d.bucket) ?? plot.left;
@@ -54,6 +58,7 @@ export function layoutTrend(data: readonly TrendDatum[], options: TrendOptions =
     xTicks: data.filter((_, i) => i % every === 0).map((d) => ({ x: xOf(d), label: d.bucket })),
     yTicks: y.ticks(5).map((value) => ({ y: y(value), value })),
     referenceY: reference !== null && reference >= dlo && reference <= dhi ? y(reference) : null,
+    targetY: target !== null && target >= dlo && target <= dhi ? y(target) : null,
     markers: (options.markers ?? []).flatMap((m) => {
       const mx = x(m.bucket);
       return mx === undefined ? [] : [{ ...m, x: mx }];

@@ -4,12 +4,12 @@ import { Form, Link, useNavigate, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import type { ColumnDoc } from "~/cem/crm-columns";
 import type { ImportJobView } from "~/data/crm-import-jobs.server";
+import { formatDecimal, formatInteger } from "~/i18n/format";
+import type { Lang } from "~/i18n/lang";
 import { useLang, useT } from "~/i18n/use-t";
 
-const size = (bytes: number, lang: string) =>
-  bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toLocaleString(lang, { maximumFractionDigits: 1 })} MB`
-    : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} KB`;
+const size = (bytes: number, lang: Lang) =>
+  bytes >= 1024 * 1024 ? `${formatDecimal(bytes / 1024 / 1024, lang, 1)} MB` : `${formatInteger(Math.max(1, Math.round(bytes / 1024)), lang)} KB`;
 
 export function Steps({ current }: { current: 1 | 2 | 3 }) {
   const t = useT();
@@ -186,8 +186,8 @@ export function Progress({ job }: { job: ImportJobView }) {
   const p = job.progress;
   const writing = p?.phase === "writing";
   const label = writing
-    ? t("crm.import.writing", { rows: (p?.rowsToWrite ?? 0).toLocaleString(lang) })
-    : t("crm.import.validating", { rows: (p?.rows ?? 0).toLocaleString(lang) });
+    ? t("crm.import.writing", { rows: formatInteger(p?.rowsToWrite ?? 0, lang) })
+    : t("crm.import.validating", { rows: formatInteger(p?.rows ?? 0, lang) });
   return (
     <section className="card" aria-labelledby="progress-title">
       <h2 id="progress-title">{t("crm.import.progress")}</h2>
@@ -205,7 +205,7 @@ export function Report({ job, slug }: { job: ImportJobView; slug: string }) {
   const t = useT();
   const lang = useLang();
   const r = job.report!;
-  const n = (x: number) => x.toLocaleString(lang);
+  const n = (x: number) => formatInteger(x, lang);
   const counts: [string, number, string][] = [
     [t("crm.import.rows"), r.rows, "rows"],
     [t("crm.import.added"), r.added, "added"],

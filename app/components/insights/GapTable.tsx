@@ -4,28 +4,33 @@
 import type { Figure } from "~/cem/insights";
 import type { InsightFilter } from "~/cem/insights-filters";
 import type { MeanDifference, NpsDifference, PairedGap } from "~/cem/statistics";
+import type { Target } from "~/cem/targets";
 import type { TableView, UnitRef, UnitRow } from "~/data/insights-tables.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 import { FigureCell, FigureValue } from "./Figure";
-import { formatInterval, formatNumber, insightsHref } from "./format";
+import { formatInterval, formatNumber } from "~/i18n/format";
+import { insightsHref } from "./format";
+import { TargetCell, targetUnitOf } from "./TargetCell";
 
 /** The Clienting index of the departments running each process, by process key (process tables only). */
 export type ClientingByProcess = Record<string, { n: number; index: number | null; lo: number | null; hi: number | null }>;
 
-type Props = { view: TableView; filter: InsightFilter; ws: string; caption: string; clienting?: ClientingByProcess | null };
+/** `targets`: the workspace's targets; a column shows each row's target in effect on the window's last day. */
+type Props = { view: TableView; filter: InsightFilter; ws: string; caption: string; clienting?: ClientingByProcess | null; targets?: readonly Target[] };
 
 // Coloured only when the shown (rounded) value is not zero: "0.00" in red would say the opposite.
 const signClass = (v: number | null | undefined) =>
   v === null || v === undefined || Math.abs(v) < 0.005 ? undefined : v < 0 ? "ins-neg" : "ins-pos";
 
-export function GapTable({ view, filter, ws, caption, clienting }: Props) {
+export function GapTable({ view, filter, ws, caption, clienting, targets }: Props) {
   const t = useT();
   const lang = useLang();
   const drill = (ref: UnitRef, extra: Record<string, string> = {}) => insightsHref(ws, "responses", filter, { ...ref, ...extra });
   const touchpointLevel = view.by === "process" || view.by === "touchpoint";
   const dimension = view.by === "dimension";
   const showClienting = view.by === "process" && !!clienting;
+  const showTargets = !!targets && targets.length > 0 && view.by !== "dimension";
   const change = (f: Figure<MeanDifference> | undefined | null) => ({
     figure: f ?? null,
     render: (d: MeanDifference) => ({ main: formatNumber(d.difference, "gap", lang), interval: formatInterval(d.lo, d.hi, "gap", lang) }),
@@ -84,6 +89,7 @@ export function GapTable({ view, filter, ws, caption, clienting }: Props) {
         <FigureCell {...change(row.change?.gap)} />
         {touchpointLevel ? <FigureCell {...npsChange(row.change?.nps)} /> : null}
         {showClienting ? <ClientingCell value={row.ref.process ? clienting?.[row.ref.process] : undefined} /> : null}
+        {showTargets ? (total ? <td /> : <TargetCell targets={targets!} unit={targetUnitOf(view.by, row.ref)} row={row} day={filter.to} />) : null}
       </tr>
     );
   };
@@ -116,6 +122,7 @@ export function GapTable({ view, filter, ws, caption, clienting }: Props) {
             <th scope="col" className="num">{t("insights.col.change")}</th>
             {touchpointLevel ? <th scope="col" className="num">{t("insights.col.changeNps")}</th> : null}
             {showClienting ? <th scope="col" className="num">{t("insights.col.clienting")}</th> : null}
+            {showTargets ? <th scope="col">{t("targets.column")}</th> : null}
           </tr>
         </thead>
         <tbody>

@@ -5,7 +5,8 @@ import type { TierView } from "~/data/insights-tables.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 import { FigureCell } from "./Figure";
-import { formatInterval, formatNumber, insightsHref } from "./format";
+import { formatInterval, formatNumber } from "~/i18n/format";
+import { insightsHref } from "./format";
 
 export function TierTable({ view, filter, ws }: { view: TierView; filter: InsightFilter; ws: string }) {
   const t = useT();

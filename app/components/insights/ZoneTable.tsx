@@ -5,7 +5,8 @@ import type { InsightFilter } from "~/cem/insights-filters";
 import type { UnitRow } from "~/data/insights-tables.server";
 import { useLang, useT } from "~/i18n/use-t";
 import { FigureCell } from "./Figure";
-import { formatInterval, formatNumber, insightsHref } from "./format";
+import { formatInterval, formatNumber } from "~/i18n/format";
+import { insightsHref } from "./format";
 
 export function ZoneTable({ rows, filter, ws, label }: { rows: UnitRow[]; filter: InsightFilter; ws: string; label: string }) {
   const t = useT();
