@@ -12,6 +12,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -21,6 +22,7 @@ import { useT } from "~/i18n/use-t";
 import type { Lang } from "~/i18n/lang";
 import appCss from "~/styles/app.css?url";
 import { useNonce } from "~/web/nonce";
+import { documentScripts } from "~/web/page-scripts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCss },
@@ -39,6 +41,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const lang: Lang = data?.lang ?? "es";
   // The Content-Security-Policy runs only inline scripts that carry this document's nonce.
   const nonce = useNonce();
+  // A page that works as plain HTML may load one small script instead of Remix's (app/web/page-scripts.ts).
+  const scripts = documentScripts(useMatches());
   return (
     <html lang={lang}>
       <head>
@@ -49,8 +53,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {scripts === "remix" ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : (
+          <script type="module" src={scripts.module} nonce={nonce} data-page-script="" />
+        )}
       </body>
     </html>
   );

@@ -10,6 +10,7 @@ import { CustomerCases } from "~/components/act/CustomerCases";
 import { casesForCustomer } from "~/data/cases.server";
 import { customerTimeline, type TimelineItem } from "~/data/customer-timeline.server";
 import { customerTierHistory, getCustomer } from "~/data/customers.server";
+import { mailStatusOf } from "~/data/invitation-events.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 import { clientAddress } from "~/web/context";
@@ -32,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     nextBefore: timeline.nextBefore ? timeline.nextBefore.getTime() : null,
     paged: !!before,
     canPrivacy: can(role, "customers:privacy"),
+    mail: (await mailStatusOf(workspace.id, [customer])).get(customer.id) ?? null,
   };
 }
 
@@ -112,7 +114,7 @@ function TimelineRow({ item }: { item: TimelineItem }) {
 }
 
 export default function CustomerPage() {
-  const { slug, customer, history, cases, timeline, nextBefore, paged, canPrivacy } = useLoaderData<typeof loader>();
+  const { slug, customer, history, cases, timeline, nextBefore, paged, canPrivacy, mail } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
@@ -135,7 +137,11 @@ export default function CustomerPage() {
             {customer.email ? (
               <>
                 <dt>{t("crm.col.email")}</dt>
-                <dd>{customer.email}</dd>
+                <dd>
+                  {customer.email}
+                  {mail?.unsubscribedAt ? <div data-testid="mail-unsubscribed">{t("mail.customer.unsubscribed", { date: date(mail.unsubscribedAt) })}</div> : null}
+                  {mail?.bounced ? <div data-testid="mail-bounced">{t("mail.customer.bounced")}</div> : null}
+                </dd>
               </>
             ) : null}
             {customer.phone ? (

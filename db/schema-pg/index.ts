@@ -22,3 +22,5 @@ export * from "./surveys";
 export * from "./act";
 export * from "./jobs";
 export * from "./security";
+export * from "./sms";
+export * from "./mail";

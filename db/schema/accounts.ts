@@ -39,6 +39,8 @@ export const workspaces = sqliteTable("workspaces", {
   minN: integer("min_n").notNull().default(10),
   // Sites allowed to embed the respondent pages in a frame (CSP frame-ancestors), space-separated origins.
   embedOrigins: text("embed_origins").notNull().default(""),
+  // The brand customers know, put into generated survey and invitation texts; "" = the workspace name.
+  brandName: text("brand_name").notNull().default(""),
   createdAt: createdAt(),
 });
 

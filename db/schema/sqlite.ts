@@ -9,3 +9,5 @@ export * from "./surveys";
 export * from "./act";
 export * from "./jobs";
 export * from "./security";
+export * from "./sms";
+export * from "./mail";
