@@ -12,6 +12,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -23,6 +24,7 @@ import { PERMISSIONS, type Permission } from "~/auth/permissions";
 import { ROLES, type Role } from "~/auth/roles";
 import appCss from "~/styles/app.css?url";
 import { useNonce } from "~/web/nonce";
+import { documentScripts } from "~/web/page-scripts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCss },
@@ -41,6 +43,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const lang: Lang = data?.lang ?? "es";
   // The Content-Security-Policy runs only inline scripts that carry this document's nonce.
   const nonce = useNonce();
+  // A page that works as plain HTML may load one small script instead of Remix's (app/web/page-scripts.ts).
+  const scripts = documentScripts(useMatches());
   return (
     <html lang={lang}>
       <head>
@@ -51,8 +55,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {scripts === "remix" ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : (
+          <script type="module" src={scripts.module} nonce={nonce} data-page-script="" />
+        )}
       </body>
     </html>
   );

@@ -12,6 +12,7 @@ import { savePlatform } from "../app/data/platform.server";
 import { DEMO_PLATFORMS } from "./demo/platform";
 import { seedExperience, type ExperienceStory } from "./demo/experience";
 import { caseCounts, seedCaseRules, seedCaseWork, seedClienting, seedInnovation, seedInvitations } from "./demo/act";
+import { seedDemoMail } from "./demo/mail";
 
 export const DEMO_PASSWORD = "vivencia-demo";
 export const DEMO_USERS = [
@@ -48,7 +49,13 @@ export const DEMO_WORKSPACES: { slug: string; name: string; journey: string; sto
 export async function seedDemo(): Promise<{ created: boolean }> {
   const db = getDb();
   const [existing] = await db.select().from(workspaces).where(eq(workspaces.slug, DEMO_WORKSPACES[0].slug)).limit(1);
-  if (existing) return { created: false };
+  if (existing) {
+    // A demo seeded before e-mail existed gets its mail settings now (kept if already there).
+    for (const w of await db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces)) {
+      if (DEMO_WORKSPACES.some((d) => d.name === w.name)) await seedDemoMail(w.id, w.name);
+    }
+    return { created: false };
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
     const people = [];
@@ -84,6 +91,7 @@ export async function seedDemo(): Promise<{ created: boolean }> {
       const ms = { experience: actStarted - experienceStarted, act: Date.now() - actStarted };
       console.log(w.slug, { ...(await caseCounts(ws.id)), ms });
     }
+    await seedDemoMail(ws.id, w.name);
   }
   return { created: true };
 }
@@ -103,6 +111,7 @@ if (isMain) {
     console.log(`\nVivencia will serve on http://localhost:${port}`);
     console.log(`Sign in with any of (password "${DEMO_PASSWORD}"):`);
     for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(28)} ${u.role}`);
-    console.log(`Workspaces: ${DEMO_WORKSPACES.map((w) => `/w/${w.slug}`).join("  ")}\n`);
+    console.log(`Workspaces: ${DEMO_WORKSPACES.map((w) => `/w/${w.slug}`).join("  ")}`);
+    console.log(`Invitation e-mail goes to the local catcher: read it at /w/${DEMO_WORKSPACES[0].slug}/mailbox\n`);
   });
 }

@@ -12,12 +12,13 @@ function move<T>(items: T[], index: number, direction: Direction): T[] {
   return next;
 }
 
-export function addStage(journey: JourneyFile, stage: { key: string; name: string }): JourneyFile {
-  return { ...journey, stages: [...journey.stages, { key: stage.key, name: stage.name, touchpoints: [] }] };
+export function addStage(journey: JourneyFile, stage: { key: string; name: string; nameEn?: string }): JourneyFile {
+  return { ...journey, stages: [...journey.stages, { key: stage.key, name: stage.name, nameEn: stage.nameEn ?? "", touchpoints: [] }] };
 }
 
-export function renameStage(journey: JourneyFile, key: string, name: string): JourneyFile {
-  return { ...journey, stages: journey.stages.map((s) => (s.key === key ? { ...s, name } : s)) };
+/** Renames a stage; without an English name the stored one stays. */
+export function renameStage(journey: JourneyFile, key: string, name: string, nameEn?: string): JourneyFile {
+  return { ...journey, stages: journey.stages.map((s) => (s.key === key ? { ...s, name, nameEn: nameEn ?? s.nameEn } : s)) };
 }
 
 export function moveStage(journey: JourneyFile, key: string, direction: Direction): JourneyFile {

@@ -32,6 +32,10 @@ const slug = (what: string) =>
     .describe(`${what}: lowercase letters and digits joined by single hyphens, at most 64 characters`);
 
 const text = (description: string) => z.string().describe(description);
+// The English name beside the Spanish `name`: optional, so files written before it still import; empty
+// means "not translated yet" and readers in English see the Spanish name.
+const englishName = (what: string) =>
+  z.string().default("").describe(`${what} in English; empty until translated (English readers then see the Spanish name)`);
 // A blank name is as useless as a missing one; the pattern says so without trimming the designer's text.
 const requiredText = (what: string) =>
   z.string().regex(/\S/, { error: `${what} must not be empty` }).describe(what);
@@ -69,6 +73,7 @@ export const JourneyTouchpointSchema = z
   .strictObject({
     key: slug("touchpoint key"),
     name: requiredText("touchpoint name"),
+    nameEn: englishName("Touchpoint name"),
     channel: z.enum(CHANNELS).describe("Channel of the contact"),
     interaction: z.enum(INTERACTIONS).describe("Kind of customer interface (Schmitt)"),
     process: slug("process key").nullable().default(null).describe("Key of the owning process, or null"),
@@ -93,6 +98,7 @@ export const JourneyStageSchema = z
   .strictObject({
     key: slug("stage key"),
     name: requiredText("stage name"),
+    nameEn: englishName("Stage name"),
     touchpoints: z.array(JourneyTouchpointSchema).default([]),
   })
   .describe("A stage of the journey, in customer order");
@@ -101,6 +107,7 @@ export const JourneyProcessSchema = z
   .strictObject({
     key: slug("process key"),
     name: requiredText("process name"),
+    nameEn: englishName("Process name"),
     owner: text("Who answers for the process (role or team)").default(""),
     description: text("What the process does").default(""),
   })
@@ -197,6 +204,7 @@ export const JourneyFileSchema = z
     format: z.literal(JOURNEY_FORMAT).describe("File format and version"),
     key: slug("journey key"),
     name: requiredText("journey name"),
+    nameEn: englishName("Journey name"),
     persona: text("The persona or segment whose journey this is").default(""),
     description: text("What the journey covers").default(""),
     processes: z.array(JourneyProcessSchema).default([]),

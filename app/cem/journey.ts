@@ -82,6 +82,7 @@ function canonicalTouchpoint(t: JourneyTouchpoint) {
   return {
     key: t.key,
     name: t.name,
+    nameEn: t.nameEn ?? "",
     channel: t.channel,
     interaction: t.interaction,
     process: t.process ?? null,
@@ -94,11 +95,11 @@ function canonicalTouchpoint(t: JourneyTouchpoint) {
 }
 
 function canonicalStage(s: JourneyStage) {
-  return { key: s.key, name: s.name, touchpoints: (s.touchpoints ?? []).map(canonicalTouchpoint) };
+  return { key: s.key, name: s.name, nameEn: s.nameEn ?? "", touchpoints: (s.touchpoints ?? []).map(canonicalTouchpoint) };
 }
 
 function canonicalProcess(p: JourneyProcess) {
-  return { key: p.key, name: p.name, owner: p.owner ?? "", description: p.description ?? "" };
+  return { key: p.key, name: p.name, nameEn: p.nameEn ?? "", owner: p.owner ?? "", description: p.description ?? "" };
 }
 
 /** Writes the canonical text of a journey file: fixed key order, 2-space indent, trailing newline. */
@@ -108,6 +109,7 @@ export function serializeJourneyFile(journey: JourneyFile): string {
     format: JOURNEY_FORMAT,
     key: journey.key,
     name: journey.name,
+    nameEn: journey.nameEn ?? "",
     persona: journey.persona ?? "",
     description: journey.description ?? "",
     processes: (journey.processes ?? []).map(canonicalProcess),

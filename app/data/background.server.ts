@@ -5,12 +5,17 @@
 // poller (poller.server.ts), so stopping waits for a round in progress: what it claimed is recorded
 // or handed back rather than left to a lease running out.
 import { runImportJob } from "./crm-import-jobs.server";
+import { resumeMailDelivery, runInvitationMailJob } from "./invitation-delivery.server";
+import { startCatcherFromEnv } from "./mail-catcher.server";
 import { startJobRunner, stopJobRunner } from "./job-runner.server";
 import { kickWebhookDelivery, stopWebhookWorker } from "./webhook-delivery.server";
 
 export function startBackgroundWork(): void {
   kickWebhookDelivery();
-  startJobRunner({ "crm-import": runImportJob });
+  startJobRunner({ "crm-import": runImportJob, "invitation-mail": runInvitationMailJob });
+  // Invitation e-mail: a job for any workspace with messages waiting; the demo's local SMTP catcher.
+  resumeMailDelivery().catch((error: unknown) => console.warn("[mail]", error instanceof Error ? error.message : error));
+  startCatcherFromEnv();
 }
 
 export async function stopBackgroundWork(): Promise<void> {

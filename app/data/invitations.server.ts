@@ -7,6 +7,8 @@ import { customers, deployments, invitations, surveys, surveyVersions, INVITATIO
 import { decideInvitations, type DecideInvitationsInput, type InvitationDecision, type InvitationHistory } from "~/cem/deployment-rules";
 import { MAX_ROW_ID, RowIdParamSchema } from "~/cem/row-id";
 import { activeRulesFor, getDeployment, newLinkToken, surveyLink } from "./deployments.server";
+import { queueInvitationMessages } from "./invitation-delivery.server";
+import { kickJobs } from "./job-runner.server";
 
 export type { Tx };
 export type InvitationRow = typeof invitations.$inferSelect;
@@ -203,7 +205,7 @@ export async function createInvitationsForCustomers(
   now: Date,
 ): Promise<CreateInvitationsResult> {
   const externalIds = [...new Set(input.customers.map((c) => c.trim()))];
-  return getDb().transaction(async (tx) => {
+  const result = await getDb().transaction(async (tx): Promise<CreateInvitationsResult> => {
     const deployment = await getDeployment(workspaceId, input.deployment, tx);
     if (!deployment) return null;
     if (!deployment.active) {
@@ -228,6 +230,7 @@ export async function createInvitationsForCustomers(
     }
     const expiresAt = new Date(now.getTime() + input.expiresInHours * HOUR_MS);
     const created: CreatedInvitation[] = [];
+    const toQueue: { id: number; customerId: number; sendAt: Date }[] = [];
     for (const externalId of externalIds) {
       let customerId = known.get(externalId);
       const customerCreated = customerId === undefined;
@@ -241,9 +244,14 @@ export async function createInvitationsForCustomers(
         .values({ workspaceId, deploymentId: deployment.id, customerId, token, state: "pending", sendAt: now, expiresAt })
         .returning({ id: invitations.id });
       created.push({ id: row.id, token, customer: externalId, customerCreated, sendAt: now, expiresAt });
+      toQueue.push({ id: row.id, customerId, sendAt: now });
     }
+    // Their e-mails are queued with them (when the workspace sends e-mail) and go out in the background.
+    await queueInvitationMessages(workspaceId, toQueue);
     return { ok: true as const, invitations: created };
   });
+  if (result?.ok) kickJobs();
+  return result;
 }
 
 // ---- From CRM events -----------------------------------------------------------------------------
@@ -351,6 +359,7 @@ export async function invitationsForEvent(
       .returning();
     if (row) inserted.push(row);
   }
+  await queueInvitationMessages(workspaceId, inserted);
   return inserted;
 }
 

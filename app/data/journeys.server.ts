@@ -25,12 +25,17 @@ export async function listJourneys(workspaceId: number) {
       id: journeys.id,
       key: journeys.key,
       name: journeys.name,
+      nameEn: journeys.nameEn,
       persona: journeys.persona,
       // Correlated subqueries name their tables explicitly: drizzle leaves column names unqualified here.
       stages: subCount(sql`select count(*) from stages s where s.journey_id = "journeys"."id"`),
       touchpoints: subCount(sql`select count(*) from touchpoints t where t.journey_id = "journeys"."id"`),
       moments: subCount(
         sql`select count(*) from touchpoints t where t.journey_id = "journeys"."id" and t.moment_of_truth = ${sql.param(true, touchpoints.momentOfTruth)}`,
+      ),
+      // Stages and touchpoints still without an English name (a designer sees what needs translating).
+      untranslated: subCount(
+        sql`select (select count(*) from stages s where s.journey_id = "journeys"."id" and s.name_en = '') + (select count(*) from touchpoints t where t.journey_id = "journeys"."id" and t.name_en = '')`,
       ),
     })
     .from(journeys)
@@ -57,7 +62,7 @@ export async function workspaceCounts(workspaceId: number) {
 
 export async function workspaceProcesses(workspaceId: number) {
   return getDb()
-    .select({ key: processes.key, name: processes.name, owner: processes.owner, description: processes.description })
+    .select({ key: processes.key, name: processes.name, nameEn: processes.nameEn, owner: processes.owner, description: processes.description })
     .from(processes)
     .where(eq(processes.workspaceId, workspaceId))
     .orderBy(asc(processes.name));
@@ -91,17 +96,20 @@ export async function loadJourney(workspaceId: number, key: string): Promise<Jou
     format: "vivencia.journey/1",
     key: journey.key,
     name: journey.name,
+    nameEn: journey.nameEn,
     persona: journey.persona,
     description: journey.description,
     processes: [],
     stages: stageRows.map((stage) => ({
       key: stage.key,
       name: stage.name,
+      nameEn: stage.nameEn,
       touchpoints: tpRows
         .filter((r) => r.tp.stageId === stage.id)
         .map(({ tp, processKey }) => ({
           key: tp.key,
           name: tp.name,
+          nameEn: tp.nameEn,
           channel: tp.channel as JourneyFile["stages"][number]["touchpoints"][number]["channel"],
           interaction: tp.interaction as JourneyFile["stages"][number]["touchpoints"][number]["interaction"],
           process: processKey ?? null,
@@ -163,13 +171,13 @@ export async function saveJourney(workspaceId: number, input: unknown, mode: "cr
       if (existing) {
         await tx
           .update(journeys)
-          .set({ name: file.name, persona: file.persona, description: file.description, updatedAt: now })
+          .set({ name: file.name, nameEn: file.nameEn, persona: file.persona, description: file.description, updatedAt: now })
           .where(eq(journeys.id, existing.id));
         journeyId = existing.id;
       } else {
         const [created] = await tx
           .insert(journeys)
-          .values({ workspaceId, key: file.key, name: file.name, persona: file.persona, description: file.description, updatedAt: now })
+          .values({ workspaceId, key: file.key, name: file.name, nameEn: file.nameEn, persona: file.persona, description: file.description, updatedAt: now })
           .returning({ id: journeys.id });
         journeyId = created.id;
       }
@@ -215,10 +223,11 @@ async function upsertProcesses(tx: Tx, workspaceId: number, file: JourneyFile): 
   for (const p of file.processes) {
     await tx
       .insert(processes)
-      .values({ workspaceId, key: p.key, name: p.name, owner: p.owner, description: p.description })
+      .values({ workspaceId, key: p.key, name: p.name, nameEn: p.nameEn, owner: p.owner, description: p.description })
       .onConflictDoUpdate({
         target: [processes.workspaceId, processes.key],
-        set: { name: p.name, owner: p.owner, description: p.description },
+        // A process is shared by journeys: a file without its English name (an older file) keeps the stored one.
+        set: { name: p.name, ...(p.nameEn ? { nameEn: p.nameEn } : {}), owner: p.owner, description: p.description },
       });
   }
   const rows = await tx.select({ id: processes.id, key: processes.key }).from(processes).where(eq(processes.workspaceId, workspaceId));
@@ -234,13 +243,14 @@ async function writeStructure(tx: Tx, workspaceId: number, journeyId: number, fi
   let tpPosition = 0;
   for (const [position, stage] of file.stages.entries()) {
     let stageId = stageIds.get(stage.key);
-    if (stageId) await tx.update(stages).set({ name: stage.name, position }).where(eq(stages.id, stageId));
-    else stageId = (await tx.insert(stages).values({ workspaceId, journeyId, key: stage.key, name: stage.name, position }).returning())[0].id;
+    if (stageId) await tx.update(stages).set({ name: stage.name, nameEn: stage.nameEn, position }).where(eq(stages.id, stageId));
+    else stageId = (await tx.insert(stages).values({ workspaceId, journeyId, key: stage.key, name: stage.name, nameEn: stage.nameEn, position }).returning())[0].id;
     stageIds.delete(stage.key);
     for (const tp of stage.touchpoints) {
       const values = {
         stageId,
         name: tp.name,
+        nameEn: tp.nameEn,
         channel: tp.channel,
         interaction: tp.interaction,
         processId: tp.process ? (processIds.get(tp.process) ?? null) : null,

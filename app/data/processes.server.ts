@@ -3,7 +3,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { processes, touchpoints } from "#db/schema/index";
 
-export type ProcessInput = { key: string; name: string; owner: string; description: string };
+export type ProcessInput = { key: string; name: string; nameEn?: string; owner: string; description: string };
 
 export async function listProcesses(workspaceId: number) {
   return getDb()
@@ -11,6 +11,7 @@ export async function listProcesses(workspaceId: number) {
       id: processes.id,
       key: processes.key,
       name: processes.name,
+      nameEn: processes.nameEn,
       owner: processes.owner,
       description: processes.description,
       touchpoints: count(touchpoints.id),

@@ -9,6 +9,7 @@ import type { Lang } from "~/i18n/lang";
 import type { SurveyJson } from "~/survey/types";
 import { publishedVersion, type PublishedVersion } from "./responses.server";
 import { cachedLookup } from "./lookup-cache.server";
+import { recordCustomerStep } from "./invitation-events.server";
 
 export type OpenLink = {
   state: "open";
@@ -132,10 +133,13 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
 
 /** First sight of a personal link: pending → opened (later views change nothing). */
 export async function markInvitationOpened(invitationId: number, now: Date = new Date()): Promise<void> {
-  await getDb()
+  const opened = await getDb()
     .update(invitations)
     .set({ state: "opened", openedAt: now })
-    .where(and(eq(invitations.id, invitationId), eq(invitations.state, "pending")));
+    .where(and(eq(invitations.id, invitationId), eq(invitations.state, "pending")))
+    .returning({ id: invitations.id });
+  // The invitation's life (its funnel): recorded once, on the first sight.
+  if (opened.length > 0) await recordCustomerStep(invitationId, "opened", now);
 }
 
 export const MAX_PROGRESS_LENGTH = 64 * 1024;
@@ -156,6 +160,8 @@ export async function saveInvitationProgress(invitationId: number, progress: str
     })
     .where(and(eq(invitations.id, invitationId), inArray(invitations.state, ["pending", "opened"]), gt(invitations.expiresAt, now)))
     .returning({ id: invitations.id });
+  // The first answers saved are the invitation's "started" (later saves record nothing: one per invitation).
+  if (saved.length > 0) await recordCustomerStep(invitationId, "started", now);
   return saved.length > 0;
 }
 

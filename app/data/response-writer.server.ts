@@ -4,7 +4,7 @@
 // (rollup-writes.server.ts), all or nothing (ADR 014). The same code on either engine.
 import { and, eq, inArray, gt, sql } from "drizzle-orm";
 import { getDb, isPostgres } from "#db/client";
-import { customers, invitations, responses } from "#db/schema/index";
+import { customers, invitationEvents, invitations, responses } from "#db/schema/index";
 import { instantValue, queryText, runText, valuesText } from "#db/statement-text";
 import type { Measurement } from "~/cem/measurement";
 import { onResponseRecorded, onResponsesRecorded, type RecordingContext, type ResponseRecorded } from "~/data/response-recorded.server";
@@ -150,6 +150,11 @@ async function write(plan: WritePlan, sums: RollupAccumulator, context: Recordin
       return row?.state === "completed" ? { status: "already_received" } : { status: "expired" };
     }
     customerId = invitation.customerId;
+    // The invitation's life: completed, with the response (and started, if no progress was ever saved).
+    await db.insert(invitationEvents).values([
+      { workspaceId: ws, invitationId: input.invitationId, kind: "started" as const, at: now },
+      { workspaceId: ws, invitationId: input.invitationId, kind: "completed" as const, at: now },
+    ]).onConflictDoNothing();
     const [customer] = await db
       .select({ tier: customers.tier })
       .from(customers)

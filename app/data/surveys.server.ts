@@ -6,7 +6,8 @@ import { getDb, type Executor, type Tx } from "#db/client";
 import { attributes, deployments, journeys, responses, stages, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import { validateSurveyDefinition, type SurveyDefinitionError } from "~/survey/definition-validation";
 import { buildSurvey, type SurveyBuildOptions, type SurveyTemplate } from "~/survey/templates";
-import { isServqualDimension, type SurveyTouchpoint } from "~/survey/types";
+import { isServqualDimension, localizedName, type SurveyTouchpoint } from "~/survey/types";
+import { workspaceBrand } from "./workspaces.server";
 
 export type SurveyVersionRow = typeof surveyVersions.$inferSelect;
 export type SurveyResult<T> = ({ ok: true } & T) | { ok: false; errors: SurveyDefinitionError[] };
@@ -18,7 +19,7 @@ export async function surveyTouchpoint(
   conn: Executor = getDb(),
 ): Promise<(SurveyTouchpoint & { id: number }) | null> {
   const [tp] = await conn
-    .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name })
+    .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name, nameEn: touchpoints.nameEn })
     .from(touchpoints)
     .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.id, touchpointId)))
     .limit(1);
@@ -32,7 +33,7 @@ export async function surveyTouchpoint(
     ...tp,
     attributes: attrs.map((a) => ({
       key: a.key,
-      label: { es: a.labelEs, en: a.labelEn },
+      label: localizedName(a.labelEs, a.labelEn),
       servqual: isServqualDimension(a.servqual) ? a.servqual : null,
     })),
   };
@@ -64,12 +65,15 @@ export async function listSurveys(workspaceId: number, filter: { touchpointId?: 
     .select({
       id: surveys.id,
       title: surveys.title,
+      titleEn: surveys.titleEn,
       template: surveys.template,
       createdAt: surveys.createdAt,
       touchpointId: touchpoints.id,
       touchpointKey: touchpoints.key,
       touchpointName: touchpoints.name,
+      touchpointNameEn: touchpoints.nameEn,
       journey: journeys.name,
+      journeyEn: journeys.nameEn,
     })
     .from(surveys)
     .innerJoin(touchpoints, eq(touchpoints.id, surveys.touchpointId))
@@ -114,6 +118,7 @@ export type CreateSurveyInput = {
   template: SurveyTemplate;
   blocks: Pick<SurveyBuildOptions, "nps" | "csat" | "ces" | "importance" | "comment">;
   title?: string;
+  titleEn?: string;
 };
 
 /**
@@ -128,14 +133,22 @@ export async function createSurveyFromTemplate(
 ): Promise<SurveyResult<{ surveyId: number }> | null> {
   const touchpoint = await surveyTouchpoint(workspaceId, input.touchpointId);
   if (!touchpoint) return null;
+  // Each language's title: the one typed, else the touchpoint's name in that language.
   const title = input.title?.trim() || touchpoint.name;
-  const definition = buildSurvey(touchpoint, { template: input.template, ...input.blocks, title });
+  const titleEn = input.titleEn?.trim() || touchpoint.nameEn?.trim() || "";
+  const brand = await workspaceBrand(workspaceId);
+  const definition = buildSurvey(touchpoint, {
+    template: input.template,
+    ...input.blocks,
+    title: localizedName(title, titleEn),
+    brand,
+  });
   const checked = validateSurveyDefinition(definition, touchpoint);
   if (!checked.ok) return checked;
   return getDb().transaction(async (tx) => {
     const [survey] = await tx
       .insert(surveys)
-      .values({ workspaceId, touchpointId: touchpoint.id, title, template: input.template, createdBy: userId })
+      .values({ workspaceId, touchpointId: touchpoint.id, title, titleEn, template: input.template, createdBy: userId })
       .returning({ id: surveys.id });
     await tx.insert(surveyVersions).values({
       workspaceId,

@@ -107,3 +107,26 @@ export async function embedOriginsOfToken(page: "survey" | "pulse", token: strin
     .limit(1);
   return link?.embedOrigins ?? "";
 }
+
+/**
+ * The brand generated survey and message texts name: the brand name of the settings, else the
+ * workspace's name (a workspace is one brand or company).
+ */
+export async function workspaceBrand(workspaceId: number): Promise<string> {
+  const [row] = await getDb()
+    .select({ brandName: workspaces.brandName, name: workspaces.name })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+    .limit(1);
+  return row ? row.brandName.trim() || row.name : "";
+}
+
+export async function updateBrandName(workspaceId: number, brandName: string): Promise<void> {
+  await getDb().update(workspaces).set({ brandName: brandName.trim() }).where(eq(workspaces.id, workspaceId));
+}
+
+/** The brand name as entered in the settings ("" when none). */
+export async function workspaceBrandName(workspaceId: number): Promise<string> {
+  const [row] = await getDb().select({ brandName: workspaces.brandName }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+  return row?.brandName ?? "";
+}

@@ -5,6 +5,7 @@ import * as core from "./messages/core";
 import * as insights from "./messages/insights";
 import * as surveys from "./messages/surveys";
 import * as respondent from "./messages/respondent";
+import * as respondentForm from "./messages/respondent-form";
 import * as crm from "./messages/crm";
 import * as act from "./messages/act";
 import * as actSettings from "./messages/act-settings";
@@ -16,9 +17,11 @@ import * as embedding from "./messages/embedding";
 import * as home from "./messages/home";
 import * as screens from "./messages/screens";
 import * as behaviour from "./messages/behaviour";
+import * as mail from "./messages/mail";
+import * as bilingual from "./messages/bilingual";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home] as const;
+const areas = [core, surveys, respondent, respondentForm, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

@@ -1,7 +1,11 @@
-// /s/<token>: the public survey page a customer opens from a link or QR code, no sign-in. The shell
-// (brand, title, language switch) is server-rendered; the SurveyJS survey is loaded in the browser
-// only. Progress is kept as they answer (on the invitation, or in localStorage for a public link),
-// the answers are recorded by recordResponse, and a personal link answers only once.
+// /s/<token>: the public survey page a customer opens from a link or QR code, no sign-in. The page
+// is server-rendered HTML forms, one survey page at a time (app/survey/server-form.server.ts), that
+// work without JavaScript; a small script (respondent-enhance.js) validates in the browser and
+// moves between pages without reloading. No React runs on this page. Surveys with question types
+// the server cannot draw, and ?renderer=surveyjs, get the SurveyJS survey in the browser instead
+// (components/respondent/OpenSurvey.tsx). Progress is kept between pages (in the form, and on the
+// invitation for a personal link), the answers are recorded once by recordResponse, and a personal
+// link answers only once. docs/decisions/respondent-server-renderer.md says why.
 import {
   data,
   type ActionFunctionArgs,
@@ -10,17 +14,20 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect } from "react";
 import { z } from "zod";
 import { parseBoundedJson } from "~/cem/bounded-json";
 import { RowIdParamSchema } from "~/cem/row-id";
 import { OpenSurvey, isStoredProgress, progressKey, type SubmitOutcome } from "~/components/respondent/OpenSurvey";
 import { RespondentFrame, RespondentNotice } from "~/components/respondent/RespondentFrame";
+import { SurveyForm } from "~/components/respondent/SurveyForm";
 import respondentCss from "~/components/respondent/respondent.css?url";
+import enhanceScript from "~/components/respondent/respondent-enhance.js?url";
 import {
   MAX_PROGRESS_LENGTH,
   markInvitationOpened,
+  type OpenLink,
   resolveRespondentToken,
   saveInvitationProgress,
   surveyTitle,
@@ -28,20 +35,31 @@ import {
 } from "~/data/respondent.server";
 import { recordResponse } from "~/data/responses.server";
 import { requestLang } from "~/i18n/lang.server";
+import { translator } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
+import type { FormPayload } from "~/survey/form-view";
 import { SURVEY_LOCALES } from "~/survey/locales";
-import { parseForm } from "~/web/form.server";
+import { drawnOnServer, formPayload, MAX_FORM_STATE_LENGTH, openingPayload, openingState, progressOf, readFormState } from "~/survey/respondent-form.server";
+import { renderPage, stepForm } from "~/survey/server-form.server";
+import type { PageScripts } from "~/web/page-scripts";
+import { UNREADABLE_FORM, parseFormData, readFormData } from "~/web/form.server";
 import { retryAfter } from "~/web/retry-after";
 import { limitRespondent, tooManyRequests } from "~/web/rate-limit.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: respondentCss }];
+
+// The server-drawn form needs no React in the browser: the document carries the enhancement script
+// only (a few KB), not Remix's hydration. The SurveyJS fallback is a React component: full scripts.
+export const handle: PageScripts = {
+  scripts: (data) => ((data as { renderer?: string } | undefined)?.renderer === "surveyjs" ? "remix" : { module: enhanceScript }),
+};
 
 // The token in the URL is a capability: never cached, never sent on as a referrer, never indexed.
 // Who may frame the page (this site and the workspace's embed origins) is in its Content-Security-
 // Policy, which entry.server.tsx sets on every respondent page (app/web/security-headers.server.ts).
 export const headers: HeadersFunction = ({ actionHeaders }) => ({
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
+  "Referrer-Policy": "same-origin",
   "X-Robots-Tag": "noindex",
   ...retryAfter(actionHeaders),
 });
@@ -65,15 +83,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return data({ state: link.state, brand: link.brand });
   }
   if (link.invitationId !== null) await markInvitationOpened(link.invitationId);
-  return data({
-    state: link.state,
-    kind: link.kind,
-    brand: link.brand,
-    title: surveyTitle(link.version.json, lang),
-    definition: link.version.definition,
-    versionId: link.version.id,
-    progress: link.progress,
-  });
+  const common = { state: link.state, kind: link.kind, brand: link.brand, title: surveyTitle(link.version.json, lang), versionId: link.version.id };
+  const wantsSurveyJs = new URL(request.url).searchParams.get("renderer") === "surveyjs";
+  if (wantsSurveyJs || !drawnOnServer(`version:${link.version.id}`, link.version.json)) {
+    return data({ ...common, renderer: "surveyjs" as const, definition: link.version.definition, progress: link.progress });
+  }
+  const state = openingState(link.version.json, link.version.id, link.progress);
+  return data({ ...common, renderer: "server" as const, form: openingPayload(link.version.json, state, lang) });
 }
 
 // Built on first use inside the action, so that the browser bundle of this route carries no zod.
@@ -90,6 +106,9 @@ function buildActionSchema() {
       // A public link's submission id (random, per filling-in): retries do not double-count.
       submission: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
     }),
+    // A page of the server-drawn form: its fields ride along and are read by the survey's own rules.
+    z.object({ intent: z.literal("next"), state: z.string().max(MAX_FORM_STATE_LENGTH) }),
+    z.object({ intent: z.literal("back"), state: z.string().max(MAX_FORM_STATE_LENGTH) }),
   ]);
 }
 
@@ -97,6 +116,11 @@ const DAY_MS = 24 * 3600_000;
 
 function outcome(body: SubmitOutcome, status = 200) {
   return data(body, { status });
+}
+
+/** The form again, on whichever page, with the status a browser without JavaScript still shows. */
+function formOutcome(form: FormPayload, status = 200) {
+  return data<SubmitOutcome>({ status: "page", form }, { status });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -108,12 +132,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (link.state === "completed") return outcome({ status: "already_received" }, 409);
   if (link.state !== "open") return outcome({ status: link.state }, 410);
 
-  const form = await parseForm(request, (actionSchema ??= buildActionSchema()));
+  const body = await readFormData(request);
+  const form = body ? parseFormData(body, (actionSchema ??= buildActionSchema())) : ({ ok: false, errors: { _form: UNREADABLE_FORM } } as const);
   if (!form.ok) {
     const errors = Object.entries(form.errors).map(([question, message]) => ({ question, message }));
     return outcome({ status: "invalid", errors }, 400);
   }
   const input = form.data;
+
+  if (input.intent === "next" || input.intent === "back") {
+    const lang = await requestLang(request);
+    return stepPage({ link, lang, direction: input.intent, stateText: input.state, fields: body ?? new FormData() });
+  }
 
   if (input.intent === "progress") {
     // Bounded like every JSON from outside (depth, no __proto__/constructor/prototype keys).
@@ -160,6 +190,71 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+type Step = {
+  link: OpenLink;
+  lang: "es" | "en";
+  direction: "next" | "back";
+  stateText: string;
+  fields: FormData;
+};
+
+/**
+ * One page of the server-drawn form posted: read and validated with the survey's rules, then the
+ * next page, the same page with its errors, or — after the last page — the response recorded once.
+ */
+async function stepPage({ link, lang, direction, stateText, fields }: Step) {
+  const posted = readFormState(stateText);
+  // The version the respondent was answering, if it is still open; else they start on the newest.
+  const version = posted ? await versionOfSurvey(link.surveyId, posted.version) : null;
+  if (!posted || !version) {
+    const fresh = openingState(link.version.json, link.version.id, link.progress);
+    const t = translator(lang);
+    return formOutcome(formPayload(renderPage(link.version.json, fresh, lang), fresh, t("respondent.form.restarted")), 400);
+  }
+  const field = { get: (name: string) => stringField(fields.get(name)), getAll: (name: string) => fields.getAll(name).map(stringField).filter((v): v is string => v !== null) };
+  const step = stepForm(version.json, posted, field, direction, lang);
+  if (step.kind === "page") {
+    // A personal link keeps its place on the server too: a reload, or another device, continues here.
+    if (link.invitationId !== null && !(await saveInvitationProgress(link.invitationId, progressOf(step.state)))) return outcome({ status: "expired" }, 410);
+    return formOutcome(formPayload(step.view, step.state), step.ok ? 200 : 400);
+  }
+  const completedAt = new Date();
+  const startedAt = step.state.startedAt <= completedAt.getTime() && step.state.startedAt > completedAt.getTime() - 30 * DAY_MS ? new Date(step.state.startedAt) : null;
+  const result = await recordResponse({
+    workspaceId: link.workspaceId,
+    versionId: version.id,
+    touchpointId: link.touchpointId,
+    deploymentId: link.deploymentId,
+    invitationId: link.invitationId,
+    lang,
+    source: link.kind,
+    data: JSON.stringify(step.answers),
+    startedAt,
+    completedAt,
+    idempotencyKey: link.kind === "link" ? `link:${step.state.submission}` : null,
+  });
+  switch (result.status) {
+    case "recorded":
+    case "replayed":
+      return outcome({ status: "recorded" });
+    case "invalid": {
+      // The page's rules passed but the answer rules did not (a definition SurveyJS is laxer about):
+      // the reasons, on the last page, with the answers kept.
+      const t = translator(lang);
+      const reasons = result.errors.slice(0, 5).map((e) => e.message).join(" ");
+      return formOutcome(formPayload(renderPage(version.json, step.state, lang), step.state, `${t("respondent.invalid")} ${reasons}`), 400);
+    }
+    case "already_received":
+      return outcome({ status: "already_received" }, 409);
+    case "expired":
+      return outcome({ status: "expired" }, 410);
+  }
+}
+
+function stringField(value: FormDataEntryValue | null): string | null {
+  return typeof value === "string" ? value : null;
+}
+
 // Saving progress or submitting must not reload the page's data: the survey keeps its state.
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
   formMethod?.toUpperCase() === "POST" ? false : defaultShouldRevalidate;
@@ -169,7 +264,9 @@ export default function RespondentPage() {
   const lang = useLang();
   const t = useT();
   const submitter = useFetcher<typeof action>({ key: "respondent-submit" });
-  const result: SubmitOutcome | undefined = submitter.state === "idle" ? submitter.data : undefined;
+  // A form page posted without JavaScript (or by the enhancement script) answers as the document.
+  const posted = useActionData<typeof action>();
+  const result: SubmitOutcome | undefined = (submitter.state === "idle" ? submitter.data : undefined) ?? posted;
   const brand = "brand" in page ? page.brand : null;
   const submit = useCallback((form: FormData) => submitter.submit(form, { method: "post" }), [submitter]);
 
@@ -199,6 +296,16 @@ export default function RespondentPage() {
     <RespondentFrame brand={brand} lang={lang}>
       {notice || page.state !== "open" ? (
         <RespondentNotice title={notice?.title ?? ""} body={notice?.body ?? ""} tone={notice?.tone} />
+      ) : page.renderer === "server" ? (
+        <>
+          {/* Answers posted whole (intent=submit, as the SurveyJS page and scripts do) and refused. */}
+          {result?.status === "invalid" ? (
+            <div className="respondent-alert" role="alert">
+              {t("respondent.invalid")} {result.errors.slice(0, 5).map((e) => e.message).join(" ")}
+            </div>
+          ) : null}
+          <SurveyForm title={page.title} form={result?.status === "page" ? result.form : page.form} lang={lang} />
+        </>
       ) : (
         <OpenSurvey page={page} submit={submit} sending={submitter.state !== "idle"} outcome={result} />
       )}

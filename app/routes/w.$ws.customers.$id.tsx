@@ -10,6 +10,7 @@ import { CustomerCases } from "~/components/act/CustomerCases";
 import { casesForCustomer } from "~/data/cases.server";
 import { customerTimeline, type TimelineItem } from "~/data/customer-timeline.server";
 import { customerTierHistory, getCustomer } from "~/data/customers.server";
+import { mailStatusOf } from "~/data/invitation-events.server";
 import type { MessageKey } from "~/i18n/messages";
 import { formatDecimal, formatMoney } from "~/i18n/format";
 import type { Lang } from "~/i18n/lang";
@@ -34,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     nextBefore: timeline.nextBefore ? timeline.nextBefore.getTime() : null,
     paged: !!before,
     canPrivacy: can(role, "customers:privacy"),
+    mail: (await mailStatusOf(workspace.id, [customer])).get(customer.id) ?? null,
   };
 }
 
@@ -115,7 +117,7 @@ function TimelineRow({ item }: { item: TimelineItem }) {
 }
 
 export default function CustomerPage() {
-  const { slug, customer, history, cases, timeline, nextBefore, paged, canPrivacy } = useLoaderData<typeof loader>();
+  const { slug, customer, history, cases, timeline, nextBefore, paged, canPrivacy, mail } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
@@ -139,7 +141,11 @@ export default function CustomerPage() {
             {customer.email ? (
               <>
                 <dt>{t("crm.col.email")}</dt>
-                <dd>{customer.email}</dd>
+                <dd>
+                  {customer.email}
+                  {mail?.unsubscribedAt ? <div data-testid="mail-unsubscribed">{t("mail.customer.unsubscribed", { date: date(mail.unsubscribedAt) })}</div> : null}
+                  {mail?.bounced ? <div data-testid="mail-bounced">{t("mail.customer.bounced")}</div> : null}
+                </dd>
               </>
             ) : null}
             {customer.phone ? (

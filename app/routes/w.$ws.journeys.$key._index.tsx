@@ -5,6 +5,8 @@ import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import type { JourneyFile, JourneyFileError } from "~/cem/journey";
+import { LocalName, MissingTranslation } from "~/components/LocalName";
+import { localizedJourney, untranslatedNames } from "~/i18n/names";
 import { addStage, deleteStage, deleteTouchpoint, moveStage, moveTouchpoint, renameStage, type Direction } from "~/cem/journey-edit";
 import { SlugSchema } from "~/cem/slug";
 import { JourneyMap } from "~/components/charts/JourneyMap";
@@ -12,7 +14,7 @@ import { useJourneyMapLabels } from "~/components/charts/journey-map-labels";
 import type { LaneBy } from "~/components/charts/journey-map-layout";
 import { Field } from "~/components/Field";
 import { deleteJourney, loadJourney, saveJourney } from "~/data/journeys.server";
-import { useT, useTn } from "~/i18n/use-t";
+import { useLang, useT, useTn } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
 import { parseFormData } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
@@ -26,9 +28,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { journey, canEdit: can(role, "journeys:edit") };
 }
 
-const StageSchema = z.object({ stageKey: SlugSchema, stageName: z.string().trim().min(1, "Enter a name.").max(120) });
+const StageSchema = z.object({
+  stageKey: SlugSchema,
+  stageName: z.string().trim().min(1, "Enter a name.").max(120),
+  stageNameEn: z.string().trim().max(120).optional().default(""),
+});
 const DetailsSchema = z.object({
   name: z.string().trim().min(1, "Enter a name.").max(160),
+  nameEn: z.string().trim().max(160).optional().default(""),
   persona: z.string().trim().max(300).optional().default(""),
   description: z.string().trim().max(4000).optional().default(""),
 });
@@ -60,11 +67,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "addStage": {
       const form = parseFormData(formData, StageSchema);
       if (!form.ok) return data<Result>({ errors: [], fields: form.errors }, { status: 400 });
-      next = addStage(journey, { key: form.data.stageKey, name: form.data.stageName });
+      next = addStage(journey, { key: form.data.stageKey, name: form.data.stageName, nameEn: form.data.stageNameEn });
       break;
     }
     case "renameStage":
-      next = renameStage(journey, stage, String(formData.get("name") ?? "").trim());
+      next = renameStage(journey, stage, String(formData.get("name") ?? "").trim(), String(formData.get("nameEn") ?? "").trim());
       break;
     case "moveStage":
       next = moveStage(journey, stage, dir);
@@ -97,14 +104,24 @@ export default function JourneyPage() {
   const base = `/w/${ws}/journeys/${journey.key}`;
   const laneBy = (LANES as string[]).includes(params.get("lanes") ?? "") ? (params.get("lanes") as LaneBy) : "channel";
   const tpCount = journey.stages.reduce((n, s) => n + s.touchpoints.length, 0);
+  const lang = useLang();
+  // The map reads names in the reader's language; the editor below keeps both.
+  const shown = localizedJourney(journey, lang);
+  const untranslated = untranslatedNames(journey);
   return (
     <>
       <p className="no-print">
         <Link to="..">← {t("journey.title")}</Link>
       </p>
-      <h1>{journey.name}</h1>
+      <h1>{shown.name}</h1>
       <p className="muted">
         {journey.persona} · {tn("count.stages", journey.stages.length)} · {tn("count.touchpoints", tpCount)}
+        {untranslated > 0 ? (
+          <>
+            {" "}
+            · <span className="badge untranslated" title={t("names.untranslatedHint")}>{t("names.untranslated", { count: untranslated })}</span>
+          </>
+        ) : null}
       </p>
       {params.get("imported") ? <p className="notice" role="status">{t("journey.imported", { name: journey.name })}</p> : null}
       {result?.saved ? <p className="notice" role="status">{t("journey.saved")}</p> : null}
@@ -146,7 +163,7 @@ export default function JourneyPage() {
           </div>
         </div>
         <div className="chart-scroll">
-          <JourneyMap journey={journey} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `${base}/touchpoints/${key}`} />
+          <JourneyMap journey={shown} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `${base}/touchpoints/${key}`} />
         </div>
       </section>
       {canEdit ? <JourneyEditor journey={journey} fields={result?.fields} /> : <p className="notice">{t("journey.readonly")}</p>}
@@ -190,8 +207,12 @@ function JourneyEditor({ journey, fields }: { journey: JourneyFile; fields?: Rec
                 <input type="hidden" name="intent" value="renameStage" />
                 <input type="hidden" name="stage" value={stage.key} />
                 <label>
-                  {t("journey.stageName")} ({si + 1})
+                  {t("journey.stageName")} ({si + 1}) · {t("names.es")}
                   <input name="name" defaultValue={stage.name} required />
+                </label>
+                <label>
+                  {t("names.en")} <MissingTranslation item={stage} />
+                  <input name="nameEn" defaultValue={stage.nameEn} />
                 </label>
                 <button type="submit" className="secondary small">
                   {t("journey.save")}
@@ -212,7 +233,10 @@ function JourneyEditor({ journey, fields }: { journey: JourneyFile; fields?: Rec
               {stage.touchpoints.map((tp) => (
                 <li key={tp.key}>
                   <span>
-                    <Link to={`touchpoints/${tp.key}`}>{tp.name}</Link>{" "}
+                    <Link to={`touchpoints/${tp.key}`}>
+                      <LocalName item={tp} />
+                    </Link>{" "}
+                    <MissingTranslation item={tp} />{" "}
                     <span className="badge">{t(`channel.${tp.channel}` as MessageKey)}</span>{" "}
                     {tp.momentOfTruth ? <span className="badge mot">★ {t("tp.mot")}</span> : null}
                   </span>
@@ -241,11 +265,22 @@ function JourneyEditor({ journey, fields }: { journey: JourneyFile; fields?: Rec
         <input type="hidden" name="intent" value="addStage" />
         <Field label={t("journey.stageKey")} name="stageKey" required error={fields?.stageKey} />
         <Field label={t("journey.stageName")} name="stageName" required error={fields?.stageName} />
+        <Field label={t("names.en")} name="stageNameEn" error={fields?.stageNameEn} />
         <button type="submit">{t("journey.addStage")}</button>
       </Form>
       <Form method="post" className="stack card">
         <input type="hidden" name="intent" value="details" />
-        <Field label={t("journey.name")} name="name" defaultValue={journey.name} required error={fields?.name} />
+        <Field label={`${t("journey.name")} · ${t("names.es")}`} name="name" defaultValue={journey.name} required error={fields?.name} />
+        <Field
+          label={
+            <>
+              {t("names.en")} <MissingTranslation item={journey} />
+            </>
+          }
+          name="nameEn"
+          defaultValue={journey.nameEn}
+          error={fields?.nameEn}
+        />
         <Field label={t("journey.persona")} name="persona" defaultValue={journey.persona} />
         <Field label={t("journey.description")} name="description" multiline defaultValue={journey.description} />
         <div className="actions">

@@ -1,5 +1,6 @@
 // Edit (or add, with $tp = "new") one touchpoint: channel, interaction, process, moment of truth,
 // experiential modules, target duration and the attributes measured there.
+import { MissingTranslation, useLocalName } from "~/components/LocalName";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
@@ -22,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = isNew ? null : findTouchpoint(journey, params.tp ?? "");
   if (!isNew && !found) throw notFound();
   return {
-    journey: { key: journey.key, name: journey.name, stages: journey.stages.map((s) => ({ key: s.key, name: s.name })) },
+    journey: { key: journey.key, name: journey.name, nameEn: journey.nameEn, stages: journey.stages.map((s) => ({ key: s.key, name: s.name, nameEn: s.nameEn })) },
     touchpoint: found?.touchpoint ?? null,
     stageKey: found?.stage.key ?? null,
     processes: await workspaceProcesses(workspace.id),
@@ -49,6 +50,7 @@ function touchpointFromForm(form: FormData, key: string): JourneyTouchpoint {
   return {
     key,
     name: text("name"),
+    nameEn: text("nameEn"),
     channel: text("channel") as JourneyTouchpoint["channel"],
     interaction: text("interaction") as JourneyTouchpoint["interaction"],
     process: text("process") || null,
@@ -89,17 +91,18 @@ export default function TouchpointPage() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
+  const localName = useLocalName();
   const tp = touchpoint;
   const rows = [...(tp?.attributes ?? []), ...Array.from({ length: BLANK_ATTRIBUTE_ROWS }, () => null)];
   return (
     <>
       <p>
         <Link to={`../..`} relative="path">
-          ← {journey.name}
+          ← {localName(journey)}
         </Link>
       </p>
       <h1>
-        {t("tp.title")}: {tp?.name ?? t("journey.addTouchpoint")}
+        {t("tp.title")}: {tp ? localName(tp) : t("journey.addTouchpoint")}
       </h1>
       {result?.errors.length ? (
         <div className="notice error" role="alert">
@@ -117,13 +120,22 @@ export default function TouchpointPage() {
           <legend>{t("tp.title")}</legend>
           <div className="row">
             <Field label={t("tp.key")} name="key" defaultValue={tp?.key ?? ""} readOnly={!!tp} required pattern="[a-z0-9]+(-[a-z0-9]+)*" />
-            <Field label={t("tp.name")} name="name" defaultValue={tp?.name ?? ""} required />
+            <Field label={`${t("tp.name")} · ${t("names.es")}`} name="name" defaultValue={tp?.name ?? ""} required />
+            <Field
+              label={
+                <>
+                  {t("names.en")} {tp ? <MissingTranslation item={tp} /> : null}
+                </>
+              }
+              name="nameEn"
+              defaultValue={tp?.nameEn ?? ""}
+            />
             <label>
               {t("tp.stage")}
               <select name="stage" defaultValue={stageKey ?? params.get("stage") ?? journey.stages[0]?.key}>
                 {journey.stages.map((s) => (
                   <option key={s.key} value={s.key}>
-                    {s.name}
+                    {localName(s)}
                   </option>
                 ))}
               </select>
@@ -156,7 +168,7 @@ export default function TouchpointPage() {
                 <option value="">{t("tp.noProcess")}</option>
                 {processes.map((p) => (
                   <option key={p.key} value={p.key}>
-                    {p.name}
+                    {localName(p)}
                   </option>
                 ))}
               </select>

@@ -1,4 +1,5 @@
 // Journeys of the workspace: list, create, and import a journey file (asking before replacing).
+import { LocalName, MissingTranslation } from "~/components/LocalName";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { z } from "zod";
@@ -15,6 +16,7 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CreateSchema = z.object({
   key: SlugSchema,
   name: z.string().trim().min(1, "Enter a name.").max(160),
+  nameEn: z.string().trim().max(160).optional().default(""),
   persona: z.string().trim().max(300).optional().default(""),
   description: z.string().trim().max(4000).optional().default(""),
 });
@@ -83,12 +85,23 @@ export default function JourneysPage() {
         {journeys.map((j) => (
           <article key={j.id} className="card">
             <h2>
-              <Link to={`/w/${ws}/journeys/${j.key}`}>{j.name}</Link>
+              <Link to={`/w/${ws}/journeys/${j.key}`}>
+                <LocalName item={j} />
+              </Link>{" "}
+              <MissingTranslation item={j} />
             </h2>
             <p className="muted">{j.persona}</p>
             <p>
               {tn("count.stages", j.stages)} · {tn("count.touchpoints", j.touchpoints)} ·{" "}
               <span className="badge mot">★ {j.moments}</span>
+              {j.untranslated > 0 ? (
+                <>
+                  {" "}
+                  <span className="badge untranslated" title={t("names.untranslatedHint")}>
+                    {t("names.untranslated", { count: j.untranslated })}
+                  </span>
+                </>
+              ) : null}
             </p>
           </article>
         ))}
@@ -140,7 +153,8 @@ export default function JourneysPage() {
             ))}
             <div className="row">
               <Field label={t("journey.key")} name="key" required defaultValue={create?.values.key} error={create?.errors.key} />
-              <Field label={t("journey.name")} name="name" required defaultValue={create?.values.name} error={create?.errors.name} />
+              <Field label={`${t("journey.name")} · ${t("names.es")}`} name="name" required defaultValue={create?.values.name} error={create?.errors.name} />
+              <Field label={t("names.en")} name="nameEn" defaultValue={create?.values.nameEn} error={create?.errors.nameEn} />
               <Field label={t("journey.persona")} name="persona" defaultValue={create?.values.persona} />
             </div>
             <Field label={t("journey.description")} name="description" multiline defaultValue={create?.values.description} />

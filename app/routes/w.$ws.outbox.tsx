@@ -5,6 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import { linkOrigin, surveyLink } from "~/data/deployments.server";
+import { invitationLives } from "~/data/invitation-events.server";
 import { deploymentsForOutbox, listOutbox, markExpiredInvitations, outboxQuery } from "~/data/invitations.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useFormat, useLang, useT, useTn } from "~/i18n/use-t";
@@ -24,9 +25,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const deploymentId = deployments.some((d) => d.id === filter.deploymentId) ? filter.deploymentId : undefined;
   const page = await listOutbox(workspace.id, { state: filter.state, deploymentId }, filter.page, now);
   const origin = linkOrigin(request);
+  // Each invitation's life (queued, sent or failed with the server's answer, opened, …), oldest first.
+  const lives = await invitationLives(workspace.id, page.rows.map((r) => r.id));
   return {
     ...page,
-    rows: page.rows.map(({ token, ...r }) => ({ ...r, link: surveyLink(origin, token) })),
+    rows: page.rows.map(({ token, ...r }) => ({ ...r, link: surveyLink(origin, token), life: lives.get(r.id) ?? [] })),
     deployments,
     state: filter.state ?? "",
     deploymentId: deploymentId ?? null,
@@ -113,6 +116,17 @@ export default function OutboxPage() {
                   </td>
                   <td>
                     <span className={`badge state-${r.state}`}>{t(`outbox.state.${r.state}` as MessageKey)}</span>
+                    {r.life.length > 0 ? (
+                      <ol className="muted invitation-life" data-testid="invitation-life">
+                        {r.life.map((e, i) => (
+                          <li key={i} title={e.detail ?? undefined}>
+                            {t(`mail.event.${e.kind}` as MessageKey)}
+                            {e.seq > 0 ? ` (${t("mail.deployment.sendN", { n: e.seq })})` : ""} · {f.dateTime(e.at)}
+                            {e.detail && (e.kind === "failed" || e.kind === "bounced" || e.kind === "skipped") ? <div><code>{e.detail}</code></div> : null}
+                          </li>
+                        ))}
+                      </ol>
+                    ) : null}
                   </td>
                   <td>{f.dateTime(r.sendAt)}</td>
                   <td>{f.dateTime(r.expiresAt)}</td>

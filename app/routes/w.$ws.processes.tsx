@@ -1,4 +1,5 @@
 // Business processes: who owns each, and how many touchpoints it shapes.
+import { LocalName, MissingTranslation } from "~/components/LocalName";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -15,6 +16,7 @@ const Text = (max: number) => z.string().trim().max(max).optional().default("");
 const ProcessSchema = z.object({
   key: SlugSchema,
   name: z.string().trim().min(1, "Enter a name.").max(120),
+  nameEn: z.string().trim().max(120).optional().default(""),
   owner: Text(120),
   description: Text(2000),
 });
@@ -72,7 +74,17 @@ export default function ProcessesPage() {
                 </span>
               </div>
               <div className="row">
-                <Field label={t("process.name")} name="name" id={`p${p.id}-name`} defaultValue={p.name} required />
+                <Field label={`${t("process.name")} · ${t("names.es")}`} name="name" id={`p${p.id}-name`} defaultValue={p.name} required />
+                <Field
+                  label={
+                    <>
+                      {t("names.en")} <MissingTranslation item={p} />
+                    </>
+                  }
+                  name="nameEn"
+                  id={`p${p.id}-name-en`}
+                  defaultValue={p.nameEn}
+                />
                 <Field label={t("process.owner")} name="owner" id={`p${p.id}-owner`} defaultValue={p.owner} />
               </div>
               <Field label={t("process.description")} name="description" id={`p${p.id}-description`} multiline defaultValue={p.description} />
@@ -87,7 +99,9 @@ export default function ProcessesPage() {
             </Form>
           ) : (
             <>
-              <h2>{p.name}</h2>
+              <h2>
+                <LocalName item={p} flag />
+              </h2>
               <p>
                 <span className="badge">{p.key}</span> {p.owner} · {t("process.touchpoints")}: {p.touchpoints}
               </p>
@@ -103,7 +117,8 @@ export default function ProcessesPage() {
             <input type="hidden" name="intent" value="create" />
             <div className="row">
               <Field label={t("process.key")} name="key" required defaultValue={result?.intent === "create" ? result.values.key : ""} error={createErrors.key === "taken" ? t("process.keyTaken") : createErrors.key} />
-              <Field label={t("process.name")} name="name" required defaultValue={result?.intent === "create" ? result.values.name : ""} error={createErrors.name} />
+              <Field label={`${t("process.name")} · ${t("names.es")}`} name="name" required defaultValue={result?.intent === "create" ? result.values.name : ""} error={createErrors.name} />
+              <Field label={t("names.en")} name="nameEn" defaultValue={result?.intent === "create" ? result.values.nameEn : ""} error={createErrors.nameEn} />
               <Field label={t("process.owner")} name="owner" defaultValue={result?.intent === "create" ? result.values.owner : ""} />
             </div>
             <Field label={t("process.description")} name="description" multiline />

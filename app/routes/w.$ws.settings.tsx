@@ -29,7 +29,7 @@ import {
 } from "~/data/webhooks.server";
 import { EMBED_INTENT, EmbedOriginsForm } from "~/components/EmbedOriginsForm";
 import { LOCALE_INTENT, LocaleForm } from "~/components/screens/LocaleForm";
-import { updateEmbedOrigins, updateWorkspaceLocale, updateWorkspaceSettings, workspaceEmbedOrigins } from "~/data/workspaces.server";
+import { updateBrandName, updateEmbedOrigins, updateWorkspaceLocale, updateWorkspaceSettings, workspaceBrandName, workspaceEmbedOrigins } from "~/data/workspaces.server";
 import { isCurrency, isTimeZone, knownTimeZones } from "~/i18n/format";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
@@ -60,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     departments: await listDepartments(workspace.id),
     processes: (await listProcesses(workspace.id)).map((p) => ({ id: p.id, name: p.name })),
     embedOrigins: (await workspaceEmbedOrigins(workspace.id)).split(" ").filter(Boolean),
+    brandName: await workspaceBrandName(workspace.id),
   };
 }
 
@@ -225,6 +226,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await updateWorkspaceLocale(ws, parsed.data);
       return saved(intent);
     }
+    case "brand": {
+      // The brand generated surveys and messages name; the message is a key of messages/bilingual.ts.
+      const parsed = z.string().trim().max(100).refine((v) => !/[\r\n]/.test(v)).safeParse(text(formData, "brandName"));
+      if (!parsed.success) return invalid(intent, { brandName: "brand.error" }, { brandName: text(formData, "brandName") });
+      await updateBrandName(ws, parsed.data);
+      return saved(intent);
+    }
     case EMBED_INTENT: {
       // Sites allowed to frame the respondent pages; the message says which origin is wrong, in the admin's language.
       const typed = text(formData, "embedOrigins");
@@ -253,7 +261,8 @@ export default function SettingsPage() {
         <p className="actions">
           <a href="#analysis">{t("act.settings.analysis")}</a> · <a href="#cases">{t("act.settings.cases")}</a> · <a href="#webhooks">{t("act.settings.webhooks")}</a> ·{" "}
           <a href="#departments">{t("act.settings.departments")}</a> · <a href="#embedding">{t("embed.title")}</a> · <Link to={`/w/${loaded.slug}/jobs`}>{t("jobs.link")}</Link> ·{" "}
-          <Link to={`/w/${loaded.slug}/audit`}>{t("audit.link")}</Link>
+          <Link to={`/w/${loaded.slug}/audit`}>{t("audit.link")}</Link> · <a href="#brand">{t("brand.title")}</a> ·{" "}
+          <Link to={`/w/${loaded.slug}/sms`}>{t("sms.link")}</Link>
         </p>
       </nav>
 
@@ -279,6 +288,24 @@ export default function SettingsPage() {
         </div>
       </Form>
       <LocaleForm timeZone={loaded.timeZone} currency={loaded.currency} timeZones={loaded.timeZones} feedback={result} />
+
+      <h2 id="brand">{t("brand.title")}</h2>
+      <Form method="post" className="card stack" aria-labelledby="brand">
+        <Saved feedback={result} intent="brand" />
+        <input type="hidden" name="intent" value="brand" />
+        <div className="row">
+          <Field
+            label={t("brand.name")}
+            name="brandName"
+            id="brand-name"
+            maxLength={100}
+            defaultValue={result?.intent === "brand" ? result.values?.brandName : loaded.brandName}
+            error={result && !result.ok && result.intent === "brand" ? t("brand.error") : undefined}
+            hint={t("brand.hint")}
+          />
+          <button type="submit">{t("brand.save")}</button>
+        </div>
+      </Form>
 
       <h2 id="cases">{t("act.settings.cases")}</h2>
       <CaseRulesForm rules={loaded.caseRules} feedback={result} />

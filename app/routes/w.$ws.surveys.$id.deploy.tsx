@@ -281,6 +281,12 @@ function DeploymentCard({
                 <Link to={`/w/${ws}/outbox?deployment=${d.id}`}>{t("surveys.deploy.openOutbox")}</Link>
               </>
             ) : null}
+            {canDeploy ? (
+              <>
+                {" · "}
+                <Link to={`/w/${ws}/deployments/${d.id}/mail`}>{t("mail.deployment.link")}</Link>
+              </>
+            ) : null}
           </p>
         </div>
         <figure className="qr" style={{ margin: 0 }}>

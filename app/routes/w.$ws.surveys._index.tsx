@@ -1,5 +1,6 @@
 // Surveys of the workspace, and a new one generated from a touchpoint's attributes: the core
 // instrument (gap pair by default) plus the touchpoint-level blocks the designer ticks.
+import { LocalName } from "~/components/LocalName";
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -28,6 +29,7 @@ const CreateSchema = z.object({
   touchpointId: z.coerce.number({ message: "Choose a touchpoint." }).int().positive("Choose a touchpoint."),
   template: z.enum(TEMPLATES, { message: "Choose one of the templates." }).default("gap_pair"),
   title: z.string().trim().max(160, "At most 160 characters.").optional().default(""),
+  titleEn: z.string().trim().max(160, "At most 160 characters.").optional().default(""),
   nps: checkbox,
   csat: checkbox,
   ces: checkbox,
@@ -54,8 +56,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "surveys:edit");
   const form = parseFormData(await request.formData(), CreateSchema);
   if (!form.ok) return data<ActionResult>({ fields: form.errors, errors: [], values: form.values }, { status: 400 });
-  const { touchpointId, template, title, ...blocks } = form.data;
-  const created = await createSurveyFromTemplate(workspace.id, user.id, { touchpointId, template, title, blocks });
+  const { touchpointId, template, title, titleEn, ...blocks } = form.data;
+  const created = await createSurveyFromTemplate(workspace.id, user.id, { touchpointId, template, title, titleEn, blocks });
   if (!created) {
     return data<ActionResult>({ fields: { touchpointId: "That touchpoint does not exist in this workspace." }, errors: [], values: form.values }, { status: 400 });
   }
@@ -117,10 +119,15 @@ export default function SurveysPage() {
               {surveys.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    <Link to={String(s.id)}>{s.title}</Link>
+                    <Link to={String(s.id)}>
+                      <LocalName item={{ name: s.title, nameEn: s.titleEn }} flag />
+                    </Link>
                   </td>
                   <td>
-                    {s.touchpointName} <span className="muted">({s.journey})</span>
+                    <LocalName item={{ name: s.touchpointName, nameEn: s.touchpointNameEn }} />{" "}
+                    <span className="muted">
+                      (<LocalName item={{ name: s.journey, nameEn: s.journeyEn }} />)
+                    </span>
                   </td>
                   <td>{t(`surveys.template.${s.template}` as MessageKey)}</td>
                   <td>
@@ -223,6 +230,10 @@ export default function SurveysPage() {
                 <span id="title-hint" className="muted" style={{ fontWeight: 400 }}>
                   {t("surveys.surveyTitleHint")}
                 </span>
+              </label>
+              <label htmlFor="title-en">
+                {t("names.titleEn")}
+                <input id="title-en" name="titleEn" defaultValue={values.titleEn ?? ""} maxLength={160} />
               </label>
               <p>
                 <button type="submit" disabled={navigation.state === "submitting"}>

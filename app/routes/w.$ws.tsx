@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { to: "journeys", label: "nav.journeys" },
   { to: "surveys", label: "nav.surveys" },
   { to: "outbox", label: "nav.outbox", admin: true },
+  { to: "mail", label: "mail.nav", admin: true },
   { to: "customers", label: "nav.customers" },
   { to: "segmentation", label: "nav.segmentation" },
   { to: "insights", label: "nav.insights" },

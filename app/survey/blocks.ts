@@ -39,6 +39,22 @@ export function sameText(text: string): LocalizedText {
 }
 
 /**
+ * The brand as a generated text names it: the workspace's brand name (a proper name, the same in
+ * both languages), or a generic "this company" when the workspace has none.
+ */
+export type BrandName = { es: string; en: string; generic: boolean };
+
+export function brandName(name: string | null | undefined): BrandName {
+  const brand = name?.trim() ?? "";
+  return brand ? { es: brand, en: brand, generic: false } : { es: "esta empresa", en: "this company", generic: true };
+}
+
+/** Fills the {brand} placeholder of a text written for the templates, in each language. */
+export function withBrand(text: LocalizedText, brand: BrandName): LocalizedText {
+  return { es: text.es.replaceAll("{brand}", brand.es), en: text.en.replaceAll("{brand}", brand.en) };
+}
+
+/**
  * Question names in generated surveys: the attribute key and the kind, so that a data key alone
  * says what it holds. The double underscore keeps "a_b" + "perception" apart from "a" + "b_perception".
  */
@@ -105,28 +121,35 @@ export const COMMENT_QUESTION = "comment";
  * Net Promoter Score (Reichheld 2003, "The one number you need to grow", HBR 81(12)): likelihood
  * to recommend, 0–10.
  */
-export function npsQuestion(): SurveyElementJson {
+export function npsQuestion(brand: BrandName = brandName(null)): SurveyElementJson {
   return ratingQuestion({
     name: NPS_QUESTION,
     kind: "nps",
-    title: {
-      es: "¿Qué probabilidad hay de que recomiende esta empresa a un amigo o colega?",
-      en: "How likely are you to recommend this company to a friend or colleague?",
-    },
+    title: withBrand(
+      {
+        es: "¿Qué probabilidad hay de que recomiende {brand} a un amigo o colega?",
+        en: "How likely are you to recommend {brand} to a friend or colleague?",
+      },
+      brand,
+    ),
     scale: { min: 0, max: 10 },
     minLabel: { es: "Nada probable", en: "Not at all likely" },
     maxLabel: { es: "Muy probable", en: "Extremely likely" },
   });
 }
 
-/** Customer satisfaction with this touchpoint, 1–5 (top-2-box = 4 or 5). */
-export function csatQuestion(touchpointName: string): SurveyElementJson {
+/**
+ * Customer satisfaction with this touchpoint, 1–5 (top-2-box = 4 or 5). The touchpoint is named in
+ * the respondent's language; a bare string is the same name in both.
+ */
+export function csatQuestion(touchpointName: string | LocalizedText): SurveyElementJson {
+  const name = typeof touchpointName === "string" ? sameText(touchpointName) : touchpointName;
   return ratingQuestion({
     name: CSAT_QUESTION,
     kind: "csat",
     title: {
-      es: `En general, ¿qué tan satisfecho quedó con: ${touchpointName}?`,
-      en: `Overall, how satisfied were you with: ${touchpointName}?`,
+      es: `En general, ¿qué tan satisfecho quedó con: ${name.es}?`,
+      en: `Overall, how satisfied were you with: ${name.en}?`,
     },
     scale: { min: 1, max: 5 },
     minLabel: { es: "Muy insatisfecho", en: "Very dissatisfied" },
@@ -138,25 +161,29 @@ export function csatQuestion(touchpointName: string): SurveyElementJson {
  * Customer Effort Score in its agreement form (CES 2.0, Dixon, Freeman & Toman 2010, "Stop trying
  * to delight your customers", HBR 88(7)), 1–7, higher = easier.
  */
-export function cesQuestion(): SurveyElementJson {
+export function cesQuestion(brand: BrandName = brandName(null)): SurveyElementJson {
   return ratingQuestion({
     name: CES_QUESTION,
     kind: "ces",
-    title: {
-      es: "La empresa me facilitó resolver lo que necesitaba.",
-      en: "The company made it easy for me to handle what I needed.",
-    },
+    // The statement starts with the company; a generic one reads "La empresa", a brand its name.
+    title: brand.generic
+      ? { es: "La empresa me facilitó resolver lo que necesitaba.", en: "The company made it easy for me to handle what I needed." }
+      : withBrand({ es: "{brand} me facilitó resolver lo que necesitaba.", en: "{brand} made it easy for me to handle what I needed." }, brand),
     scale: { min: 1, max: 7 },
     minLabel: AGREEMENT.min,
     maxLabel: AGREEMENT.max,
   });
 }
 
-export function overallPage(touchpointName: string, blocks: { nps: boolean; csat: boolean; ces: boolean }): SurveyPageJson | null {
+export function overallPage(
+  touchpointName: string | LocalizedText,
+  blocks: { nps: boolean; csat: boolean; ces: boolean },
+  brand: BrandName = brandName(null),
+): SurveyPageJson | null {
   const elements: SurveyElementJson[] = [];
   if (blocks.csat) elements.push(csatQuestion(touchpointName));
-  if (blocks.ces) elements.push(cesQuestion());
-  if (blocks.nps) elements.push(npsQuestion());
+  if (blocks.ces) elements.push(cesQuestion(brand));
+  if (blocks.nps) elements.push(npsQuestion(brand));
   if (elements.length === 0) return null;
   return page("overall", { es: "Valoración general", en: "Overall" }, elements);
 }

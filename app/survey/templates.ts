@@ -2,6 +2,7 @@
 // and the touchpoint-level blocks; the result is SurveyJS JSON, Spanish first, English alongside.
 import { brandExperiencePages } from "./brand-experience";
 import {
+  brandName,
   commentPage,
   importancePage,
   overallPage,
@@ -13,7 +14,7 @@ import {
   type SurveyPageJson,
 } from "./blocks";
 import { servqualAttributes, servqualPages } from "./servqual";
-import type { LocalizedText, SurveyAttribute, SurveyJson, SurveyTouchpoint } from "./types";
+import { localizedName, type LocalizedText, type SurveyAttribute, type SurveyJson, type SurveyTouchpoint } from "./types";
 
 export const SURVEY_TEMPLATES = ["gap_pair", "zone_of_tolerance", "servqual", "brand_experience"] as const;
 export type SurveyTemplate = (typeof SURVEY_TEMPLATES)[number];
@@ -31,8 +32,10 @@ export type SurveyBuildOptions = {
    */
   importance?: boolean;
   comment?: boolean;
-  /** Defaults to the touchpoint's name. */
+  /** Defaults to the touchpoint's name in each language. */
   title?: string | LocalizedText;
+  /** The workspace's brand name for NPS and CES; "this company" when empty. */
+  brand?: string | null;
 };
 
 const LEVEL = {
@@ -138,11 +141,12 @@ function corePages(touchpoint: SurveyTouchpoint, template: SurveyTemplate): Surv
 export function buildSurvey(touchpoint: SurveyTouchpoint, options: SurveyBuildOptions = {}): SurveyJson {
   const template = options.template ?? "gap_pair";
   const pages: SurveyPageJson[] = [...corePages(touchpoint, template)];
-  const overall = overallPage(touchpoint.name, {
-    nps: options.nps === true,
-    csat: options.csat === true,
-    ces: options.ces === true,
-  });
+  const touchpointName = localizedName(touchpoint.name, touchpoint.nameEn);
+  const overall = overallPage(
+    touchpointName,
+    { nps: options.nps === true, csat: options.csat === true, ces: options.ces === true },
+    brandName(options.brand),
+  );
   if (overall) pages.push(overall);
   if (options.importance) {
     const importance = importancePage(perceivedAttributes(touchpoint, template));
@@ -150,7 +154,7 @@ export function buildSurvey(touchpoint: SurveyTouchpoint, options: SurveyBuildOp
   }
   if (options.comment) pages.push(commentPage());
 
-  const title = options.title ?? touchpoint.name;
+  const title = options.title ?? touchpointName;
   return {
     title: surveyText(typeof title === "string" ? sameText(title) : title),
     locale: "es",

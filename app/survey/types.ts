@@ -18,8 +18,18 @@ export type SurveyAttribute = {
   servqual?: ServqualDimension | null;
 };
 
-/** A touchpoint as the survey domain sees it: what it is called and which attributes it measures. */
-export type SurveyTouchpoint = { key: string; name: string; attributes: SurveyAttribute[] };
+/**
+ * A touchpoint as the survey domain sees it: what it is called and which attributes it measures.
+ * `name` is the Spanish name; `nameEn` the English one, when it has been translated.
+ */
+export type SurveyTouchpoint = { key: string; name: string; nameEn?: string; attributes: SurveyAttribute[] };
+
+/** A name in both languages; a missing translation falls back to the other language. */
+export function localizedName(es: string, en: string | null | undefined): LocalizedText {
+  const english = en?.trim() ?? "";
+  const spanish = es.trim();
+  return { es: spanish || english, en: english || spanish };
+}
 
 export const BRAND_EXPERIENCE_KINDS = [
   "bx_sensory",

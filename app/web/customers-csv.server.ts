@@ -1,6 +1,7 @@
 // The customers CSV export: the header, each customer as a line, streamed a chunk of rows at a time as
 // the data layer reads them (app/data/customers.server.ts), so a large workspace never sits in memory.
 import { customerExportChunks, type CustomerExportRow, type CustomerFilter } from "~/data/customers.server";
+import { mailStatusOf } from "~/data/invitation-events.server";
 
 /** The export's columns; the identity columns carry the import's header names, so an export re-imports. */
 export const CUSTOMER_EXPORT_HEADER = [
@@ -19,6 +20,9 @@ export const CUSTOMER_EXPORT_HEADER = [
   "frequency",
   "monetary",
   "last_purchase_at",
+  // Invitation e-mail: when they unsubscribed (one-click or the page), and whether their address bounced.
+  "email_unsubscribed_at",
+  "email_bounced",
 ] as const;
 
 /**
@@ -36,7 +40,7 @@ function csvCell(value: string | number | null | undefined, freeText = false): s
 const iso = (d: Date | null) => (d ? d.toISOString() : "");
 
 /** One customer as a CSV line, in CUSTOMER_EXPORT_HEADER's order. */
-function customerCsvLine(r: CustomerExportRow): string {
+function customerCsvLine(r: CustomerExportRow, mail: { unsubscribedAt: Date | null; bounced: boolean } | undefined): string {
   return (
     [
       csvCell(r.externalId, true),
@@ -54,6 +58,8 @@ function customerCsvLine(r: CustomerExportRow): string {
       csvCell(r.frequency),
       csvCell(r.monetary === null ? null : Math.round(r.monetary * 100) / 100),
       iso(r.lastPurchaseAt),
+      iso(mail?.unsubscribedAt ?? null),
+      mail?.bounced ? "yes" : "",
     ].join(",") + "\r\n"
   );
 }
@@ -79,7 +85,8 @@ export function customersCsvStream(workspaceId: number, filter: CustomerFilter):
         return;
       }
       let text = "";
-      for (const r of next.value) text += customerCsvLine(r);
+      const mail = await mailStatusOf(workspaceId, next.value);
+      for (const r of next.value) text += customerCsvLine(r, mail.get(r.id));
       controller.enqueue(encoder.encode(text));
     },
   });

@@ -82,7 +82,10 @@ export function pageHeaders(policy: PagePolicy): [string, string][] {
   const headers: [string, string][] = [
     ["Content-Security-Policy", pageContentSecurityPolicy(policy)],
     ["X-Content-Type-Options", "nosniff"],
-    ["Referrer-Policy", policy.privateUrl ? "no-referrer" : "strict-origin-when-cross-origin"],
+    // A URL with a personal token: its referrer goes to no other site ("same-origin", not "no-referrer":
+    // under "no-referrer" a browser sends `Origin: null` with a plain form POST, and the respondent
+    // form must work without JavaScript, docs/decisions/respondent-server-renderer.md).
+    ["Referrer-Policy", policy.privateUrl ? "same-origin" : "strict-origin-when-cross-origin"],
     ["Permissions-Policy", PERMISSIONS_POLICY],
     ...transportHeaders(policy.secure),
   ];

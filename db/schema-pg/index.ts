@@ -23,3 +23,5 @@ export * from "./act";
 export * from "./jobs";
 export * from "./security";
 export * from "./targets";
+export * from "./sms";
+export * from "./mail";

@@ -11,6 +11,8 @@ export const processes = pgTable(
     workspaceId: integer("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     owner: text("owner").notNull().default(""),
     description: text("description").notNull().default(""),
   },
@@ -24,6 +26,8 @@ export const journeys = pgTable(
     workspaceId: integer("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     persona: text("persona").notNull().default(""),
     description: text("description").notNull().default(""),
     updatedAt: instant("updated_at").notNull(),
@@ -39,6 +43,8 @@ export const stages = pgTable(
     journeyId: integer("journey_id").notNull().references(() => journeys.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     position: integer("position").notNull(),
   },
   (t) => [uniqueIndex("stages_journey_key").on(t.journeyId, t.key)],
@@ -53,6 +59,8 @@ export const touchpoints = pgTable(
     stageId: integer("stage_id").notNull().references(() => stages.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     channel: text("channel").notNull(),
     interaction: text("interaction").notNull(),
     processId: integer("process_id").references(() => processes.id, { onDelete: "set null" }),

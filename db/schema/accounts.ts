@@ -44,6 +44,8 @@ export const workspaces = sqliteTable("workspaces", {
   // How dates and money read on screen: an IANA time zone and an ISO 4217 currency (app/i18n/format.ts).
   timeZone: text("time_zone").notNull().default("UTC"),
   currency: text("currency").notNull().default("EUR"),
+  // The brand customers know, put into generated survey and invitation texts; "" = the workspace name.
+  brandName: text("brand_name").notNull().default(""),
   createdAt: createdAt(),
 });
 

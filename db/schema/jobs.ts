@@ -5,7 +5,7 @@
 import { index, integer, primaryKey, sqliteTable, text, blob } from "drizzle-orm/sqlite-core";
 import { workspaces } from "./accounts";
 
-export const JOB_KINDS = ["crm-import"] as const;
+export const JOB_KINDS = ["crm-import", "invitation-mail"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

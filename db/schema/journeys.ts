@@ -9,6 +9,8 @@ export const processes = sqliteTable(
     workspaceId: integer("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     owner: text("owner").notNull().default(""),
     description: text("description").notNull().default(""),
   },
@@ -22,6 +24,8 @@ export const journeys = sqliteTable(
     workspaceId: integer("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     persona: text("persona").notNull().default(""),
     description: text("description").notNull().default(""),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -37,6 +41,8 @@ export const stages = sqliteTable(
     journeyId: integer("journey_id").notNull().references(() => journeys.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     position: integer("position").notNull(),
   },
   (t) => [uniqueIndex("stages_journey_key").on(t.journeyId, t.key)],
@@ -51,6 +57,8 @@ export const touchpoints = sqliteTable(
     stageId: integer("stage_id").notNull().references(() => stages.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
+    // The English name; "" until translated (readers fall back to `name`, the Spanish one).
+    nameEn: text("name_en").notNull().default(""),
     channel: text("channel").notNull(),
     interaction: text("interaction").notNull(),
     processId: integer("process_id").references(() => processes.id, { onDelete: "set null" }),

@@ -10,3 +10,5 @@ export * from "./act";
 export * from "./jobs";
 export * from "./security";
 export * from "./targets";
+export * from "./sms";
+export * from "./mail";

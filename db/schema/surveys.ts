@@ -16,6 +16,8 @@ export const surveys = sqliteTable(
     workspaceId: integer("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     touchpointId: integer("touchpoint_id").notNull().references(() => touchpoints.id, { onDelete: "restrict" }),
     title: text("title").notNull(),
+    // The English title; "" until translated (readers fall back to `title`, the Spanish one).
+    titleEn: text("title_en").notNull().default(""),
     // Template it was generated from (gap_pair, zone_of_tolerance, servqual, brand_experience, custom).
     template: text("template").notNull(),
     createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),

@@ -1,8 +1,9 @@
 // The Content-Security-Policy in a real Chromium: the sign-in page, a workspace overview, the insights
-// pages with their d3 charts, the survey editor's live preview and the respondent page (SurveyJS
-// rendered, answered and submitted) all load, hydrate and work with zero violations. Every violation
-// is caught twice: the page's securitypolicyviolation events and Chromium's console messages. A last
-// check injects a script without the nonce, to show the watch does see a violation when one happens.
+// pages with their d3 charts, the survey editor's live preview and the respondent page (the
+// server-drawn form with its script, and the SurveyJS fallback, each answered and submitted) all
+// load, hydrate and work with zero violations. Every violation is caught twice: the page's
+// securitypolicyviolation events and Chromium's console messages. A last check injects a script
+// without the nonce, to show the watch does see a violation when one happens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { freshDatabasePath, removeDatabase } from "../support/database";
@@ -133,13 +134,30 @@ describe("pages under the Content-Security-Policy", () => {
     expect(await violations(staff)).toEqual(NONE);
   });
 
-  it("the respondent page: SurveyJS renders, is answered and submitted", async () => {
+  it("the respondent page: the server-drawn form, enhanced by its script, is answered and submitted", async () => {
+    const phone = await watchedPage(await watchedContext({ viewport: PHONE, locale: "es-ES", hasTouch: true, isMobile: true }));
+    await phone.goto(`${server.url}/s/${survey.publicToken}`);
+    await phone.waitForFunction(() => document.documentElement.dataset.enhanced === "true");
+    for (let page = 0; page < 6; page++) {
+      const scales = phone.locator("fieldset.q-rating");
+      for (let i = 0; i < (await scales.count()); i++) await scales.nth(i).locator(".option").nth(2).click();
+      const next = phone.locator("button.survey-next");
+      const last = (await next.textContent()) === "Completar";
+      await next.click();
+      if (last) break;
+      await phone.locator(".survey-progress", { hasText: `Página ${page + 2} ` }).waitFor();
+    }
+    await phone.getByRole("heading", { name: "¡Gracias por su opinión!" }).waitFor();
+    expect(await violations(phone)).toEqual(NONE);
+  });
+
+  it("the respondent page: SurveyJS (the fallback) renders, is answered and submitted", async () => {
     const phone = await watchedPage(await watchedContext({ viewport: PHONE, locale: "es-ES", hasTouch: true, isMobile: true }));
     const attributes = survey.touchpoint.attributes.map((a) => a.key);
     const rate = (question: string, value: number) =>
       phone.locator(`[data-name="${question}"] label.sd-rating__item`).getByText(String(value), { exact: true }).click();
 
-    await phone.goto(`${server.url}/s/${invitation.token}`);
+    await phone.goto(`${server.url}/s/${invitation.token}?renderer=surveyjs`);
     await phone.locator(`[data-name="${attributes[0]}__expectation"]`).waitFor();
     for (const key of attributes) await rate(`${key}__expectation`, 5);
     await phone.getByRole("button", { name: "Siguiente" }).click();

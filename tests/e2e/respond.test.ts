@@ -1,4 +1,5 @@
-// A customer answers a real survey-react-ui survey on a phone, through a personal link: taps the
+// The SurveyJS page (the fallback of the server-drawn form, ?renderer=surveyjs): a customer answers a
+// real survey-react-ui survey on a phone, through a personal link: taps the
 // rating items, reloads halfway and continues where they were, switches to English, completes and
 // is thanked; the response, its measurements and rollups are in the SQLite file; the link then
 // says the answers were already received and a second submit stores nothing. A public link keeps
@@ -55,7 +56,7 @@ function isPost(token: string) {
 
 describe("a personal link on a phone", () => {
   it("shows the brand and a real SurveyJS survey, accessible and fitting the screen", async () => {
-    await page.goto(`${server.url}/s/${invitation.token}`);
+    await page.goto(`${server.url}/s/${invitation.token}?renderer=surveyjs`);
     await page.locator(".respondent-brand", { hasText: "FIBRA-SUR" }).waitFor();
     await page.locator(`[data-name="${attributes()[0]}__expectation"]`).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -132,7 +133,7 @@ describe("a public link", () => {
     const kiosk = await context.browser()!.newContext({ viewport: PHONE, locale: "es-ES" });
     const tab = await kiosk.newPage();
     tab.setDefaultTimeout(15_000);
-    await tab.goto(`${server.url}/s/${f.publicToken}`);
+    await tab.goto(`${server.url}/s/${f.publicToken}?renderer=surveyjs`);
     const first = attributes()[0];
     await tab.locator(`[data-name="${first}__expectation"]`).waitFor();
     for (const key of attributes()) await tab.locator(`[data-name="${key}__expectation"] label.sd-rating__item`).getByText("3", { exact: true }).click();

@@ -1,6 +1,6 @@
 // The public survey page /s/<token> over real HTTP: friendly pages with the right status for
-// unknown, expired, closed and used links; the shell server-rendered in the respondent's language
-// without the survey code; progress kept on the invitation; one response per invitation.
+// unknown, expired, closed and used links; the first page server-rendered in the respondent's
+// language without the survey code; progress kept on the invitation; one response per invitation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { getDb } from "#db/client";
@@ -76,11 +76,13 @@ describe("an open personal link", () => {
     const res = await client().get(`/s/${inv.token}`, { "Accept-Language": "es-AR,es;q=0.9" });
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
-    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(res.headers.get("Referrer-Policy")).toBe("same-origin");
     const html = await res.text();
     expect(html).toContain("FIBRA-SUR"); // the brand (workspace name)
     expect(html).toContain(`<h1 class="respondent-title">${f.touchpoint.name}</h1>`);
-    expect(html).toContain("Cargando la encuesta…");
+    // The first page of questions is in the HTML (the server-drawn form), not a loading notice.
+    expect(html).toContain('<h2 class="survey-page-title" tabindex="-1">Lo que esperaba</h2>');
+    expect(html).not.toContain("Cargando la encuesta…");
     expect(html).not.toContain("fibra-sur"); // the slug
     expect(html).not.toContain("Rosa Secreta");
     expect(html).not.toContain("CUST-9");
@@ -98,9 +100,9 @@ describe("an open personal link", () => {
     const inv = await makeInvitation(f, customerId);
     const byQuery = await (await client().get(`/s/${inv.token}?lang=en`)).text();
     expect(byQuery).toContain('lang="en"');
-    expect(byQuery).toContain("Loading the survey…");
+    expect(byQuery).toContain("What you expected");
     const byHeader = await (await client().get(`/s/${inv.token}`, { "Accept-Language": "en-GB,en;q=0.8" })).text();
-    expect(byHeader).toContain("Loading the survey…");
+    expect(byHeader).toContain("What you expected");
   });
 
   it("keeps progress on the invitation, records once, and then says the answers were already received", async () => {

@@ -136,7 +136,7 @@ async function expectPageHeaders(res: Response, frame: "none" | string[]): Promi
   } else {
     expect(csp.get("frame-ancestors")).toBe(["'self'", ...frame].join(" "));
     expect(res.headers.get("x-frame-options")).toBeNull();
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
   }
   return nonce!;
 }
@@ -237,7 +237,7 @@ describe("security headers", () => {
     const respondentData = await fetch(`${server.url}/s/${survey.publicToken}.data`);
     expect(respondentData.status).toBe(200);
     expectResourceHeaders(respondentData);
-    expect(respondentData.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(respondentData.headers.get("referrer-policy")).toBe("same-origin");
 
     const asset = await fetch(`${server.url}/favicon.svg`);
     expect(asset.status).toBe(200);

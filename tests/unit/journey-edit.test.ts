@@ -5,6 +5,7 @@ import { addStage, deleteStage, deleteTouchpoint, findTouchpoint, moveStage, mov
 const tp = (key: string, process: string | null = null): JourneyTouchpoint => ({
   key,
   name: key.toUpperCase(),
+  nameEn: "",
   channel: "store",
   interaction: "person-to-person",
   process,
@@ -20,12 +21,13 @@ const base: JourneyFile = {
   format: "vivencia.journey/1",
   key: "j",
   name: "J",
+  nameEn: "",
   persona: "",
   description: "",
   processes: [],
   stages: [
-    { key: "a", name: "A", touchpoints: [tp("a1", "p2"), tp("a2", "p1")] },
-    { key: "b", name: "B", touchpoints: [tp("b1", "p2")] },
+    { key: "a", name: "A", nameEn: "", touchpoints: [tp("a1", "p2"), tp("a2", "p1")] },
+    { key: "b", name: "B", nameEn: "", touchpoints: [tp("b1", "p2")] },
   ],
 };
 
@@ -37,6 +39,9 @@ describe("journey edits", () => {
     expect(keys(added)).toEqual(["a:a1,a2", "b:b1", "c:"]);
     expect(keys(base)).toEqual(["a:a1,a2", "b:b1"]);
     expect(renameStage(base, "b", "Bee").stages[1].name).toBe("Bee");
+    expect(renameStage(base, "b", "Abeja", "Bee").stages[1]).toMatchObject({ name: "Abeja", nameEn: "Bee" });
+    // Without an English name the stored one stays.
+    expect(renameStage(renameStage(base, "b", "Abeja", "Bee"), "b", "Abejita").stages[1]).toMatchObject({ name: "Abejita", nameEn: "Bee" });
     expect(keys(moveStage(base, "b", -1))).toEqual(["b:b1", "a:a1,a2"]);
     expect(keys(moveStage(base, "a", -1))).toEqual(keys(base));
     expect(keys(deleteStage(base, "a"))).toEqual(["b:b1"]);

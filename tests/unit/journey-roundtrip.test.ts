@@ -56,11 +56,12 @@ describe("canonical serialization", () => {
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.split("\n")[1]).toBe('  "$schema": "./journey.schema.json",');
     const data = JSON.parse(text);
-    expect(Object.keys(data)).toEqual(["$schema", "format", "key", "name", "persona", "description", "processes", "stages"]);
-    expect(Object.keys(data.stages[0])).toEqual(["key", "name", "touchpoints"]);
+    expect(Object.keys(data)).toEqual(["$schema", "format", "key", "name", "nameEn", "persona", "description", "processes", "stages"]);
+    expect(Object.keys(data.stages[0])).toEqual(["key", "name", "nameEn", "touchpoints"]);
     expect(Object.keys(data.stages[0].touchpoints[0])).toEqual([
       "key",
       "name",
+      "nameEn",
       "channel",
       "interaction",
       "process",
@@ -101,9 +102,36 @@ describe("canonical serialization", () => {
       ),
     );
     const data = JSON.parse(text);
-    expect(Object.keys(data.processes[0])).toEqual(["key", "name", "owner", "description"]);
+    expect(Object.keys(data.processes[0])).toEqual(["key", "name", "nameEn", "owner", "description"]);
     const attribute = data.stages[0].touchpoints[0].attributes[0];
     expect(Object.keys(attribute)).toEqual(["key", "label", "servqual"]);
     expect(Object.keys(attribute.label)).toEqual(["es", "en"]);
+  });
+});
+
+describe("names in two languages", () => {
+  const sample = readFileSync(path.resolve("journeys", "retail-bank-account-opening.json"), "utf8");
+
+  it("the samples carry an English name for the journey, every process, stage and touchpoint, and round-trip byte for byte", () => {
+    const journey = parsed(sample);
+    const named = [journey, ...journey.processes, ...journey.stages, ...journey.stages.flatMap((s) => s.touchpoints)];
+    expect(named.every((item) => item.nameEn.trim() !== "" && item.nameEn !== item.name)).toBe(true);
+    expect(journey.stages[3].touchpoints[2]).toMatchObject({ name: "Entrega de la tarjeta por mensajería", nameEn: "Card delivery by courier" });
+    expect(serializeJourneyFile(parsed(sample))).toBe(sample);
+  });
+
+  it("a file written before English names (one name each) still imports, with the English names empty", () => {
+    const old = JSON.parse(sample) as Record<string, unknown> & { stages: Record<string, unknown>[] };
+    const strip = (o: Record<string, unknown>) => delete o.nameEn;
+    strip(old);
+    for (const stage of old.stages) {
+      strip(stage);
+      for (const tp of stage.touchpoints as Record<string, unknown>[]) strip(tp);
+    }
+    for (const p of old.processes as Record<string, unknown>[]) strip(p);
+    const journey = parsed(JSON.stringify(old));
+    expect(journey.nameEn).toBe("");
+    expect(journey.stages[0]).toMatchObject({ name: "Descubrimiento", nameEn: "" });
+    expect(journey.stages[0].touchpoints[0].nameEn).toBe("");
   });
 });

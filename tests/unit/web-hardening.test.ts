@@ -115,7 +115,7 @@ describe("page policy", () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
     expect(pageContentSecurityPolicy({ nonce: "abc", framedBy: ["https://a.example"] })).toContain("frame-ancestors 'self' https://a.example");
     const respondent = new Map(pageHeaders({ nonce: "n", framedBy: [], privateUrl: true, secure: false }));
-    expect(respondent.get("Referrer-Policy")).toBe("no-referrer");
+    expect(respondent.get("Referrer-Policy")).toBe("same-origin");
     expect(respondent.has("X-Frame-Options")).toBe(false);
     expect(respondent.has("Strict-Transport-Security")).toBe(false);
   });

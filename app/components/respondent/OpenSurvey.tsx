@@ -4,6 +4,7 @@
 import { useFetcher } from "@remix-run/react";
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { useLang, useT } from "~/i18n/use-t";
+import type { FormPayload } from "~/survey/form-view";
 import type { SurveyProgress } from "~/survey/respondent-survey";
 
 const RespondentSurvey = lazy(() => import("~/survey/respondent-survey"));
@@ -11,7 +12,9 @@ const RespondentSurvey = lazy(() => import("~/survey/respondent-survey"));
 /** What the page's action answers to a progress save or a submit. */
 export type SubmitOutcome =
   | { status: "recorded" | "saved" | "already_received" | "expired" | "closed" | "unknown" }
-  | { status: "invalid"; errors: { question: string; message: string }[] };
+  | { status: "invalid"; errors: { question: string; message: string }[] }
+  /** A page of the server-drawn form (app/survey/server-form.server.ts), next or again with its errors. */
+  | { status: "page"; form: FormPayload };
 
 export type StoredProgress = SurveyProgress & { startedAt?: number; submission?: string };
 

@@ -1,14 +1,22 @@
 // The frame of every respondent page: the brand (the workspace's name, nothing else of it), the
 // language switch, and a narrow phone-first column. Server-rendered; no SurveyJS in here.
-import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { Link, isRouteErrorResponse, useLocation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { Lang } from "~/i18n/lang";
 import { useLang, useT } from "~/i18n/use-t";
 
 const LANGUAGE_NAMES: Record<Lang, string> = { es: "Español", en: "English" };
 
+/** This page in another language, keeping the rest of its query (?renderer=surveyjs). */
+function inLanguage(search: string, lang: Lang): string {
+  const params = new URLSearchParams(search);
+  params.set("lang", lang);
+  return `?${params.toString()}`;
+}
+
 export function RespondentFrame({ brand, lang, children }: { brand: string | null; lang: Lang; children: ReactNode }) {
   const t = useT();
+  const { search } = useLocation();
   return (
     <div className="respondent">
       <header className="respondent-bar">
@@ -26,7 +34,7 @@ export function RespondentFrame({ brand, lang, children }: { brand: string | nul
           {(Object.keys(LANGUAGE_NAMES) as Lang[]).map((option) => (
             <Link
               key={option}
-              to={`?lang=${option}`}
+              to={inLanguage(search, option)}
               replace
               preventScrollReset
               lang={option}

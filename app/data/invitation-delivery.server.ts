@@ -1,0 +1,422 @@
+// Invitation delivery: every message (an invitation's first e-mail and each reminder) is a row of
+// invitation_sends with its own state, and a durable job per workspace ("invitation-mail", run by the
+// job runner) works through the rows that are due: inside the deployment's send window, at the
+// workspace's rate, once each. ADR mail-send-state explains why this holds across crashes and nodes:
+// a row is claimed (queued → sending, by one node, until claimed_until) before its SMTP conversation
+// and marked sent in one UPDATE as soon as the server accepts it.
+//
+// SMS: a row's channel says how it goes out. deliverBySms below is the one place the SMS transport
+// (app/data/sms.server.ts, sendSms) plugs in: render the text, call it, and return its outcome; the
+// claiming, window, rate, reminders and events around it stay as they are.
+import { and, asc, eq, gte, inArray, lte, min, or, sql } from "drizzle-orm";
+import type { Transporter } from "nodemailer";
+import { getDb, instantParam, isPostgres, rows } from "#db/client";
+import { customers, deployments, invitations, invitationSends, jobs, touchpoints, workspaces, MAIL_CHANNELS } from "#db/schema/index";
+import { renderInvitationMail } from "~/cem/invitation-mail";
+import { renderSmsText } from "~/cem/sms-text";
+import { nextSendInstant, reminderSchedule, reminderStillWanted, sendAllowance } from "~/cem/send-window";
+import { unsubscribeToken } from "~/cem/unsubscribe-token";
+import { isLang, type Lang } from "~/i18n/lang";
+import { deploymentMailConfig, type DeploymentMailConfig } from "./deployment-mail.server";
+import { surveyLink } from "./deployments.server";
+import { isBounced, isOptedOut, markBounced, recordInvitationEvent } from "./invitation-events.server";
+import { NODE_ID, kickJobs, type JobHandler } from "./job-runner.server";
+import { createJob } from "./jobs.server";
+import { getMailSettingsRow, mailLinkOrigin } from "./mail-settings.server";
+import { createSmtpTransport, explainSmtpError, type MailSettingsRow } from "./mail-transport.server";
+import { purposeKey } from "./sealed-secrets.server";
+import { deploymentSmsText } from "./sms-settings.server";
+import { sendSms } from "./sms.server";
+
+export type SendRow = typeof invitationSends.$inferSelect;
+export type Channel = (typeof MAIL_CHANNELS)[number];
+
+const MINUTE_MS = 60_000;
+/** How long a claimed row is this node's: longer than one SMTP conversation (timeouts: mail-transport). */
+const claimMs = () => Number(process.env.MAIL_CLAIM_MS || 2 * MINUTE_MS);
+/** Tries of a message that keeps failing for a passing reason (connection, 4xx) before it is given up. */
+const MAX_ATTEMPTS = 5;
+/** A run hands over after this many messages or this long, so one workspace does not hold the runner. */
+const MAX_PER_RUN = 200;
+const MAX_RUN_MS = 25_000;
+
+// ---- Queueing --------------------------------------------------------------------------------------
+
+/** The channel an invitation goes out on. E-mail for now; SMS joins here (a customer with a phone and no e-mail). */
+export function channelFor(customer: { email: string | null; phone: string | null }): Channel {
+  void customer;
+  return "email";
+}
+
+/**
+ * Queues the first message of new invitations (inside the caller's transaction, so an invitation and
+ * its send commit together) when the workspace sends e-mail; returns how many were queued.
+ */
+export async function queueInvitationMessages(workspaceId: number, created: { id: number; customerId: number; sendAt: Date }[]): Promise<number> {
+  if (created.length === 0) return 0;
+  const settings = await getMailSettingsRow(workspaceId);
+  if (!settings) return 0;
+  const ids = [...new Set(created.map((c) => c.customerId))];
+  const contact = new Map<number, { email: string | null; phone: string | null }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const c of await getDb()
+      .select({ id: customers.id, email: customers.email, phone: customers.phone })
+      .from(customers)
+      .where(inArray(customers.id, ids.slice(i, i + 500)))) {
+      contact.set(c.id, c);
+    }
+  }
+  const now = new Date();
+  for (const c of created) {
+    const [row] = await getDb()
+      .insert(invitationSends)
+      .values({ workspaceId, invitationId: c.id, seq: 0, channel: channelFor(contact.get(c.customerId) ?? { email: null, phone: null }), state: "queued", dueAt: c.sendAt })
+      .onConflictDoNothing()
+      .returning({ id: invitationSends.id });
+    if (row) await recordInvitationEvent({ workspaceId, invitationId: c.id, kind: "queued", at: now });
+  }
+  await scheduleMailJob(workspaceId, new Date(Math.min(...created.map((c) => c.sendAt.getTime()))));
+  return created.length;
+}
+
+/**
+ * Makes sure the workspace's mail job runs by `runAt`: a queued one is brought forward, or one is
+ * created. Two nodes racing may create two; that costs one empty run (rows are claimed one by one).
+ */
+export async function scheduleMailJob(workspaceId: number, runAt: Date): Promise<void> {
+  const [queued] = await getDb()
+    .select({ id: jobs.id, runAt: jobs.runAt })
+    .from(jobs)
+    .where(and(eq(jobs.workspaceId, workspaceId), eq(jobs.kind, "invitation-mail"), eq(jobs.status, "queued")))
+    .orderBy(asc(jobs.runAt))
+    .limit(1);
+  if (!queued) {
+    await createJob({ workspaceId, kind: "invitation-mail", payload: { workspaceId }, runAt, maxAttempts: 5 });
+  } else if (queued.runAt.getTime() > runAt.getTime()) {
+    await getDb().update(jobs).set({ runAt }).where(and(eq(jobs.id, queued.id), eq(jobs.status, "queued")));
+  }
+}
+
+/** At boot: a job for every workspace with messages waiting and none queued (a job that failed, a lost one). */
+export async function resumeMailDelivery(): Promise<void> {
+  const waiting = await getDb()
+    .select({ workspaceId: invitationSends.workspaceId, due: min(invitationSends.dueAt) })
+    .from(invitationSends)
+    .where(inArray(invitationSends.state, ["queued", "sending"]))
+    .groupBy(invitationSends.workspaceId);
+  for (const w of waiting) await scheduleMailJob(w.workspaceId, w.due ?? new Date());
+  if (waiting.length > 0) kickJobs();
+}
+
+// ---- Claiming ------------------------------------------------------------------------------------
+
+function dueNow(now: Date) {
+  return or(and(eq(invitationSends.state, "queued"), lte(invitationSends.dueAt, now)), and(eq(invitationSends.state, "sending"), lte(invitationSends.claimedUntil, now)));
+}
+
+/**
+ * Claims the workspace's next due row for this node: queued and due, or sending under a claim that ran
+ * out (its node went away mid-conversation). The UPDATE repeats the condition, so of two nodes only
+ * one gets the row; on PostgreSQL the pick skips rows another node is claiming.
+ */
+export async function claimNextSend(workspaceId: number, node: string, now: Date): Promise<SendRow | null> {
+  return getDb().transaction(async (tx) => {
+    const skipLocked = isPostgres() ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+    const due = await rows<{ id: number }>(
+      sql`SELECT id FROM invitation_sends
+          WHERE workspace_id = ${workspaceId}
+            AND ((state = 'queued' AND due_at <= ${instantParam(now)}) OR (state = 'sending' AND claimed_until <= ${instantParam(now)}))
+          ORDER BY due_at, id LIMIT 1${skipLocked}`,
+    );
+    if (due.length === 0) return null;
+    const [row] = await tx
+      .update(invitationSends)
+      .set({ state: "sending", claimedBy: node, claimedUntil: new Date(now.getTime() + claimMs()), attempts: sql`${invitationSends.attempts} + 1` })
+      .where(and(eq(invitationSends.id, Number(due[0].id)), dueNow(now)))
+      .returning();
+    return row ?? null;
+  });
+}
+
+type Finish =
+  | { state: "sent"; response: string; messageId: string | null; recipient: string }
+  | { state: "bounced" | "failed" | "skipped"; response: string; recipient?: string | null }
+  | { state: "queued"; response?: string | null; dueAt: Date; uncount?: boolean };
+
+/**
+ * Records the end of a claimed row, if it is still this node's claim, with its event; a first message
+ * that went out plans its reminders in the same transaction. False when the claim was lost.
+ */
+async function finishSend(row: SendRow, node: string, end: Finish, now: Date, plan?: { config: DeploymentMailConfig; expiresAt: Date }): Promise<boolean> {
+  return getDb().transaction(async (tx) => {
+    const patch =
+      end.state === "queued"
+        ? { state: "queued" as const, dueAt: end.dueAt, claimedBy: null, claimedUntil: null, ...(end.response !== undefined ? { response: end.response } : {}), ...(end.uncount ? { attempts: sql`${invitationSends.attempts} - 1` } : {}) }
+        : {
+            state: end.state,
+            response: end.response.slice(0, 1000),
+            claimedBy: null,
+            claimedUntil: null,
+            ...(end.recipient !== undefined ? { recipient: end.recipient } : {}),
+            ...(end.state === "sent" ? { sentAt: now, messageId: end.messageId } : {}),
+          };
+    const changed = await tx
+      .update(invitationSends)
+      .set(patch)
+      .where(and(eq(invitationSends.id, row.id), eq(invitationSends.claimedBy, node), eq(invitationSends.state, "sending")))
+      .returning({ id: invitationSends.id });
+    if (changed.length === 0) return false;
+    if (end.state !== "queued") {
+      await recordInvitationEvent({ workspaceId: row.workspaceId, invitationId: row.invitationId, kind: end.state, seq: row.seq, detail: end.response, at: now });
+    } else if (end.response) {
+      // A passing failure: recorded once per message with the server's answer (a later success follows it).
+      await recordInvitationEvent({ workspaceId: row.workspaceId, invitationId: row.invitationId, kind: "failed", seq: row.seq, detail: end.response, at: now });
+    }
+    if (end.state === "sent" && row.seq === 0 && plan) {
+      const reminders = reminderSchedule(now, plan.expiresAt, plan.config.reminders, plan.config.reminderDays);
+      for (const [i, dueAt] of reminders.entries()) {
+        await tx
+          .insert(invitationSends)
+          .values({ workspaceId: row.workspaceId, invitationId: row.invitationId, seq: i + 1, channel: row.channel, state: "queued", dueAt })
+          .onConflictDoNothing();
+      }
+    }
+    return true;
+  });
+}
+
+// ---- One message ---------------------------------------------------------------------------------
+
+type SendContext = {
+  invitation: { id: number; token: string; state: string; expiresAt: Date; customerId: number; deploymentId: number };
+  customer: { name: string; email: string | null; phone: string | null; language: string | null };
+  brand: string;
+  touchpoint: { name: string; nameEn: string };
+};
+
+async function sendContext(row: SendRow): Promise<SendContext | null> {
+  const [r] = await getDb()
+    .select({
+      id: invitations.id,
+      token: invitations.token,
+      state: invitations.state,
+      expiresAt: invitations.expiresAt,
+      customerId: invitations.customerId,
+      deploymentId: invitations.deploymentId,
+      name: customers.name,
+      email: customers.email,
+      phone: customers.phone,
+      language: customers.language,
+      workspaceName: workspaces.name,
+      brandName: workspaces.brandName,
+      touchpointName: touchpoints.name,
+      touchpointNameEn: touchpoints.nameEn,
+    })
+    .from(invitations)
+    .innerJoin(customers, eq(customers.id, invitations.customerId))
+    .innerJoin(deployments, eq(deployments.id, invitations.deploymentId))
+    .innerJoin(touchpoints, eq(touchpoints.id, deployments.touchpointId))
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(and(eq(invitations.id, row.invitationId), eq(invitations.workspaceId, row.workspaceId)))
+    .limit(1);
+  if (!r) return null;
+  return {
+    invitation: { id: r.id, token: r.token, state: r.state, expiresAt: r.expiresAt, customerId: r.customerId, deploymentId: r.deploymentId },
+    customer: { name: r.name, email: r.email, phone: r.phone, language: r.language },
+    brand: r.brandName || r.workspaceName,
+    touchpoint: { name: r.touchpointName, nameEn: r.touchpointNameEn },
+  };
+}
+
+/** The customer's language for messages: theirs when it is one of ours ("en", "en-GB"), else Spanish. */
+export function customerLang(language: string | null): Lang {
+  const two = (language ?? "").trim().slice(0, 2).toLowerCase();
+  return isLang(two) ? two : "es";
+}
+
+export function unsubscribeUrl(origin: string, workspaceId: number, customerId: number): string {
+  return `${origin}/u/${unsubscribeToken(purposeKey("unsubscribe"), workspaceId, customerId)}`;
+}
+
+/** The message a row sends, rendered (also what the deployment page's test send uses). */
+export function invitationMessage(ctx: SendContext, settings: MailSettingsRow, config: DeploymentMailConfig, seq: number, workspaceId: number) {
+  const lang = customerLang(ctx.customer.language);
+  const origin = mailLinkOrigin(settings);
+  const unsubscribe = unsubscribeUrl(origin, workspaceId, ctx.invitation.customerId);
+  const rendered = renderInvitationMail({
+    template: config.templates[lang],
+    lang,
+    values: {
+      brand: ctx.brand,
+      customerName: ctx.customer.name,
+      touchpoint: lang === "en" ? ctx.touchpoint.nameEn || ctx.touchpoint.name : ctx.touchpoint.name,
+      expiresAt: ctx.invitation.expiresAt,
+      timeZone: settings.timeZone,
+    },
+    link: surveyLink(origin, ctx.invitation.token),
+    unsubscribeUrl: unsubscribe,
+    seq,
+  });
+  return { lang, unsubscribe, ...rendered };
+}
+
+type Outcome = { state: "sent"; response: string; messageId: string | null } | { state: "bounced" | "retry"; response: string };
+
+async function deliverByEmail(transport: Transporter, settings: MailSettingsRow, row: SendRow, ctx: SendContext, config: DeploymentMailConfig): Promise<Outcome> {
+  const message = invitationMessage(ctx, settings, config, row.seq, row.workspaceId);
+  const domain = settings.fromAddress.split("@")[1] ?? "vivencia.invalid";
+  try {
+    const info = await transport.sendMail({
+      from: { name: settings.fromName, address: settings.fromAddress },
+      to: { name: ctx.customer.name, address: ctx.customer.email! },
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      // The same id if a message is ever sent twice (a crash in the instant after the server accepted
+      // it): receivers and their filters see one message.
+      messageId: `<invitation-${row.invitationId}-${row.seq}.${row.workspaceId}@${domain}>`,
+      headers: {
+        // RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
+        "List-Unsubscribe": `<${message.unsubscribe}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Content-Language": message.lang,
+      },
+    });
+    return { state: "sent", response: String(info.response ?? "accepted"), messageId: info.messageId ?? null };
+  } catch (error) {
+    const explained = explainSmtpError(error);
+    return { state: explained.permanent ? "bounced" : "retry", response: `${explained.reason}: ${explained.detail}` };
+  }
+}
+
+/**
+ * The SMS branch: the deployment's SMS text in the customer's language with their personal link, sent
+ * through the workspace's HTTP provider (sms.server.ts). Accepted = sent; a temporary failure is tried
+ * again like a 4xx from SMTP; a permanent one (4xx from the provider, a bad number) ends the row.
+ */
+async function deliverBySms(row: SendRow, ctx: SendContext, settings: MailSettingsRow): Promise<Outcome> {
+  const lang = customerLang(ctx.customer.language);
+  const text = renderSmsText(await deploymentSmsText(row.workspaceId, ctx.invitation.deploymentId, lang), lang, {
+    link: surveyLink(mailLinkOrigin(settings), ctx.invitation.token),
+    brand: ctx.brand,
+  });
+  const sent = await sendSms(row.workspaceId, { to: ctx.customer.phone ?? "", text });
+  if (sent.outcome === "accepted") return { state: "sent", response: `${sent.status} ${sent.response}`.trim(), messageId: null };
+  const response = `${sent.reason}${sent.status ? ` ${sent.status}` : ""}: ${sent.detail}`;
+  return { state: sent.outcome === "permanent" ? "bounced" : "retry", response };
+}
+
+function backoff(attempts: number): number {
+  return Math.min(60, 2 ** Math.max(0, attempts - 1)) * MINUTE_MS;
+}
+
+/** Decides and does one claimed row. */
+async function deliver(row: SendRow, settings: MailSettingsRow, transport: () => Transporter, now: Date): Promise<void> {
+  const node = NODE_ID;
+  const ctx = await sendContext(row);
+  if (!ctx) {
+    await finishSend(row, node, { state: "skipped", response: "the invitation is gone" }, now);
+    return;
+  }
+  const { invitation, customer } = ctx;
+  const config = await deploymentMailConfig(row.workspaceId, invitation.deploymentId);
+  const address = customer.email?.trim() || null;
+  const optedOut = Boolean(await isOptedOut(row.workspaceId, invitation.customerId));
+  const bounced = address ? await isBounced(row.workspaceId, address) : false;
+  const skip = (response: string) => finishSend(row, node, { state: "skipped", response, recipient: address }, now);
+
+  if (invitation.state === "completed") return void (await skip("answered"));
+  if (invitation.state === "expired" || invitation.expiresAt.getTime() <= now.getTime()) return void (await skip("expired"));
+  if (optedOut) return void (await skip("unsubscribed"));
+  if (row.seq > 0 && !reminderStillWanted({ state: invitation.state, expiresAt: invitation.expiresAt, optedOut, bounced }, now)) return void (await skip("not wanted"));
+  if (row.channel === "email" && !address) return void (await skip("no e-mail address"));
+  if (row.channel === "sms" && !customer.phone?.trim()) return void (await skip("no phone number"));
+  if (row.channel === "email" && bounced) return void (await skip("the address bounced before"));
+  if (row.attempts > MAX_ATTEMPTS) {
+    await finishSend(row, node, { state: "failed", response: row.response ?? "gave up", recipient: address }, now);
+    return;
+  }
+
+  // Outside the send window: back to the queue until it opens (this claim does not count as a try).
+  const opens = nextSendInstant(now, config.window, settings.timeZone);
+  if (opens.getTime() > now.getTime()) {
+    await finishSend(row, node, { state: "queued", dueAt: opens, uncount: true }, now);
+    return;
+  }
+
+  const outcome = row.channel === "sms" ? await deliverBySms(row, ctx, settings) : await deliverByEmail(transport(), settings, row, ctx, config);
+  const at = new Date();
+  if (outcome.state === "sent") {
+    await finishSend(row, node, { state: "sent", response: outcome.response, messageId: outcome.messageId, recipient: address ?? customer.phone ?? "" }, at, { config, expiresAt: invitation.expiresAt });
+  } else if (outcome.state === "bounced") {
+    if (address && row.channel === "email") await markBounced(row.workspaceId, address, outcome.response, at);
+    await finishSend(row, node, { state: "bounced", response: outcome.response, recipient: address }, at);
+  } else if (row.attempts >= MAX_ATTEMPTS) {
+    await finishSend(row, node, { state: "failed", response: outcome.response, recipient: address }, at);
+  } else {
+    await finishSend(row, node, { state: "queued", response: outcome.response, dueAt: new Date(at.getTime() + backoff(row.attempts)) }, at);
+  }
+}
+
+// ---- The job ---------------------------------------------------------------------------------------
+
+async function sentInLastMinute(workspaceId: number, now: Date): Promise<{ n: number; oldest: Date | null }> {
+  const [r] = await getDb()
+    .select({ n: sql<number>`count(*)`.mapWith(Number), oldest: min(invitationSends.sentAt) })
+    .from(invitationSends)
+    .where(and(eq(invitationSends.workspaceId, workspaceId), gte(invitationSends.sentAt, new Date(now.getTime() - MINUTE_MS))));
+  return { n: r?.n ?? 0, oldest: r?.oldest ?? null };
+}
+
+async function nextDue(workspaceId: number): Promise<Date | null> {
+  const [r] = await getDb()
+    .select({ queued: min(invitationSends.dueAt), claimed: min(invitationSends.claimedUntil) })
+    .from(invitationSends)
+    .where(and(eq(invitationSends.workspaceId, workspaceId), inArray(invitationSends.state, ["queued", "sending"])));
+  const times = [r?.queued, r?.claimed].filter((d): d is Date => d instanceof Date);
+  return times.length ? new Date(Math.min(...times.map((d) => d.getTime()))) : null;
+}
+
+/**
+ * The "invitation-mail" job: sends the workspace's due messages one by one at its rate, then queues
+ * itself for the next due message. Each message is its own claim and record, so running it twice, or
+ * on two nodes at once, sends nothing twice.
+ */
+export const runInvitationMailJob: JobHandler = async (job, context) => {
+  const { workspaceId } = JSON.parse(job.payload) as { workspaceId: number };
+  const started = Date.now();
+  let transport: Transporter | null = null;
+  let sent = 0;
+  try {
+    const settings = await getMailSettingsRow(workspaceId);
+    if (!settings) return { status: "done", result: { sent, note: "no e-mail settings" } };
+    for (;;) {
+      const now = new Date();
+      if (sent >= MAX_PER_RUN || Date.now() - started > MAX_RUN_MS) {
+        await scheduleMailJob(workspaceId, now);
+        break;
+      }
+      const recent = await sentInLastMinute(workspaceId, now);
+      if (sendAllowance(settings.ratePerMinute, recent.n) === 0) {
+        await scheduleMailJob(workspaceId, new Date((recent.oldest ?? now).getTime() + MINUTE_MS));
+        break;
+      }
+      const row = await claimNextSend(workspaceId, NODE_ID, now);
+      if (!row) {
+        const next = await nextDue(workspaceId);
+        if (next) await scheduleMailJob(workspaceId, next);
+        break;
+      }
+      await deliver(row, settings, () => (transport ??= createSmtpTransport(settings)), now);
+      sent++;
+      context.progress({ handled: sent });
+    }
+    return { status: "done", result: { handled: sent } };
+  } catch (error) {
+    // The rows are safe (each claim runs out on its own); make sure a later run picks them up.
+    await scheduleMailJob(workspaceId, new Date(Date.now() + MINUTE_MS)).catch(() => undefined);
+    throw error;
+  } finally {
+    (transport as Transporter | null)?.close();
+  }
+};
