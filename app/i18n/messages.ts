@@ -13,9 +13,12 @@ import * as jobs from "./messages/jobs";
 import * as operations from "./messages/operations";
 import * as security from "./messages/security";
 import * as embedding from "./messages/embedding";
+import * as forms from "./messages/forms";
+import * as journeyMap from "./messages/journey-map";
+import * as builder from "./messages/builder";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding] as const;
+const areas = [core, surveys, respondent, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, forms, builder, journeyMap] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

@@ -24,9 +24,11 @@ import {
   resolveRespondentToken,
   saveInvitationProgress,
   surveyTitle,
+  placeholderValues,
   versionOfSurvey,
 } from "~/data/respondent.server";
 import { recordResponse } from "~/data/responses.server";
+import { fillPlaceholders } from "~/survey/builder/text";
 import { requestLang } from "~/i18n/lang.server";
 import { useLang, useT } from "~/i18n/use-t";
 import { SURVEY_LOCALES } from "~/survey/locales";
@@ -65,14 +67,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return data({ state: link.state, brand: link.brand });
   }
   if (link.invitationId !== null) await markInvitationOpened(link.invitationId);
+  const variables = await placeholderValues(link);
   return data({
     state: link.state,
     kind: link.kind,
     brand: link.brand,
-    title: surveyTitle(link.version.json, lang),
+    title: fillPlaceholders(surveyTitle(link.version.json, lang), variables),
     definition: link.version.definition,
     versionId: link.version.id,
     progress: link.progress,
+    variables,
   });
 }
 
