@@ -82,3 +82,62 @@ export function referencedProcesses<P extends { key: string }>(journey: Pick<Jou
   }
   return out;
 }
+
+// Placing a touchpoint on the journey map: the map shows stages as columns and lanes (by channel,
+// process or side) as rows, so a drop names a stage, a lane and a position among the cards of that
+// cell. Moving to another lane changes what the lane stands for (the channel, the owning process or the
+// side); the position is translated into the stage's order, which is the journey's order.
+
+export type LaneBy = "channel" | "process" | "side";
+/** A lane of the map; `key` null is the lane of touchpoints without a process. */
+export type Lane = { by: LaneBy; key: string | null };
+/** Where a touchpoint goes: its stage, its lane and its index among the cards already in that cell. */
+export type Placement = { stage: string; lane: Lane; index: number };
+export type PlaceResult = { ok: true; journey: JourneyFile } | { ok: false; error: "touchpoint" | "stage" | "lane" };
+
+/** The lane a touchpoint sits in when lanes are drawn by `by`. */
+export function laneOf(touchpoint: Pick<JourneyTouchpoint, "channel" | "process" | "side">, by: LaneBy): string | null {
+  return by === "channel" ? touchpoint.channel : by === "side" ? (touchpoint.side ?? "frontstage") : (touchpoint.process ?? null);
+}
+
+function withLane(touchpoint: JourneyTouchpoint, lane: Lane): JourneyTouchpoint {
+  if (lane.by === "channel") return { ...touchpoint, channel: lane.key as JourneyTouchpoint["channel"] };
+  if (lane.by === "side") return { ...touchpoint, side: lane.key as JourneyTouchpoint["side"] };
+  return { ...touchpoint, process: lane.key };
+}
+
+/**
+ * Where in the stage's list a card lands when it is the `index`-th card of its cell: before the card
+ * now at that index in the cell, else just after the cell's last card, else at the end of the stage.
+ */
+function stagePosition(touchpoints: JourneyTouchpoint[], lane: Lane, index: number): number {
+  const inCell = touchpoints.flatMap((t, i) => (laneOf(t, lane.by) === lane.key ? [i] : []));
+  if (inCell.length === 0) return touchpoints.length;
+  const clamped = Math.max(0, Math.min(index, inCell.length));
+  return clamped < inCell.length ? inCell[clamped] : inCell[inCell.length - 1] + 1;
+}
+
+/**
+ * Moves a touchpoint to a stage, a lane and a position in that cell. Lane keys are checked by the
+ * caller against the workspace (channels, sides, processes); here only the journey's own shape.
+ */
+export function placeTouchpoint(journey: JourneyFile, key: string, to: Placement): PlaceResult {
+  const found = findTouchpoint(journey, key);
+  if (!found) return { ok: false, error: "touchpoint" };
+  if (!journey.stages.some((s) => s.key === to.stage)) return { ok: false, error: "stage" };
+  if (to.lane.key === null && to.lane.by !== "process") return { ok: false, error: "lane" };
+  const moved = withLane(found.touchpoint, to.lane);
+  const stages = journey.stages.map((stage) => ({ ...stage, touchpoints: stage.touchpoints.filter((t) => t.key !== key) }));
+  const target = stages.find((s) => s.key === to.stage)!;
+  const at = stagePosition(target.touchpoints, to.lane, to.index);
+  target.touchpoints = [...target.touchpoints.slice(0, at), moved, ...target.touchpoints.slice(at)];
+  return { ok: true, journey: { ...journey, stages } };
+}
+
+/** A key for a new touchpoint from its name, unique in the journey ("entrega", "entrega-2", …). */
+export function newTouchpointKey(journey: JourneyFile, slug: string): string {
+  const taken = new Set(journey.stages.flatMap((s) => s.touchpoints.map((t) => t.key)));
+  const base = (slug || "touchpoint").slice(0, 56).replace(/-+$/, "") || "touchpoint";
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}

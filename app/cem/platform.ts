@@ -32,3 +32,41 @@ export function platformChanges(before: Partial<PlatformValues>, after: Platform
     return previous === next ? [] : [{ field, previousValue: previous, newValue: next }];
   });
 }
+
+// The form's shape. Field names carry dots ("analysis.customer"), which form libraries read as nested
+// objects: the form schema nests them, and these two functions go between the shapes.
+const FormText = z.string().max(10_000).optional().default("");
+type NestedShape = Record<string, typeof FormText | z.ZodObject<Record<string, typeof FormText>>>;
+const nestedShape: NestedShape = {};
+for (const field of PLATFORM_FIELDS) {
+  const [group, leaf] = field.split(".");
+  if (!leaf) nestedShape[group] = FormText;
+  else {
+    const existing = nestedShape[group];
+    const inner = existing instanceof z.ZodObject ? existing.shape : {};
+    nestedShape[group] = z.object({ ...inner, [leaf]: FormText }).optional().default({}) as unknown as z.ZodObject<Record<string, typeof FormText>>;
+  }
+}
+export const PlatformNestedFormSchema = z.object(nestedShape);
+export type PlatformNestedForm = Record<string, string | Record<string, string> | undefined>;
+
+export function flattenPlatformForm(nested: PlatformNestedForm): PlatformValues {
+  return Object.fromEntries(
+    PLATFORM_FIELDS.map((field) => {
+      const [group, leaf] = field.split(".");
+      const top = nested[group];
+      const value = leaf ? (typeof top === "object" ? top[leaf] : undefined) : top;
+      return [field, typeof value === "string" ? value : ""];
+    }),
+  ) as PlatformValues;
+}
+
+export function nestPlatformValues(values: Partial<PlatformValues>): PlatformNestedForm {
+  const nested: Record<string, string | Record<string, string>> = {};
+  for (const field of PLATFORM_FIELDS) {
+    const [group, leaf] = field.split(".");
+    if (!leaf) nested[group] = values[field] ?? "";
+    else nested[group] = { ...((nested[group] as Record<string, string>) ?? {}), [leaf]: values[field] ?? "" };
+  }
+  return nested;
+}

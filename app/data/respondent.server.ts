@@ -4,8 +4,9 @@
 // exposes more of a workspace than its name and the survey itself.
 import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { getDb } from "#db/client";
-import { deployments, invitations, surveyVersions, surveys, touchpoints, workspaces } from "#db/schema/index";
+import { customers, deployments, invitations, surveyVersions, surveys, touchpoints, workspaces } from "#db/schema/index";
 import type { Lang } from "~/i18n/lang";
+import { localName } from "~/i18n/names";
 import type { SurveyJson } from "~/survey/types";
 import { publishedVersion, type PublishedVersion } from "./responses.server";
 import { cachedLookup } from "./lookup-cache.server";
@@ -129,6 +130,36 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
     invitationId: null,
     progress: null,
   };
+}
+
+/**
+ * The values of the placeholders a designer wrote in the survey's texts ({brand}, {touchpoint},
+ * {customer_name}; see app/survey/builder/text.ts), and only those: the page carries nothing about
+ * the customer that the survey does not show. The customer's name only on their own personal
+ * invitation; "" on a public link.
+ */
+export async function placeholderValues(link: OpenLink, lang: "es" | "en"): Promise<Record<string, string>> {
+  const uses = (name: string) => link.version.definition.includes(`{${name}}`);
+  const values: Record<string, string> = {};
+  if (uses("brand")) values.brand = link.brand;
+  const db = getDb();
+  if (uses("touchpoint")) {
+    const [tp] = await db.select({ name: touchpoints.name, nameEn: touchpoints.nameEn }).from(touchpoints).where(eq(touchpoints.id, link.touchpointId)).limit(1);
+    values.touchpoint = tp ? localName(tp, lang) : "";
+  }
+  if (!uses("customer_name")) return values;
+  let customerName = "";
+  if (link.invitationId !== null) {
+    const [row] = await db
+      .select({ name: customers.name })
+      .from(invitations)
+      .innerJoin(customers, eq(customers.id, invitations.customerId))
+      .where(eq(invitations.id, link.invitationId))
+      .limit(1);
+    customerName = row?.name ?? "";
+  }
+  values.customer_name = customerName;
+  return values;
 }
 
 /** First sight of a personal link: pending → opened (later views change nothing). */

@@ -5,6 +5,7 @@ import { and, asc, count, desc, eq, inArray, max, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "#db/client";
 import { attributes, deployments, journeys, responses, stages, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import { validateSurveyDefinition, type SurveyDefinitionError } from "~/survey/definition-validation";
+import { clearAutosave } from "./survey-autosave.server";
 import { buildSurvey, type SurveyBuildOptions, type SurveyTemplate } from "~/survey/templates";
 import { isServqualDimension, localizedName, type SurveyTouchpoint } from "~/survey/types";
 import { workspaceBrand } from "./workspaces.server";
@@ -284,6 +285,8 @@ async function writeDefinition(
   const published = publishAt ? { status: "published" as const, publishedAt: publishAt } : {};
   // Stored as received (the designer's formatting), now that it is known to be a valid definition.
   return getDb().transaction(async (tx) => {
+    // The builder's work in progress is now saved for real.
+    await clearAutosave(workspaceId, surveyId, tx);
     const draft = await draftVersion(workspaceId, surveyId, tx);
     if (draft) {
       await tx
@@ -347,6 +350,7 @@ export async function discardDraft(workspaceId: number, surveyId: number): Promi
     const draft = await draftVersion(workspaceId, surveyId, tx);
     if (!draft || !(await currentPublishedVersion(workspaceId, surveyId, tx))) return { ok: false };
     await tx.delete(surveyVersions).where(eq(surveyVersions.id, draft.id));
+    await clearAutosave(workspaceId, surveyId, tx);
     return { ok: true };
   });
 }

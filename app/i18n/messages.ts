@@ -19,9 +19,12 @@ import * as screens from "./messages/screens";
 import * as behaviour from "./messages/behaviour";
 import * as mail from "./messages/mail";
 import * as bilingual from "./messages/bilingual";
+import * as forms from "./messages/forms";
+import * as journeyMap from "./messages/journey-map";
+import * as builder from "./messages/builder";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, respondentForm, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail] as const;
+const areas = [core, surveys, respondent, respondentForm, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail, forms, builder, journeyMap] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

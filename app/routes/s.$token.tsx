@@ -31,9 +31,11 @@ import {
   resolveRespondentToken,
   saveInvitationProgress,
   surveyTitle,
+  placeholderValues,
   versionOfSurvey,
 } from "~/data/respondent.server";
 import { recordResponse } from "~/data/responses.server";
+import { fillPlaceholders } from "~/survey/builder/text";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
@@ -83,13 +85,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return data({ state: link.state, brand: link.brand });
   }
   if (link.invitationId !== null) await markInvitationOpened(link.invitationId);
-  const common = { state: link.state, kind: link.kind, brand: link.brand, title: surveyTitle(link.version.json, lang), versionId: link.version.id };
+  const variables = await placeholderValues(link, lang);
+  const title = fillPlaceholders(surveyTitle(link.version.json, lang), variables);
+  const common = { state: link.state, kind: link.kind, brand: link.brand, title, versionId: link.version.id };
   const wantsSurveyJs = new URL(request.url).searchParams.get("renderer") === "surveyjs";
   if (wantsSurveyJs || !drawnOnServer(`version:${link.version.id}`, link.version.json)) {
-    return data({ ...common, renderer: "surveyjs" as const, definition: link.version.definition, progress: link.progress });
+    return data({ ...common, renderer: "surveyjs" as const, definition: link.version.definition, progress: link.progress, variables });
   }
   const state = openingState(link.version.json, link.version.id, link.progress);
-  return data({ ...common, renderer: "server" as const, form: openingPayload(link.version.json, state, lang) });
+  return data({ ...common, renderer: "server" as const, form: openingPayload(link.version.json, state, lang, variables) });
 }
 
 // Built on first use inside the action, so that the browser bundle of this route carries no zod.
@@ -204,15 +208,16 @@ type Step = {
  */
 async function stepPage({ link, lang, direction, stateText, fields }: Step) {
   const posted = readFormState(stateText);
+  const variables = await placeholderValues(link, lang);
   // The version the respondent was answering, if it is still open; else they start on the newest.
   const version = posted ? await versionOfSurvey(link.surveyId, posted.version) : null;
   if (!posted || !version) {
     const fresh = openingState(link.version.json, link.version.id, link.progress);
     const t = translator(lang);
-    return formOutcome(formPayload(renderPage(link.version.json, fresh, lang), fresh, t("respondent.form.restarted")), 400);
+    return formOutcome(formPayload(renderPage(link.version.json, fresh, lang, new Map(), variables), fresh, t("respondent.form.restarted")), 400);
   }
   const field = { get: (name: string) => stringField(fields.get(name)), getAll: (name: string) => fields.getAll(name).map(stringField).filter((v): v is string => v !== null) };
-  const step = stepForm(version.json, posted, field, direction, lang);
+  const step = stepForm(version.json, posted, field, direction, lang, variables);
   if (step.kind === "page") {
     // A personal link keeps its place on the server too: a reload, or another device, continues here.
     if (link.invitationId !== null && !(await saveInvitationProgress(link.invitationId, progressOf(step.state)))) return outcome({ status: "expired" }, 410);
@@ -242,7 +247,7 @@ async function stepPage({ link, lang, direction, stateText, fields }: Step) {
       // the reasons, on the last page, with the answers kept.
       const t = translator(lang);
       const reasons = result.errors.slice(0, 5).map((e) => e.message).join(" ");
-      return formOutcome(formPayload(renderPage(version.json, step.state, lang), step.state, `${t("respondent.invalid")} ${reasons}`), 400);
+      return formOutcome(formPayload(renderPage(version.json, step.state, lang, new Map(), variables), step.state, `${t("respondent.invalid")} ${reasons}`), 400);
     }
     case "already_received":
       return outcome({ status: "already_received" }, 409);

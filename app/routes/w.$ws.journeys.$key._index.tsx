@@ -8,15 +8,24 @@ import type { JourneyFile, JourneyFileError } from "~/cem/journey";
 import { LocalName, MissingTranslation } from "~/components/LocalName";
 import { localizedJourney, untranslatedNames } from "~/i18n/names";
 import { addStage, deleteStage, deleteTouchpoint, moveStage, moveTouchpoint, renameStage, type Direction } from "~/cem/journey-edit";
-import { SlugSchema } from "~/cem/slug";
 import { JourneyMap } from "~/components/charts/JourneyMap";
+import { JourneyMapEditor } from "~/components/charts/JourneyMapEditor";
+import { EmotionCurve } from "~/components/charts/EmotionCurve";
+import type { CurveGap } from "~/components/charts/emotion-curve-layout";
+import { latestGaps } from "~/data/latest-gaps.server";
+import { requestLang } from "~/i18n/lang.server";
 import { useJourneyMapLabels } from "~/components/charts/journey-map-labels";
-import type { LaneBy } from "~/components/charts/journey-map-layout";
-import { Field } from "~/components/Field";
-import { deleteJourney, loadJourney, saveJourney } from "~/data/journeys.server";
+import { layoutJourneyMap, type LaneBy } from "~/components/charts/journey-map-layout";
+import { deleteJourney, loadJourney, saveJourney, workspaceProcesses } from "~/data/journeys.server";
 import { useLang, useT, useTn } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
-import { parseFormData } from "~/web/form.server";
+import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { submissionOf } from "~/web/conform.server";
+import { formOptionalText, formSlug, formText } from "~/web/form-schema";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
+import { TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { mapEdit } from "~/web/journey-map-edit.server";
 import { notFound } from "~/web/responses.server";
 
 const LANES: LaneBy[] = ["channel", "process", "side"];
@@ -25,29 +34,49 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
-  return { journey, canEdit: can(role, "journeys:edit") };
+  const gaps = await latestGaps(workspace, await requestLang(request), journey.key);
+  // The curve draws only gaps shown with their interval; below the minimum n a point is left out.
+  const curve: Record<string, CurveGap> = {};
+  for (const [key, figure] of Object.entries(gaps.byTouchpoint)) {
+    const g = figure?.status === "ok" ? figure.value : null;
+    if (g && g.meanGap !== null && g.lo !== null && g.hi !== null) curve[key] = { mean: g.meanGap, lo: g.lo, hi: g.hi, n: figure!.n };
+  }
+  return { journey, canEdit: can(role, "journeys:edit"), curve, window: gaps.window };
 }
 
-const StageSchema = z.object({
-  stageKey: SlugSchema,
-  stageName: z.string().trim().min(1, "Enter a name.").max(120),
-  stageNameEn: z.string().trim().max(120).optional().default(""),
-});
+// Names are given in Spanish (required) and English (optional: "" until someone translates it).
+const StageSchema = z.object({ stageKey: formSlug(), stageName: formText(120), stageNameEn: formOptionalText(120) });
 const DetailsSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(160),
-  nameEn: z.string().trim().max(160).optional().default(""),
-  persona: z.string().trim().max(300).optional().default(""),
-  description: z.string().trim().max(4000).optional().default(""),
+  name: formText(160),
+  nameEn: formOptionalText(160),
+  persona: formOptionalText(300),
+  description: formOptionalText(4000),
 });
 
-type Result = { errors: JourneyFileError[]; fields?: Record<string, string>; saved?: boolean };
+type Result = {
+  errors: JourneyFileError[];
+  fields?: Record<string, string>;
+  saved?: boolean;
+  touchpoint?: string;
+  /** A conform form's reply (details, addStage): its messages and what was typed. */
+  form?: "details" | "addStage";
+  reply?: SubmissionResult<string[]>;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
   const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
-  const formData = await request.formData();
+  const formData = await readFormData(request);
+  if (formData === null) return data<Result>({ errors: [{ path: "", message: UNREADABLE_FORM }] }, { status: 400 });
   const intent = String(formData.get("intent") ?? "");
+  if (intent === "place" || intent === "addAt") {
+    const edit = await mapEdit(request, journey, formData, await workspaceProcesses(workspace.id));
+    if (!edit.ok) return data<Result>({ errors: [], fields: edit.fields }, { status: 400 });
+    const saved = await saveJourney(workspace.id, edit.journey, "replace");
+    if (!saved.ok) return data<Result>({ errors: saved.errors }, { status: 400 });
+    return data<Result>({ errors: [], saved: true, touchpoint: edit.touchpoint });
+  }
   const dir = (formData.get("dir") === "-1" ? -1 : 1) as Direction;
   const stage = String(formData.get("stage") ?? "");
   const tp = String(formData.get("tp") ?? "");
@@ -59,15 +88,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`/w/${workspace.slug}/journeys`);
     }
     case "details": {
-      const form = parseFormData(formData, DetailsSchema);
-      if (!form.ok) return data<Result>({ errors: [], fields: form.errors }, { status: 400 });
-      next = { ...journey, ...form.data };
+      const form = submissionOf(formData, DetailsSchema, await requestLang(request));
+      if (form.status !== "success") return data<Result>({ errors: [], form: "details", reply: form.reply() }, { status: 400 });
+      next = { ...journey, ...form.value };
       break;
     }
     case "addStage": {
-      const form = parseFormData(formData, StageSchema);
-      if (!form.ok) return data<Result>({ errors: [], fields: form.errors }, { status: 400 });
-      next = addStage(journey, { key: form.data.stageKey, name: form.data.stageName, nameEn: form.data.stageNameEn });
+      const form = submissionOf(formData, StageSchema, await requestLang(request));
+      if (form.status !== "success") return data<Result>({ errors: [], form: "addStage", reply: form.reply() }, { status: 400 });
+      next = addStage(journey, { key: form.value.stageKey, name: form.value.stageName, nameEn: form.value.stageNameEn });
       break;
     }
     case "renameStage":
@@ -94,7 +123,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function JourneyPage() {
-  const { journey, canEdit } = useLoaderData<typeof loader>();
+  const { journey, canEdit, curve, window } = useLoaderData<typeof loader>();
   const result = useActionData<Result>();
   const [params, setParams] = useSearchParams();
   const t = useT();
@@ -163,11 +192,27 @@ export default function JourneyPage() {
           </div>
         </div>
         <div className="chart-scroll">
-          <JourneyMap journey={shown} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `${base}/touchpoints/${key}`} />
+          {canEdit ? (
+            <JourneyMapEditor journey={shown} laneBy={laneBy} labels={mapLabels} hrefOf={(key) => `${base}/touchpoints/${key}`} />
+          ) : (
+            <JourneyMap journey={shown} laneBy={laneBy} labels={mapLabels} onSelectHref={(key) => `${base}/touchpoints/${key}`} />
+          )}
+          <EmotionCurveUnder journey={shown} laneBy={laneBy} curve={curve} window={window} />
         </div>
       </section>
-      {canEdit ? <JourneyEditor journey={journey} fields={result?.fields} /> : <p className="notice">{t("journey.readonly")}</p>}
+      {canEdit ? <JourneyEditor journey={journey} result={result} /> : <p className="notice">{t("journey.readonly")}</p>}
     </>
+  );
+}
+
+function EmotionCurveUnder({ journey, laneBy, curve, window }: { journey: JourneyFile; laneBy: LaneBy; curve: Record<string, CurveGap>; window: { from: string; to: string } }) {
+  const t = useT();
+  const layout = layoutJourneyMap(journey, { laneBy });
+  return (
+    <section aria-labelledby="curve-title" className="jm-curve-section">
+      <h3 id="curve-title">{t("map.curve.title")}</h3>
+      <EmotionCurve cards={layout.cards} gaps={curve} width={layout.width} window={window} />
+    </section>
   );
 }
 
@@ -194,8 +239,14 @@ function MoveButtons({ name, value, labels }: { name: string; value: string; lab
   );
 }
 
-function JourneyEditor({ journey, fields }: { journey: JourneyFile; fields?: Record<string, string> }) {
+function JourneyEditor({ journey, result }: { journey: JourneyFile; result?: Result }) {
   const t = useT();
+  const [stageForm, stageFields] = useSchemaForm(StageSchema, { id: "add-stage", lastResult: result?.form === "addStage" ? result.reply : undefined });
+  const [detailsForm, detailsFields] = useSchemaForm(DetailsSchema, {
+    id: "journey-details",
+    lastResult: result?.form === "details" ? result.reply : undefined,
+    defaultValue: { name: journey.name, nameEn: journey.nameEn, persona: journey.persona, description: journey.description },
+  });
   return (
     <section aria-labelledby="edit-title">
       <h2 id="edit-title">{t("journey.edit")}</h2>
@@ -261,28 +312,26 @@ function JourneyEditor({ journey, fields }: { journey: JourneyFile; fields?: Rec
           </article>
         ))}
       </div>
-      <Form method="post" className="row card">
+      <Form method="post" className="row card" {...getFormProps(stageForm)} noValidate>
         <input type="hidden" name="intent" value="addStage" />
-        <Field label={t("journey.stageKey")} name="stageKey" required error={fields?.stageKey} />
-        <Field label={t("journey.stageName")} name="stageName" required error={fields?.stageName} />
-        <Field label={t("names.en")} name="stageNameEn" error={fields?.stageNameEn} />
+        <TextField label={t("journey.stageKey")} field={stageFields.stageKey} />
+        <TextField label={t("journey.stageName")} field={stageFields.stageName} />
+        <TextField label={t("names.en")} field={stageFields.stageNameEn} />
         <button type="submit">{t("journey.addStage")}</button>
       </Form>
-      <Form method="post" className="stack card">
+      <Form method="post" className="stack card" {...getFormProps(detailsForm)} noValidate>
         <input type="hidden" name="intent" value="details" />
-        <Field label={`${t("journey.name")} · ${t("names.es")}`} name="name" defaultValue={journey.name} required error={fields?.name} />
-        <Field
+        <TextField label={`${t("journey.name")} · ${t("names.es")}`} field={detailsFields.name} />
+        <TextField
           label={
             <>
               {t("names.en")} <MissingTranslation item={journey} />
             </>
           }
-          name="nameEn"
-          defaultValue={journey.nameEn}
-          error={fields?.nameEn}
+          field={detailsFields.nameEn}
         />
-        <Field label={t("journey.persona")} name="persona" defaultValue={journey.persona} />
-        <Field label={t("journey.description")} name="description" multiline defaultValue={journey.description} />
+        <TextField label={t("journey.persona")} field={detailsFields.persona} />
+        <TextField label={t("journey.description")} field={detailsFields.description} multiline />
         <div className="actions">
           <button type="submit" className="secondary">
             {t("journey.save")}

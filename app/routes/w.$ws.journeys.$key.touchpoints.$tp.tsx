@@ -1,19 +1,65 @@
-// Edit (or add, with $tp = "new") one touchpoint: channel, interaction, process, moment of truth,
-// experiential modules, target duration and the attributes measured there.
-import { MissingTranslation, useLocalName } from "~/components/LocalName";
+// One touchpoint, read as a summary (what it is, its survey and deployments, its latest gap with n and
+// interval), edited with ?edit=1; $tp = "new" adds one. The journey schema checks the result again.
+import { getFormProps, type FieldMetadata } from "@conform-to/react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
-import { CHANNELS, INTERACTIONS, MODULES, SERVQUAL_DIMENSIONS, SIDES, type JourneyFileError, type JourneyTouchpoint } from "~/cem/journey";
+import { CHANNELS, INTERACTIONS, MODULES, SERVQUAL_DIMENSIONS, SIDES, type JourneyTouchpoint } from "~/cem/journey";
 import { findTouchpoint, referencedProcesses, upsertTouchpoint } from "~/cem/journey-edit";
-import { Field } from "~/components/Field";
-import { loadJourney, saveJourney, workspaceProcesses } from "~/data/journeys.server";
+import { CheckboxField, FormErrors, SelectField, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { LatestGap } from "~/components/LatestGap";
+import { MissingTranslation, useLocalName } from "~/components/LocalName";
+import { listDeployments } from "~/data/deployments.server";
+import { findTouchpointByKey, loadJourney, saveJourney, workspaceProcesses } from "~/data/journeys.server";
+import { latestGaps } from "~/data/latest-gaps.server";
+import { listSurveys } from "~/data/surveys.server";
+import { requestLang } from "~/i18n/lang.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
+import { parseRequestForm } from "~/web/conform.server";
+import { formOptionalText, formSlug, formText } from "~/web/form-schema";
 import { notFound } from "~/web/responses.server";
 
 const BLANK_ATTRIBUTE_ROWS = 2;
+const ATTRIBUTE_KEY = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+const AttributeRowSchema = z
+  .object({
+    key: z.string().trim().max(64).regex(ATTRIBUTE_KEY, "form.attrKey").optional(),
+    es: formOptionalText(200),
+    en: formOptionalText(200),
+    servqual: z.enum(SERVQUAL_DIMENSIONS).optional(),
+    remove: z.boolean().optional(),
+  })
+  .superRefine((row, ctx) => {
+    // A row with a key measures an attribute, which the survey asks in both languages.
+    if (row.key && !row.remove && (!row.es || !row.en)) ctx.addIssue({ code: "custom", path: [row.es ? "en" : "es"], message: "form.attrLabels" });
+  });
+
+const TouchpointFormSchema = z
+  .object({
+    key: formSlug(),
+    name: formText(160),
+    // The English name is optional: "" until someone translates it.
+    nameEn: formOptionalText(160),
+    stage: z.string().min(1),
+    channel: z.enum(CHANNELS),
+    interaction: z.enum(INTERACTIONS),
+    process: z.string().optional(),
+    side: z.enum(SIDES),
+    targetDurationMinutes: z.number().positive().max(100_000).optional(),
+    mot: z.boolean().optional(),
+    motReason: formOptionalText(500),
+    modules: z.array(z.enum(MODULES)).optional().default([]),
+    attr: z.array(AttributeRowSchema).max(200).optional().default([]),
+  })
+  .superRefine((form, ctx) => {
+    if (form.mot && !form.motReason) ctx.addIssue({ code: "custom", path: ["motReason"], message: "form.motReason" });
+  });
+type TouchpointForm = z.output<typeof TouchpointFormSchema>;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
@@ -22,43 +68,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isNew = params.tp === "new";
   const found = isNew ? null : findTouchpoint(journey, params.tp ?? "");
   if (!isNew && !found) throw notFound();
+  const row = found ? await findTouchpointByKey(workspace.id, found.touchpoint.key) : null;
+  const [surveys, deployments, gaps] = row
+    ? await Promise.all([listSurveys(workspace.id, { touchpointId: row.id }), listDeployments(workspace.id), latestGaps(workspace, await requestLang(request), journey.key)])
+    : [[], [], null];
   return {
     journey: { key: journey.key, name: journey.name, nameEn: journey.nameEn, stages: journey.stages.map((s) => ({ key: s.key, name: s.name, nameEn: s.nameEn })) },
     touchpoint: found?.touchpoint ?? null,
     stageKey: found?.stage.key ?? null,
     processes: await workspaceProcesses(workspace.id),
+    surveys: surveys.map((s) => ({ id: s.id, title: s.title, template: s.template, publishedVersion: s.publishedVersion, hasDraft: s.hasDraft })),
+    deployments: deployments
+      .filter((d) => d.touchpointKey === found?.touchpoint.key)
+      .map((d) => ({ id: d.id, name: d.name, surveyId: d.surveyId, surveyTitle: d.surveyTitle, active: d.active, invitations: d.invitations })),
+    gap: found && gaps ? (gaps.byTouchpoint[found.touchpoint.key] ?? null) : null,
+    window: gaps?.window ?? null,
     canEdit: can(role, "journeys:edit"),
   };
 }
 
-/** Reads the touchpoint form into the journey-file shape; the journey schema does the validation. */
-function touchpointFromForm(form: FormData, key: string): JourneyTouchpoint {
-  const text = (name: string) => String(form.get(name) ?? "").trim();
-  const duration = text("targetDurationMinutes");
-  const attributeRows = Number(form.get("attributeRows") ?? 0);
-  const attributes: JourneyTouchpoint["attributes"] = [];
-  for (let i = 0; i < Math.min(attributeRows, 200); i++) {
-    const attrKey = text(`attr.${i}.key`);
-    if (!attrKey || form.get(`attr.${i}.remove`) === "on") continue;
-    const servqual = text(`attr.${i}.servqual`);
-    attributes.push({
-      key: attrKey,
-      label: { es: text(`attr.${i}.es`), en: text(`attr.${i}.en`) },
-      servqual: (servqual || null) as JourneyTouchpoint["attributes"][number]["servqual"],
-    });
-  }
+/** The journey-file touchpoint a valid form describes; rows without a key, or marked to remove, are left out. */
+function touchpointOf(form: TouchpointForm, key: string): JourneyTouchpoint {
   return {
     key,
-    name: text("name"),
-    nameEn: text("nameEn"),
-    channel: text("channel") as JourneyTouchpoint["channel"],
-    interaction: text("interaction") as JourneyTouchpoint["interaction"],
-    process: text("process") || null,
-    side: text("side") as JourneyTouchpoint["side"],
-    momentOfTruth: form.get("mot") === "on" ? { reason: text("motReason") } : null,
-    modules: MODULES.filter((m) => form.get(`module.${m}`) === "on"),
-    targetDurationMinutes: duration === "" ? null : Number(duration.replace(",", ".")),
-    attributes,
+    name: form.name,
+    nameEn: form.nameEn,
+    channel: form.channel,
+    interaction: form.interaction,
+    process: form.process || null,
+    side: form.side,
+    momentOfTruth: form.mot ? { reason: form.motReason } : null,
+    modules: MODULES.filter((m) => form.modules.includes(m)),
+    targetDurationMinutes: form.targetDurationMinutes ?? null,
+    attributes: form.attr
+      .filter((a) => a.key && !a.remove)
+      .map((a) => ({ key: a.key!, label: { es: a.es, en: a.en }, servqual: a.servqual ?? null })),
   };
 }
 
@@ -66,34 +110,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
   const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
-  const form = await request.formData();
   const isNew = params.tp === "new";
   const previous = isNew ? null : findTouchpoint(journey, params.tp ?? "");
   if (!isNew && !previous) throw notFound();
-  const key = isNew ? String(form.get("key") ?? "").trim() : previous!.touchpoint.key;
-  const stageKey = String(form.get("stage") ?? "");
-  if (!journey.stages.some((s) => s.key === stageKey)) {
-    return data({ errors: [{ path: "stage", message: "Choose a stage of this journey." }] as JourneyFileError[] }, { status: 400 });
+  const { submission, unreadable, t } = await parseRequestForm(request, TouchpointFormSchema);
+  if (unreadable) return data({ result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const form = submission.value;
+  // An existing touchpoint keeps its key (surveys and responses name it).
+  const key = previous ? previous.touchpoint.key : form.key;
+  if (!journey.stages.some((s) => s.key === form.stage)) {
+    return data({ result: submission.reply({ fieldErrors: { stage: [t("form.stage")] } }) }, { status: 400 });
   }
   if (isNew && findTouchpoint(journey, key)) {
-    return data({ errors: [{ path: "key", message: `touchpoint key "${key}" exists in this journey` }] as JourneyFileError[] }, { status: 400 });
+    return data({ result: submission.reply({ fieldErrors: { key: [t("form.tpKeyTaken")] } }) }, { status: 400 });
   }
-  const touchpoint = touchpointFromForm(form, key);
-  const next = upsertTouchpoint(journey, stageKey, touchpoint, previous?.touchpoint.key);
+  const next = upsertTouchpoint(journey, form.stage, touchpointOf(form, key), previous?.touchpoint.key);
   next.processes = referencedProcesses(next, await workspaceProcesses(workspace.id));
   const saved = await saveJourney(workspace.id, next, "replace");
-  if (!saved.ok) return data({ errors: saved.errors }, { status: 400 });
+  if (!saved.ok) {
+    const messages = saved.errors.map((e) => `${e.path.replace(/^stages\[\d+\]\.touchpoints\[\d+\]\.?/, "")} ${e.message}`.trim());
+    return data({ result: submission.reply({ formErrors: messages }) }, { status: 400 });
+  }
   return redirect(`/w/${workspace.slug}/journeys/${journey.key}`);
 }
 
 export default function TouchpointPage() {
-  const { journey, touchpoint, stageKey, processes, canEdit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { journey, touchpoint, canEdit } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const result = useActionData<typeof action>();
   const t = useT();
   const localName = useLocalName();
-  const tp = touchpoint;
-  const rows = [...(tp?.attributes ?? []), ...Array.from({ length: BLANK_ATTRIBUTE_ROWS }, () => null)];
+  const editing = canEdit && (touchpoint === null || params.get("edit") === "1" || result !== undefined);
   return (
     <>
       <p>
@@ -101,140 +149,212 @@ export default function TouchpointPage() {
           ← {localName(journey)}
         </Link>
       </p>
-      <h1>
-        {t("tp.title")}: {tp ? localName(tp) : t("journey.addTouchpoint")}
-      </h1>
-      {result?.errors.length ? (
-        <div className="notice error" role="alert">
-          <ul className="errors-list">
-            {result.errors.map((e, i) => (
-              <li key={i}>
-                {e.path ? <code>{e.path.replace(/^stages\[\d+\]\.touchpoints\[\d+\]\.?/, "")}</code> : null} {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      <Form method="post" className="stack">
-        <fieldset className="card" disabled={!canEdit}>
-          <legend>{t("tp.title")}</legend>
-          <div className="row">
-            <Field label={t("tp.key")} name="key" defaultValue={tp?.key ?? ""} readOnly={!!tp} required pattern="[a-z0-9]+(-[a-z0-9]+)*" />
-            <Field label={`${t("tp.name")} · ${t("names.es")}`} name="name" defaultValue={tp?.name ?? ""} required />
-            <Field
-              label={
-                <>
-                  {t("names.en")} {tp ? <MissingTranslation item={tp} /> : null}
-                </>
-              }
-              name="nameEn"
-              defaultValue={tp?.nameEn ?? ""}
-            />
-            <label>
-              {t("tp.stage")}
-              <select name="stage" defaultValue={stageKey ?? params.get("stage") ?? journey.stages[0]?.key}>
-                {journey.stages.map((s) => (
-                  <option key={s.key} value={s.key}>
-                    {localName(s)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-          <div className="row">
-            <label>
-              {t("tp.channel")}
-              <select name="channel" defaultValue={tp?.channel ?? "store"}>
-                {CHANNELS.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`channel.${c}` as MessageKey)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("tp.interaction")}
-              <select name="interaction" defaultValue={tp?.interaction ?? "person-to-person"}>
-                {INTERACTIONS.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`interaction.${c}` as MessageKey)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("tp.process")}
-              <select name="process" defaultValue={tp?.process ?? ""}>
-                <option value="">{t("tp.noProcess")}</option>
-                {processes.map((p) => (
-                  <option key={p.key} value={p.key}>
-                    {localName(p)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("tp.side")}
-              <select name="side" defaultValue={tp?.side ?? "frontstage"}>
-                {SIDES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`side.${s}` as MessageKey)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <Field label={t("tp.duration")} name="targetDurationMinutes" type="number" min={0} step="any" defaultValue={tp?.targetDurationMinutes ?? ""} />
-          </div>
-          <label className="check">
-            <input type="checkbox" name="mot" defaultChecked={!!tp?.momentOfTruth} /> ★ {t("tp.mot")}
-          </label>
-          <Field label={t("tp.motReason")} name="motReason" defaultValue={tp?.momentOfTruth?.reason ?? ""} />
-          <fieldset>
-            <legend>{t("tp.modules")}</legend>
-            <div className="row">
-              {MODULES.map((m) => (
-                <label key={m} className="check">
-                  <input type="checkbox" name={`module.${m}`} defaultChecked={tp?.modules.includes(m)} /> {t(`module.${m}` as MessageKey)}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-        </fieldset>
-        <fieldset className="card" disabled={!canEdit}>
-          <legend>{t("tp.attributes")}</legend>
-          <input type="hidden" name="attributeRows" value={rows.length} />
-          <div className="stack">
-            {rows.map((a, i) => (
-              <div key={i} className="row" data-attribute-row={i}>
-                <Field label={t("tp.attrKey")} name={`attr.${i}.key`} defaultValue={a?.key ?? ""} pattern="[a-z][a-z0-9]*(_[a-z0-9]+)*" />
-                <Field label={t("tp.attrEs")} name={`attr.${i}.es`} defaultValue={a?.label.es ?? ""} />
-                <Field label={t("tp.attrEn")} name={`attr.${i}.en`} defaultValue={a?.label.en ?? ""} />
-                <label>
-                  {t("tp.servqual")}
-                  <select name={`attr.${i}.servqual`} defaultValue={a?.servqual ?? ""}>
-                    <option value="">{t("tp.noServqual")}</option>
-                    {SERVQUAL_DIMENSIONS.map((d) => (
-                      <option key={d} value={d}>
-                        {t(`servqual.${d}` as MessageKey)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                {a ? (
-                  <label className="check">
-                    <input type="checkbox" name={`attr.${i}.remove`} /> {t("journey.delete")}
-                  </label>
-                ) : null}
-              </div>
-            ))}
-          </div>
-        </fieldset>
-        {canEdit ? (
-          <p>
-            <button type="submit">{t("journey.save")}</button>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h1>
+          {t("tp.title")}: {touchpoint ? localName(touchpoint) : t("journey.addTouchpoint")}
+        </h1>
+        {canEdit && touchpoint ? (
+          <Link className={editing ? "button secondary" : "button"} to={editing ? "." : "?edit=1"} data-testid="edit-touchpoint">
+            {editing ? t("form.done") : t("form.edit")}
+          </Link>
+        ) : null}
+      </div>
+      {editing ? <TouchpointEditor /> : <TouchpointSummary />}
+    </>
+  );
+}
+
+function TouchpointSummary() {
+  const { journey, touchpoint: tp, stageKey, processes, surveys, deployments, gap, window } = useLoaderData<typeof loader>();
+  const t = useT();
+  const localName = useLocalName();
+  if (!tp) return null;
+  const stage = journey.stages.find((s) => s.key === stageKey);
+  const process = processes.find((p) => p.key === tp.process);
+  return (
+    <>
+      <section className="card" aria-labelledby="tp-what">
+        <h2 id="tp-what">
+          {stage ? `${localName(stage)} · ` : null}
+          {localName(tp)} <MissingTranslation item={tp} /> <span className="badge">{tp.key}</span>
+        </h2>
+        <p>
+          <span className="badge">{t(`channel.${tp.channel}` as MessageKey)}</span> <span className="badge">{t(`interaction.${tp.interaction}` as MessageKey)}</span>{" "}
+          <span className="badge">{t(`side.${tp.side}` as MessageKey)}</span>{" "}
+          {tp.modules.map((m) => (
+            <span key={m} className="badge">
+              {t(`module.${m}` as MessageKey)}
+            </span>
+          ))}
+        </p>
+        <p className="muted">
+          {process ? t("tp.summary.process", { process: localName(process) }) : t("tp.noProcess")}
+          {tp.targetDurationMinutes !== null ? ` · ${t("tp.summary.minutes", { minutes: tp.targetDurationMinutes })}` : ""}
+        </p>
+        {tp.momentOfTruth ? (
+          <p className="notice">
+            <strong>★ {t("tp.mot")}:</strong> {tp.momentOfTruth.reason}
           </p>
         ) : null}
-      </Form>
+        <h3>{t("tp.summary.attributes", { count: tp.attributes.length })}</h3>
+        <ul>
+          {tp.attributes.map((a) => (
+            <li key={a.key}>
+              {a.label.es} / {a.label.en} <code>{a.key}</code>
+              {a.servqual ? <span className="badge">{t(`servqual.${a.servqual}` as MessageKey)}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card" aria-labelledby="tp-gap">
+        <h2 id="tp-gap">{t("tp.summary.gap")}</h2>
+        <p>
+          <LatestGap figure={gap ?? undefined} />
+        </p>
+        {window ? <p className="muted">{t("process.summary.window", window)}</p> : null}
+      </section>
+      <section className="card" aria-labelledby="tp-survey">
+        <h2 id="tp-survey">{t("tp.summary.survey")}</h2>
+        {surveys.length === 0 ? <p className="muted">{t("tp.summary.noSurvey")}</p> : null}
+        <ul>
+          {surveys.map((s) => (
+            <li key={s.id}>
+              <Link to={`../../../../surveys/${s.id}`} relative="path">
+                {s.title}
+              </Link>{" "}
+              <span className="muted">
+                {s.publishedVersion !== null ? t("tp.summary.version", { version: s.publishedVersion }) : t("tp.summary.draft")}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <h3>{t("tp.summary.deployments")}</h3>
+        {deployments.length === 0 ? <p className="muted">{t("tp.summary.noDeployments")}</p> : null}
+        <ul>
+          {deployments.map((d) => (
+            <li key={d.id}>
+              <Link to={`../../../../surveys/${d.surveyId}/deploy`} relative="path">
+                {d.name}
+              </Link>{" "}
+              <span className={d.active ? "badge" : "badge muted"}>{d.active ? t("tp.summary.active") : t("tp.summary.inactive")}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
     </>
+  );
+}
+
+function TouchpointEditor() {
+  const { journey, touchpoint: tp, stageKey, processes, canEdit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const localName = useLocalName();
+  const blank = Array.from({ length: BLANK_ATTRIBUTE_ROWS }, () => ({ key: "", es: "", en: "", servqual: "" }));
+  const [form, fields] = useSchemaForm(TouchpointFormSchema, {
+    id: "touchpoint",
+    lastResult: result?.result,
+    defaultValue: {
+      key: tp?.key ?? "",
+      name: tp?.name ?? "",
+      nameEn: tp?.nameEn ?? "",
+      stage: stageKey ?? params.get("stage") ?? journey.stages[0]?.key,
+      channel: tp?.channel ?? "store",
+      interaction: tp?.interaction ?? "person-to-person",
+      process: tp?.process ?? "",
+      side: tp?.side ?? "frontstage",
+      targetDurationMinutes: tp?.targetDurationMinutes ?? undefined,
+      mot: tp?.momentOfTruth ? "on" : undefined,
+      motReason: tp?.momentOfTruth?.reason ?? "",
+      modules: tp?.modules ?? [],
+      attr: [...(tp?.attributes ?? []).map((a) => ({ key: a.key, es: a.label.es, en: a.label.en, servqual: a.servqual ?? "" })), ...blank],
+    },
+  });
+  const rows = fields.attr.getFieldList();
+  const choices = (values: readonly string[], prefix: string) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}` as MessageKey) }));
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+      <FormErrors form={form} />
+      <fieldset className="card" disabled={!canEdit}>
+        <legend>{t("tp.title")}</legend>
+        <div className="row">
+          <TextField label={t("tp.key")} field={fields.key} readOnly={!!tp} />
+          <TextField label={`${t("tp.name")} · ${t("names.es")}`} field={fields.name} />
+          <TextField
+            label={
+              <>
+                {t("names.en")} {tp ? <MissingTranslation item={tp} /> : null}
+              </>
+            }
+            field={fields.nameEn}
+          />
+          <SelectField label={t("tp.stage")} field={fields.stage} options={journey.stages.map((s) => ({ value: s.key, label: localName(s) }))} />
+        </div>
+        <div className="row">
+          <SelectField label={t("tp.channel")} field={fields.channel} options={choices(CHANNELS, "channel")} />
+          <SelectField label={t("tp.interaction")} field={fields.interaction} options={choices(INTERACTIONS, "interaction")} />
+          <SelectField
+            label={t("tp.process")}
+            field={fields.process}
+            options={[{ value: "", label: t("tp.noProcess") }, ...processes.map((p) => ({ value: p.key, label: localName(p) }))]}
+          />
+          <SelectField label={t("tp.side")} field={fields.side} options={choices(SIDES, "side")} />
+          <TextField label={t("tp.duration")} field={fields.targetDurationMinutes} type="number" step="any" min={0} />
+        </div>
+        <CheckboxField label={`★ ${t("tp.mot")}`} field={fields.mot} />
+        <TextField label={t("tp.motReason")} field={fields.motReason} />
+        <fieldset>
+          <legend>{t("tp.modules")}</legend>
+          <div className="row">
+            {MODULES.map((m) => (
+              <label key={m} className="check">
+                <input
+                  type="checkbox"
+                  name={fields.modules.name}
+                  value={m}
+                  form={form.id}
+                  defaultChecked={(fields.modules.initialValue as string[] | undefined)?.includes(m)}
+                />{" "}
+                {t(`module.${m}` as MessageKey)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </fieldset>
+      <fieldset className="card" disabled={!canEdit}>
+        <legend>{t("tp.attributes")}</legend>
+        <div className="stack">
+          {rows.map((row, i) => (
+            <AttributeRow key={row.key} row={row} index={i} existing={i < (tp?.attributes.length ?? 0)} />
+          ))}
+        </div>
+      </fieldset>
+      {canEdit ? (
+        <p>
+          <button type="submit">{t("journey.save")}</button>
+        </p>
+      ) : null}
+    </Form>
+  );
+}
+
+type AttributeFields = FieldMetadata<z.input<typeof AttributeRowSchema>, Record<string, unknown>, string[]>;
+
+function AttributeRow({ row, index, existing }: { row: AttributeFields; index: number; existing: boolean }) {
+  const t = useT();
+  const f = row.getFieldset();
+  return (
+    <div className="row" data-attribute-row={index}>
+      <TextField label={t("tp.attrKey")} field={f.key} />
+      <TextField label={t("tp.attrEs")} field={f.es} />
+      <TextField label={t("tp.attrEn")} field={f.en} />
+      <SelectField
+        label={t("tp.servqual")}
+        field={f.servqual}
+        options={[{ value: "", label: t("tp.noServqual") }, ...SERVQUAL_DIMENSIONS.map((d) => ({ value: d, label: t(`servqual.${d}` as MessageKey) }))]}
+      />
+      {existing ? <CheckboxField label={t("journey.delete")} field={f.remove} /> : null}
+    </div>
   );
 }

@@ -1,133 +1,213 @@
-// Business processes: who owns each, and how many touchpoints it shapes.
-import { LocalName, MissingTranslation } from "~/components/LocalName";
+// Business processes: read as a summary (owner, the touchpoints each shapes, its latest gap with n and
+// interval), edited with ?edit=1. CEM measures each process by the experience it shapes (DESIGN.md).
+import { getFormProps } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
-import { SlugSchema } from "~/cem/slug";
-import { Field } from "~/components/Field";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { LatestGap } from "~/components/LatestGap";
+import { LocalName, MissingTranslation } from "~/components/LocalName";
+import { latestGaps } from "~/data/latest-gaps.server";
 import { createProcess, deleteProcess, listProcesses, processKeyTaken, updateProcess } from "~/data/processes.server";
+import { requestLang } from "~/i18n/lang.server";
 import { useT } from "~/i18n/use-t";
+import { parseRequestForm } from "~/web/conform.server";
+import { formOptionalText, formSlug, formText } from "~/web/form-schema";
 import { notFound } from "~/web/responses.server";
-import { parseFormData } from "~/web/form.server";
 
-const Text = (max: number) => z.string().trim().max(max).optional().default("");
 const ProcessSchema = z.object({
-  key: SlugSchema,
-  name: z.string().trim().min(1, "Enter a name.").max(120),
-  nameEn: z.string().trim().max(120).optional().default(""),
-  owner: Text(120),
-  description: Text(2000),
+  key: formSlug(),
+  name: formText(120),
+  // The English name is optional: "" until someone translates it.
+  nameEn: formOptionalText(120),
+  owner: formOptionalText(120),
+  description: formOptionalText(2000),
 });
-const UpdateSchema = ProcessSchema.omit({ key: true }).extend({ id: z.coerce.number().int().positive() });
+const UpdateSchema = ProcessSchema.omit({ key: true }).extend({ id: z.number().int().positive() });
+/** Every intent's fields in one schema: the intent picks which part is checked. */
+const ActionSchema = z.discriminatedUnion("intent", [
+  ProcessSchema.extend({ intent: z.literal("create") }),
+  UpdateSchema.extend({ intent: z.literal("update") }),
+  z.object({ intent: z.literal("delete"), id: z.number().int().positive() }),
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  return { processes: await listProcesses(workspace.id), canEdit: can(role, "processes:edit") };
+  const [processes, gaps] = await Promise.all([listProcesses(workspace.id), latestGaps(workspace, await requestLang(request))]);
+  return {
+    processes: processes.map((p) => ({
+      ...p,
+      gap: gaps.byProcess[p.key] ?? null,
+      touchpoints: gaps.scope.touchpoints
+        .filter((tp) => tp.processKey === p.key)
+        .map((tp) => ({ key: tp.key, name: tp.name, journeyKey: tp.journeyKey, journeyName: tp.journeyName, stageName: tp.stageName, momentOfTruth: tp.momentOfTruth, gap: gaps.byTouchpoint[tp.key] ?? null })),
+    })),
+    window: gaps.window,
+    canEdit: can(role, "processes:edit"),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "processes:edit");
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === "delete") {
-    const id = Number(formData.get("id"));
-    if (!(await deleteProcess(workspace.id, id))) throw notFound();
-    return { intent, errors: {} as Record<string, string>, values: {} as Record<string, string> };
+  const { submission, unreadable, t } = await parseRequestForm(request, ActionSchema);
+  if (unreadable) return data({ intent: "create", id: null as number | null, result: unreadable }, { status: 400 });
+  const intent = String(submission.payload.intent ?? "create");
+  const id = Number(submission.payload.id) || null;
+  if (submission.status !== "success") return data({ intent, id, result: submission.reply() }, { status: 400 });
+  const input = submission.value;
+  if (input.intent === "delete") {
+    if (!(await deleteProcess(workspace.id, input.id))) throw notFound();
+  } else if (input.intent === "update") {
+    const { id: processId, intent: _intent, ...rest } = input;
+    if (!(await updateProcess(workspace.id, processId, rest))) throw notFound();
+  } else {
+    const { intent: _intent, ...rest } = input;
+    if (await processKeyTaken(workspace.id, rest.key)) {
+      return data({ intent, id, result: submission.reply({ fieldErrors: { key: [t("process.keyTaken")] } }) }, { status: 400 });
+    }
+    await createProcess(workspace.id, rest);
   }
-  if (intent === "update") {
-    const form = parseFormData(formData, UpdateSchema);
-    if (!form.ok) return data({ intent, errors: form.errors, values: form.values }, { status: 400 });
-    const { id, ...rest } = form.data;
-    if (!(await updateProcess(workspace.id, id, rest))) throw notFound();
-    return { intent, errors: {} as Record<string, string>, values: {} as Record<string, string> };
-  }
-  const form = parseFormData(formData, ProcessSchema);
-  if (!form.ok) return data({ intent: "create", errors: form.errors, values: form.values }, { status: 400 });
-  if (await processKeyTaken(workspace.id, form.data.key)) {
-    return data({ intent: "create", errors: { key: "taken" } as Record<string, string>, values: form.values }, { status: 400 });
-  }
-  await createProcess(workspace.id, form.data);
-  return { intent: "create", errors: {} as Record<string, string>, values: {} as Record<string, string> };
+  return { intent, id, result: submission.reply({ resetForm: true }) };
 }
 
 export default function ProcessesPage() {
-  const { processes, canEdit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { processes, canEdit, window } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const t = useT();
-  const createErrors = result?.intent === "create" ? result.errors : {};
+  const editing = canEdit && params.get("edit") === "1";
   return (
     <>
-      <h1>{t("process.title")}</h1>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h1>{t("process.title")}</h1>
+        {canEdit ? (
+          <Link className={editing ? "button secondary" : "button"} to={editing ? "." : "?edit=1"} data-testid="edit-processes">
+            {editing ? t("form.done") : t("form.edit")}
+          </Link>
+        ) : null}
+      </div>
       <p className="muted">{t("process.intro")}</p>
+      <p className="muted">{t("process.summary.window", window)}</p>
       {processes.length === 0 ? <p>{t("process.none")}</p> : null}
-      {processes.map((p) => (
-        <article key={p.id} className="card">
-          {canEdit ? (
-            <Form method="post" className="stack">
-              <input type="hidden" name="id" value={p.id} />
-              <div className="row">
-                <span className="badge">{p.key}</span>
-                <span className="muted">
-                  {t("process.touchpoints")}: {p.touchpoints}
-                </span>
-              </div>
-              <div className="row">
-                <Field label={`${t("process.name")} · ${t("names.es")}`} name="name" id={`p${p.id}-name`} defaultValue={p.name} required />
-                <Field
-                  label={
-                    <>
-                      {t("names.en")} <MissingTranslation item={p} />
-                    </>
-                  }
-                  name="nameEn"
-                  id={`p${p.id}-name-en`}
-                  defaultValue={p.nameEn}
-                />
-                <Field label={t("process.owner")} name="owner" id={`p${p.id}-owner`} defaultValue={p.owner} />
-              </div>
-              <Field label={t("process.description")} name="description" id={`p${p.id}-description`} multiline defaultValue={p.description} />
-              <div className="actions">
-                <button type="submit" name="intent" value="update" className="secondary">
-                  {t("process.save")}
-                </button>
-                <button type="submit" name="intent" value="delete" className="danger">
-                  {t("process.delete")}
-                </button>
-              </div>
-            </Form>
-          ) : (
-            <>
-              <h2>
-                <LocalName item={p} flag />
-              </h2>
-              <p>
-                <span className="badge">{p.key}</span> {p.owner} · {t("process.touchpoints")}: {p.touchpoints}
-              </p>
-              <p>{p.description}</p>
-            </>
-          )}
-        </article>
-      ))}
-      {canEdit ? (
-        <>
-          <h2>{t("process.add")}</h2>
-          <Form method="post" className="stack card">
-            <input type="hidden" name="intent" value="create" />
-            <div className="row">
-              <Field label={t("process.key")} name="key" required defaultValue={result?.intent === "create" ? result.values.key : ""} error={createErrors.key === "taken" ? t("process.keyTaken") : createErrors.key} />
-              <Field label={`${t("process.name")} · ${t("names.es")}`} name="name" required defaultValue={result?.intent === "create" ? result.values.name : ""} error={createErrors.name} />
-              <Field label={t("names.en")} name="nameEn" defaultValue={result?.intent === "create" ? result.values.nameEn : ""} error={createErrors.nameEn} />
-              <Field label={t("process.owner")} name="owner" defaultValue={result?.intent === "create" ? result.values.owner : ""} />
-            </div>
-            <Field label={t("process.description")} name="description" multiline />
-            <p>
-              <button type="submit">{t("process.add")}</button>
-            </p>
-          </Form>
-        </>
-      ) : null}
+      {editing ? <ProcessForms /> : processes.map((p) => <ProcessSummary key={p.id} process={p} />)}
     </>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function ProcessSummary({ process: p }: { process: Loaded["processes"][number] }) {
+  const t = useT();
+  return (
+    <article className="card" data-process={p.key}>
+      <h2>
+        <LocalName item={p} flag /> <span className="badge">{p.key}</span>
+      </h2>
+      <p className="muted">{p.owner ? t("process.summary.owner", { owner: p.owner }) : t("process.summary.noOwner")}</p>
+      {p.description ? <p>{p.description}</p> : null}
+      <p>
+        <strong>{t("process.summary.gap")}:</strong> <LatestGap figure={p.gap ?? undefined} />
+      </p>
+      {p.touchpoints.length === 0 ? (
+        <p className="muted">{t("process.summary.noTouchpoints")}</p>
+      ) : (
+        <ul className="tp-list">
+          {p.touchpoints.map((tp) => (
+            <li key={tp.key}>
+              <span>
+                <Link to={`../journeys/${tp.journeyKey}/touchpoints/${tp.key}`} relative="path">
+                  {tp.name}
+                </Link>{" "}
+                <span className="muted">
+                  {tp.journeyName} · {tp.stageName}
+                </span>{" "}
+                {tp.momentOfTruth ? <span className="badge mot">★ {t("tp.mot")}</span> : null}
+              </span>
+              <LatestGap figure={tp.gap ?? undefined} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+function ProcessForms() {
+  const { processes } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      {processes.map((p) => (
+        <EditProcess key={p.id} process={p} />
+      ))}
+      <h2>{t("process.add")}</h2>
+      <CreateProcess />
+    </>
+  );
+}
+
+function EditProcess({ process: p }: { process: Loaded["processes"][number] }) {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const mine = result && result.id === p.id && result.intent !== "create" ? result.result : undefined;
+  const [form, fields] = useSchemaForm(UpdateSchema, { id: `process-${p.id}`, lastResult: mine, defaultValue: { id: p.id, name: p.name, nameEn: p.nameEn, owner: p.owner, description: p.description } });
+  return (
+    <article className="card" data-process={p.key}>
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <input type="hidden" name="id" value={p.id} />
+        <FormErrors form={form} />
+        <div className="row">
+          <span className="badge">{p.key}</span>
+          <span className="muted">
+            {t("process.touchpoints")}: {p.touchpoints.length}
+          </span>
+        </div>
+        <div className="row">
+          <TextField label={`${t("process.name")} · ${t("names.es")}`} field={fields.name} />
+          <TextField
+            label={
+              <>
+                {t("names.en")} <MissingTranslation item={p} />
+              </>
+            }
+            field={fields.nameEn}
+          />
+          <TextField label={t("process.owner")} field={fields.owner} />
+        </div>
+        <TextField label={t("process.description")} field={fields.description} multiline />
+        <div className="actions">
+          <button type="submit" name="intent" value="update" className="secondary">
+            {t("process.save")}
+          </button>
+          <button type="submit" name="intent" value="delete" className="danger" formNoValidate>
+            {t("process.delete")}
+          </button>
+        </div>
+      </Form>
+    </article>
+  );
+}
+
+function CreateProcess() {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const [form, fields] = useSchemaForm(ProcessSchema, { id: "process-new", lastResult: result?.intent === "create" ? result.result : undefined });
+  return (
+    <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="create" />
+      <FormErrors form={form} />
+      <div className="row">
+        <TextField label={t("process.key")} field={fields.key} />
+        <TextField label={`${t("process.name")} · ${t("names.es")}`} field={fields.name} />
+        <TextField label={t("names.en")} field={fields.nameEn} />
+        <TextField label={t("process.owner")} field={fields.owner} />
+      </div>
+      <TextField label={t("process.description")} field={fields.description} multiline />
+      <p>
+        <button type="submit">{t("process.add")}</button>
+      </p>
+    </Form>
   );
 }

@@ -1,11 +1,13 @@
-// One survey: its SurveyJS definition in the editor (errors and live preview beside it), saving the
-// draft, publishing it as a frozen version, and the list of versions with their responses.
+// One survey: its SurveyJS definition in the builder (with the JSON as an advanced tab, the checks
+// and a live preview), the work in progress autosaved, saving the draft, publishing it as a frozen
+// version, and the list of versions with their responses.
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
-import { SurveyEditor } from "~/components/survey/SurveyEditor";
+import { SurveyDesigner } from "~/components/survey/builder/SurveyDesigner";
 import surveyCss from "~/components/survey/survey-pages.css?url";
+import { autosaveDefinition, getAutosave } from "~/data/survey-autosave.server";
 import {
   currentPublishedVersion,
   discardDraft,
@@ -41,7 +43,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { survey, touchpoint } = await load(workspace.id, params.id);
   const editable = await editableVersion(workspace.id, survey.id);
   const published = await currentPublishedVersion(workspace.id, survey.id);
+  // Unsaved work from the builder, when it differs from what is saved.
+  const autosave = can(role, "surveys:edit") ? await getAutosave(workspace.id, survey.id) : null;
   return {
+    autosave: autosave && autosave.definition !== editable?.definition ? autosave : null,
     survey: { id: survey.id, title: survey.title, template: survey.template },
     touchpoint,
     editable: editable ? { id: editable.id, version: editable.version, status: editable.status, definition: editable.definition } : null,
@@ -53,6 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ActionResult =
+  | { intent: "autosave"; ok: true; savedAt: string }
+  | { intent: "autosave"; ok: false; message: string }
   | { intent: "save" | "publish"; ok: false; errors: SurveyDefinitionError[]; definition: string }
   | { intent: "save" | "publish"; ok: true; version: number; created: boolean }
   | { intent: "discard"; ok: boolean };
@@ -68,6 +75,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "discard") {
     const r = await discardDraft(workspace.id, survey.id);
     return data<ActionResult>({ intent, ok: r.ok }, { status: r.ok ? 200 : 400 });
+  }
+  if (intent === "autosave") {
+    const raw = formData.get("definition");
+    const text = typeof raw === "string" ? raw : "";
+    if (text.length > MAX_DEFINITION_CHARS) {
+      return data<ActionResult>({ intent, ok: false, message: "The definition is too large (over 2 MB)." }, { status: 400 });
+    }
+    const saved = await autosaveDefinition(workspace.id, survey.id, user.id, text);
+    if (!saved) throw notFound();
+    if (!saved.ok) return data<ActionResult>({ intent, ok: false, message: saved.message }, { status: 400 });
+    return data<ActionResult>({ intent, ok: true, savedAt: saved.savedAt.toISOString() });
   }
   if (intent !== "save" && intent !== "publish") {
     const errors: SurveyDefinitionError[] = [{ message: `Unknown action "${intent}".`, source: "vivencia" }];
@@ -88,16 +106,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data<ActionResult>({ intent, ok: true, version: result.version, created: result.created });
 }
 
+// An autosave changes nothing the page shows from its loader: no need to reload it.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
+
 export default function SurveyPage() {
-  const { survey, touchpoint, editable, publishedVersion, versions, canEdit, canDeploy } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { survey, touchpoint, editable, autosave, publishedVersion, versions, canEdit, canDeploy } = useLoaderData<typeof loader>();
+  const answered = useActionData<typeof action>();
+  // Autosaves answer through their own fetcher; only saves, publications and discards show here.
+  const result = answered && answered.intent !== "autosave" ? answered : undefined;
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
   const f = useFormat();
   const date = (d: Date | string | null) => f.dateTime(d);
   const failed = result && "errors" in result ? result : null;
-  const initialText = failed?.definition || editable?.definition || "";
+  const initialText = failed?.definition || autosave?.definition || editable?.definition || "";
   return (
     <>
       <p>
@@ -143,8 +167,9 @@ export default function SurveyPage() {
       ) : null}
       {editable?.status === "published" && canEdit ? <p className="muted">{t("surveys.editingPublished", { version: editable.version })}</p> : null}
       {!canEdit ? <p className="notice">{t("surveys.readonly")}</p> : null}
+      {autosave && !failed ? <p className="notice">{t("builder.autosave.restored", { time: date(autosave.savedAt) })}</p> : null}
 
-      <SurveyEditor
+      <SurveyDesigner
         key={editable ? `${editable.id}:${editable.status}` : "none"}
         initialText={initialText}
         touchpoint={touchpoint}

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { parseBoundedJson } from "~/cem/bounded-json";
 import type { FormPayload, FormState, PageView } from "./form-view";
-import { renderPage, resumeState, serverFormBlocker, startState } from "./server-form.server";
+import { renderPage, resumeState, serverFormBlocker, startState, type TextVariables } from "./server-form.server";
 import type { SurveyJson } from "./types";
 
 /** The state is the answers so far: as large as an invitation's saved progress may be. */
@@ -64,8 +64,8 @@ export function formPayload(view: PageView, state: FormState, alert: string | nu
   return { view, state: JSON.stringify(state), alert };
 }
 
-export function openingPayload(json: SurveyJson, state: FormState, lang: "es" | "en"): FormPayload {
-  return formPayload(renderPage(json, state, lang), state);
+export function openingPayload(json: SurveyJson, state: FormState, lang: "es" | "en", variables: TextVariables = {}): FormPayload {
+  return formPayload(renderPage(json, state, lang, new Map(), variables), state);
 }
 
 // A published version (or a pulse's survey) never changes: whether the server can draw it is

@@ -15,6 +15,8 @@ export type SurveyProgress = { data: Record<string, unknown>; page: number };
 export type RespondentSurveyProps = {
   /** The survey version's JSON text. */
   definition: string;
+  /** Values of the placeholders in its texts ({brand}, {touchpoint}, {customer_name}). */
+  variables?: Record<string, string>;
   locale: SurveyLocale;
   initial: SurveyProgress | null;
   /** Every answer (`urgent` when the page changed: worth saving at once). */
@@ -49,6 +51,7 @@ export default function RespondentSurvey(props: RespondentSurveyProps) {
     registerMeasurementProperties();
     const survey = new Model(JSON.parse(props.definition));
     survey.locale = props.locale;
+    for (const [name, value] of Object.entries(props.variables ?? {})) survey.setVariable(name, value);
     survey.showTitle = false;
     survey.showCompletePage = false;
     survey.applyTheme(THEME);

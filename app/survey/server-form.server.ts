@@ -65,10 +65,14 @@ export function serverFormBlocker(json: SurveyJson): string | null {
   return null;
 }
 
-/** A model holding these answers, speaking this language. */
-function modelWith(json: SurveyJson, data: Record<string, unknown>, lang: SurveyLocale): SurveyModel {
+/** Values of the placeholders a designer wrote in the texts ({brand}, {touchpoint}, {customer_name}). */
+export type TextVariables = Record<string, string>;
+
+/** A model holding these answers, speaking this language, with the texts' placeholders filled. */
+function modelWith(json: SurveyJson, data: Record<string, unknown>, lang: SurveyLocale, variables: TextVariables = {}): SurveyModel {
   const model = loadSurveyModel(json);
   model.locale = lang;
+  for (const [name, value] of Object.entries(variables)) model.setVariable(name, value);
   model.data = data;
   return model;
 }
@@ -214,8 +218,8 @@ export function resumeState(json: SurveyJson, saved: { data: Record<string, unkn
 }
 
 /** The page the state is on, drawn with these errors. */
-export function renderPage(json: SurveyJson, state: FormState, lang: SurveyLocale, errors = new Map<string, string[]>()): PageView {
-  const model = modelWith(json, state.data, lang);
+export function renderPage(json: SurveyJson, state: FormState, lang: SurveyLocale, errors = new Map<string, string[]>(), variables: TextVariables = {}): PageView {
+  const model = modelWith(json, state.data, lang, variables);
   const page = currentPage(model, state.pageName);
   if (!page) throw new Error("The survey has no page to show.");
   return pageView(model, page, lang, errors);
@@ -296,8 +300,8 @@ export type StepResult =
  * Takes the fields posted from the state's page: "back" keeps them and goes one page back without
  * validating; "next" validates the page as SurveyJS would and moves on, or completes the survey.
  */
-export function stepForm(json: SurveyJson, state: FormState, fields: Field, direction: "next" | "back", lang: SurveyLocale): StepResult {
-  const model = modelWith(json, state.data, lang);
+export function stepForm(json: SurveyJson, state: FormState, fields: Field, direction: "next" | "back", lang: SurveyLocale, variables: TextVariables = {}): StepResult {
+  const model = modelWith(json, state.data, lang, variables);
   const page = currentPage(model, state.pageName);
   if (!page) throw new Error("The survey has no page to show.");
 

@@ -11,6 +11,7 @@ import {
   ratingQuestion,
   sameText,
   surveyText,
+  type SurveyElementJson,
   type SurveyPageJson,
 } from "./blocks";
 import { servqualAttributes, servqualPages } from "./servqual";
@@ -43,25 +44,27 @@ const LEVEL = {
   max: { es: "Muy alta", en: "Very high" },
 } as const;
 
+/** One half of an attribute's gap pair: its expectation or its perception on the 1–7 quality scale. */
+export function gapPairQuestion(attribute: SurveyAttribute, kind: "expectation" | "perception"): SurveyElementJson {
+  return ratingQuestion({
+    name: questionName(attribute.key, kind),
+    kind,
+    attribute: attribute.key,
+    dimension: attribute.servqual ?? null,
+    title: attribute.label,
+    scale: { min: 1, max: 7 },
+    minLabel: LEVEL.min,
+    maxLabel: LEVEL.max,
+  });
+}
+
 /**
  * Gap pair: every attribute asked twice on the same 1–7 quality scale, all expectations first and
  * then all perceptions, so d = P − E compares like with like.
  */
 function gapPairPages(attributes: readonly SurveyAttribute[]): SurveyPageJson[] {
   if (attributes.length === 0) return [];
-  const questions = (kind: "expectation" | "perception") =>
-    attributes.map((attribute) =>
-      ratingQuestion({
-        name: questionName(attribute.key, kind),
-        kind,
-        attribute: attribute.key,
-        dimension: attribute.servqual ?? null,
-        title: attribute.label,
-        scale: { min: 1, max: 7 },
-        minLabel: LEVEL.min,
-        maxLabel: LEVEL.max,
-      }),
-    );
+  const questions = (kind: "expectation" | "perception") => attributes.map((attribute) => gapPairQuestion(attribute, kind));
   return [
     page("expectations", { es: "Lo que esperaba", en: "What you expected" }, questions("expectation"), {
       es: "Antes de este contacto, ¿qué calidad esperaba en cada aspecto?",
@@ -80,29 +83,32 @@ function gapPairPages(attributes: readonly SurveyAttribute[]): SurveyPageJson[] 
  * per attribute so the three answers are given side by side.
  */
 function zoneOfTolerancePages(attributes: readonly SurveyAttribute[]): SurveyPageJson[] {
+  return attributes.map((attribute, i) =>
+    page(`zone_${i + 1}`, attribute.label, zoneOfToleranceQuestions(attribute), {
+      es: "Valore la calidad del servicio en este aspecto.",
+      en: "Rate the service quality in this aspect.",
+    }),
+  );
+}
+
+/** An attribute's adequate, desired and perceived levels on one 1–9 scale. */
+export function zoneOfToleranceQuestions(attribute: SurveyAttribute): SurveyElementJson[] {
   const levels = [
     { kind: "adequate", title: { es: "Nivel mínimo que consideraría aceptable", en: "The minimum level you would find acceptable" } },
     { kind: "desired", title: { es: "Nivel que desearía recibir", en: "The level you would like to receive" } },
     { kind: "perception", title: { es: "Nivel que recibió", en: "The level you received" } },
   ] as const;
-  return attributes.map((attribute, i) =>
-    page(
-      `zone_${i + 1}`,
-      attribute.label,
-      levels.map((level) =>
-        ratingQuestion({
-          name: questionName(attribute.key, level.kind),
-          kind: level.kind,
-          attribute: attribute.key,
-          dimension: attribute.servqual ?? null,
-          title: level.title,
-          scale: { min: 1, max: 9 },
-          minLabel: LEVEL.min,
-          maxLabel: LEVEL.max,
-        }),
-      ),
-      { es: "Valore la calidad del servicio en este aspecto.", en: "Rate the service quality in this aspect." },
-    ),
+  return levels.map((level) =>
+    ratingQuestion({
+      name: questionName(attribute.key, level.kind),
+      kind: level.kind,
+      attribute: attribute.key,
+      dimension: attribute.servqual ?? null,
+      title: level.title,
+      scale: { min: 1, max: 9 },
+      minLabel: LEVEL.min,
+      maxLabel: LEVEL.max,
+    }),
   );
 }
 

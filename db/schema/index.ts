@@ -45,6 +45,7 @@ export const {
   measurements,
   rollups,
   rollupsWeekly,
+  surveyAutosaves,
   // act
   actSettings,
   cases,

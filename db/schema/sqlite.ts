@@ -6,6 +6,7 @@ export * from "./platform";
 export * from "./journeys";
 export * from "./crm";
 export * from "./surveys";
+export * from "./survey-builder";
 export * from "./act";
 export * from "./jobs";
 export * from "./security";

@@ -47,7 +47,7 @@ describe("a designer's first journey", () => {
   });
 
   it("builds a journey with two stages and three touchpoints and sees it on the map", async () => {
-    await page.goto(`${server.url}/w/cafe-aroma/processes`);
+    await page.goto(`${server.url}/w/cafe-aroma/processes?edit=1`);
     await page.fill("main form:has(input[name=intent][value=create]) input[name=key]", "service");
     await page.fill("main form:has(input[name=intent][value=create]) input[name=name]", "Servicio en tienda");
     await submit("main form:has(input[name=intent][value=create]) button[type=submit]");
@@ -82,11 +82,11 @@ describe("a designer's first journey", () => {
         await page.check("input[name=mot]");
         await page.fill("input[name=motReason]", "Aquí se decide si vuelven mañana");
       }
-      await page.check("input[name='module.feel']");
-      await page.fill("input[name='attr.0.key']", "waiting_time");
-      await page.fill("input[name='attr.0.es']", "Tiempo de espera");
-      await page.fill("input[name='attr.0.en']", "Waiting time");
-      await page.selectOption("select[name='attr.0.servqual']", "responsiveness");
+      await page.check("input[name=modules][value=feel]");
+      await page.fill("input[name='attr[0].key']", "waiting_time");
+      await page.fill("input[name='attr[0].es']", "Tiempo de espera");
+      await page.fill("input[name='attr[0].en']", "Waiting time");
+      await page.selectOption("select[name='attr[0].servqual']", "responsiveness");
       await Promise.all([page.waitForURL("**/journeys/morning-coffee"), page.click("main button[type=submit]:has-text('Guardar')")]);
     }
 
@@ -122,10 +122,13 @@ describe("a designer's first journey", () => {
       "/workspaces",
       "/w/cafe-aroma",
       "/w/cafe-aroma/platform",
+      "/w/cafe-aroma/platform?edit=1",
       "/w/cafe-aroma/processes",
+      "/w/cafe-aroma/processes?edit=1",
       "/w/cafe-aroma/journeys",
       "/w/cafe-aroma/journeys/morning-coffee",
       "/w/cafe-aroma/journeys/morning-coffee/touchpoints/queue",
+      "/w/cafe-aroma/journeys/morning-coffee/touchpoints/queue?edit=1",
       "/w/cafe-aroma/journeys/morning-coffee/touchpoints/new?stage=order",
       "/w/cafe-aroma/members",
       "/w/cafe-aroma/tokens",
@@ -146,5 +149,5 @@ describe("a designer's first journey", () => {
     }
     await anonymous.close();
     await phone.close();
-  });
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 // A designer in a real Chromium: creates a gap-pair survey for a touchpoint, sees survey-react-ui
-// render it live beside the JSON, publishes it, deploys it and sees the QR code and public link.
+// render it live beside the builder, edits its JSON in the advanced tab, publishes it, deploys it
+// and sees the QR code and public link.
 // Every survey page passes axe without serious or critical violations.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,10 +59,11 @@ describe("survey design in the browser", () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The preview follows the language switch (SurveyJS localisation).
-    await page.selectOption(".preview-pane select", "en");
+    await page.selectOption("#preview-language", "en");
     await preview.getByText("Waiting time").first().waitFor();
 
-    // An edit shows up in the preview and in the checks without saving.
+    // An edit in the JSON tab shows up in the preview and in the checks without saving.
+    await page.getByRole("tab", { name: "JSON (avanzado)" }).click();
     const text = await page.inputValue("#definition");
     await page.fill("#definition", text.replace('"name": "waiting_time__expectation"', '"name": "staff_courtesy__expectation"'));
     await page.locator("#definition-checks").getByText("Duplicate question name").first().waitFor();

@@ -76,14 +76,14 @@ describe("importCsvFile (customers)", () => {
   });
 
   it("refuses a file whose header lacks a required column, even when skipping bad rows", async () => {
-    const report = await importCsvFile(file("c3.csv", "Cliente,Nombre\nC-9,Zoe\n"), { workspaceId: a, kind: "customers", skipBadRows: true });
+    const report = await importCsvFile(file("c3.csv", "Persona,Nombre\nC-9,Zoe\n"), { workspaceId: a, kind: "customers", skipBadRows: true });
     expect(report).toMatchObject({ imported: false, headerProblem: true });
     expect(report.badRows[0].errors[0]).toMatch(/missing required column external_id/);
     expect(await customerIdByExternalId(a, "C-9")).toBeNull();
-    const mapped = await importCsvFile(file("c3.csv", "Cliente,Nombre\nC-9,Zoe\n"), {
+    const mapped = await importCsvFile(file("c3.csv", "Persona,Nombre\nC-9,Zoe\n"), {
       workspaceId: a,
       kind: "customers",
-      mapping: { external_id: "Cliente" },
+      mapping: { external_id: "Persona" },
     });
     expect(mapped).toMatchObject({ imported: true, added: 1 });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JourneyFile, JourneyTouchpoint } from "~/cem/journey";
-import { addStage, deleteStage, deleteTouchpoint, findTouchpoint, moveStage, moveTouchpoint, referencedProcesses, renameStage, upsertTouchpoint } from "~/cem/journey-edit";
+import { addStage, deleteStage, deleteTouchpoint, findTouchpoint, moveStage, moveTouchpoint, newTouchpointKey, placeTouchpoint, referencedProcesses, renameStage, upsertTouchpoint } from "~/cem/journey-edit";
 
 const tp = (key: string, process: string | null = null): JourneyTouchpoint => ({
   key,
@@ -64,5 +64,57 @@ describe("journey edits", () => {
   it("lists the processes the touchpoints name, in order of first use", () => {
     const available = [{ key: "p1" }, { key: "p2" }, { key: "p3" }];
     expect(referencedProcesses(base, available).map((p) => p.key)).toEqual(["p2", "p1"]);
+  });
+});
+
+describe("placing a touchpoint on the map", () => {
+  // Lanes by process: stage a holds a1 (p2) and a2 (p1); stage b holds b1 (p2).
+  const place = (key: string, stage: string, lane: string | null, index: number, by: "channel" | "process" | "side" = "process") =>
+    placeTouchpoint(base, key, { stage, lane: { by, key: lane }, index });
+
+  it("moves a card to another stage, into a lane's cell at a position", () => {
+    const first = place("b1", "a", "p2", 0);
+    expect(first.ok && keys(first.journey)).toEqual(["a:b1,a1,a2", "b:"]);
+    // After the last card of its cell: a1 is the only p2 card in stage a, so b1 lands right after it.
+    const after = place("b1", "a", "p2", 1);
+    expect(after.ok && keys(after.journey)).toEqual(["a:a1,b1,a2", "b:"]);
+    // An index past the cell's end is the end of the cell.
+    const far = place("b1", "a", "p2", 99);
+    expect(far.ok && keys(far.journey)).toEqual(["a:a1,b1,a2", "b:"]);
+  });
+
+  it("moves a card to another lane, which changes what the lane stands for", () => {
+    const toP1 = place("a1", "a", "p1", 1);
+    expect(toP1.ok && keys(toP1.journey)).toEqual(["a:a2,a1", "b:b1"]);
+    expect(toP1.ok && findTouchpoint(toP1.journey, "a1")!.touchpoint.process).toBe("p1");
+    const noProcess = place("a1", "b", null, 0);
+    expect(noProcess.ok && findTouchpoint(noProcess.journey, "a1")!.touchpoint.process).toBeNull();
+    const web = place("a2", "a", "web", 0, "channel");
+    expect(web.ok && findTouchpoint(web.journey, "a2")!.touchpoint.channel).toBe("web");
+    // An empty cell: the end of the stage.
+    expect(web.ok && keys(web.journey)).toEqual(["a:a1,a2", "b:b1"]);
+    const back = place("a1", "a", "backstage", 0, "side");
+    expect(back.ok && findTouchpoint(back.journey, "a1")!.touchpoint.side).toBe("backstage");
+  });
+
+  it("reorders within a cell", () => {
+    const j: JourneyFile = { ...base, stages: [{ key: "a", name: "A", nameEn: "", touchpoints: [tp("x", "p"), tp("y", "q"), tp("z", "p")] }] };
+    const r = placeTouchpoint(j, "z", { stage: "a", lane: { by: "process", key: "p" }, index: 0 });
+    expect(r.ok && keys(r.journey)).toEqual(["a:z,x,y"]);
+    const s = placeTouchpoint(j, "x", { stage: "a", lane: { by: "process", key: "p" }, index: 1 });
+    expect(s.ok && keys(s.journey)).toEqual(["a:y,z,x"]);
+    expect(keys(j)).toEqual(["a:x,y,z"]);
+  });
+
+  it("refuses an unknown touchpoint, stage or a lane without a key outside process lanes", () => {
+    expect(place("nope", "a", "p1", 0)).toEqual({ ok: false, error: "touchpoint" });
+    expect(place("a1", "zz", "p1", 0)).toEqual({ ok: false, error: "stage" });
+    expect(place("a1", "a", null, 0, "channel")).toEqual({ ok: false, error: "lane" });
+  });
+
+  it("names a new touchpoint with a key unique in the journey", () => {
+    expect(newTouchpointKey(base, "a1")).toBe("a1-2");
+    expect(newTouchpointKey(base, "nuevo")).toBe("nuevo");
+    expect(newTouchpointKey(base, "")).toBe("touchpoint");
   });
 });

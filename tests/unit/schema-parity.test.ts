@@ -275,7 +275,7 @@ describe("the PostgreSQL schema mirrors the SQLite schema", () => {
     type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
     type Shared = keyof SqliteTables & keyof PgTables;
     // SQLite rowid aliases (isRowidAlias above): optional to insert there, required here.
-    type ROWID_ALIASES = { actSettings: "workspaceId"; lookupGeneration: "id"; smsSettings: "workspaceId"; deploymentSmsTexts: "deploymentId"; mailSettings: "workspaceId"; deploymentMail: "deploymentId"; mailOptOuts: "customerId" };
+    type ROWID_ALIASES = { actSettings: "workspaceId"; lookupGeneration: "id"; smsSettings: "workspaceId"; deploymentSmsTexts: "deploymentId"; mailSettings: "workspaceId"; deploymentMail: "deploymentId"; mailOptOuts: "customerId"; surveyAutosaves: "surveyId" };
     type Simplify<T> = { [K in keyof T]: T[K] } & {};
     type AsOnSqlite<K, P> = K extends keyof ROWID_ALIASES
       ? Simplify<Omit<P, ROWID_ALIASES[K] & keyof P> & { [A in ROWID_ALIASES[K] & keyof P]?: P[A] | undefined }>

@@ -61,6 +61,8 @@ export type OpenSurveyPage = {
   versionId: number;
   /** An invitation's saved progress (JSON text), null for public links. */
   progress: string | null;
+  /** Values of the placeholders in the survey's texts ({brand}, {touchpoint}, {customer_name}). */
+  variables?: Record<string, string>;
 };
 
 /**
@@ -205,6 +207,7 @@ export function OpenSurvey({
           >
             <RespondentSurvey
               definition={page.definition}
+              variables={page.variables}
               locale={lang}
               initial={restored}
               onProgress={onProgress}

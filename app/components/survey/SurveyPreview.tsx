@@ -10,18 +10,20 @@ export function SurveyPreview({
   locale,
   loadingText,
   failedText,
+  variables,
 }: {
   json: SurveyJson | null;
   locale: "es" | "en";
   loadingText: string;
   failedText: string;
+  variables?: Record<string, string>;
 }) {
   const loading = <p className="muted">{loadingText}</p>;
   return (
     <ClientOnly fallback={loading}>
       {() => (json ? (
         <Suspense fallback={loading}>
-          <LivePreview json={json} locale={locale} failedText={failedText} />
+          <LivePreview json={json} locale={locale} failedText={failedText} variables={variables} />
         </Suspense>
       ) : (
         <p className="notice error">{failedText}</p>

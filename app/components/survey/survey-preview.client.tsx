@@ -14,6 +14,8 @@ export type LivePreviewProps = {
   locale: "es" | "en";
   /** Shown when survey-core cannot build or render the definition. */
   failedText: string;
+  /** Sample values for the placeholders ({brand}, {customer_name}, {touchpoint}). */
+  variables?: Record<string, string>;
 };
 
 class RenderGuard extends Component<{ fallback: ReactNode; resetKey: unknown; children: ReactNode }, { failed: boolean; key: unknown }> {
@@ -39,19 +41,28 @@ function buildModel(json: SurveyJson, locale: string): Model | null {
     model.locale = locale;
     // A preview never leaves the page: finishing it shows the thank-you text and offers nothing else.
     model.showCompletedPage = true;
+    // Scales as the respondent page shows them (respondent-survey.tsx): buttons, labels above and below.
+    for (const question of model.getAllQuestions()) {
+      if (question.getType() !== "rating") continue;
+      question.setPropertyValue("displayMode", "buttons");
+      question.setPropertyValue("rateDescriptionLocation", "topBottom");
+    }
     return model;
   } catch {
     return null;
   }
 }
 
-export default function LivePreview({ json, locale, failedText }: LivePreviewProps) {
+export default function LivePreview({ json, locale, failedText, variables }: LivePreviewProps) {
   // Rebuilt only when the definition changes; a language switch keeps the answers given so far.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const model = useMemo(() => buildModel(json, locale), [json]);
   useEffect(() => {
     if (model) model.locale = locale;
   }, [model, locale]);
+  useEffect(() => {
+    for (const [name, value] of Object.entries(variables ?? {})) model?.setVariable(name, value);
+  }, [model, variables]);
   if (!model) return <p className="notice error">{failedText}</p>;
   return (
     <RenderGuard fallback={<p className="notice error">{failedText}</p>} resetKey={model}>

@@ -2,7 +2,7 @@
 export const es = {
   "nav.outbox": "Invitaciones",
   "surveys.title": "Encuestas",
-  "surveys.intro": "Encuestas en los momentos de la verdad: generadas a partir de los atributos de un punto de contacto, editables como JSON de SurveyJS, publicadas como versiones inmutables.",
+  "surveys.intro": "Encuestas en los momentos de la verdad: generadas a partir de los atributos de un punto de contacto, editables en el constructor (o como JSON de SurveyJS), publicadas como versiones inmutables.",
   "surveys.none": "Aún no hay encuestas.",
   "surveys.filterTouchpoint": "Punto de contacto",
   "surveys.allTouchpoints": "Todos los puntos de contacto",
@@ -155,7 +155,7 @@ export const es = {
 export const en: Record<keyof typeof es, string> = {
   "nav.outbox": "Invitations",
   "surveys.title": "Surveys",
-  "surveys.intro": "Surveys at the moments of truth: generated from a touchpoint's attributes, editable as SurveyJS JSON, published as immutable versions.",
+  "surveys.intro": "Surveys at the moments of truth: generated from a touchpoint's attributes, editable in the builder (or as SurveyJS JSON), published as immutable versions.",
   "surveys.none": "No surveys yet.",
   "surveys.filterTouchpoint": "Touchpoint",
   "surveys.allTouchpoints": "All touchpoints",
