@@ -5,7 +5,7 @@
 // the server cannot draw, and ?renderer=surveyjs, get the SurveyJS survey in the browser instead
 // (components/respondent/OpenSurvey.tsx). Progress is kept between pages (in the form, and on the
 // invitation for a personal link), the answers are recorded once by recordResponse, and a personal
-// link answers only once. docs/decisions/respondent-server-renderer.md says why.
+// link answers only once. docs/decisions/021-respondent-server-renderer.md says why.
 import {
   data,
   type ActionFunctionArgs,

@@ -84,7 +84,7 @@ export function pageHeaders(policy: PagePolicy): [string, string][] {
     ["X-Content-Type-Options", "nosniff"],
     // A URL with a personal token: its referrer goes to no other site ("same-origin", not "no-referrer":
     // under "no-referrer" a browser sends `Origin: null` with a plain form POST, and the respondent
-    // form must work without JavaScript, docs/decisions/respondent-server-renderer.md).
+    // form must work without JavaScript, docs/decisions/021-respondent-server-renderer.md).
     ["Referrer-Policy", policy.privateUrl ? "same-origin" : "strict-origin-when-cross-origin"],
     ["Permissions-Policy", PERMISSIONS_POLICY],
     ...transportHeaders(policy.secure),

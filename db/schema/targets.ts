@@ -1,7 +1,7 @@
 // Targets: what a process, touchpoint or attribute should reach on a metric, from an optional day on.
 // The unit is named by its key (process key, touchpoint key, "touchpoint/attribute"), not its row id:
 // a journey imported again with --replace gets new touchpoint rows under the same keys, and its
-// targets must stay (docs/decisions/home-findings-and-fdr.md).
+// targets must stay (docs/decisions/024-home-findings-and-fdr.md).
 import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users, workspaces } from "./accounts";
