@@ -201,7 +201,7 @@ describe("the outbox", () => {
     const res = await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: "C-10\nC-11, C-12", expiresInHours: "24" });
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toMatch(/3 invitación\(es\) creadas/);
+    expect(html).toMatch(/3 invitaciones creadas/);
     const [invited] = await getDb().select().from(customers).where(and(eq(customers.workspaceId, aId), eq(customers.externalId, "C-12"))).limit(1);
     expect(invited).toBeTruthy();
     const empty = await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: " ", expiresInHours: "24" });

@@ -11,6 +11,7 @@ import { useLang, useT } from "~/i18n/use-t";
 import { FigureCell, FigureValue } from "./Figure";
 import { formatInterval, formatNumber } from "~/i18n/format";
 import { insightsHref } from "./format";
+import { TableScroll } from "./TableScroll";
 import { TargetCell, targetUnitOf } from "./TargetCell";
 
 /** The Clienting index of the departments running each process, by process key (process tables only). */
@@ -94,7 +95,7 @@ export function GapTable({ view, filter, ws, caption, clienting, targets }: Prop
     );
   };
   return (
-    <div className="table-wrap">
+    <TableScroll testId={`gap-table-${view.by}`}>
       <table className="ins-table" data-testid={`gap-table-${view.by}`}>
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -130,7 +131,7 @@ export function GapTable({ view, filter, ws, caption, clienting, targets }: Prop
           {view.total ? renderRow({ ...view.total, key: "total", name: t("insights.total"), detail: "", ref: {}, momentOfTruth: false }, true) : null}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

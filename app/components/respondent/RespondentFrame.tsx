@@ -72,11 +72,17 @@ export function RespondentErrorBoundary() {
   const t = useT();
   const lang = useLang();
   const unknown = isRouteErrorResponse(error) && error.status === 404;
+  // A refusal the server explained (503 while the database cannot be written: "nothing was stored")
+  // says so in the reader's language; anything unexplained gets the generic text.
+  const explained =
+    isRouteErrorResponse(error) && !unknown && error.status !== 500
+      ? (error.data as { message?: unknown } | undefined)?.message
+      : undefined;
   return (
     <RespondentFrame brand={null} lang={lang}>
       <RespondentNotice
         title={unknown ? t("respondent.unknown.title") : t("respondent.error.title")}
-        body={unknown ? t("respondent.unknown.body") : t("respondent.error.body")}
+        body={unknown ? t("respondent.unknown.body") : typeof explained === "string" && explained ? explained : t("respondent.error.body")}
       />
     </RespondentFrame>
   );

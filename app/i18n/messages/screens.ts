@@ -58,7 +58,8 @@ export const es = {
   "locale.workspaceZone": "La del espacio",
   "locale.saveMine": "Guardar mi zona horaria",
 
-  "scroll.hint": "El mapa es más ancho que la pantalla: desplázalo en horizontal para ver todas las etapas.",
+  "scroll.hint": "El mapa es más ancho que la pantalla: desplácelo en horizontal para ver todas las etapas.",
+  "scroll.tableHint": "La tabla es más ancha que la pantalla: desplácela en horizontal para ver todas las columnas; la primera queda fija.",
   "scorecard.worst": "Peores puntos de contacto:",
   "scorecard.noneBelow": "Ningún punto de contacto con n suficiente está por debajo de la expectativa.",
   "trends.tooFew": "Sin tendencia: n = {n}; ningún periodo llega al mínimo de {minN}. Pruebe por mes o un periodo más largo.",
@@ -123,6 +124,7 @@ export const en: Record<keyof typeof es, string> = {
   "locale.saveMine": "Save my time zone",
 
   "scroll.hint": "The map is wider than the screen: scroll it sideways to see every stage.",
+  "scroll.tableHint": "The table is wider than the screen: scroll it sideways to see every column; the first one stays in place.",
   "scorecard.worst": "Worst touchpoints:",
   "scorecard.noneBelow": "No touchpoint with enough n is below expectation.",
   "trends.tooFew": "No trend: n = {n}; no period reaches the minimum of {minN}. Try by month or a longer period.",

@@ -2,6 +2,7 @@
 // conditions) and the JSON as an advanced tab, both over one SurveyJS document; undo and redo;
 // the work in progress autosaved; the checks the server runs before saving; a live preview at
 // phone or desktop width in either language.
+import { parseBoundedJson } from "~/cem/bounded-json";
 import { Form, useFetcher, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useLang, useT } from "~/i18n/use-t";
@@ -25,13 +26,13 @@ type Props = {
   serverText?: string;
 };
 
+/** The text as a survey object, or null. Bounded: a hostile definition echoed back (40,000 levels
+ * deep, say) must not overflow the stack while the page renders; the JSON tab still shows it. */
 function parseObject(text: string): SurveyJson | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as SurveyJson) : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseBoundedJson(text);
+  if (!parsed.ok) return null;
+  const value = parsed.value;
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as SurveyJson) : null;
 }
 
 const toText = (model: BuilderModel) => JSON.stringify(modelToJson(model), null, 2);
