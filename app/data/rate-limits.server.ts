@@ -81,6 +81,8 @@ type Local = {
   shared: number;
   /** Hits counted here and not yet added to the database (batched). */
   pending: number;
+  /** Hits of a flush whose upsert has not answered yet: still this window's, not yet in `shared`. */
+  inFlight: number;
   /** Refused at least once in this window (on this node). */
   refused: boolean;
 };
@@ -99,6 +101,9 @@ const MAX_BUCKETS = 100_000;
  * The counters of one process. `hit` judges and counts one request; `flush` adds the batched hits
  * to the database (run by a timer every `flushMs`; tests call it to play two nodes).
  */
+/** The window's hits as this node knows them: read from the database, on their way there, and pending. */
+const counted = (local: Local) => local.shared + local.inFlight + local.pending;
+
 export class RateCounter {
   private readonly buckets = new Map<string, Local>();
   private readonly loading = new Map<string, Promise<unknown>>();
@@ -113,14 +118,14 @@ export class RateCounter {
       // The window passed: a new one starts here, and the next upsert (a flush) starts it in the
       // database too. Hits still pending belong to the window that ended: they no longer count.
       if (mode === "exact") this.buckets.delete(bucket);
-      else Object.assign(local, { windowStart: now, windowMs, shared: 0, pending: 0, refused: false });
-    } else if (local && local.refused && local.shared + local.pending >= limit) {
+      else Object.assign(local, { windowStart: now, windowMs, shared: 0, pending: 0, inFlight: 0, refused: false });
+    } else if (local && local.refused && counted(local) >= limit) {
       return refusal(local, now, false);
     }
     const current = this.buckets.get(bucket);
     if (mode === "exact" || (!current && this.buckets.size >= MAX_BUCKETS)) return this.hitExact(bucket, limit, windowMs, now);
     if (!current) return this.firstSight(bucket, limit, windowMs, now);
-    if (current.shared + current.pending >= limit) {
+    if (counted(current) >= limit) {
       const first = !current.refused;
       current.refused = true;
       return refusal(current, now, first);
@@ -134,7 +139,7 @@ export class RateCounter {
   private async hitExact(bucket: string, limit: number, windowMs: number, now: number): Promise<RateDecision> {
     const window = await addHit(bucket, windowMs, now);
     if (window.hits <= limit) return ALLOWED;
-    const local: Local = { windowStart: window.windowStart, windowMs, shared: window.hits, pending: 0, refused: true };
+    const local: Local = { windowStart: window.windowStart, windowMs, shared: window.hits, pending: 0, inFlight: 0, refused: true };
     this.buckets.set(bucket, local);
     return refusal(local, now, window.hits === limit + 1);
   }
@@ -157,7 +162,7 @@ export class RateCounter {
     } finally {
       this.loading.delete(bucket);
     }
-    const local: Local = { windowStart: window.windowStart, windowMs, shared: window.hits, pending: 0, refused: window.hits > limit };
+    const local: Local = { windowStart: window.windowStart, windowMs, shared: window.hits, pending: 0, inFlight: 0, refused: window.hits > limit };
     this.buckets.set(bucket, local);
     return window.hits <= limit ? ALLOWED : refusal(local, now, window.hits === limit + 1);
   }
@@ -192,7 +197,9 @@ export class RateCounter {
       const group = byWindow.get(local.windowMs) ?? [];
       group.push({ bucket, hits: local.pending, local });
       byWindow.set(local.windowMs, group);
-      // Hits counted while the upsert runs stay pending for the next flush.
+      // Hits counted while the upsert runs stay pending for the next flush; the ones it carries still
+      // count until its answer includes them in `shared` (a slow database must not open a gap).
+      local.inFlight += local.pending;
       local.pending = 0;
     }
     for (const [windowMs, group] of byWindow) {
@@ -200,10 +207,14 @@ export class RateCounter {
       try {
         windows = await addHits(group, windowMs, now);
       } catch (error) {
-        for (const entry of group) entry.local.pending += entry.hits;
+        for (const entry of group) {
+          entry.local.inFlight = Math.max(0, entry.local.inFlight - entry.hits);
+          entry.local.pending += entry.hits;
+        }
         throw error;
       }
-      for (const { bucket, local } of group) {
+      for (const { bucket, hits, local } of group) {
+        local.inFlight = Math.max(0, local.inFlight - hits);
         const window = windows.get(bucket);
         if (!window) continue;
         if (window.windowStart !== local.windowStart) local.refused = false;
