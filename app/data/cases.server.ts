@@ -65,7 +65,9 @@ const listColumns = {
   customerExternalId: customers.externalId,
   touchpointId: cases.touchpointId,
   touchpointName: touchpoints.name,
+  touchpointNameEn: touchpoints.nameEn,
   processName: processes.name,
+  processNameEn: processes.nameEn,
   assigneeId: cases.assigneeId,
   assigneeName: users.name,
 };
@@ -94,7 +96,9 @@ export type CaseListItem = {
   customerExternalId: string | null;
   touchpointId: number | null;
   touchpointName: string | null;
+  touchpointNameEn: string | null;
   processName: string | null;
+  processNameEn: string | null;
   assigneeId: number | null;
   assigneeName: string | null;
 };
@@ -156,12 +160,12 @@ export async function caseFilterOptions(workspaceId: number) {
   const db = getDb();
   return {
     touchpoints: await db
-      .select({ id: touchpoints.id, name: touchpoints.name, key: touchpoints.key })
+      .select({ id: touchpoints.id, name: touchpoints.name, nameEn: touchpoints.nameEn, key: touchpoints.key })
       .from(touchpoints)
       .where(eq(touchpoints.workspaceId, workspaceId))
       .orderBy(asc(touchpoints.name)),
     processes: await db
-      .select({ id: processes.id, name: processes.name })
+      .select({ id: processes.id, name: processes.name, nameEn: processes.nameEn })
       .from(processes)
       .where(eq(processes.workspaceId, workspaceId))
       .orderBy(asc(processes.name)),
@@ -212,7 +216,7 @@ export async function getCase(workspaceId: number, caseId: number, now = new Dat
   const db = getDb();
   const [touchpoint] = row.touchpointId
     ? await db
-        .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name, processName: processes.name })
+        .select({ id: touchpoints.id, key: touchpoints.key, name: touchpoints.name, nameEn: touchpoints.nameEn, processName: processes.name, processNameEn: processes.nameEn })
         .from(touchpoints)
         .leftJoin(processes, eq(processes.id, touchpoints.processId))
         .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.id, row.touchpointId)))
@@ -307,6 +311,7 @@ export async function casesForCustomer(workspaceId: number, customerId: number, 
       dueAt: cases.dueAt,
       resolvedAt: cases.resolvedAt,
       touchpointName: touchpoints.name,
+      touchpointNameEn: touchpoints.nameEn,
     })
     .from(cases)
     .leftJoin(touchpoints, eq(touchpoints.id, cases.touchpointId))

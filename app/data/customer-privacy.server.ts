@@ -130,7 +130,7 @@ export async function exportCustomer(workspaceId: number, customerId: number) {
       completedAt: iso(i.completedAt),
       createdAt: iso(i.createdAt),
     })),
-    responses: responseRows.map(({ id, touchpointKey, data, ...r }) => ({
+    responses: responseRows.map(({ id, touchpointKey, touchpointNameEn: _nameEn, data, ...r }) => ({
       id,
       touchpoint: touchpointKey,
       ...r,

@@ -74,6 +74,7 @@ export function customerResponses(workspaceId: number, customerId: number, span:
       id: responses.id,
       touchpointKey: touchpoints.key,
       touchpointName: touchpoints.name,
+      touchpointNameEn: touchpoints.nameEn,
       surveyVersionId: responses.surveyVersionId,
       source: responses.source,
       lang: responses.lang,

@@ -25,6 +25,7 @@ export type TimelineItem =
       at: Date;
       id: number;
       touchpointName: string;
+      touchpointNameEn: string;
       tier: string;
       source: string;
       /** Mean over the response's attributes of perception − expectation (the response is the unit). */
@@ -77,6 +78,7 @@ export async function customerTimeline(workspaceId: number, customerId: number, 
     id: r.id,
     at: r.completedAt,
     touchpointName: r.touchpointName,
+    touchpointNameEn: r.touchpointNameEn,
     tier: r.tier,
     source: r.source,
     ...(measures.get(r.id) ?? { gap: null, gapAttributes: 0, nps: null, csat: null }),

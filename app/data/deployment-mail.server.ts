@@ -1,16 +1,34 @@
-// Each deployment's invitation e-mail: its templates in both languages, its reminders (how many, how
-// many days apart) and its daily send window. A deployment without a row uses the defaults.
+// Each deployment's invitations: the channel they go out on, the e-mail templates in both languages,
+// the reminders (how many, how many days apart) and the daily send window. A deployment without a row
+// uses the defaults.
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "#db/client";
 import { deploymentMail, deployments, touchpoints, workspaces } from "#db/schema/index";
+import type { ChannelChoice } from "~/cem/invitation-channel";
 import { DEFAULT_TEMPLATES, MailTemplateSchema, readTemplates, type MailTemplates } from "~/cem/invitation-mail";
 import { DEFAULT_WINDOW, MAX_REMINDERS, parseClock, type SendWindow } from "~/cem/send-window";
 import { getDeployment } from "./deployments.server";
 
-export type DeploymentMailConfig = { templates: MailTemplates; reminders: number; reminderDays: number; window: SendWindow; customised: boolean };
+export type DeploymentChannel = ChannelChoice;
 
-export const DEFAULT_DEPLOYMENT_MAIL: DeploymentMailConfig = { templates: DEFAULT_TEMPLATES, reminders: 2, reminderDays: 3, window: DEFAULT_WINDOW, customised: false };
+export type DeploymentMailConfig = {
+  channel: DeploymentChannel;
+  templates: MailTemplates;
+  reminders: number;
+  reminderDays: number;
+  window: SendWindow;
+  customised: boolean;
+};
+
+export const DEFAULT_DEPLOYMENT_MAIL: DeploymentMailConfig = {
+  channel: "email_sms",
+  templates: DEFAULT_TEMPLATES,
+  reminders: 2,
+  reminderDays: 3,
+  window: DEFAULT_WINDOW,
+  customised: false,
+};
 
 export async function deploymentMailConfig(workspaceId: number, deploymentId: number, conn: Executor = getDb()): Promise<DeploymentMailConfig> {
   const [row] = await conn
@@ -20,6 +38,7 @@ export async function deploymentMailConfig(workspaceId: number, deploymentId: nu
     .limit(1);
   if (!row) return DEFAULT_DEPLOYMENT_MAIL;
   return {
+    channel: row.channel,
     templates: readTemplates(row.templates),
     reminders: row.reminders,
     reminderDays: row.reminderDays,
@@ -63,7 +82,7 @@ export const DeploymentMailFormSchema = z
     if (v.windowStart >= v.windowEnd) ctx.addIssue({ code: "custom", path: ["windowEnd"], message: "Window closes: after it opens (a window cannot cross midnight)." });
   })
   .transform(
-    (v): Omit<DeploymentMailConfig, "customised"> => ({
+    (v): DeploymentMailInput => ({
       templates: {
         es: { subject: v["es.subject"].trim(), text: v["es.text"].trim(), button: v["es.button"].trim() },
         en: { subject: v["en.subject"].trim(), text: v["en.text"].trim(), button: v["en.button"].trim() },
@@ -74,10 +93,18 @@ export const DeploymentMailFormSchema = z
     }),
   );
 
-/** Saves a deployment's e-mail; false when the deployment is not in this workspace. */
-export async function saveDeploymentMail(workspaceId: number, deploymentId: number, config: Omit<DeploymentMailConfig, "customised">): Promise<boolean> {
+/** What the e-mail form saves: everything but the channel, which has its own form. */
+type DeploymentMailInput = Omit<DeploymentMailConfig, "customised" | "channel">;
+
+/** Saves a deployment's e-mail (and its channel when given); false when the deployment is not in this workspace. */
+export async function saveDeploymentMail(
+  workspaceId: number,
+  deploymentId: number,
+  config: DeploymentMailInput & { channel?: DeploymentChannel },
+): Promise<boolean> {
   if (!(await getDeployment(workspaceId, deploymentId))) return false;
   const values = {
+    ...(config.channel ? { channel: config.channel } : {}),
     templates: JSON.stringify(config.templates),
     reminders: config.reminders,
     reminderDays: config.reminderDays,
@@ -88,6 +115,16 @@ export async function saveDeploymentMail(workspaceId: number, deploymentId: numb
     .insert(deploymentMail)
     .values({ deploymentId, workspaceId, ...values })
     .onConflictDoUpdate({ target: deploymentMail.deploymentId, set: values });
+  return true;
+}
+
+/** Sets how the deployment's invitations go out, keeping its e-mail; false when the deployment is not the workspace's. */
+export async function saveDeploymentChannel(workspaceId: number, deploymentId: number, channel: DeploymentChannel): Promise<boolean> {
+  if (!(await getDeployment(workspaceId, deploymentId))) return false;
+  await getDb()
+    .insert(deploymentMail)
+    .values({ deploymentId, workspaceId, channel })
+    .onConflictDoUpdate({ target: deploymentMail.deploymentId, set: { channel } });
   return true;
 }
 

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, max, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Lang } from "~/i18n/lang";
 import { getDb, type Executor, type Tx } from "#db/client";
 import { deploymentRules, deployments, invitations, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import type { DeploymentRule } from "~/cem/deployment-rules";
@@ -28,6 +29,14 @@ export function linkOrigin(request: Request): string {
 /** The respondent URL of a public or invitation token (one route looks up either). */
 export function surveyLink(origin: string, token: string): string {
   return `${origin}/s/${token}`;
+}
+
+/**
+ * A customer's own link in a message: it opens the survey in the language the message was written in,
+ * whatever their browser says (the page's language switch still works).
+ */
+export function personalLink(origin: string, token: string, lang: Lang): string {
+  return `${surveyLink(origin, token)}?lang=${lang}`;
 }
 
 export async function listDeployments(workspaceId: number, filter: { surveyId?: number } = {}) {

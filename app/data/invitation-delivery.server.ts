@@ -5,31 +5,28 @@
 // a row is claimed (queued → sending, by one node, until claimed_until) before its SMTP conversation
 // and marked sent in one UPDATE as soon as the server accepts it.
 //
-// SMS: a row's channel says how it goes out. deliverBySms below is the one place the SMS transport
-// (app/data/sms.server.ts, sendSms) plugs in: render the text, call it, and return its outcome; the
-// claiming, window, rate, reminders and events around it stay as they are.
+// A row's channel (e-mail or SMS, chosen per customer when it is queued: app/cem/invitation-channel.ts)
+// says how it goes out; reminders keep their first message's channel. deliverBySms is the one place
+// the SMS transport (sms.server.ts) plugs in; claiming, window, rate and events are the same for both.
 import { and, asc, eq, gte, inArray, lte, min, or, sql } from "drizzle-orm";
 import type { Transporter } from "nodemailer";
 import { getDb, instantParam, isPostgres, rows } from "#db/client";
-import { customers, deployments, invitations, invitationSends, jobs, touchpoints, workspaces, MAIL_CHANNELS } from "#db/schema/index";
-import { renderInvitationMail } from "~/cem/invitation-mail";
+import { customers, invitationSends, jobs, workspaces } from "#db/schema/index";
+import { reachFor, type Contact } from "~/cem/invitation-channel";
 import { renderSmsText } from "~/cem/sms-text";
 import { nextSendInstant, reminderSchedule, reminderStillWanted, sendAllowance } from "~/cem/send-window";
-import { unsubscribeToken } from "~/cem/unsubscribe-token";
-import { isLang, type Lang } from "~/i18n/lang";
-import { deploymentMailConfig, type DeploymentMailConfig } from "./deployment-mail.server";
-import { surveyLink } from "./deployments.server";
+import { deploymentMailConfig, type DeploymentChannel, type DeploymentMailConfig } from "./deployment-mail.server";
+import { personalLink } from "./deployments.server";
 import { isBounced, isOptedOut, markBounced, recordInvitationEvent } from "./invitation-events.server";
 import { NODE_ID, kickJobs, type JobHandler } from "./job-runner.server";
 import { createJob } from "./jobs.server";
 import { getMailSettingsRow, mailLinkOrigin } from "./mail-settings.server";
 import { createSmtpTransport, explainSmtpError, type MailSettingsRow } from "./mail-transport.server";
-import { purposeKey } from "./sealed-secrets.server";
+import { customerLang, invitationMessage, sendContext, type SendContext } from "./invitation-message.server";
 import { deploymentSmsText } from "./sms-settings.server";
-import { sendSms } from "./sms.server";
+import { getSmsSettingsRow, sendSms } from "./sms.server";
 
 export type SendRow = typeof invitationSends.$inferSelect;
-export type Channel = (typeof MAIL_CHANNELS)[number];
 
 const MINUTE_MS = 60_000;
 /** How long a claimed row is this node's: longer than one SMTP conversation (timeouts: mail-transport). */
@@ -42,41 +39,49 @@ const MAX_RUN_MS = 25_000;
 
 // ---- Queueing --------------------------------------------------------------------------------------
 
-/** The channel an invitation goes out on. E-mail for now; SMS joins here (a customer with a phone and no e-mail). */
-export function channelFor(customer: { email: string | null; phone: string | null }): Channel {
-  void customer;
-  return "email";
-}
-
 /**
  * Queues the first message of new invitations (inside the caller's transaction, so an invitation and
- * its send commit together) when the workspace sends e-mail; returns how many were queued.
+ * its send commit together) on the channel that reaches each customer (app/cem/invitation-channel.ts);
+ * one that no channel reaches is recorded as skipped with the reason. Nothing is queued when the
+ * workspace sends neither e-mail nor SMS (its links are shared by hand). Returns how many were queued.
  */
-export async function queueInvitationMessages(workspaceId: number, created: { id: number; customerId: number; sendAt: Date }[]): Promise<number> {
+export async function queueInvitationMessages(workspaceId: number, created: { id: number; deploymentId: number; customerId: number; sendAt: Date }[]): Promise<number> {
   if (created.length === 0) return 0;
-  const settings = await getMailSettingsRow(workspaceId);
-  if (!settings) return 0;
+  const transports = { email: Boolean(await getMailSettingsRow(workspaceId)), sms: Boolean(await getSmsSettingsRow(workspaceId)) };
+  if (!transports.email && !transports.sms) return 0;
   const ids = [...new Set(created.map((c) => c.customerId))];
-  const contact = new Map<number, { email: string | null; phone: string | null }>();
+  const contact = new Map<number, Contact>();
   for (let i = 0; i < ids.length; i += 500) {
     for (const c of await getDb()
       .select({ id: customers.id, email: customers.email, phone: customers.phone })
       .from(customers)
-      .where(inArray(customers.id, ids.slice(i, i + 500)))) {
+      .where(and(eq(customers.workspaceId, workspaceId), inArray(customers.id, ids.slice(i, i + 500))))) {
       contact.set(c.id, c);
     }
   }
+  const choices = new Map<number, DeploymentChannel>();
+  for (const deploymentId of new Set(created.map((c) => c.deploymentId))) {
+    choices.set(deploymentId, (await deploymentMailConfig(workspaceId, deploymentId)).channel);
+  }
   const now = new Date();
+  let queued = 0;
   for (const c of created) {
+    const reach = reachFor(choices.get(c.deploymentId) ?? "email_sms", contact.get(c.customerId) ?? { email: null, phone: null }, transports);
     const [row] = await getDb()
       .insert(invitationSends)
-      .values({ workspaceId, invitationId: c.id, seq: 0, channel: channelFor(contact.get(c.customerId) ?? { email: null, phone: null }), state: "queued", dueAt: c.sendAt })
+      .values({ workspaceId, invitationId: c.id, seq: 0, channel: reach.channel, state: reach.skip ? "skipped" : "queued", dueAt: c.sendAt, response: reach.skip })
       .onConflictDoNothing()
       .returning({ id: invitationSends.id });
-    if (row) await recordInvitationEvent({ workspaceId, invitationId: c.id, kind: "queued", at: now });
+    if (!row) continue;
+    if (reach.skip) {
+      await recordInvitationEvent({ workspaceId, invitationId: c.id, kind: "skipped", detail: reach.skip, at: now });
+    } else {
+      await recordInvitationEvent({ workspaceId, invitationId: c.id, kind: "queued", at: now });
+      queued++;
+    }
   }
-  await scheduleMailJob(workspaceId, new Date(Math.min(...created.map((c) => c.sendAt.getTime()))));
-  return created.length;
+  if (queued > 0) await scheduleMailJob(workspaceId, new Date(Math.min(...created.map((c) => c.sendAt.getTime()))));
+  return queued;
 }
 
 /**
@@ -187,79 +192,6 @@ async function finishSend(row: SendRow, node: string, end: Finish, now: Date, pl
 
 // ---- One message ---------------------------------------------------------------------------------
 
-type SendContext = {
-  invitation: { id: number; token: string; state: string; expiresAt: Date; customerId: number; deploymentId: number };
-  customer: { name: string; email: string | null; phone: string | null; language: string | null };
-  brand: string;
-  touchpoint: { name: string; nameEn: string };
-};
-
-async function sendContext(row: SendRow): Promise<SendContext | null> {
-  const [r] = await getDb()
-    .select({
-      id: invitations.id,
-      token: invitations.token,
-      state: invitations.state,
-      expiresAt: invitations.expiresAt,
-      customerId: invitations.customerId,
-      deploymentId: invitations.deploymentId,
-      name: customers.name,
-      email: customers.email,
-      phone: customers.phone,
-      language: customers.language,
-      workspaceName: workspaces.name,
-      brandName: workspaces.brandName,
-      touchpointName: touchpoints.name,
-      touchpointNameEn: touchpoints.nameEn,
-    })
-    .from(invitations)
-    .innerJoin(customers, eq(customers.id, invitations.customerId))
-    .innerJoin(deployments, eq(deployments.id, invitations.deploymentId))
-    .innerJoin(touchpoints, eq(touchpoints.id, deployments.touchpointId))
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-    .where(and(eq(invitations.id, row.invitationId), eq(invitations.workspaceId, row.workspaceId)))
-    .limit(1);
-  if (!r) return null;
-  return {
-    invitation: { id: r.id, token: r.token, state: r.state, expiresAt: r.expiresAt, customerId: r.customerId, deploymentId: r.deploymentId },
-    customer: { name: r.name, email: r.email, phone: r.phone, language: r.language },
-    brand: r.brandName || r.workspaceName,
-    touchpoint: { name: r.touchpointName, nameEn: r.touchpointNameEn },
-  };
-}
-
-/** The customer's language for messages: theirs when it is one of ours ("en", "en-GB"), else Spanish. */
-export function customerLang(language: string | null): Lang {
-  const two = (language ?? "").trim().slice(0, 2).toLowerCase();
-  return isLang(two) ? two : "es";
-}
-
-export function unsubscribeUrl(origin: string, workspaceId: number, customerId: number): string {
-  return `${origin}/u/${unsubscribeToken(purposeKey("unsubscribe"), workspaceId, customerId)}`;
-}
-
-/** The message a row sends, rendered (also what the deployment page's test send uses). */
-export function invitationMessage(ctx: SendContext, settings: MailSettingsRow, config: DeploymentMailConfig, seq: number, workspaceId: number) {
-  const lang = customerLang(ctx.customer.language);
-  const origin = mailLinkOrigin(settings);
-  const unsubscribe = unsubscribeUrl(origin, workspaceId, ctx.invitation.customerId);
-  const rendered = renderInvitationMail({
-    template: config.templates[lang],
-    lang,
-    values: {
-      brand: ctx.brand,
-      customerName: ctx.customer.name,
-      touchpoint: lang === "en" ? ctx.touchpoint.nameEn || ctx.touchpoint.name : ctx.touchpoint.name,
-      expiresAt: ctx.invitation.expiresAt,
-      timeZone: settings.timeZone,
-    },
-    link: surveyLink(origin, ctx.invitation.token),
-    unsubscribeUrl: unsubscribe,
-    seq,
-  });
-  return { lang, unsubscribe, ...rendered };
-}
-
 type Outcome = { state: "sent"; response: string; messageId: string | null } | { state: "bounced" | "retry"; response: string };
 
 async function deliverByEmail(transport: Transporter, settings: MailSettingsRow, row: SendRow, ctx: SendContext, config: DeploymentMailConfig): Promise<Outcome> {
@@ -294,10 +226,10 @@ async function deliverByEmail(transport: Transporter, settings: MailSettingsRow,
  * through the workspace's HTTP provider (sms.server.ts). Accepted = sent; a temporary failure is tried
  * again like a 4xx from SMTP; a permanent one (4xx from the provider, a bad number) ends the row.
  */
-async function deliverBySms(row: SendRow, ctx: SendContext, settings: MailSettingsRow): Promise<Outcome> {
+async function deliverBySms(row: SendRow, ctx: SendContext, origin: string): Promise<Outcome> {
   const lang = customerLang(ctx.customer.language);
   const text = renderSmsText(await deploymentSmsText(row.workspaceId, ctx.invitation.deploymentId, lang), lang, {
-    link: surveyLink(mailLinkOrigin(settings), ctx.invitation.token),
+    link: personalLink(origin, ctx.invitation.token, lang),
     brand: ctx.brand,
   });
   const sent = await sendSms(row.workspaceId, { to: ctx.customer.phone ?? "", text });
@@ -310,8 +242,21 @@ function backoff(attempts: number): number {
   return Math.min(60, 2 ** Math.max(0, attempts - 1)) * MINUTE_MS;
 }
 
+/** What a workspace sends with, read once per run: either transport may be missing. */
+type Senders = { mail: MailSettingsRow | null; sms: boolean; origin: string | null; timeZone: string; ratePerMinute: number };
+
+async function sendersOf(workspaceId: number): Promise<Senders | null> {
+  const mail = await getMailSettingsRow(workspaceId);
+  const sms = Boolean(await getSmsSettingsRow(workspaceId));
+  if (!mail && !sms) return null;
+  const [workspace] = await getDb().select({ timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+  // Without a mail server, links need PUBLIC_URL: nothing else says where people open the app.
+  const origin = mail ? mailLinkOrigin(mail) : process.env.PUBLIC_URL?.trim().replace(/\/+$/, "") || null;
+  return { mail, sms, origin, timeZone: mail?.timeZone ?? workspace?.timeZone ?? "UTC", ratePerMinute: mail?.ratePerMinute ?? 60 };
+}
+
 /** Decides and does one claimed row. */
-async function deliver(row: SendRow, settings: MailSettingsRow, transport: () => Transporter, now: Date): Promise<void> {
+async function deliver(row: SendRow, senders: Senders, transport: () => Transporter, now: Date): Promise<void> {
   const node = NODE_ID;
   const ctx = await sendContext(row);
   if (!ctx) {
@@ -321,9 +266,11 @@ async function deliver(row: SendRow, settings: MailSettingsRow, transport: () =>
   const { invitation, customer } = ctx;
   const config = await deploymentMailConfig(row.workspaceId, invitation.deploymentId);
   const address = customer.email?.trim() || null;
+  // Recorded on the row: the address or the phone the message goes (or would go) to.
+  const recipient = row.channel === "sms" ? customer.phone?.trim() || null : address;
   const optedOut = Boolean(await isOptedOut(row.workspaceId, invitation.customerId));
   const bounced = address ? await isBounced(row.workspaceId, address) : false;
-  const skip = (response: string) => finishSend(row, node, { state: "skipped", response, recipient: address }, now);
+  const skip = (response: string) => finishSend(row, node, { state: "skipped", response, recipient }, now);
 
   if (invitation.state === "completed") return void (await skip("answered"));
   if (invitation.state === "expired" || invitation.expiresAt.getTime() <= now.getTime()) return void (await skip("expired"));
@@ -332,27 +279,30 @@ async function deliver(row: SendRow, settings: MailSettingsRow, transport: () =>
   if (row.channel === "email" && !address) return void (await skip("no e-mail address"));
   if (row.channel === "sms" && !customer.phone?.trim()) return void (await skip("no phone number"));
   if (row.channel === "email" && bounced) return void (await skip("the address bounced before"));
+  if (row.channel === "email" && !senders.mail) return void (await skip("no mail server set up"));
+  if (row.channel === "sms" && !senders.sms) return void (await skip("no SMS provider set up"));
+  if (!senders.origin) return void (await skip("no public address for the survey link: set PUBLIC_URL"));
   if (row.attempts > MAX_ATTEMPTS) {
-    await finishSend(row, node, { state: "failed", response: row.response ?? "gave up", recipient: address }, now);
+    await finishSend(row, node, { state: "failed", response: row.response ?? "gave up", recipient }, now);
     return;
   }
 
   // Outside the send window: back to the queue until it opens (this claim does not count as a try).
-  const opens = nextSendInstant(now, config.window, settings.timeZone);
+  const opens = nextSendInstant(now, config.window, senders.timeZone);
   if (opens.getTime() > now.getTime()) {
     await finishSend(row, node, { state: "queued", dueAt: opens, uncount: true }, now);
     return;
   }
 
-  const outcome = row.channel === "sms" ? await deliverBySms(row, ctx, settings) : await deliverByEmail(transport(), settings, row, ctx, config);
+  const outcome = row.channel === "sms" || !senders.mail ? await deliverBySms(row, ctx, senders.origin) : await deliverByEmail(transport(), senders.mail, row, ctx, config);
   const at = new Date();
   if (outcome.state === "sent") {
-    await finishSend(row, node, { state: "sent", response: outcome.response, messageId: outcome.messageId, recipient: address ?? customer.phone ?? "" }, at, { config, expiresAt: invitation.expiresAt });
+    await finishSend(row, node, { state: "sent", response: outcome.response, messageId: outcome.messageId, recipient: recipient ?? "" }, at, { config, expiresAt: invitation.expiresAt });
   } else if (outcome.state === "bounced") {
     if (address && row.channel === "email") await markBounced(row.workspaceId, address, outcome.response, at);
-    await finishSend(row, node, { state: "bounced", response: outcome.response, recipient: address }, at);
+    await finishSend(row, node, { state: "bounced", response: outcome.response, recipient }, at);
   } else if (row.attempts >= MAX_ATTEMPTS) {
-    await finishSend(row, node, { state: "failed", response: outcome.response, recipient: address }, at);
+    await finishSend(row, node, { state: "failed", response: outcome.response, recipient }, at);
   } else {
     await finishSend(row, node, { state: "queued", response: outcome.response, dueAt: new Date(at.getTime() + backoff(row.attempts)) }, at);
   }
@@ -388,8 +338,8 @@ export const runInvitationMailJob: JobHandler = async (job, context) => {
   let transport: Transporter | null = null;
   let sent = 0;
   try {
-    const settings = await getMailSettingsRow(workspaceId);
-    if (!settings) return { status: "done", result: { sent, note: "no e-mail settings" } };
+    const senders = await sendersOf(workspaceId);
+    if (!senders) return { status: "done", result: { sent, note: "no mail server or SMS provider" } };
     for (;;) {
       const now = new Date();
       if (sent >= MAX_PER_RUN || Date.now() - started > MAX_RUN_MS) {
@@ -397,7 +347,7 @@ export const runInvitationMailJob: JobHandler = async (job, context) => {
         break;
       }
       const recent = await sentInLastMinute(workspaceId, now);
-      if (sendAllowance(settings.ratePerMinute, recent.n) === 0) {
+      if (sendAllowance(senders.ratePerMinute, recent.n) === 0) {
         await scheduleMailJob(workspaceId, new Date((recent.oldest ?? now).getTime() + MINUTE_MS));
         break;
       }
@@ -407,7 +357,8 @@ export const runInvitationMailJob: JobHandler = async (job, context) => {
         if (next) await scheduleMailJob(workspaceId, next);
         break;
       }
-      await deliver(row, settings, () => (transport ??= createSmtpTransport(settings)), now);
+      const mail = senders.mail;
+      await deliver(row, senders, () => (transport ??= createSmtpTransport(mail!)), now);
       sent++;
       context.progress({ handled: sent });
     }

@@ -75,9 +75,11 @@ function outboxSelect(workspaceId: number, filter: OutboxFilter, now: Date) {
       deploymentId: invitations.deploymentId,
       deploymentName: deployments.name,
       surveyTitle: surveys.title,
+      surveyTitleEn: surveys.titleEn,
       customerExternalId: customers.externalId,
       customerName: customers.name,
       customerEmail: customers.email,
+      customerPhone: customers.phone,
     })
     .from(invitations)
     .innerJoin(customers, eq(customers.id, invitations.customerId))
@@ -230,7 +232,7 @@ export async function createInvitationsForCustomers(
     }
     const expiresAt = new Date(now.getTime() + input.expiresInHours * HOUR_MS);
     const created: CreatedInvitation[] = [];
-    const toQueue: { id: number; customerId: number; sendAt: Date }[] = [];
+    const toQueue: { id: number; deploymentId: number; customerId: number; sendAt: Date }[] = [];
     for (const externalId of externalIds) {
       let customerId = known.get(externalId);
       const customerCreated = customerId === undefined;
@@ -244,9 +246,9 @@ export async function createInvitationsForCustomers(
         .values({ workspaceId, deploymentId: deployment.id, customerId, token, state: "pending", sendAt: now, expiresAt })
         .returning({ id: invitations.id });
       created.push({ id: row.id, token, customer: externalId, customerCreated, sendAt: now, expiresAt });
-      toQueue.push({ id: row.id, customerId, sendAt: now });
+      toQueue.push({ id: row.id, deploymentId: deployment.id, customerId, sendAt: now });
     }
-    // Their e-mails are queued with them (when the workspace sends e-mail) and go out in the background.
+    // Their messages are queued with them (when the workspace sends e-mail or SMS) and go out in the background.
     await queueInvitationMessages(workspaceId, toQueue);
     return { ok: true as const, invitations: created };
   });
@@ -386,7 +388,7 @@ export async function invitationCounts(workspaceId: number, deploymentId: number
 
 export async function deploymentsForOutbox(workspaceId: number) {
   return getDb()
-    .select({ id: deployments.id, name: deployments.name, surveyTitle: surveys.title })
+    .select({ id: deployments.id, name: deployments.name, surveyTitle: surveys.title, surveyTitleEn: surveys.titleEn })
     .from(deployments)
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
     .where(eq(deployments.workspaceId, workspaceId))

@@ -16,6 +16,8 @@ export type OpenLink = {
   state: "open";
   kind: "invitation" | "link";
   brand: string;
+  /** The survey's titles as its designer keeps them (the page prefers them to the version's own). */
+  surveyTitles: { title: string; titleEn: string };
   workspaceId: number;
   deploymentId: number;
   touchpointId: number;
@@ -71,8 +73,11 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
       active: deployments.active,
       surveyId: surveys.id,
       archivedAt: surveys.archivedAt,
+      title: surveys.title,
+      titleEn: surveys.titleEn,
       workspaceId: workspaces.id,
-      brand: workspaces.name,
+      workspaceName: workspaces.name,
+      brandName: workspaces.brandName,
     })
     .from(invitations)
     .innerJoin(deployments, eq(deployments.id, invitations.deploymentId))
@@ -81,7 +86,7 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
     .where(eq(invitations.token, token))
     .limit(1);
   if (invitation) {
-    const brand = invitation.brand;
+    const brand = invitation.brandName || invitation.workspaceName;
     if (invitation.state === "completed") return { state: "completed", brand };
     if (invitation.state === "expired" || invitation.expiresAt.getTime() <= now.getTime()) return { state: "expired", brand };
     const version = invitation.archivedAt ? null : await latestPublishedVersion(invitation.surveyId);
@@ -90,6 +95,7 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
       state: "open",
       kind: "invitation",
       brand,
+      surveyTitles: { title: invitation.title, titleEn: invitation.titleEn },
       workspaceId: invitation.workspaceId,
       deploymentId: invitation.deploymentId,
       touchpointId: invitation.touchpointId,
@@ -107,8 +113,11 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
       active: deployments.active,
       surveyId: surveys.id,
       archivedAt: surveys.archivedAt,
+      title: surveys.title,
+      titleEn: surveys.titleEn,
       workspaceId: workspaces.id,
-      brand: workspaces.name,
+      workspaceName: workspaces.name,
+      brandName: workspaces.brandName,
     })
     .from(deployments)
     .innerJoin(surveys, eq(surveys.id, deployments.surveyId))
@@ -116,12 +125,14 @@ export async function resolveRespondentToken(token: string, now: Date = new Date
     .where(eq(deployments.publicToken, token))
     .limit(1);
   if (!link) return { state: "unknown" };
+  const brand = link.brandName || link.workspaceName;
   const version = link.archivedAt ? null : await latestPublishedVersion(link.surveyId);
-  if (!version || !link.active) return { state: "closed", brand: link.brand };
+  if (!version || !link.active) return { state: "closed", brand };
   return {
     state: "open",
     kind: "link",
-    brand: link.brand,
+    brand,
+    surveyTitles: { title: link.title, titleEn: link.titleEn },
     workspaceId: link.workspaceId,
     deploymentId: link.deploymentId,
     touchpointId: link.touchpointId,
@@ -254,6 +265,16 @@ export async function findApiTarget(workspaceId: number, by: { deployment?: numb
 }
 
 type LocalizedJsonText = string | { default?: unknown; [lang: string]: unknown };
+
+/**
+ * The title a respondent sees: the survey's own title in their language as the designer keeps it on
+ * the survey page, else the version's title in their language, else the survey's other title.
+ */
+export function respondentTitle(link: Pick<OpenLink, "surveyTitles" | "version">, lang: Lang): string {
+  const { title, titleEn } = link.surveyTitles;
+  const mine = (lang === "en" ? titleEn : title).trim();
+  return mine || surveyTitle(link.version.json, lang) || localName({ name: title, nameEn: titleEn }, lang);
+}
 
 /** The survey's title in the respondent's language (SurveyJS localizable string: "default" is English). */
 export function surveyTitle(json: SurveyJson, lang: Lang): string {

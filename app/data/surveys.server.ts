@@ -174,6 +174,19 @@ export async function getSurvey(workspaceId: number, surveyId: number) {
 }
 
 /** Versions newest first, each with how many responses point at it. */
+/**
+ * Renames a survey in both languages ("" leaves the English title untranslated). Respondents see the
+ * new title at once: the page names the survey by these titles, not by the version's definition.
+ */
+export async function renameSurvey(workspaceId: number, surveyId: number, names: { title: string; titleEn: string }): Promise<boolean> {
+  const changed = await getDb()
+    .update(surveys)
+    .set({ title: names.title, titleEn: names.titleEn })
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, surveyId)))
+    .returning({ id: surveys.id });
+  return changed.length > 0;
+}
+
 export async function listVersions(workspaceId: number, surveyId: number) {
   const db = getDb();
   const versions = await db

@@ -30,7 +30,7 @@ import {
   type OpenLink,
   resolveRespondentToken,
   saveInvitationProgress,
-  surveyTitle,
+  respondentTitle,
   placeholderValues,
   versionOfSurvey,
 } from "~/data/respondent.server";
@@ -86,7 +86,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   if (link.invitationId !== null) await markInvitationOpened(link.invitationId);
   const variables = await placeholderValues(link, lang);
-  const title = fillPlaceholders(surveyTitle(link.version.json, lang), variables);
+  const title = fillPlaceholders(respondentTitle(link, lang), variables);
   const common = { state: link.state, kind: link.kind, brand: link.brand, title, versionId: link.version.id };
   const wantsSurveyJs = new URL(request.url).searchParams.get("renderer") === "surveyjs";
   if (wantsSurveyJs || !drawnOnServer(`version:${link.version.id}`, link.version.json)) {

@@ -12,6 +12,7 @@ import { slaHours } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
 import { CaseTier, OverdueBadge, StatusBadge } from "~/components/act/CaseBits";
 import { ReasonBadges, ReasonList } from "~/components/act/CaseReasons";
+import { LocalName } from "~/components/LocalName";
 import { loadActSettings } from "~/data/case-rules.server";
 import { addCaseNote, assignCase, changeCaseStatus } from "~/data/case-steps.server";
 import { assignableMembers, getCase, type CaseHistoryItem } from "~/data/cases.server";
@@ -214,9 +215,9 @@ export default function CasePage() {
           <h2 id="contact">{t("act.case.contact")}</h2>
           <dl>
             <dt>{t("act.col.touchpoint")}</dt>
-            <dd>{c.touchpoint?.name ?? "—"}</dd>
+            <dd>{c.touchpoint ? <LocalName item={c.touchpoint} /> : "—"}</dd>
             <dt>{t("act.filter.process")}</dt>
-            <dd>{c.touchpoint?.processName ?? "—"}</dd>
+            <dd>{c.touchpoint?.processName ? <LocalName item={{ name: c.touchpoint.processName, nameEn: c.touchpoint.processNameEn }} /> : "—"}</dd>
             <dt>{t("act.case.answered")}</dt>
             <dd>{c.response ? f.dateTime(c.response.completedAt) : "—"}</dd>
           </dl>

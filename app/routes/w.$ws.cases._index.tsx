@@ -14,6 +14,7 @@ import { CASE_TIERS, REPORT_PERIODS, STATUS_FILTERS, parseCaseFilter } from "~/c
 import { assignableMembers, caseFilterOptions, caseSlaReport, listCases, overdueCount } from "~/data/cases.server";
 import { ensureWebhookWorker } from "~/data/webhook-delivery.server";
 import type { MessageKey } from "~/i18n/messages";
+import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
@@ -164,7 +165,7 @@ export default function CaseInbox() {
             <option value="">{t("act.filter.any")}</option>
             {options.touchpoints.map((tp) => (
               <option key={tp.id} value={tp.id}>
-                {tp.name}
+                {localName(tp, lang)}
               </option>
             ))}
           </select>
@@ -175,7 +176,7 @@ export default function CaseInbox() {
             <option value="">{t("act.filter.any")}</option>
             {options.processes.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name}
+                {localName(p, lang)}
               </option>
             ))}
           </select>
@@ -247,8 +248,8 @@ export default function CaseInbox() {
                   </td>
                   <td>{c.customerId ? c.customerName || c.customerExternalId : <span className="muted">{t("act.anonymous")}</span>}</td>
                   <td>
-                    {c.touchpointName ?? "—"}
-                    {c.processName ? <div className="muted">{c.processName}</div> : null}
+                    {c.touchpointName !== null ? localName({ name: c.touchpointName, nameEn: c.touchpointNameEn }, lang) : "—"}
+                    {c.processName ? <div className="muted">{localName({ name: c.processName, nameEn: c.processNameEn }, lang)}</div> : null}
                   </td>
                   <td>
                     <CaseTier tier={c.tier} />

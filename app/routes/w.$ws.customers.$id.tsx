@@ -14,6 +14,7 @@ import { mailStatusOf } from "~/data/invitation-events.server";
 import type { MessageKey } from "~/i18n/messages";
 import { formatDecimal, formatMoney } from "~/i18n/format";
 import type { Lang } from "~/i18n/lang";
+import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { clientAddress } from "~/web/context";
 import { notFound } from "~/web/responses.server";
@@ -85,7 +86,7 @@ function TimelineRow({ item }: { item: TimelineItem }) {
     details.push(t(`crm.invitation.${item.state}` as MessageKey));
     if (item.eventId !== null) details.push(t("crm.timeline.triggeredBy", { id: item.eventId }));
   } else {
-    what = item.touchpointName;
+    what = localName({ name: item.touchpointName, nameEn: item.touchpointNameEn }, lang);
     details.push(
       item.gap === null
         ? t("crm.timeline.noGap")

@@ -1,22 +1,29 @@
-// A deployment's invitation e-mail (designers and admins): subject, text and button in Spanish and
-// English with their placeholders, the reminders and the daily send window; a preview in both
-// languages, a test send, and the funnel of what was sent (sent → opened → started → completed, per
-// send and per reminder, with the response rate).
+// A deployment's invitations (designers and admins): the channel they go out on (e-mail, SMS, or
+// e-mail with SMS for those without an address); subject, text and button in Spanish and English with
+// their placeholders, the reminders and the daily send window; a preview in both languages, a test
+// send, and the funnel of what was sent (sent → opened → started → completed, per send and reminder).
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { PLACEHOLDERS, renderInvitationMail, type MailTemplates } from "~/cem/invitation-mail";
 import { formatClock } from "~/cem/send-window";
+import { CHANNEL_CHOICES, ChannelChoiceSchema, type ChannelChoice } from "~/cem/invitation-channel";
 import { Field } from "~/components/Field";
-import { deploymentMailConfig, deploymentMailContext, DeploymentMailFormSchema, saveDeploymentMail } from "~/data/deployment-mail.server";
+import { FormErrors, SelectField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { deploymentMailConfig, deploymentMailContext, DeploymentMailFormSchema, saveDeploymentChannel, saveDeploymentMail } from "~/data/deployment-mail.server";
 import { deploymentFunnel } from "~/data/invitation-events.server";
 import { getMailSettingsRow, mailLinkOrigin, sendTestMail } from "~/data/mail-settings.server";
 import type { SmtpFailure } from "~/data/mail-transport.server";
+import { getSmsSettingsRow } from "~/data/sms.server";
 import { RowIdParamSchema } from "~/cem/row-id";
 import { LANGS, type Lang } from "~/i18n/lang";
 import type { MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
+import { submissionOf } from "~/web/conform.server";
+import { requestLang } from "~/i18n/lang.server";
 import { notFound } from "~/web/responses.server";
 import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
 
@@ -56,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     deploymentName: context.name,
     config,
     hasSettings: Boolean(settings),
+    transports: { email: Boolean(settings), sms: Boolean(await getSmsSettingsRow(workspace.id)) },
     preview: preview(config.templates, context, origin, settings?.timeZone ?? "Europe/Madrid"),
     funnel: await deploymentFunnel(workspace.id, deploymentId),
   };
@@ -64,6 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const TestSchema = z.object({ to: z.email("Send a test to: an e-mail address."), lang: z.enum(LANGS) });
 
 type ActionResult =
+  | { intent: "channel"; result: SubmissionResult<string[]> }
   | { intent: "save"; ok: true }
   | { intent: "save"; ok: false; errors: Record<string, string>; values: Record<string, string> }
   | { intent: "test"; ok: true; lang: Lang; response: string }
@@ -73,6 +82,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, deploymentId, context } = await load(request, params);
   const formData = await readFormData(request);
   if (!formData) return data<ActionResult>({ intent: "save", ok: false, errors: { _form: UNREADABLE_FORM }, values: {} }, { status: 400 });
+  if (formData.get("intent") === "channel") {
+    const submission = submissionOf(formData, ChannelChoiceSchema, await requestLang(request));
+    if (submission.status !== "success") return data<ActionResult>({ intent: "channel", result: submission.reply() }, { status: 400 });
+    if (!(await saveDeploymentChannel(workspace.id, deploymentId, submission.value.channel))) throw notFound();
+    return data<ActionResult>({ intent: "channel", result: submission.reply() });
+  }
   if (formData.get("intent") === "test") {
     const parsed = parseFormData(formData, TestSchema);
     if (!parsed.ok) return data<ActionResult>({ intent: "test", ok: false, reason: null, detail: Object.values(parsed.errors)[0] ?? "" }, { status: 400 });
@@ -106,6 +121,7 @@ export default function DeploymentMailPage() {
         {t("mail.deployment.title")} · {deploymentName}
       </h1>
       {!hasSettings ? <p className="notice">{t("mail.deployment.noSettings")}</p> : null}
+      <ChannelForm channel={config.channel} result={result?.intent === "channel" ? result.result : undefined} />
 
       <section className="card" aria-label={t("mail.deployment.funnel")}>
         <h2>{t("mail.deployment.funnel")}</h2>
@@ -202,5 +218,29 @@ export default function DeploymentMailPage() {
         ) : null}
       </section>
     </>
+  );
+}
+
+/** The channel the deployment's invitations go out on, with what the workspace can send with. */
+function ChannelForm({ channel, result }: { channel: ChannelChoice; result?: SubmissionResult<string[]> }) {
+  const { transports } = useLoaderData<typeof loader>();
+  const t = useT();
+  const [form, fields] = useSchemaForm(ChannelChoiceSchema, { id: "channel", lastResult: result, defaultValue: { channel } });
+  const yesNo = (on: boolean) => t(on ? "mail.channel.yes" : "mail.channel.no");
+  return (
+    <Form method="post" className="card stack" aria-labelledby="channel-title" {...getFormProps(form)} noValidate>
+      <h2 id="channel-title">{t("mail.channel.title")}</h2>
+      <input type="hidden" name="intent" value="channel" />
+      <FormErrors form={form} />
+      <p className="muted">{t("mail.channel.transports", { email: yesNo(transports.email), sms: yesNo(transports.sms) })}</p>
+      <SelectField
+        field={fields.channel}
+        label={t("mail.channel.label")}
+        hint={t("mail.channel.hint")}
+        options={CHANNEL_CHOICES.map((c) => ({ value: c, label: t(`mail.channel.${c}`) }))}
+      />
+      <button type="submit">{t("mail.channel.save")}</button>
+      {result?.status === "success" ? <p role="status">{t("mail.channel.saved")}</p> : null}
+    </Form>
   );
 }

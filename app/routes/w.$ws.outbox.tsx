@@ -3,11 +3,13 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
+import { LocalName } from "~/components/LocalName";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import { linkOrigin, surveyLink } from "~/data/deployments.server";
 import { invitationLives } from "~/data/invitation-events.server";
 import { deploymentsForOutbox, listOutbox, markExpiredInvitations, outboxQuery } from "~/data/invitations.server";
 import type { MessageKey } from "~/i18n/messages";
+import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT, useTn } from "~/i18n/use-t";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
@@ -72,7 +74,7 @@ export default function OutboxPage() {
             <option value="">{t("outbox.allDeployments")}</option>
             {deployments.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.surveyTitle} · {d.name}
+                {localName({ name: d.surveyTitle, nameEn: d.surveyTitleEn }, lang)} · {d.name}
               </option>
             ))}
           </select>
@@ -108,10 +110,10 @@ export default function OutboxPage() {
                   <td>
                     <strong>{r.customerExternalId}</strong>
                     {r.customerName ? <> · {r.customerName}</> : null}
-                    {r.customerEmail ? <div className="muted">{r.customerEmail}</div> : null}
+                    {r.customerEmail || r.customerPhone ? <div className="muted">{r.customerEmail || r.customerPhone}</div> : null}
                   </td>
                   <td>
-                    {r.surveyTitle} · {r.deploymentName}
+                    <LocalName item={{ name: r.surveyTitle, nameEn: r.surveyTitleEn }} /> · {r.deploymentName}
                     {r.ruleId ? <div className="muted">{t("outbox.byRule")}</div> : null}
                   </td>
                   <td>

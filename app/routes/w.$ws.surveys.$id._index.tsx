@@ -1,10 +1,15 @@
-// One survey: its SurveyJS definition in the builder (with the JSON as an advanced tab, the checks
-// and a live preview), the work in progress autosaved, saving the draft, publishing it as a frozen
-// version, and the list of versions with their responses.
+// One survey: its titles in both languages, its SurveyJS definition in the builder (with the JSON as
+// an advanced tab, the checks and a live preview), the work in progress autosaved, saving the draft,
+// publishing it as a frozen version, and the list of versions with their responses.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
+import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { LocalName, MissingTranslation, useLocalName } from "~/components/LocalName";
 import { SurveyDesigner } from "~/components/survey/builder/SurveyDesigner";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import { autosaveDefinition, getAutosave } from "~/data/survey-autosave.server";
@@ -14,18 +19,26 @@ import {
   editableVersion,
   getSurvey,
   listVersions,
+  renameSurvey,
   saveAndPublish,
   saveDraft,
   surveyTouchpoint,
 } from "~/data/surveys.server";
 import type { MessageKey } from "~/i18n/messages";
+import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import type { SurveyDefinitionError } from "~/survey/definition-validation";
+import { submissionOf } from "~/web/conform.server";
+import { formOptionalText, formText } from "~/web/form-schema";
+import { requestLang } from "~/i18n/lang.server";
 import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.survey.title} · Vivencia` : "Vivencia" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.survey.name} · Vivencia` : "Vivencia" }];
+
+/** The survey's titles; the English one may wait for a translation. */
+const TitlesSchema = z.object({ title: formText(160), titleEn: formOptionalText(160) });
 
 /** A definition far larger than any survey we generate (SERVQUAL with every block is ~60 kB). */
 const MAX_DEFINITION_CHARS = 2_000_000;
@@ -41,13 +54,14 @@ async function load(workspaceId: number, id: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   const { survey, touchpoint } = await load(workspace.id, params.id);
+  const lang = await requestLang(request);
   const editable = await editableVersion(workspace.id, survey.id);
   const published = await currentPublishedVersion(workspace.id, survey.id);
   // Unsaved work from the builder, when it differs from what is saved.
   const autosave = can(role, "surveys:edit") ? await getAutosave(workspace.id, survey.id) : null;
   return {
     autosave: autosave && autosave.definition !== editable?.definition ? autosave : null,
-    survey: { id: survey.id, title: survey.title, template: survey.template },
+    survey: { id: survey.id, title: survey.title, titleEn: survey.titleEn, name: localName({ name: survey.title, nameEn: survey.titleEn }, lang), template: survey.template },
     touchpoint,
     editable: editable ? { id: editable.id, version: editable.version, status: editable.status, definition: editable.definition } : null,
     publishedVersion: published?.version ?? null,
@@ -58,6 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ActionResult =
+  | { intent: "rename"; result: SubmissionResult<string[]> }
   | { intent: "autosave"; ok: true; savedAt: string }
   | { intent: "autosave"; ok: false; message: string }
   | { intent: "save" | "publish"; ok: false; errors: SurveyDefinitionError[]; definition: string }
@@ -72,6 +87,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data<ActionResult>({ intent: "save", ok: false, errors: [{ message: UNREADABLE_FORM, source: "vivencia" }], definition: "" }, { status: 400 });
   }
   const intent = String(formData.get("intent") ?? "save");
+  if (intent === "rename") {
+    const submission = submissionOf(formData, TitlesSchema, await requestLang(request));
+    if (submission.status !== "success") return data<ActionResult>({ intent, result: submission.reply() }, { status: 400 });
+    if (!(await renameSurvey(workspace.id, survey.id, submission.value))) throw notFound();
+    return data<ActionResult>({ intent, result: submission.reply() });
+  }
   if (intent === "discard") {
     const r = await discardDraft(workspace.id, survey.id);
     return data<ActionResult>({ intent, ok: r.ok }, { status: r.ok ? 200 : 400 });
@@ -113,11 +134,12 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 export default function SurveyPage() {
   const { survey, touchpoint, editable, autosave, publishedVersion, versions, canEdit, canDeploy } = useLoaderData<typeof loader>();
   const answered = useActionData<typeof action>();
-  // Autosaves answer through their own fetcher; only saves, publications and discards show here.
-  const result = answered && answered.intent !== "autosave" ? answered : undefined;
+  // Autosaves answer through their own fetcher, renames in their form; saves, publications and discards show here.
+  const result = answered && answered.intent !== "autosave" && answered.intent !== "rename" ? answered : undefined;
   const [params] = useSearchParams();
   const t = useT();
   const lang = useLang();
+  const localTouchpoint = useLocalName();
   const f = useFormat();
   const date = (d: Date | string | null) => f.dateTime(d);
   const failed = result && "errors" in result ? result : null;
@@ -127,9 +149,11 @@ export default function SurveyPage() {
       <p>
         <Link to="..">← {t("surveys.title")}</Link>
       </p>
-      <h1>{survey.title}</h1>
+      <h1>
+        <LocalName item={{ name: survey.title, nameEn: survey.titleEn }} flag />
+      </h1>
       <p className="muted">
-        {t("surveys.touchpoint")}: <strong>{touchpoint.name}</strong> · {t(`surveys.template.${survey.template}` as MessageKey)} ·{" "}
+        {t("surveys.touchpoint")}: <strong>{localTouchpoint(touchpoint)}</strong> · {t(`surveys.template.${survey.template}` as MessageKey)} ·{" "}
         {publishedVersion !== null ? (
           <span className="badge status-published">{t("surveys.publishedV", { version: publishedVersion })}</span>
         ) : (
@@ -168,6 +192,8 @@ export default function SurveyPage() {
       {editable?.status === "published" && canEdit ? <p className="muted">{t("surveys.editingPublished", { version: editable.version })}</p> : null}
       {!canEdit ? <p className="notice">{t("surveys.readonly")}</p> : null}
       {autosave && !failed ? <p className="notice">{t("builder.autosave.restored", { time: date(autosave.savedAt) })}</p> : null}
+
+      {canEdit ? <SurveyTitles /> : null}
 
       <SurveyDesigner
         key={editable ? `${editable.id}:${editable.status}` : "none"}
@@ -222,5 +248,38 @@ export default function SurveyPage() {
         </div>
       </section>
     </>
+  );
+}
+
+/** The survey's titles in both languages: what customers see at the top of the survey, in theirs. */
+function SurveyTitles() {
+  const { survey } = useLoaderData<typeof loader>();
+  const answered = useActionData<typeof action>();
+  const t = useT();
+  const lastResult = answered?.intent === "rename" ? answered.result : undefined;
+  const [form, fields] = useSchemaForm(TitlesSchema, { id: "survey-titles", lastResult, defaultValue: { title: survey.title, titleEn: survey.titleEn } });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="titles-title" {...getFormProps(form)} noValidate>
+      <h2 id="titles-title">{t("surveys.rename.title")}</h2>
+      <p className="muted">{t("surveys.rename.hint")}</p>
+      <FormErrors form={form} />
+      <div className="row">
+        <TextField label={t("surveys.rename.es")} field={fields.title} />
+        <TextField
+          label={
+            <>
+              {t("names.titleEn")} <MissingTranslation item={{ name: survey.title, nameEn: survey.titleEn }} />
+            </>
+          }
+          field={fields.titleEn}
+        />
+      </div>
+      <div className="actions">
+        <button type="submit" name="intent" value="rename" className="secondary">
+          {t("surveys.rename.save")}
+        </button>
+      </div>
+      {lastResult?.status === "success" ? <p role="status">{t("surveys.rename.saved")}</p> : null}
+    </Form>
   );
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { Field } from "~/components/Field";
+import { LocalName } from "~/components/LocalName";
 import { RuleForm } from "~/components/survey/RuleForm";
 import surveyCss from "~/components/survey/survey-pages.css?url";
 import {
@@ -42,8 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rules = await listRulesOfSurvey(workspace.id, survey.id);
   return {
     ws: workspace.slug,
-    survey: { id: survey.id, title: survey.title },
-    touchpoint: { key: touchpoint.key, name: touchpoint.name },
+    survey: { id: survey.id, title: survey.title, titleEn: survey.titleEn },
+    touchpoint: { key: touchpoint.key, name: touchpoint.name, nameEn: touchpoint.nameEn },
     publishedVersion: (await currentPublishedVersion(workspace.id, survey.id))?.version ?? null,
     deployments: await Promise.all(
       (await listDeployments(workspace.id, { surveyId: survey.id })).map(async (d) => ({
@@ -168,13 +169,19 @@ export default function DeployPage() {
   return (
     <>
       <p>
-        <Link to="..">← {survey.title}</Link>
+        <Link to="..">
+          ← <LocalName item={{ name: survey.title, nameEn: survey.titleEn }} />
+        </Link>
       </p>
       <h1>
-        {t("surveys.deploy.title")}: {survey.title}
+        {t("surveys.deploy.title")}: <LocalName item={{ name: survey.title, nameEn: survey.titleEn }} />
       </h1>
       <p className="muted">
-        {t("surveys.touchpoint")}: <strong>{touchpoint.name}</strong> (<code>{touchpoint.key}</code>) ·{" "}
+        {t("surveys.touchpoint")}:{" "}
+        <strong>
+          <LocalName item={touchpoint} />
+        </strong>{" "}
+        (<code>{touchpoint.key}</code>) ·{" "}
         {publishedVersion !== null ? t("surveys.deploy.serves", { version: publishedVersion }) : t("surveys.deploy.unpublished")}
       </p>
       {result?.notice ? (

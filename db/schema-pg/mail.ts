@@ -1,12 +1,12 @@
 // E-mail invitations. PostgreSQL counterpart of db/schema/mail.ts.
 import { index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { INVITATION_EVENT_KINDS, MAIL_CHANNELS, MAIL_SEND_STATES, MAIL_TLS_MODES } from "../schema/mail";
+import { DEPLOYMENT_CHANNELS, INVITATION_EVENT_KINDS, MAIL_CHANNELS, MAIL_SEND_STATES, MAIL_TLS_MODES } from "../schema/mail";
 import { workspaces } from "./accounts";
 import { instant, instantNow, serialId } from "./columns";
 import { customers } from "./crm";
 import { deployments, invitations } from "./surveys";
 
-export { INVITATION_EVENT_KINDS, MAIL_CHANNELS, MAIL_SEND_STATES, MAIL_TLS_MODES };
+export { DEPLOYMENT_CHANNELS, INVITATION_EVENT_KINDS, MAIL_CHANNELS, MAIL_SEND_STATES, MAIL_TLS_MODES };
 
 export const mailSettings = pgTable("mail_settings", {
   workspaceId: integer("workspace_id")
@@ -38,6 +38,7 @@ export const deploymentMail = pgTable("deployment_mail", {
   reminderDays: integer("reminder_days").notNull().default(3),
   windowStart: integer("window_start").notNull().default(540),
   windowEnd: integer("window_end").notNull().default(1200),
+  channel: text("channel", { enum: DEPLOYMENT_CHANNELS }).notNull().default("email_sms"),
 });
 
 export const invitationSends = pgTable(

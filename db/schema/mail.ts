@@ -3,6 +3,7 @@
 // of an invitation as dated events, and the addresses and customers no message may go to any more.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CHANNEL_CHOICES } from "../../app/cem/invitation-channel";
 import { workspaces } from "./accounts";
 import { customers } from "./crm";
 import { deployments, invitations } from "./surveys";
@@ -11,6 +12,8 @@ const now = sql`(unixepoch('subsec') * 1000)`;
 
 export const MAIL_TLS_MODES = ["starttls", "tls", "none"] as const;
 export const MAIL_CHANNELS = ["email", "sms"] as const;
+// How a deployment's invitations go out (app/cem/invitation-channel.ts).
+export const DEPLOYMENT_CHANNELS = CHANNEL_CHOICES;
 /**
  * queued: due at due_at; sending: claimed by one node until claimed_until (the SMTP conversation is
  * under way); sent: accepted by the server; bounced: refused for good (5xx); failed: gave up;
@@ -55,6 +58,7 @@ export const deploymentMail = sqliteTable("deployment_mail", {
   // Send window, minutes after local midnight in the workspace's time zone: [start, end).
   windowStart: integer("window_start").notNull().default(540),
   windowEnd: integer("window_end").notNull().default(1200),
+  channel: text("channel", { enum: DEPLOYMENT_CHANNELS }).notNull().default("email_sms"),
 });
 
 export const invitationSends = sqliteTable(

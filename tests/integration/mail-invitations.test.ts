@@ -105,11 +105,11 @@ describe("invitation e-mail", () => {
     const [toJohn] = await mailTo("john@client.test");
     expect(toLucia.subject).toMatch(/^Banco Sol: ¿qué tal su experiencia en /);
     expect(toLucia.text).toContain("Hola Lucía:");
-    expect(toLucia.text).toContain(`${server.url}/s/${es.token}`);
-    expect(toLucia.html).toContain(`href="${server.url}/s/${es.token}"`);
+    expect(toLucia.text).toContain(`${server.url}/s/${es.token}?lang=es`);
+    expect(toLucia.html).toContain(`href="${server.url}/s/${es.token}?lang=es"`);
     expect(toJohn.subject).toMatch(/^Banco Sol: how was your experience at /);
     expect(toJohn.text).toContain("Hello John,");
-    expect(toJohn.text).toContain(`${server.url}/s/${en.token}`);
+    expect(toJohn.text).toContain(`${server.url}/s/${en.token}?lang=en`);
     for (const mail of [toLucia, toJohn]) {
       const unsubscribe = header(mail, "List-Unsubscribe");
       expect(unsubscribe).toMatch(new RegExp(`^<${server.url}/u/u1\\.${ws}\\.\\d+\\.[A-Za-z0-9_-]{43}>$`));

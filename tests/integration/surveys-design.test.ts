@@ -190,6 +190,21 @@ describe("a designer designs a survey", () => {
     expect(await getDb().select().from(surveys).where(and(eq(surveys.workspaceId, aId), eq(surveys.touchpointId, tpB)))).toEqual([]);
   });
 
+  it("a designer sets the survey's titles in both languages after creating it; an empty Spanish title is refused", async () => {
+    const dora = await as("dora@a.test");
+    await dora.post("/lang", { lang: "en", redirectTo: "/workspaces" });
+    const empty = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "rename", title: "  ", titleEn: "Welcome" });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("This field is required.");
+    const renamed = await dora.post(`/w/brand-a/surveys/${surveyId}`, { intent: "rename", title: "Bienvenida en la oficina", titleEn: "Branch welcome" });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.text()).toContain("Titles saved.");
+    const [row] = await getDb().select({ title: surveys.title, titleEn: surveys.titleEn }).from(surveys).where(eq(surveys.id, surveyId));
+    expect(row).toEqual({ title: "Bienvenida en la oficina", titleEn: "Branch welcome" });
+    // The page names it in the reader's language.
+    expect(await (await dora.get(`/w/brand-a/surveys/${surveyId}`)).text()).toContain("<title>Branch welcome · Vivencia</title>");
+  });
+
   it("a manager reads surveys but cannot create, edit or deploy them", async () => {
     const max = await as("max@a.test");
     expect((await max.get("/w/brand-a/surveys")).status).toBe(200);
@@ -198,6 +213,7 @@ describe("a designer designs a survey", () => {
     expect((await max.post(`/w/brand-a/surveys/${surveyId}`, { intent: "save", definition: before[1].definition })).status).toBe(403);
     expect((await max.post(`/w/brand-a/surveys/${surveyId}`, { intent: "publish", definition: before[1].definition })).status).toBe(403);
     expect((await max.post("/w/brand-a/surveys", { touchpointId: String(tpA), template: "gap_pair" })).status).toBe(403);
+    expect((await max.post(`/w/brand-a/surveys/${surveyId}`, { intent: "rename", title: "x", titleEn: "x" })).status).toBe(403);
     expect((await max.post(`/w/brand-a/surveys/${surveyId}/deploy`, { intent: "createDeployment", name: "x" })).status).toBe(403);
     expect(await versionsOf(surveyId)).toEqual(before);
   });

@@ -127,7 +127,7 @@ describe("the views on them", () => {
     expect(second.items.map((i) => i.kind)).toEqual(["response", "event", "event", "response", "event"]);
     expect(second.nextBefore).toBeNull();
     const response = second.items[0];
-    expect(Object.keys(response)).toEqual(["kind", "id", "at", "touchpointName", "tier", "source", "gap", "gapAttributes", "nps", "csat"]);
+    expect(Object.keys(response)).toEqual(["kind", "id", "at", "touchpointName", "touchpointNameEn", "tier", "source", "gap", "gapAttributes", "nps", "csat"]);
     expect(response).toMatchObject({ touchpointName: survey.touchpoint.name, source: "api" });
     const invitation = first.items[0];
     expect(Object.keys(invitation)).toEqual(["kind", "id", "at", "state", "deploymentName", "eventId", "completedAt"]);

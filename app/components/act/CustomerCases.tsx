@@ -2,6 +2,7 @@
 import { Link } from "@remix-run/react";
 import type { CaseStatus } from "~/cem/case-flow";
 import type { CaseReason } from "~/cem/case-rules";
+import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
 import { ReasonBadges } from "./CaseReasons";
@@ -13,6 +14,7 @@ type CustomerCase = {
   dueAt: string | Date;
   overdue: boolean;
   touchpointName: string | null;
+  touchpointNameEn: string | null;
   reasons: CaseReason[];
 };
 
@@ -48,7 +50,7 @@ export function CustomerCases({ slug, cases }: { slug: string; cases: CustomerCa
                     <span className="badge">{t(`act.status.${c.status}` as MessageKey)}</span>{" "}
                     {c.overdue ? <strong style={{ color: "var(--danger)" }}>{t("act.overdue")}</strong> : null}
                   </td>
-                  <td>{c.touchpointName ?? "—"}</td>
+                  <td>{c.touchpointName !== null ? localName({ name: c.touchpointName, nameEn: c.touchpointNameEn }, lang) : "—"}</td>
                   <td>
                     <ReasonBadges reasons={c.reasons} />
                   </td>

@@ -1,0 +1,1 @@
+ALTER TABLE `deployment_mail` ADD `channel` text DEFAULT 'email_sms' NOT NULL;
