@@ -13,6 +13,7 @@ import { DEMO_PLATFORMS } from "./demo/platform";
 import { seedExperience, type ExperienceStory } from "./demo/experience";
 import { caseCounts, seedCaseRules, seedCaseWork, seedClienting, seedInnovation, seedInvitations } from "./demo/act";
 import { seedDemoMail } from "./demo/mail";
+import { seedDemoAlerts } from "./demo/alerts";
 
 export const DEMO_PASSWORD = "vivencia-demo";
 export const DEMO_USERS = [
@@ -20,6 +21,8 @@ export const DEMO_USERS = [
   { email: "diego@demo.vivencia.test", name: "Diego Martín", role: "designer" },
   { email: "marta@demo.vivencia.test", name: "Marta Gil", role: "manager" },
 ] as const;
+/** Who follows the demo's alert rules (db/demo/alerts.ts). */
+const DEMO_PEOPLE = { admin: DEMO_USERS[0].email, manager: DEMO_USERS[2].email };
 
 // Each brand has a story in its data: one process disappoints Premium customers since a recent change.
 export const DEMO_WORKSPACES: { slug: string; name: string; journey: string; story: ExperienceStory; change: string }[] = [
@@ -51,8 +54,12 @@ export async function seedDemo(): Promise<{ created: boolean }> {
   const [existing] = await db.select().from(workspaces).where(eq(workspaces.slug, DEMO_WORKSPACES[0].slug)).limit(1);
   if (existing) {
     // A demo seeded before e-mail existed gets its mail settings now (kept if already there).
+    // Likewise its alert rules, target and digest (kept if the workspace has rules).
     for (const w of await db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces)) {
-      if (DEMO_WORKSPACES.some((d) => d.name === w.name)) await seedDemoMail(w.id, w.name);
+      const demo = DEMO_WORKSPACES.find((d) => d.name === w.name);
+      if (!demo) continue;
+      await seedDemoMail(w.id, w.name);
+      await seedDemoAlerts(w.id, demo.story.weakProcess, DEMO_PEOPLE);
     }
     return { created: false };
   }
@@ -92,6 +99,7 @@ export async function seedDemo(): Promise<{ created: boolean }> {
       console.log(w.slug, { ...(await caseCounts(ws.id)), ms });
     }
     await seedDemoMail(ws.id, w.name);
+    await seedDemoAlerts(ws.id, w.story.weakProcess, DEMO_PEOPLE);
   }
   return { created: true };
 }

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   // Targets per process, touchpoint or attribute: set by those who design the experience and by the
   // managers answerable for reaching them.
   "targets:edit": ["admin", "designer", "manager"],
+  // Alert rules: created and changed by those answerable for acting on them; every member may follow one.
+  "alerts:edit": ["admin", "manager"],
   "settings:edit": ["admin"],
   "members:manage": ["admin"],
   "tokens:manage": ["admin"],

@@ -1,7 +1,7 @@
 // Two-sample tests from additive sums and the false discovery rate over many of them: what a page
 // needs before it may call a change or a difference "significant". Pure; the intervals these tests
 // match live in statistics.ts (welchDifference, npsDifference).
-import { normalCdf, studentTCdf } from "./distributions";
+import { normalCdf, normalQuantile, studentTCdf } from "./distributions";
 import { npsDifference, welchDifference, type Moments, type NpsCounts } from "./statistics";
 
 /**
@@ -65,6 +65,26 @@ const twoSided = (upperTail: number) => Math.min(1, Math.max(0, 2 * upperTail));
 /** Neither side varies: a difference cannot be chance (p = 0), no difference is no evidence (p = 1). */
 const degenerate = (difference: number) =>
   difference === 0 ? { difference, statistic: 0, p: 1 } : { difference, statistic: Math.sign(difference) * Infinity, p: 0 };
+
+/**
+ * Two-sample z test of proportions A − B (e.g. the share of detractors now against before), with the
+ * pooled standard error under H0 for the statistic and the unpooled one for the Wald interval:
+ * z = (p̂A − p̂B) / √(p̄(1 − p̄)(1/nA + 1/nB)) (Agresti, Categorical Data Analysis, 3rd ed., §2.4).
+ * Null when a side has no answers.
+ */
+export function proportionTest(a: { n: number; k: number }, b: { n: number; k: number }, level = 0.95): TestResult | null {
+  if (a.n <= 0 || b.n <= 0) return null;
+  const pA = a.k / a.n;
+  const pB = b.k / b.n;
+  const difference = pA - pB;
+  const pooled = (a.k + b.k) / (a.n + b.n);
+  const se0 = Math.sqrt(pooled * (1 - pooled) * (1 / a.n + 1 / b.n));
+  const se = Math.sqrt((pA * (1 - pA)) / a.n + (pB * (1 - pB)) / b.n);
+  const zq = normalQuantile(1 - (1 - level) / 2);
+  if (se0 === 0) return { ...degenerate(difference), lo: difference, hi: difference };
+  const z = difference / se0;
+  return { difference, lo: difference - zq * se, hi: difference + zq * se, statistic: z, p: twoSided(1 - normalCdf(Math.abs(z))) };
+}
 
 /** The false discovery rate the home page controls: at most 5 % of what it flags is expected to be chance. */
 export const FDR_Q = 0.05;

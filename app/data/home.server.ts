@@ -1,7 +1,7 @@
 // The experience home's data: touchpoint-level rollup sums of the default window kept apart by tier,
 // the previous window's in all, attribute sums only where an attribute carries a target, the targets
 // and the overdue cases. Reads rollups, never responses; app/cem/home-findings.ts decides what shows.
-import { homeFindings, type HomeFindings, type HomeUnit } from "~/cem/home-findings";
+import { homeFindings, type HomeFindings, type HomeInput, type HomeUnit } from "~/cem/home-findings";
 import { addKindSums, NO_PROCESS, type KindSums } from "~/cem/insights";
 import { previousPeriod, type InsightFilter } from "~/cem/insights-filters";
 import { overdueCount } from "./cases.server";
@@ -28,7 +28,19 @@ function byUnitAndTier(rows: readonly SumsRow[], unitsOf: (touchpointId: number)
   return out;
 }
 
+/** The home's inputs over a scope: what homeFindings judges, and the overdue count beside it. */
+export type HomeEvidence = { input: HomeInput; overdue: number; measured: boolean };
+
 export async function homeView(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, now = new Date()): Promise<HomeView> {
+  const { input, overdue, measured } = await homeEvidence(ctx, scope, filter, now);
+  return { ...homeFindings(input), overdue, measured };
+}
+
+/**
+ * The rollup sums the home reads over the scope's touchpoints (a journey filter, an alert rule's
+ * scope narrow it), gathered for homeFindings; alerts (app/data/alerts.server.ts) judge the same.
+ */
+export async function homeEvidence(ctx: InsightContext, scope: InsightScope, filter: InsightFilter, now = new Date()): Promise<HomeEvidence> {
   const { workspaceId, minN } = ctx;
   const tps = scope.touchpoints;
   const ids = tps.map((t) => t.id);
@@ -82,7 +94,7 @@ export async function homeView(ctx: InsightContext, scope: InsightScope, filter:
       return { unit: { kind: "attribute" as const, key: a.unitKey, name: (ctx.lang === "en" ? attr?.labelEn : attr?.labelEs) ?? attributeKey, detail: tp?.name ?? tpKey }, now: attrSums.get(a.unitKey) ?? {} };
     });
 
-  const findings = homeFindings({
+  const input: HomeInput = {
     units: units.map((unit) => ({
       unit,
       byTier: nowSums.get(`${unit.kind}:${unit.key}`) ?? new Map(),
@@ -92,6 +104,6 @@ export async function homeView(ctx: InsightContext, scope: InsightScope, filter:
     targets,
     minN,
     day: filter.to,
-  });
-  return { ...findings, overdue, measured: current.length > 0 };
+  };
+  return { input, overdue, measured: current.length > 0 };
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, ne } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { sessions, users } from "#db/schema/index";
 import { decoyHash, hashPassword, verifyPassword } from "~/auth/password.server";
+import type { Lang } from "~/i18n/lang";
 import { acceptPendingInvites } from "./members.server";
 
 export function normaliseEmail(email: string): string {
@@ -51,4 +52,9 @@ export async function revokeOtherSessions(userId: number, keepSessionId: string)
 /** The person's own time zone for dates on screen; null goes back to each workspace's. Validated by the caller. */
 export async function updateUserTimeZone(userId: number, timeZone: string | null): Promise<void> {
   await getDb().update(users).set({ timeZone }).where(eq(users.id, userId));
+}
+
+/** The interface language the person chose last: their alert and digest e-mails are written in it. */
+export async function rememberUserLang(userId: number, lang: Lang): Promise<void> {
+  await getDb().update(users).set({ lang }).where(eq(users.id, userId));
 }

@@ -22,9 +22,10 @@ import * as bilingual from "./messages/bilingual";
 import * as forms from "./messages/forms";
 import * as journeyMap from "./messages/journey-map";
 import * as builder from "./messages/builder";
+import * as alerts from "./messages/alerts";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, respondentForm, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail, forms, builder, journeyMap] as const;
+const areas = [core, surveys, respondent, respondentForm, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail, forms, builder, journeyMap, alerts] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

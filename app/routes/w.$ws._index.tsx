@@ -3,7 +3,7 @@
 // each with its n and interval and a link to the evidence; the model's counters follow, small.
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import type { Estimate, TargetMetric, TargetUnit } from "~/cem/targets";
 import type { ChangeFinding, GapFinding, HomeUnit, Listed, TargetFinding, TierFinding, Tested } from "~/cem/home-findings";
@@ -13,10 +13,10 @@ import { formatInterval, formatNumber, type NumberStyle } from "~/i18n/format";
 import { insightsHref } from "~/components/insights/format";
 import insightsCss from "~/components/insights/insights.css?url";
 import { homeView } from "~/data/home.server";
-import { insightScope } from "~/data/insights.server";
+import { insightScope, selectTouchpoints } from "~/data/insights.server";
 import { workspaceCounts } from "~/data/journeys.server";
 import { requestLang } from "~/i18n/lang.server";
-import type { MessageKey } from "~/i18n/messages";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
 
 export const links: LinksFunction = () => [
@@ -33,17 +33,22 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const started = performance.now();
   const { workspace, role } = await requireMember(request, params.ws);
-  // The insights' default window (the last 90 days), so every evidence link opens the same numbers.
-  const parsed = parseInsightFilter(new URLSearchParams(), dayOf(Date.now()));
-  if (!parsed.ok) throw new Error("the default insights filter must parse");
-  const filter = parsed.filter;
+  // The insights' default window (the last 90 days), so every evidence link opens the same numbers;
+  // optionally one journey (a digest's link opens the home with its journey chosen).
+  const journey = new URL(request.url).searchParams.get("journey");
+  const parsed = parseInsightFilter(new URLSearchParams(journey ? { journey } : {}), dayOf(Date.now()));
   const [scope, counts, lang] = await Promise.all([insightScope(workspace.id), workspaceCounts(workspace.id), requestLang(request)]);
-  const home = await homeView({ workspaceId: workspace.id, minN: workspace.minN, lang }, scope, filter);
+  if (!parsed.ok || (journey && !scope.journeys.some((j) => j.key === journey))) {
+    throw data(translator(lang)("homeFilter.unknown"), { status: 400 });
+  }
+  const filter = parsed.filter;
+  const home = await homeView({ workspaceId: workspace.id, minN: workspace.minN, lang }, { ...scope, touchpoints: selectTouchpoints(scope, filter) }, filter);
   return data(
     {
       workspace: { name: workspace.name, slug: workspace.slug, minN: workspace.minN },
       role,
       counts,
+      journeys: scope.journeys,
       filter,
       previous: previousPeriod(filter),
       home,
@@ -67,7 +72,7 @@ function testText(t: Tested, style: NumberStyle, lang: Lang): string {
 }
 
 export default function WorkspaceHome() {
-  const { workspace, role, counts, filter, previous, home } = useLoaderData<typeof loader>();
+  const { workspace, role, counts, journeys, filter, previous, home } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const ws = workspace.slug;
@@ -83,6 +88,24 @@ export default function WorkspaceHome() {
 
       <section aria-labelledby="home-lead" className="home-findings">
         <h2 id="home-lead">{t("home.lead")}</h2>
+        {journeys.length > 1 || filter.journey ? (
+          <Form method="get" className="row" data-testid="home-journey">
+            <label htmlFor="home-journey">
+              {t("homeFilter.journey")}
+              <select id="home-journey" name="journey" defaultValue={filter.journey ?? ""}>
+                <option value="">{t("homeFilter.all")}</option>
+                {journeys.map((j) => (
+                  <option key={j.key} value={j.key}>
+                    {j.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="secondary">
+              {t("homeFilter.apply")}
+            </button>
+          </Form>
+        ) : null}
         <p className="muted">
           {t("home.window", { days: DEFAULT_DAYS, from: filter.from, to: filter.to, prevFrom: previous.from, prevTo: previous.to, minN: workspace.minN })}
         </p>

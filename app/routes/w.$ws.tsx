@@ -3,12 +3,15 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
+import { unreadCount } from "~/data/notifications.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { workspace, role } = await requireMember(request, params.ws);
+  const { workspace, role, user } = await requireMember(request, params.ws);
   return {
+    // One indexed count per page: the member's unread notifications, beside "Alerts".
+    unread: await unreadCount(workspace.id, user.id),
     workspace: { slug: workspace.slug, name: workspace.name, timeZone: workspace.timeZone, currency: workspace.currency },
     role,
     canManage: can(role, "members:manage"),
@@ -19,6 +22,7 @@ type NavItem = { to: string; label: MessageKey; admin?: boolean; end?: boolean }
 
 export const NAV: NavItem[] = [
   { to: "", label: "nav.home", end: true },
+  { to: "notifications", label: "alerts.nav" },
   { to: "platform", label: "nav.platform" },
   { to: "processes", label: "nav.processes" },
   { to: "journeys", label: "nav.journeys" },
@@ -37,7 +41,7 @@ export const NAV: NavItem[] = [
 ];
 
 export default function WorkspaceShell() {
-  const { workspace, canManage } = useLoaderData<typeof loader>();
+  const { workspace, canManage, unread } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="shell">
@@ -48,6 +52,11 @@ export default function WorkspaceShell() {
             <li key={item.to}>
               <NavLink to={`/w/${workspace.slug}${item.to ? `/${item.to}` : ""}`} end={item.end}>
                 {t(item.label)}
+                {item.to === "notifications" && unread > 0 ? (
+                  <span className="nav-count" data-testid="unread-count" title={t("alerts.unread", { n: unread })}>
+                    {unread}
+                  </span>
+                ) : null}
               </NavLink>
             </li>
           ))}

@@ -17,6 +17,9 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   // The person's own IANA time zone for dates on screen; null: each workspace's (app/i18n/format.ts).
   timeZone: text("time_zone"),
+  // The interface language the person last chose ("es" | "en"): what their alert and digest e-mails
+  // are written in. Null until they choose one: Spanish.
+  lang: text("lang"),
   createdAt: createdAt(),
 });
 

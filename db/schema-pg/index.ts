@@ -26,3 +26,4 @@ export * from "./security";
 export * from "./targets";
 export * from "./sms";
 export * from "./mail";
+export * from "./notifications";

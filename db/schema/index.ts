@@ -76,11 +76,19 @@ export const {
   invitationEvents,
   mailOptOuts,
   mailBounces,
+  // notifications
+  alertRules,
+  alertSubscriptions,
+  alertOccurrences,
+  notifications,
+  digestSubscriptions,
+  digestSends,
 } = tables;
 
 // Value lists and types: the same on both engines (the parity test compares the values).
 export { ROLES, INVITATION_STATES, CASE_STATUSES, CASE_EVENT_KINDS, WEBHOOK_EVENTS, DELIVERY_STATUSES, JOB_KINDS, JOB_STATUSES } from "./sqlite";
 export { MAIL_TLS_MODES, MAIL_CHANNELS, DEPLOYMENT_CHANNELS, MAIL_SEND_STATES, INVITATION_EVENT_KINDS } from "./sqlite";
+export { ALERT_KINDS, ALERT_SCOPES, NOTIFICATION_MAIL_STATES, DIGEST_FREQUENCIES } from "./sqlite";
 export type { Role, WebhookEvent, JobKind, JobStatus } from "./sqlite";
 
 // Every name db/schema/sqlite.ts exports is exported here too: one left out above fails tsc on the

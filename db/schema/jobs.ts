@@ -5,7 +5,8 @@
 import { index, integer, primaryKey, sqliteTable, text, blob } from "drizzle-orm/sqlite-core";
 import { workspaces } from "./accounts";
 
-export const JOB_KINDS = ["crm-import", "invitation-mail"] as const;
+// alert-evaluation and digest-send recur per workspace (app/data/recurring-jobs.server.ts).
+export const JOB_KINDS = ["crm-import", "invitation-mail", "alert-evaluation", "digest-send"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

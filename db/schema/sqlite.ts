@@ -13,3 +13,4 @@ export * from "./security";
 export * from "./targets";
 export * from "./sms";
 export * from "./mail";
+export * from "./notifications";

@@ -71,7 +71,7 @@ describe.skipIf(!bin || POSTGRES_RUN)(title, () => {
     expect(workspace.id).toBeGreaterThan(0);
 
     const [readUser] = await db.select().from(users).where(eq(users.id, user.id));
-    expect(readUser).toEqual({ id: user.id, email: "ada@example.test", name: "Ada", passwordHash: "scrypt$x", timeZone: null, createdAt: user.createdAt });
+    expect(readUser).toEqual({ id: user.id, email: "ada@example.test", name: "Ada", passwordHash: "scrypt$x", timeZone: null, lang: null, createdAt: user.createdAt });
     expect(readUser.createdAt).toBeInstanceOf(Date);
     expect(Math.abs(readUser.createdAt.getTime() - before)).toBeLessThan(60_000);
 
