@@ -150,7 +150,9 @@ export async function sendDueDigests(workspaceId: number, now = new Date()): Pro
   const parsed = parseInsightFilter(new URLSearchParams(), dayOf(now.getTime()));
   if (!parsed.ok) throw new Error("the default insights filter must parse");
   const filter = parsed.filter;
-  const scope = await insightScope(workspaceId);
+  // Names in each reader's language: at most two scopes, read when first needed.
+  const scopes = new Map<Lang, Promise<InsightScope>>();
+  const scopeIn = (lang: Lang) => scopes.get(lang) ?? scopes.set(lang, insightScope(workspaceId, lang)).get(lang)!;
   const origin = mailLinkOrigin(settings);
   const transport = createSmtpTransport(settings);
   try {
@@ -168,7 +170,7 @@ export async function sendDueDigests(workspaceId: number, now = new Date()): Pro
       if (!taken) continue;
       const lang: Lang = isLang(sub.lang) ? sub.lang : "es";
       const t = translator(lang);
-      const sections = await digestSections(ws, scope, filter, sub.journeys, lang, origin, now);
+      const sections = await digestSections(ws, await scopeIn(lang), filter, sub.journeys, lang, origin, now);
       const text = [
         t("digest.greeting", { name: sub.name }),
         "",

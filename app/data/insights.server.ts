@@ -13,6 +13,8 @@ import { attributes, journeys, processes, rollups, rollupsWeekly, stages, survey
 import { addDays, bucketOf, tierValue, type Bucket, type InsightFilter } from "~/cem/insights-filters";
 import { zeroSums, type KindSums } from "~/cem/insights";
 import type { Channel } from "~/cem/journey";
+import type { Lang } from "~/i18n/lang";
+import { localName } from "~/i18n/names";
 import type { RollupColumn, RollupColumns, RollupKind } from "~/cem/rollup";
 import { splitWindow, type WindowSplit } from "~/cem/rollup-weeks";
 import { SERVQUAL_ITEMS } from "~/survey/servqual";
@@ -39,21 +41,29 @@ export type InsightScope = {
   servqualTouchpointIds: number[];
 };
 
-/** The workspace's model as insights need it: small (tens of rows), read once per request. */
-export async function insightScope(workspaceId: number): Promise<InsightScope> {
+/**
+ * The workspace's model as insights need it: small (tens of rows), read once per request. Names come
+ * in `lang` (the English one where it is set, else the Spanish one: app/i18n/names.ts); the API and
+ * stored alert texts keep the default, Spanish.
+ */
+export async function insightScope(workspaceId: number, lang: Lang = "es"): Promise<InsightScope> {
   const db = getDb();
   const tpRows = await db
     .select({
       id: touchpoints.id,
       key: touchpoints.key,
       name: touchpoints.name,
+      nameEn: touchpoints.nameEn,
       channel: touchpoints.channel,
       momentOfTruth: touchpoints.momentOfTruth,
       journeyKey: journeys.key,
       journeyName: journeys.name,
+      journeyNameEn: journeys.nameEn,
       stageName: stages.name,
+      stageNameEn: stages.nameEn,
       processKey: processes.key,
       processName: processes.name,
+      processNameEn: processes.nameEn,
     })
     .from(touchpoints)
     .innerJoin(journeys, eq(journeys.id, touchpoints.journeyId))
@@ -68,12 +78,12 @@ export async function insightScope(workspaceId: number): Promise<InsightScope> {
       .where(eq(attributes.workspaceId, workspaceId))
       .orderBy(asc(attributes.touchpointId), asc(attributes.position)),
     db
-      .select({ key: processes.key, name: processes.name, owner: processes.owner })
+      .select({ key: processes.key, name: processes.name, nameEn: processes.nameEn, owner: processes.owner })
       .from(processes)
       .where(eq(processes.workspaceId, workspaceId))
       .orderBy(asc(processes.name)),
     db
-      .select({ key: journeys.key, name: journeys.name })
+      .select({ key: journeys.key, name: journeys.name, nameEn: journeys.nameEn })
       .from(journeys)
       .where(eq(journeys.workspaceId, workspaceId))
       .orderBy(asc(journeys.name)),
@@ -83,10 +93,17 @@ export async function insightScope(workspaceId: number): Promise<InsightScope> {
       .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.template, "servqual"))),
   ]);
   return {
-    touchpoints: tpRows.map((t) => ({ ...t, channel: t.channel as Channel })),
+    touchpoints: tpRows.map(({ nameEn, journeyNameEn, stageNameEn, processNameEn, ...t }) => ({
+      ...t,
+      name: localName({ name: t.name, nameEn }, lang),
+      journeyName: localName({ name: t.journeyName, nameEn: journeyNameEn }, lang),
+      stageName: localName({ name: t.stageName, nameEn: stageNameEn }, lang),
+      processName: t.processName === null ? null : localName({ name: t.processName, nameEn: processNameEn }, lang),
+      channel: t.channel as Channel,
+    })),
     attributes: attributeRows,
-    processes: processRows,
-    journeys: journeyRows,
+    processes: processRows.map(({ nameEn, ...p }) => ({ ...p, name: localName({ name: p.name, nameEn }, lang) })),
+    journeys: journeyRows.map(({ nameEn, ...j }) => ({ ...j, name: localName({ name: j.name, nameEn }, lang) })),
     servqualTouchpointIds: servqualRows.map((r) => r.id),
   };
 }

@@ -20,7 +20,7 @@ export async function latestGaps(workspace: Pick<WorkspaceRef, "id" | "minN">, l
   const parsed = parseInsightFilter(new URLSearchParams(), dayOf(Date.now()));
   if (!parsed.ok) throw new Error("the default insights filter must parse");
   const filter = { ...parsed.filter, journey };
-  const scope = await insightScope(workspace.id);
+  const scope = await insightScope(workspace.id, lang);
   const ctx = { workspaceId: workspace.id, minN: workspace.minN, lang };
   const [byProcess, byTouchpoint] = await Promise.all([gapTable(ctx, scope, filter, "process"), gapTable(ctx, scope, filter, "touchpoint")]);
   const gaps = (rows: { key: string; gap: Figure<PairedGap> }[]) => Object.fromEntries(rows.map((r) => [r.key, r.gap]));

@@ -37,7 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // optionally one journey (a digest's link opens the home with its journey chosen).
   const journey = new URL(request.url).searchParams.get("journey");
   const parsed = parseInsightFilter(new URLSearchParams(journey ? { journey } : {}), dayOf(Date.now()));
-  const [scope, counts, lang] = await Promise.all([insightScope(workspace.id), workspaceCounts(workspace.id), requestLang(request)]);
+  const lang = await requestLang(request);
+  const [scope, counts] = await Promise.all([insightScope(workspace.id, lang), workspaceCounts(workspace.id)]);
   if (!parsed.ok || (journey && !scope.journeys.some((j) => j.key === journey))) {
     throw data(translator(lang)("homeFilter.unknown"), { status: 400 });
   }

@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Vivencia · Alerts" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role, user } = await requireMember(request, params.ws);
-  const [rules, scope] = await Promise.all([listRules(workspace.id, user.id), insightScope(workspace.id)]);
+  const [rules, scope] = await Promise.all([listRules(workspace.id, user.id), requestLang(request).then((lang) => insightScope(workspace.id, lang))]);
   const url = new URL(request.url);
   const editId = Number(url.searchParams.get("edit"));
   // What a rule can watch, as the form's one select offers it ("scope:key").

@@ -10,6 +10,7 @@ import { shownTargetValue, TARGET_METRICS, TargetInputSchema, type Target } from
 import { Field } from "~/components/Field";
 import { formatNumber } from "~/i18n/format";
 import { insightScope } from "~/data/insights.server";
+import { requestLang } from "~/i18n/lang.server";
 import { deleteTarget, listTargets, saveTarget } from "~/data/targets.server";
 import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
@@ -20,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Vivencia · Targets" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
-  const [targets, scope] = await Promise.all([listTargets(workspace.id), insightScope(workspace.id)]);
+  const [targets, scope] = await Promise.all([listTargets(workspace.id), requestLang(request).then((lang) => insightScope(workspace.id, lang))]);
   const url = new URL(request.url);
   const editId = Number(url.searchParams.get("edit"));
   // What a target can be for, as the form's one select offers it ("unit:key").

@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Vivencia · Digest" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws);
-  const [subscription, scope, mail] = await Promise.all([getDigestSubscription(workspace.id, user.id), insightScope(workspace.id), getMailSettingsRow(workspace.id)]);
+  const [subscription, scope, mail] = await Promise.all([getDigestSubscription(workspace.id, user.id), requestLang(request).then((lang) => insightScope(workspace.id, lang)), getMailSettingsRow(workspace.id)]);
   return {
     ws: workspace.slug,
     timeZone: workspace.timeZone,

@@ -27,10 +27,10 @@ export async function insightsRequest(request: Request, wsSlug: string | undefin
   const fallback = parseInsightFilter(new URLSearchParams(), today, "lang", days);
   const filter = parsed.ok ? parsed.filter : fallback.ok ? fallback.filter : null;
   if (!filter) throw new Error("the default insights filter must parse");
-  const scope = await insightScope(workspace.id);
+  const lang = await requestLang(request);
+  const scope = await insightScope(workspace.id, lang);
   // A journey key of another workspace behaves like one that does not exist.
   if (filter.journey && !scope.journeys.some((j) => j.key === filter.journey)) throw notFound();
-  const lang = await requestLang(request);
   return {
     ws: workspace.slug,
     url,

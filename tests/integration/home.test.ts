@@ -111,6 +111,19 @@ describe("the experience home", () => {
     expect(html).toContain("home-counters");
   });
 
+  it("names processes and touchpoints in the reader's language, on the home and in the gap tables", async () => {
+    const max = await as("max@a.test");
+    const english = { "Accept-Language": "en" };
+    const home = await (await max.get("/w/brand-a", english)).text();
+    expect(home).toContain("Card delivery by courier");
+    expect(home).not.toContain("Entrega de la tarjeta por mensajería");
+    const table = await (await max.get("/w/brand-a/insights?by=touchpoint", english)).text();
+    expect(table).toContain("Card delivery by courier");
+    expect(table).not.toContain("Entrega de la tarjeta por mensajería");
+    const spanish = await (await max.get("/w/brand-a/insights?by=process", { "Accept-Language": "es" })).text();
+    expect(spanish).toContain("Entrega de tarjeta");
+  });
+
   it("answers 404 for another workspace's home", async () => {
     const alice = await as("alice@a.test");
     expect((await alice.get("/w/brand-b")).status).toBe(404);
