@@ -18,6 +18,9 @@ export const innovationSchema = z.object({
 
 export type Innovation = z.output<typeof innovationSchema>;
 
+/** The longest before/after window an effect is read over, in days. */
+export const MAX_WINDOW_DAYS = 365;
+
 /** Inclusive range of calendar days, YYYY-MM-DD. */
 export type DayRange = { from: string; to: string };
 

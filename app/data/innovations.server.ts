@@ -5,7 +5,7 @@ import { and, asc, between, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "#db/client";
 import { innovations, innovationTouchpoints, rollups, touchpoints } from "#db/schema/index";
-import { equalWindows, innovationSchema, type EqualWindows } from "~/cem/innovation";
+import { MAX_WINDOW_DAYS, equalWindows, innovationSchema, type EqualWindows } from "~/cem/innovation";
 import {
   addMoments,
   meanInterval,
@@ -22,7 +22,7 @@ import {
 
 const DAY_MS = 86_400_000;
 
-export const MAX_WINDOW_DAYS = 365;
+export { MAX_WINDOW_DAYS };
 
 /** The form: the domain's innovation (app/cem/innovation.ts) plus the window length; touchpoints by key. */
 export const innovationInputSchema = innovationSchema.omit({ id: true }).extend({

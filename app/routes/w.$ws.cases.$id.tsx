@@ -1,6 +1,7 @@
 // One follow-up case: why it opened, the response behind it (comment, overall measures, gaps), the
 // customer, its SLA clock, and the work on it — status steps with a note each, assignment, notes —
 // with the full history. Another workspace's case id answers 404.
+import { getFormProps } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -19,7 +20,10 @@ import { assignableMembers, getCase, type CaseHistoryItem } from "~/data/cases.s
 import type { MessageKey } from "~/i18n/messages";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
-import { parseFormData } from "~/web/form.server";
+import { parseRequestForm } from "~/web/conform.server";
+import { formOptionalText } from "~/web/form-schema";
+import { FormErrors, SelectField, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 
@@ -42,46 +46,53 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// Messages are keys (messages/forms.ts): the schema speaks the interface language on both sides.
+// The schema-wide message is for a missing note only: zod would otherwise give it to every check.
+const caseNote = (required: string) =>
+  z
+    .string({ error: (issue) => (issue.code === "invalid_type" ? required : undefined) })
+    .trim()
+    .min(1, required)
+    .max(4000);
 const StatusStep = z.object({
-  intent: z.literal("status"),
-  to: z.enum(caseStatuses, { error: "Choose the step to take" }),
-  note: z.string().trim().min(1, "A note is required: say what was done or decided").max(4000, "Keep the note under 4000 characters"),
+  to: z.enum(caseStatuses, { error: "case.form.step" }),
+  note: caseNote("case.form.stepNote"),
 });
 const AssignStep = z.object({
-  intent: z.literal("assign"),
-  assignee: z.union([z.literal(""), z.coerce.number().int().positive()], { error: "Choose a member" }),
-  note: z.string().trim().max(4000, "Keep the note under 4000 characters").optional(),
+  // Empty (unassigned) arrives as undefined: the case is left without an assignee.
+  assignee: z.number({ error: "case.form.assignee" }).int().positive("case.form.assignee").optional(),
+  note: formOptionalText(4000),
 });
-const NoteStep = z.object({
-  intent: z.literal("note"),
-  note: z.string().trim().min(1, "Write the note first").max(4000, "Keep the note under 4000 characters"),
-});
-const Step = z.discriminatedUnion("intent", [StatusStep, AssignStep, NoteStep], { error: "Unknown action" });
-
-type ActionResult = { intent: string; ok: boolean; errors: Record<string, string>; values: Record<string, string> };
+const NoteStep = z.object({ note: caseNote("case.form.note") });
+const Step = z.discriminatedUnion("intent", [
+  StatusStep.extend({ intent: z.literal("status") }),
+  AssignStep.extend({ intent: z.literal("assign") }),
+  NoteStep.extend({ intent: z.literal("note") }),
+]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "cases:work");
   const id = caseId(params.id);
-  const form = parseFormData(await request.formData(), Step);
-  const intent = form.values.intent ?? "";
-  if (!form.ok) {
+  const { submission, unreadable } = await parseRequestForm(request, Step);
+  const intent = String(submission.payload.intent ?? "");
+  if (unreadable) return data({ intent, ok: false, result: unreadable }, { status: 400 });
+  if (submission.status !== "success") {
     // An id from another workspace is a 404 even when the form is also wrong.
     if (!(await getCase(workspace.id, id))) throw notFound("No such case in this workspace.");
-    return data<ActionResult>({ intent, ok: false, errors: form.errors, values: form.values }, { status: 400 });
+    return data({ intent, ok: false, result: submission.reply() }, { status: 400 });
   }
-  const step = form.data;
+  const step = submission.value;
   const result =
     step.intent === "status"
       ? await changeCaseStatus(workspace.id, id, { to: step.to, note: step.note, byUserId: user.id })
       : step.intent === "assign"
-        ? await assignCase(workspace.id, id, { assigneeId: step.assignee === "" ? null : step.assignee, note: step.note, byUserId: user.id })
+        ? await assignCase(workspace.id, id, { assigneeId: step.assignee ?? null, note: step.note || undefined, byUserId: user.id })
         : await addCaseNote(workspace.id, id, { note: step.note, byUserId: user.id });
   if (!result.ok) {
     if (result.status === 404) throw notFound(result.message);
-    return data<ActionResult>({ intent, ok: false, errors: { _form: result.message }, values: form.values }, { status: result.status });
+    return data({ intent, ok: false, result: submission.reply({ formErrors: [result.message] }) }, { status: result.status });
   }
-  return data<ActionResult>({ intent, ok: true, errors: {}, values: {} });
+  return data({ intent, ok: true, result: submission.reply({ resetForm: true }) });
 }
 
 const STEP_LABEL: Record<string, MessageKey> = {
@@ -129,16 +140,12 @@ export default function CasePage() {
   const lang = useLang();
   const f = useFormat();
   const busy = navigation.state !== "idle";
-  const errorsFor = (intent: string) => (result && !result.ok && result.intent === intent ? result.errors : {});
-  const statusErrors = errorsFor("status");
-  const assignErrors = errorsFor("assign");
-  const noteErrors = errorsFor("note");
   const labelOf = (key: string) => {
     const label = c.response?.labels.find((l) => l.key === key);
     return label ? (lang === "en" ? label.en : label.es) : key;
   };
   const signed = (x: number) => f.decimal(x, 2, true);
-  // After a successful step the form starts empty again (a new key remounts it).
+  // After a successful step the forms start again from the case as it now is (a new key remounts them).
   const formKey = `${c.status}-${c.history.length}`;
 
   return (
@@ -281,103 +288,10 @@ export default function CasePage() {
               {t("act.case.saved")}
             </p>
           ) : null}
-          <Form method="post" className="card stack" key={`status-${formKey}`} aria-labelledby="step-title">
-            <h3 id="step-title">{t("act.case.nextStep")}</h3>
-            <input type="hidden" name="intent" value="status" />
-            {statusErrors._form ? (
-              <p className="field-error" role="alert">
-                {statusErrors._form}
-              </p>
-            ) : null}
-            <label htmlFor="step-note">
-              {t("act.case.stepNote")}
-              <textarea
-                id="step-note"
-                name="note"
-                rows={3}
-                required
-                defaultValue={statusErrors.note || statusErrors._form ? result?.values.note : ""}
-                aria-invalid={statusErrors.note ? true : undefined}
-                aria-describedby={statusErrors.note ? "step-note-error" : "step-note-hint"}
-              />
-              <span id="step-note-hint" className="muted">
-                {t("act.case.stepNoteHint")}
-              </span>
-              {statusErrors.note ? (
-                <span id="step-note-error" className="field-error">
-                  {statusErrors.note}
-                </span>
-              ) : null}
-            </label>
-            <div className="step-buttons">
-              {c.next.map((to) => (
-                <button key={to} type="submit" name="to" value={to} disabled={busy} className={to === "in_progress" && c.status === "resolved" ? "secondary" : undefined}>
-                  {c.status === "resolved" && to === "in_progress" ? t("act.step.reopen") : t(STEP_LABEL[to])}
-                </button>
-              ))}
-            </div>
-          </Form>
-
+          <StatusForm key={`status-${formKey}`} next={c.next} status={c.status} busy={busy} />
           <div className="grid">
-            <Form method="post" className="card stack" key={`assign-${formKey}`} aria-labelledby="assign-title">
-              <h3 id="assign-title">{t("act.case.assign")}</h3>
-              <input type="hidden" name="intent" value="assign" />
-              {assignErrors._form || assignErrors.assignee ? (
-                <p className="field-error" role="alert">
-                  {assignErrors._form ?? assignErrors.assignee}
-                </p>
-              ) : null}
-              <label htmlFor="assignee">
-                {t("act.col.assignee")}
-                <select id="assignee" name="assignee" defaultValue={c.assignee?.id ?? ""}>
-                  <option value="">{t("act.unassigned")}</option>
-                  {members.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.name} ({m.email})
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label htmlFor="assign-note">
-                {t("act.case.assignNote")}
-                <input id="assign-note" name="note" maxLength={4000} />
-              </label>
-              <p>
-                <button type="submit" className="secondary" disabled={busy}>
-                  {t("act.case.assignButton")}
-                </button>
-              </p>
-            </Form>
-            <Form method="post" className="card stack" key={`note-${formKey}`} aria-labelledby="note-title">
-              <h3 id="note-title">{t("act.case.addNote")}</h3>
-              <input type="hidden" name="intent" value="note" />
-              {noteErrors._form ? (
-                <p className="field-error" role="alert">
-                  {noteErrors._form}
-                </p>
-              ) : null}
-              <label htmlFor="free-note">
-                {t("act.case.noteLabel")}
-                <textarea
-                  id="free-note"
-                  name="note"
-                  rows={2}
-                  required
-                  aria-invalid={noteErrors.note ? true : undefined}
-                  aria-describedby={noteErrors.note ? "free-note-error" : undefined}
-                />
-                {noteErrors.note ? (
-                  <span id="free-note-error" className="field-error">
-                    {noteErrors.note}
-                  </span>
-                ) : null}
-              </label>
-              <p>
-                <button type="submit" className="secondary" disabled={busy}>
-                  {t("act.case.noteButton")}
-                </button>
-              </p>
-            </Form>
+            <AssignForm key={`assign-${formKey}`} assignee={c.assignee?.id ?? null} members={members} busy={busy} />
+            <NoteForm key={`note-${formKey}`} busy={busy} />
           </div>
         </section>
       ) : null}
@@ -391,5 +305,76 @@ export default function CasePage() {
         </ol>
       </section>
     </>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The action's reply for one of the case's forms, when that form was the one posted. */
+function useReplyFor(intent: string) {
+  const result = useActionData<typeof action>();
+  return result && result.intent === intent ? result.result : undefined;
+}
+
+function StatusForm({ next, status, busy }: { next: Loaded["found"]["next"]; status: Loaded["found"]["status"]; busy: boolean }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(StatusStep, { id: "step", lastResult: useReplyFor("status") });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="step-title" {...getFormProps(form)} noValidate>
+      <h3 id="step-title">{t("act.case.nextStep")}</h3>
+      <input type="hidden" name="intent" value="status" />
+      <FormErrors form={form} />
+      <TextField label={t("act.case.stepNote")} field={fields.note} multiline rows={3} hint={t("act.case.stepNoteHint")} />
+      {fields.to.errors?.length ? (
+        <p id={fields.to.errorId} className="field-error" role="alert">
+          {fields.to.errors[0]}
+        </p>
+      ) : null}
+      <div className="step-buttons">
+        {next.map((to) => (
+          <button key={to} type="submit" name="to" value={to} disabled={busy} className={to === "in_progress" && status === "resolved" ? "secondary" : undefined}>
+            {status === "resolved" && to === "in_progress" ? t("act.step.reopen") : t(STEP_LABEL[to])}
+          </button>
+        ))}
+      </div>
+    </Form>
+  );
+}
+
+function AssignForm({ assignee, members, busy }: { assignee: number | null; members: Loaded["members"]; busy: boolean }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(AssignStep, { id: "assign", lastResult: useReplyFor("assign"), defaultValue: { assignee: assignee === null ? "" : String(assignee) } });
+  const options = [{ value: "", label: t("act.unassigned") }, ...members.map((m) => ({ value: String(m.id), label: `${m.name} (${m.email})` }))];
+  return (
+    <Form method="post" className="card stack" aria-labelledby="assign-title" {...getFormProps(form)} noValidate>
+      <h3 id="assign-title">{t("act.case.assign")}</h3>
+      <input type="hidden" name="intent" value="assign" />
+      <FormErrors form={form} />
+      <SelectField label={t("act.col.assignee")} field={fields.assignee} options={options} />
+      <TextField label={t("act.case.assignNote")} field={fields.note} />
+      <p>
+        <button type="submit" className="secondary" disabled={busy}>
+          {t("act.case.assignButton")}
+        </button>
+      </p>
+    </Form>
+  );
+}
+
+function NoteForm({ busy }: { busy: boolean }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(NoteStep, { id: "free", lastResult: useReplyFor("note") });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="note-title" {...getFormProps(form)} noValidate>
+      <h3 id="note-title">{t("act.case.addNote")}</h3>
+      <input type="hidden" name="intent" value="note" />
+      <FormErrors form={form} />
+      <TextField label={t("act.case.noteLabel")} field={fields.note} multiline rows={2} />
+      <p>
+        <button type="submit" className="secondary" disabled={busy}>
+          {t("act.case.noteButton")}
+        </button>
+      </p>
+    </Form>
   );
 }

@@ -3,6 +3,7 @@
 // profitable experiences, apply it, and are supported by tools, structure and processes. Pulses with
 // an anonymous link, the index overall and by department, group or role level with Wilson intervals,
 // the trend by month, and the index of the departments behind each process.
+import { getFormProps } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -11,7 +12,8 @@ import { can } from "~/auth/permissions";
 import type { ClientingGroupBy, ClientingShare, ClientingSummary } from "~/cem/clienting";
 import actCss from "~/components/act/act.css?url";
 import { EstimateSeries } from "~/components/charts/EstimateSeries";
-import { Field } from "~/components/Field";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import {
   CLIENTING_MIN_GROUP,
   clientingIndexByProcess,
@@ -20,7 +22,6 @@ import {
   createPulse,
   listDepartments,
   listPulses,
-  pulseInputSchema,
   setPulseActive,
 } from "~/data/clienting.server";
 import { linkOrigin } from "~/data/deployments.server";
@@ -29,7 +30,11 @@ import type { MessageKey } from "~/i18n/messages";
 import { formatPercent } from "~/i18n/format";
 import { useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
-import { zodErrors } from "~/web/form.server";
+import { readFormData } from "~/web/form.server";
+import { submissionOf } from "~/web/conform.server";
+import { formDay, formText, parseSubmission } from "~/web/form-schema";
+import { requestLang } from "~/i18n/lang.server";
+import { translator } from "~/i18n/messages";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 
@@ -71,24 +76,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** A new pulse, worded for the form: the data module's pulseInputSchema speaks English to the API. */
+const PulseSchema = z
+  .object({ intent: z.literal("create").optional(), title: formText(120), opensOn: formDay(), closesOn: formDay().optional() })
+  .refine((p) => p.closesOn === undefined || p.closesOn >= p.opensOn, { path: ["closesOn"], message: "act.clienting.form.closesAfter" });
+const ToggleSchema = z.object({ intent: z.literal("toggle"), id: z.number().int().positive(), active: z.enum(["0", "1"]) });
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "settings:edit");
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const text = (name: string) => {
-    const v = formData.get(name);
-    return typeof v === "string" ? v : "";
-  };
-  if (intent === "toggle") {
-    const id = Number(text("id"));
-    if (!Number.isSafeInteger(id) || !(await setPulseActive(workspace.id, id, text("active") === "1"))) throw notFound("No such pulse in this workspace.");
-    return { intent, errors: {} as Record<string, string>, values: {} as Record<string, string> };
+  const lang = await requestLang(request);
+  const formData = await readFormData(request);
+  if (formData === null) return data({ intent: "create", result: parseSubmission(new FormData(), PulseSchema, lang).reply({ formErrors: [translator(lang)("form.unreadable")] }) }, { status: 400 });
+  if (formData.get("intent") === "toggle") {
+    const toggle = submissionOf(formData, ToggleSchema, lang);
+    if (toggle.status !== "success" || !(await setPulseActive(workspace.id, toggle.value.id, toggle.value.active === "1"))) throw notFound("No such pulse in this workspace.");
+    return { intent: "toggle", result: toggle.reply() };
   }
-  const values = { title: text("title"), opensOn: text("opensOn"), closesOn: text("closesOn") };
-  const parsed = pulseInputSchema.safeParse(values);
-  if (!parsed.success) return data({ intent: "create", errors: zodErrors(parsed.error), values }, { status: 400 });
-  await createPulse(workspace.id, parsed.data, user.id);
-  return { intent: "create", errors: {} as Record<string, string>, values: {} as Record<string, string> };
+  const submission = submissionOf(formData, PulseSchema, lang);
+  if (submission.status !== "success") return data({ intent: "create", result: submission.reply() }, { status: 400 });
+  const { title, opensOn, closesOn } = submission.value;
+  await createPulse(workspace.id, { title, opensOn, closesOn: closesOn ?? null }, user.id);
+  return { intent: "create", result: submission.reply({ resetForm: true }) };
 }
 
 function ShareCell({ share }: { share: ClientingShare | null }) {
@@ -141,8 +149,6 @@ export default function ClientingPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
-  const errors: Record<string, string> = result?.intent === "create" ? result.errors : {};
-  const values: Record<string, string> = result?.intent === "create" ? result.values : {};
   const groupLabel = (key: string | null) => {
     if (key === null) return t("act.clienting.notStated");
     if (query.by === "group") return t(`act.clienting.group.${key}` as MessageKey);
@@ -339,20 +345,34 @@ export default function ClientingPage() {
         </div>
       )}
       {canEdit ? (
-        <Form method="post" className="card stack" aria-labelledby="new-pulse" style={{ marginTop: "1rem" }}>
-          <h3 id="new-pulse">{t("act.clienting.newPulse")}</h3>
-          <p className="muted">{departmentCount === 0 ? t("act.clienting.noDepartments") : t("act.clienting.newPulseHint", { n: departmentCount })}</p>
-          <input type="hidden" name="intent" value="create" />
-          <Field label={t("act.innovations.title")} name="title" id="pulse-title" required maxLength={120} defaultValue={values.title ?? t("act.clienting.defaultTitle")} error={errors.title} />
-          <div className="row">
-            <Field label={t("act.clienting.opens")} name="opensOn" id="pulse-opens" type="date" required defaultValue={values.opensOn ?? today} error={errors.opensOn} />
-            <Field label={t("act.clienting.closes")} name="closesOn" id="pulse-closes" type="date" defaultValue={values.closesOn ?? ""} error={errors.closesOn} />
-          </div>
-          <p>
-            <button type="submit">{t("act.clienting.create")}</button>
-          </p>
-        </Form>
+        <NewPulseForm departmentCount={departmentCount} today={today} />
       ) : null}
     </>
+  );
+}
+
+function NewPulseForm({ departmentCount, today }: { departmentCount: number; today: string }) {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const [form, fields] = useSchemaForm(PulseSchema, {
+    id: "pulse",
+    lastResult: result?.intent === "create" ? result.result : undefined,
+    defaultValue: { title: t("act.clienting.defaultTitle"), opensOn: today },
+  });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="new-pulse" style={{ marginTop: "1rem" }} {...getFormProps(form)} noValidate>
+      <h3 id="new-pulse">{t("act.clienting.newPulse")}</h3>
+      <p className="muted">{departmentCount === 0 ? t("act.clienting.noDepartments") : t("act.clienting.newPulseHint", { n: departmentCount })}</p>
+      <input type="hidden" name="intent" value="create" />
+      <FormErrors form={form} />
+      <TextField label={t("act.innovations.title")} field={fields.title} />
+      <div className="row">
+        <TextField label={t("act.clienting.opens")} field={fields.opensOn} type="date" />
+        <TextField label={t("act.clienting.closes")} field={fields.closesOn} type="date" />
+      </div>
+      <p>
+        <button type="submit">{t("act.clienting.create")}</button>
+      </p>
+    </Form>
   );
 }

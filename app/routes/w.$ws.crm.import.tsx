@@ -16,7 +16,7 @@ import { Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/r
 import { useEffect } from "react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
-import { CUSTOMER_COLUMNS, EVENT_COLUMNS } from "~/cem/crm-columns";
+import { CUSTOMER_COLUMNS, EVENT_COLUMNS, columnsOf } from "~/cem/crm-columns";
 import { ColumnsDoc, MappingStep, Progress, Report, Steps, UploadStep } from "~/components/crm/import-steps";
 import {
   MAX_UPLOAD_BYTES,
@@ -29,7 +29,11 @@ import {
   type ImportJobView,
 } from "~/data/crm-import-jobs.server";
 import { useT } from "~/i18n/use-t";
-import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { readFormData } from "~/web/form.server";
+import { submissionOf } from "~/web/conform.server";
+import { mappingSchema } from "~/components/crm/mapping-form";
+import { requestLang } from "~/i18n/lang.server";
+import { translator } from "~/i18n/messages";
 
 const Kind = z.enum(["customers", "events"]);
 
@@ -92,17 +96,20 @@ async function upload(request: Request, workspaceId: number, slug: string) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "crm:import");
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) return upload(request, workspace.id, workspace.slug);
-  const form = await readFormData(request);
-  if (form === null) return data({ error: UNREADABLE_FORM }, { status: 400 });
-  const jobId = String(form.get("job") ?? "");
-  if (form.get("intent") !== "start" || !jobId) return data({ error: "Upload a file first, then choose its columns." }, { status: 400 });
-  const mapping: Record<string, string | null> = {};
-  for (const [key, value] of form.entries()) {
-    if (key.startsWith("map.") && typeof value === "string") mapping[key.slice(4)] = value === "" ? null : value;
-  }
-  const started = await startImportJob(workspace.id, jobId, mapping, form.get("skip") === "on");
-  if (!started.ok) return data({ error: started.message }, { status: started.status });
-  return redirect(`/w/${workspace.slug}/crm/import?job=${encodeURIComponent(jobId)}`);
+  const lang = await requestLang(request);
+  const t = translator(lang);
+  const formData = await readFormData(request);
+  if (formData === null) return data({ error: t("form.unreadable"), result: null }, { status: 400 });
+  // The job says which kind of file this is, hence which fields the mapping must fill.
+  const jobId = String(formData.get("job") ?? "");
+  const job = jobId ? await getImportJob(workspace.id, jobId) : null;
+  if (!job) return data({ error: t("crm.import.firstUpload"), result: null }, { status: 400 });
+  const submission = submissionOf(formData, mappingSchema(columnsOf(job.kind)), lang);
+  if (submission.status !== "success") return data({ error: null, result: submission.reply() }, { status: 400 });
+  const mapping: Record<string, string | null> = Object.fromEntries(Object.entries(submission.value.map).map(([field, header]) => [field, header || null]));
+  const started = await startImportJob(workspace.id, job.id, mapping, submission.value.skip);
+  if (!started.ok) return data({ error: null, result: submission.reply({ formErrors: [started.message] }) }, { status: started.status });
+  return redirect(`/w/${workspace.slug}/crm/import?job=${encodeURIComponent(job.id)}`);
 }
 
 export default function ImportPage() {
@@ -134,7 +141,7 @@ export default function ImportPage() {
           {t("crm.import.gone")}
         </p>
       ) : null}
-      {result && "error" in result ? (
+      {result?.error ? (
         <p className="notice error" role="alert">
           {result.error}
         </p>
@@ -145,12 +152,12 @@ export default function ImportPage() {
         </div>
       ) : null}
       {!job || job.status === "failed" ? <UploadStep slug={slug} maxMb={maxMb} /> : null}
-      {job?.status === "uploaded" ? <MappingStep job={job} columns={columns[job.kind]} /> : null}
+      {job?.status === "uploaded" ? <MappingStep job={job} columns={columns[job.kind]} lastResult={result?.result} /> : null}
       {running ? <Progress job={job} /> : null}
       {job?.status === "done" && job.report ? (
         <>
           <Report job={job} slug={slug} />
-          {!job.report.imported ? <MappingStep job={job} columns={columns[job.kind]} /> : null}
+          {!job.report.imported ? <MappingStep job={job} columns={columns[job.kind]} lastResult={result?.result} /> : null}
         </>
       ) : null}
 

@@ -4,7 +4,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
-import { CustomerPrivacy } from "~/components/crm/CustomerPrivacy";
+import { CustomerPrivacy, EraseSchema } from "~/components/crm/CustomerPrivacy";
 import { eraseCustomer } from "~/data/customer-privacy.server";
 import { CustomerCases } from "~/components/act/CustomerCases";
 import { casesForCustomer } from "~/data/cases.server";
@@ -17,6 +17,7 @@ import type { Lang } from "~/i18n/lang";
 import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { clientAddress } from "~/web/context";
+import { parseRequestForm } from "~/web/conform.server";
 import { notFound } from "~/web/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -49,10 +50,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = /^\d{1,15}$/.test(params.id ?? "") ? Number(params.id) : NaN;
   const customer = await getCustomer(workspace.id, id);
   if (!customer) throw notFound("No such customer in this workspace.");
-  const form = await request.formData();
-  const confirm = form.get("confirm");
-  if (form.get("intent") !== "erase" || typeof confirm !== "string" || confirm.trim() !== customer.externalId) {
-    return data({ mismatch: true }, { status: 400 });
+  const { submission, unreadable, t } = await parseRequestForm(request, EraseSchema);
+  if (unreadable) return data({ result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  if (submission.value.confirm !== customer.externalId) {
+    return data({ result: submission.reply({ fieldErrors: { confirm: [t("privacy.erase.mismatch")] } }) }, { status: 400 });
   }
   const report = await eraseCustomer(workspace.id, customer.id, { userId: user.id, ip: clientAddress(context) || null });
   if (!report) throw notFound("No such customer in this workspace.");
@@ -266,7 +268,7 @@ export default function CustomerPage() {
         {paged ? <Link to={`/w/${slug}/customers/${customer.id}`}>{t("crm.timeline.newest")}</Link> : null}
         {nextBefore ? <Link to={`/w/${slug}/customers/${customer.id}?before=${nextBefore}`}>{t("crm.timeline.older")}</Link> : null}
       </p>
-      {canPrivacy ? <CustomerPrivacy slug={slug} customerId={customer.id} externalId={customer.externalId} mismatch={!!result?.mismatch} /> : null}
+      {canPrivacy ? <CustomerPrivacy slug={slug} customerId={customer.id} externalId={customer.externalId} lastResult={result?.result} /> : null}
     </>
   );
 }

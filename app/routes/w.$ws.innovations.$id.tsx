@@ -2,6 +2,8 @@
 // change, the difference after − before with its 95 % interval, week by week around the change.
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { parseRequestForm } from "~/web/conform.server";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import actCss from "~/components/act/act.css?url";
@@ -29,10 +31,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { slug: workspace.slug, innovation, effect, canEdit: can(role, "journeys:edit") };
 }
 
+/** The page's one form: a button that deletes the entry. */
+const DeleteSchema = z.object({ intent: z.literal("delete") });
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
-  const formData = await request.formData();
-  if (formData.get("intent") !== "delete") return data({ message: "Unknown action; reload the page." }, { status: 400 });
+  const { submission, t } = await parseRequestForm(request, DeleteSchema);
+  if (submission.status !== "success") return data({ message: t("form.unknownAction") }, { status: 400 });
   if (!(await deleteInnovation(workspace.id, innovationId(params.id)))) throw notFound("No such innovation in this workspace.");
   return redirect(`/w/${workspace.slug}/innovations`);
 }

@@ -1,15 +1,20 @@
 // The continuous-innovation log (Schmitt's fifth step): dated changes at touchpoints with what changed,
 // the hypothesis written before looking at the numbers, and who owns it; each links to its effect.
+import { getFormProps } from "@conform-to/react";
+import { z } from "zod";
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import actCss from "~/components/act/act.css?url";
-import { Field } from "~/components/Field";
-import { createInnovation, innovationInputSchema, listInnovations, todayUtc } from "~/data/innovations.server";
+import { CheckboxChoices, FieldsetField, FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { MAX_WINDOW_DAYS } from "~/cem/innovation";
+import { createInnovation, listInnovations, todayUtc } from "~/data/innovations.server";
 import { surveyTouchpointChoices } from "~/data/surveys.server";
 import { useT } from "~/i18n/use-t";
-import { zodErrors } from "~/web/form.server";
+import { parseRequestForm } from "~/web/conform.server";
+import { formDay, formText } from "~/web/form-schema";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: actCss }];
 
@@ -25,42 +30,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// The form's schema, worded by message keys; the data module checks the same fields for the API.
+const InnovationFormSchema = z.object({
+  title: formText(200),
+  changedAt: formDay(),
+  owner: formText(120),
+  windowDays: z.number().int().min(7).max(MAX_WINDOW_DAYS).optional().default(28),
+  whatChanged: formText(4000),
+  hypothesis: formText(4000),
+  touchpoints: z.array(z.string().min(1), { error: "act.innovations.form.touchpoints" }).min(1, "act.innovations.form.touchpoints"),
+});
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "journeys:edit");
-  const formData = await request.formData();
-  const text = (name: string) => {
-    const v = formData.get(name);
-    return typeof v === "string" ? v : "";
-  };
-  const values = {
-    title: text("title"),
-    changedAt: text("changedAt"),
-    whatChanged: text("whatChanged"),
-    hypothesis: text("hypothesis"),
-    owner: text("owner"),
-    windowDays: text("windowDays") || "28",
-  };
-  const touchpointKeys = formData.getAll("touchpoints").filter((v): v is string => typeof v === "string");
-  const parsed = innovationInputSchema.safeParse({ ...values, touchpointKeys });
-  if (!parsed.success) {
-    const errors = zodErrors(parsed.error);
-    if (errors.changedAt) errors.changedAt = "Enter the day the change reached customers (YYYY-MM-DD)";
-    for (const key of Object.keys(errors)) if (key.startsWith("touchpointKeys.")) errors.touchpointKeys ??= errors[key];
-    return data({ errors, values: { ...values, touchpoints: touchpointKeys.join(",") } }, { status: 400 });
+  const { submission, unreadable } = await parseRequestForm(request, InnovationFormSchema);
+  if (unreadable) return data({ result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const { touchpoints, ...rest } = submission.value;
+  const saved = await createInnovation(workspace.id, { ...rest, touchpointKeys: touchpoints }, user.id);
+  if (!saved.ok) {
+    const fieldErrors = Object.fromEntries(Object.entries(saved.errors).map(([k, m]) => [k === "touchpointKeys" ? "touchpoints" : k, [m]]));
+    return data({ result: submission.reply({ fieldErrors }) }, { status: 400 });
   }
-  const saved = await createInnovation(workspace.id, parsed.data, user.id);
-  if (!saved.ok) return data({ errors: saved.errors, values: { ...values, touchpoints: touchpointKeys.join(",") } }, { status: 400 });
   return redirect(`/w/${workspace.slug}/innovations/${saved.id}`);
 }
 
 export default function InnovationsPage() {
   const { slug, innovations, touchpoints, today, canEdit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const t = useT();
-  const errors: Record<string, string> = result?.errors ?? {};
-  const values: Record<string, string> = result?.values ?? {};
-  const chosen = new Set((values.touchpoints ?? "").split(",").filter(Boolean));
-  const journeys = [...new Set(touchpoints.map((tp) => tp.journey))];
   return (
     <>
       <h1>{t("nav.innovations")}</h1>
@@ -98,70 +95,43 @@ export default function InnovationsPage() {
       )}
 
       {canEdit ? (
-        <Form method="post" className="card stack" aria-labelledby="new-innovation" style={{ marginTop: "1.5rem" }}>
-          <h2 id="new-innovation">{t("act.innovations.add")}</h2>
-          {Object.keys(errors).length ? (
-            <p className="notice error" role="alert">
-              {t("act.settings.fix")}
-            </p>
-          ) : null}
-          <Field label={t("act.innovations.title")} name="title" id="in-title" required maxLength={200} defaultValue={values.title} error={errors.title} />
-          <div className="row">
-            <Field label={t("act.innovations.date")} name="changedAt" id="in-date" type="date" required max={today} defaultValue={values.changedAt} error={errors.changedAt} />
-            <Field label={t("act.innovations.owner")} name="owner" id="in-owner" required maxLength={120} defaultValue={values.owner} error={errors.owner} />
-            <Field
-              label={t("act.innovations.window")}
-              name="windowDays"
-              id="in-window"
-              type="number"
-              min="7"
-              max="365"
-              step="1"
-              defaultValue={values.windowDays ?? "28"}
-              error={errors.windowDays}
-              hint={t("act.innovations.windowHint")}
-            />
-          </div>
-          <Field label={t("act.innovations.what")} name="whatChanged" id="in-what" multiline required defaultValue={values.whatChanged} error={errors.whatChanged} />
-          <Field
-            label={t("act.innovations.hypothesis")}
-            name="hypothesis"
-            id="in-hypothesis"
-            multiline
-            required
-            defaultValue={values.hypothesis}
-            error={errors.hypothesis}
-            hint={t("act.innovations.hypothesisHint")}
-          />
-          <fieldset aria-describedby={errors.touchpointKeys ? "in-tp-error" : undefined}>
-            <legend>{t("act.innovations.touchpoints")}</legend>
-            {touchpoints.length === 0 ? <p className="muted">{t("act.innovations.noTouchpoints")}</p> : null}
-            {journeys.map((journey) => (
-              <div key={journey}>
-                <p className="muted">{journey}</p>
-                <div className="checks-scroll">
-                  {touchpoints
-                    .filter((tp) => tp.journey === journey)
-                    .map((tp) => (
-                      <label key={tp.id} className="check" htmlFor={`in-tp-${tp.id}`}>
-                        <input id={`in-tp-${tp.id}`} type="checkbox" name="touchpoints" value={tp.key} defaultChecked={chosen.has(tp.key)} />
-                        {tp.name}
-                      </label>
-                    ))}
-                </div>
-              </div>
-            ))}
-            {errors.touchpointKeys ? (
-              <p id="in-tp-error" className="field-error">
-                {errors.touchpointKeys}
-              </p>
-            ) : null}
-          </fieldset>
-          <p>
-            <button type="submit">{t("act.innovations.save")}</button>
-          </p>
-        </Form>
+        <NewInnovationForm touchpoints={touchpoints} today={today} />
       ) : null}
     </>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function NewInnovationForm({ touchpoints, today }: { touchpoints: Loaded["touchpoints"]; today: string }) {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const [form, fields] = useSchemaForm(InnovationFormSchema, { id: "in", lastResult: result?.result, defaultValue: { windowDays: "28" } });
+  const journeys = [...new Set(touchpoints.map((tp) => tp.journey))];
+  return (
+    <Form method="post" className="card stack" aria-labelledby="new-innovation" style={{ marginTop: "1.5rem" }} {...getFormProps(form)} noValidate>
+      <h2 id="new-innovation">{t("act.innovations.add")}</h2>
+      <FormErrors form={form} />
+      <TextField label={t("act.innovations.title")} field={fields.title} />
+      <div className="row">
+        <TextField label={t("act.innovations.date")} field={fields.changedAt} type="date" max={today} />
+        <TextField label={t("act.innovations.owner")} field={fields.owner} />
+        <TextField label={t("act.innovations.window")} field={fields.windowDays} type="number" step="1" hint={t("act.innovations.windowHint")} />
+      </div>
+      <TextField label={t("act.innovations.what")} field={fields.whatChanged} multiline />
+      <TextField label={t("act.innovations.hypothesis")} field={fields.hypothesis} multiline hint={t("act.innovations.hypothesisHint")} />
+      <FieldsetField field={fields.touchpoints} legend={t("act.innovations.touchpoints")}>
+        {touchpoints.length === 0 ? <p className="muted">{t("act.innovations.noTouchpoints")}</p> : null}
+        {journeys.map((journey) => (
+          <div key={journey}>
+            <p className="muted">{journey}</p>
+            <CheckboxChoices field={fields.touchpoints} options={touchpoints.filter((tp) => tp.journey === journey).map((tp) => ({ value: tp.key, label: tp.name }))} />
+          </div>
+        ))}
+      </FieldsetField>
+      <p>
+        <button type="submit">{t("act.innovations.save")}</button>
+      </p>
+    </Form>
   );
 }

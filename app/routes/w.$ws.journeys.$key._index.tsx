@@ -46,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 // Names are given in Spanish (required) and English (optional: "" until someone translates it).
 const StageSchema = z.object({ stageKey: formSlug(), stageName: formText(120), stageNameEn: formOptionalText(120) });
+const RenameStageSchema = z.object({ stage: z.string().min(1).max(64), name: formText(120), nameEn: formOptionalText(120) });
 const DetailsSchema = z.object({
   name: formText(160),
   nameEn: formOptionalText(160),
@@ -58,8 +59,10 @@ type Result = {
   fields?: Record<string, string>;
   saved?: boolean;
   touchpoint?: string;
-  /** A conform form's reply (details, addStage): its messages and what was typed. */
-  form?: "details" | "addStage";
+  /** A conform form's reply (details, addStage, renameStage): its messages and what was typed. */
+  form?: "details" | "addStage" | "renameStage";
+  /** The stage whose rename form answered. */
+  stage?: string;
   reply?: SubmissionResult<string[]>;
 };
 
@@ -99,9 +102,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       next = addStage(journey, { key: form.value.stageKey, name: form.value.stageName, nameEn: form.value.stageNameEn });
       break;
     }
-    case "renameStage":
-      next = renameStage(journey, stage, String(formData.get("name") ?? "").trim(), String(formData.get("nameEn") ?? "").trim());
+    case "renameStage": {
+      const form = submissionOf(formData, RenameStageSchema, await requestLang(request));
+      if (form.status !== "success") return data<Result>({ errors: [], form: "renameStage", stage, reply: form.reply() }, { status: 400 });
+      next = renameStage(journey, form.value.stage, form.value.name, form.value.nameEn);
       break;
+    }
     case "moveStage":
       next = moveStage(journey, stage, dir);
       break;
@@ -239,6 +245,30 @@ function MoveButtons({ name, value, labels }: { name: string; value: string; lab
   );
 }
 
+function RenameStage({ stage, position, result }: { stage: JourneyFile["stages"][number]; position: number; result?: Result }) {
+  const t = useT();
+  const mine = result?.form === "renameStage" && result.stage === stage.key ? result.reply : undefined;
+  const [form, fields] = useSchemaForm(RenameStageSchema, { id: `stage-${stage.key}`, lastResult: mine, defaultValue: { stage: stage.key, name: stage.name, nameEn: stage.nameEn } });
+  return (
+    <Form method="post" className="row" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="renameStage" />
+      <input type="hidden" name="stage" value={stage.key} />
+      <TextField label={`${t("journey.stageName")} (${position}) · ${t("names.es")}`} field={fields.name} />
+      <TextField
+        label={
+          <>
+            {t("names.en")} <MissingTranslation item={stage} />
+          </>
+        }
+        field={fields.nameEn}
+      />
+      <button type="submit" className="secondary small">
+        {t("journey.save")}
+      </button>
+    </Form>
+  );
+}
+
 function JourneyEditor({ journey, result }: { journey: JourneyFile; result?: Result }) {
   const t = useT();
   const [stageForm, stageFields] = useSchemaForm(StageSchema, { id: "add-stage", lastResult: result?.form === "addStage" ? result.reply : undefined });
@@ -254,21 +284,7 @@ function JourneyEditor({ journey, result }: { journey: JourneyFile; result?: Res
         {journey.stages.map((stage, si) => (
           <article key={stage.key} className="card" data-stage={stage.key}>
             <div className="row" style={{ justifyContent: "space-between" }}>
-              <Form method="post" className="row">
-                <input type="hidden" name="intent" value="renameStage" />
-                <input type="hidden" name="stage" value={stage.key} />
-                <label>
-                  {t("journey.stageName")} ({si + 1}) · {t("names.es")}
-                  <input name="name" defaultValue={stage.name} required />
-                </label>
-                <label>
-                  {t("names.en")} <MissingTranslation item={stage} />
-                  <input name="nameEn" defaultValue={stage.nameEn} />
-                </label>
-                <button type="submit" className="secondary small">
-                  {t("journey.save")}
-                </button>
-              </Form>
+              <RenameStage stage={stage} position={si + 1} result={result} />
               <div className="actions">
                 <MoveButtons name="moveStage" value={stage.key} labels={[t("journey.moveLeft"), t("journey.moveRight")]} />
                 <Form method="post" className="inline">

@@ -1,25 +1,33 @@
 // Journeys of the workspace: list, create, and import a journey file (asking before replacing).
 import { LocalName, MissingTranslation } from "~/components/LocalName";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { parseJourneyFile, type JourneyFileError } from "~/cem/journey";
-import { SlugSchema } from "~/cem/slug";
-import { Field } from "~/components/Field";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { journeyExists, listJourneys, saveJourney } from "~/data/journeys.server";
 import { useT, useTn } from "~/i18n/use-t";
-import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { readFormData } from "~/web/form.server";
+import { submissionOf } from "~/web/conform.server";
+import { formOptionalText, formSlug, formText } from "~/web/form-schema";
+import { requestLang } from "~/i18n/lang.server";
+import { translator } from "~/i18n/messages";
+import type { Lang } from "~/i18n/lang";
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const CreateSchema = z.object({
-  key: SlugSchema,
-  name: z.string().trim().min(1, "Enter a name.").max(160),
-  nameEn: z.string().trim().max(160).optional().default(""),
-  persona: z.string().trim().max(300).optional().default(""),
-  description: z.string().trim().max(4000).optional().default(""),
+  key: formSlug(),
+  name: formText(160),
+  nameEn: formOptionalText(160),
+  persona: formOptionalText(300),
+  description: formOptionalText(4000),
 });
+/** The upload form checks only that a file was chosen; the file itself is judged by parseJourneyFile. */
+const UploadSchema = z.object({ file: z.file({ error: "journey.form.file" }) });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
@@ -27,46 +35,52 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ImportResult =
-  | { intent: "import"; errors: JourneyFileError[]; confirm?: undefined }
-  | { intent: "import"; errors?: undefined; confirm: { key: string; content: string } };
-type CreateResult = { intent: "create"; errors: Record<string, string>; values: Record<string, string> };
+  | { intent: "import"; errors: JourneyFileError[]; confirm?: undefined; reply?: SubmissionResult<string[]> }
+  | { intent: "import"; errors?: undefined; confirm: { key: string; content: string }; reply?: undefined };
+type CreateResult = { intent: "create"; reply: SubmissionResult<string[]> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "journeys:edit");
+  const lang = await requestLang(request);
+  const t = translator(lang);
   const formData = await readFormData(request);
-  if (formData === null) return data<ImportResult>({ intent: "import", errors: [{ path: "", message: UNREADABLE_FORM }] }, { status: 400 });
-  if (formData.get("intent") === "import") {
-    const upload = formData.get("file");
-    const content =
-      upload instanceof File && upload.size > 0
-        ? upload.size > MAX_FILE_BYTES
-          ? null
-          : await upload.text()
-        : String(formData.get("content") ?? "");
-    if (content === null) return data<ImportResult>({ intent: "import", errors: [{ path: "", message: "The file is larger than 2 MB." }] }, { status: 413 });
-    if (!content.trim()) return data<ImportResult>({ intent: "import", errors: [{ path: "", message: "Choose a journey file (.json)." }] }, { status: 400 });
-    const parsed = parseJourneyFile(content);
-    if (!parsed.ok) return data<ImportResult>({ intent: "import", errors: parsed.errors }, { status: 400 });
-    const replace = formData.get("replace") === "yes";
-    if (!replace && (await journeyExists(workspace.id, parsed.journey.key))) {
-      return data<ImportResult>({ intent: "import", confirm: { key: parsed.journey.key, content } }, { status: 409 });
-    }
-    const saved = await saveJourney(workspace.id, parsed.journey, replace ? "replace" : "create");
-    if (!saved.ok) return data<ImportResult>({ intent: "import", errors: saved.errors }, { status: 400 });
-    return redirect(`/w/${workspace.slug}/journeys/${parsed.journey.key}?imported=1`);
-  }
-  const form = parseFormData(formData, CreateSchema);
-  if (!form.ok) return data<CreateResult>({ intent: "create", errors: form.errors, values: form.values }, { status: 400 });
-  const saved = await saveJourney(
-    workspace.id,
-    { format: "vivencia.journey/1", ...form.data, processes: [], stages: [] },
-    "create",
-  );
+  if (formData === null) return data<ImportResult>({ intent: "import", errors: [{ path: "", message: t("form.unreadable") }] }, { status: 400 });
+  if (formData.get("intent") === "import") return importJourney(workspace, formData, lang);
+  const submission = submissionOf(formData, CreateSchema, lang);
+  if (submission.status !== "success") return data<CreateResult>({ intent: "create", reply: submission.reply() }, { status: 400 });
+  const saved = await saveJourney(workspace.id, { format: "vivencia.journey/1", ...submission.value, processes: [], stages: [] }, "create");
   if (!saved.ok) {
-    const errors = Object.fromEntries(saved.errors.map((e) => [e.path || "_form", e.message]));
-    return data<CreateResult>({ intent: "create", errors, values: form.values }, { status: 400 });
+    // The journey model's own checks (a key taken, say) name a field or the form.
+    const fieldErrors = Object.fromEntries(saved.errors.filter((e) => e.path in CreateSchema.shape).map((e) => [e.path, [e.message]]));
+    const formErrors = saved.errors.filter((e) => !(e.path in CreateSchema.shape)).map((e) => e.message);
+    return data<CreateResult>({ intent: "create", reply: submission.reply({ fieldErrors, formErrors }) }, { status: 400 });
   }
-  return redirect(`/w/${workspace.slug}/journeys/${form.data.key}`);
+  return redirect(`/w/${workspace.slug}/journeys/${submission.value.key}`);
+}
+
+/** A journey file, uploaded or (after "replace?") sent back as text; asks before replacing one. */
+async function importJourney(workspace: { id: number; slug: string }, formData: FormData, lang: Lang) {
+  const t = translator(lang);
+  let content: string;
+  if (formData.has("content")) content = String(formData.get("content") ?? "");
+  else {
+    const upload = submissionOf(formData, UploadSchema, lang);
+    if (upload.status !== "success") return data<ImportResult>({ intent: "import", errors: [], reply: upload.reply() }, { status: 400 });
+    if (upload.value.file.size > MAX_FILE_BYTES) {
+      return data<ImportResult>({ intent: "import", errors: [], reply: upload.reply({ fieldErrors: { file: [t("journey.form.fileTooBig")] } }) }, { status: 413 });
+    }
+    content = await upload.value.file.text();
+  }
+  if (!content.trim()) return data<ImportResult>({ intent: "import", errors: [{ path: "", message: t("journey.form.file") }] }, { status: 400 });
+  const parsed = parseJourneyFile(content);
+  if (!parsed.ok) return data<ImportResult>({ intent: "import", errors: parsed.errors }, { status: 400 });
+  const replace = formData.get("replace") === "yes";
+  if (!replace && (await journeyExists(workspace.id, parsed.journey.key))) {
+    return data<ImportResult>({ intent: "import", confirm: { key: parsed.journey.key, content } }, { status: 409 });
+  }
+  const saved = await saveJourney(workspace.id, parsed.journey, replace ? "replace" : "create");
+  if (!saved.ok) return data<ImportResult>({ intent: "import", errors: saved.errors }, { status: 400 });
+  return redirect(`/w/${workspace.slug}/journeys/${parsed.journey.key}?imported=1`);
 }
 
 export default function JourneysPage() {
@@ -76,6 +90,7 @@ export default function JourneysPage() {
   const t = useT();
   const tn = useTn();
   const create = result?.intent === "create" ? result : null;
+  // A failed upload check is shown by the upload form; the list is for what the file itself holds.
   const imported = result?.intent === "import" ? result : null;
   return (
     <>
@@ -135,35 +150,45 @@ export default function JourneysPage() {
               </div>
             </Form>
           ) : null}
-          <Form method="post" encType="multipart/form-data" className="row card">
-            <input type="hidden" name="intent" value="import" />
-            <label>
-              {t("journey.importFile")}
-              <input type="file" name="file" accept="application/json,.json" required />
-            </label>
-            <button type="submit">{t("journey.importButton")}</button>
-          </Form>
+          <UploadForm lastResult={imported?.reply} />
           <h2>{t("journey.create")}</h2>
-          <Form method="post" className="stack card">
-            <input type="hidden" name="intent" value="create" />
-            {create && Object.entries(create.errors).filter(([k]) => !["key", "name"].includes(k)).map(([k, m]) => (
-              <p key={k} className="field-error" role="alert">
-                {m}
-              </p>
-            ))}
-            <div className="row">
-              <Field label={t("journey.key")} name="key" required defaultValue={create?.values.key} error={create?.errors.key} />
-              <Field label={`${t("journey.name")} · ${t("names.es")}`} name="name" required defaultValue={create?.values.name} error={create?.errors.name} />
-              <Field label={t("names.en")} name="nameEn" defaultValue={create?.values.nameEn} error={create?.errors.nameEn} />
-              <Field label={t("journey.persona")} name="persona" defaultValue={create?.values.persona} />
-            </div>
-            <Field label={t("journey.description")} name="description" multiline defaultValue={create?.values.description} />
-            <p>
-              <button type="submit">{t("journey.create")}</button>
-            </p>
-          </Form>
+          <CreateForm lastResult={create?.reply} />
         </>
       ) : null}
     </>
+  );
+}
+
+function UploadForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(UploadSchema, { id: "journey-upload", lastResult });
+  return (
+    <Form method="post" encType="multipart/form-data" className="row card" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="import" />
+      <FormErrors form={form} />
+      <TextField label={t("journey.importFile")} field={fields.file} type="file" accept="application/json,.json" />
+      <button type="submit">{t("journey.importButton")}</button>
+    </Form>
+  );
+}
+
+function CreateForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(CreateSchema, { id: "journey-new", lastResult });
+  return (
+    <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="create" />
+      <FormErrors form={form} />
+      <div className="row">
+        <TextField label={t("journey.key")} field={fields.key} />
+        <TextField label={`${t("journey.name")} · ${t("names.es")}`} field={fields.name} />
+        <TextField label={t("names.en")} field={fields.nameEn} />
+        <TextField label={t("journey.persona")} field={fields.persona} />
+      </div>
+      <TextField label={t("journey.description")} field={fields.description} multiline />
+      <p>
+        <button type="submit">{t("journey.create")}</button>
+      </p>
+    </Form>
   );
 }

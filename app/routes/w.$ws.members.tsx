@@ -1,79 +1,95 @@
 // Members and invitations (admins only): invite by email with a role, change roles, remove.
+import { getFormProps } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { ROLES } from "~/auth/roles";
-import { Field } from "~/components/Field";
+import { FormErrors, SelectField, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { changeRole, inviteMember, listMembers, listPendingInvites, removeMember, revokeInvite } from "~/data/members.server";
 import { normaliseEmail } from "~/data/users.server";
 import { useT } from "~/i18n/use-t";
-import { parseFormData } from "~/web/form.server";
+import { parseRequestForm } from "~/web/conform.server";
 import { inviteEmail, memberEmail, recordAudit, type AuditAction } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
 
-const InviteSchema = z.object({ email: z.string().trim().email("Enter an email address.").transform(normaliseEmail), role: z.enum(ROLES) });
-const RoleSchema = z.object({ userId: z.coerce.number().int(), role: z.enum(ROLES) });
+const InviteSchema = z.object({ email: z.string().trim().pipe(z.email()), role: z.enum(ROLES) });
+const RoleSchema = z.object({ userId: z.number().int().positive(), role: z.enum(ROLES) });
+const MemberId = z.object({ userId: z.number().int().positive() });
+const InviteId = z.object({ inviteId: z.number().int().positive() });
+/** Every intent's fields in one schema: the intent picks which part is checked. */
+const ActionSchema = z.discriminatedUnion("intent", [
+  InviteSchema.extend({ intent: z.literal("invite") }),
+  RoleSchema.extend({ intent: z.literal("role") }),
+  MemberId.extend({ intent: z.literal("remove") }),
+  InviteId.extend({ intent: z.literal("revokeInvite") }),
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "members:manage");
   return { members: await listMembers(workspace.id), invites: await listPendingInvites(workspace.id), me: user.id };
 }
 
-type Result = { notice?: { key: "added" | "invited" | "lastAdmin"; email?: string; link?: string }; errors?: Record<string, string> };
+type Notice = { key: "added" | "invited" | "lastAdmin"; email?: string; link?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "members:manage");
   const audit = (action: AuditAction, target: string | null, detail?: unknown) =>
     recordAudit({ workspaceId: workspace.id, actorUserId: user.id, action, target, detail, ip: clientAddress(context) || null });
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === "role") {
-    const form = parseFormData(formData, RoleSchema);
-    if (!form.ok) return data<Result>({ errors: form.errors }, { status: 400 });
-    const email = await memberEmail(workspace.id, form.data.userId);
-    const r = await changeRole(workspace.id, form.data.userId, form.data.role);
-    if (r.ok && email) await audit("member.role_changed", email, { role: form.data.role });
-    return data<Result>(r.ok ? {} : { notice: { key: "lastAdmin" } }, { status: r.ok ? 200 : 400 });
+  const { submission, unreadable } = await parseRequestForm(request, ActionSchema);
+  const intent = String(submission.payload.intent ?? "invite");
+  const userId = Number(submission.payload.userId) || null;
+  // A new invitation empties its form; a changed role stays shown as chosen.
+  const reply = (status: number, notice?: Notice) =>
+    data({ intent, userId, notice: notice ?? null, result: submission.reply({ resetForm: status === 200 && intent === "invite" }) }, { status });
+  if (unreadable) return data({ intent, userId, notice: null, result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return reply(400);
+  const input = submission.value;
+  if (input.intent === "role") {
+    const email = await memberEmail(workspace.id, input.userId);
+    const r = await changeRole(workspace.id, input.userId, input.role);
+    if (r.ok && email) await audit("member.role_changed", email, { role: input.role });
+    return r.ok ? reply(200) : reply(400, { key: "lastAdmin" });
   }
-  if (intent === "remove") {
-    const email = await memberEmail(workspace.id, Number(formData.get("userId")));
-    const r = await removeMember(workspace.id, Number(formData.get("userId")));
+  if (input.intent === "remove") {
+    const email = await memberEmail(workspace.id, input.userId);
+    const r = await removeMember(workspace.id, input.userId);
     if (r.ok && email) await audit("member.removed", email);
-    return data<Result>(r.ok ? {} : { notice: { key: "lastAdmin" } }, { status: r.ok ? 200 : 400 });
+    return r.ok ? reply(200) : reply(400, { key: "lastAdmin" });
   }
-  if (intent === "revokeInvite") {
-    const email = await inviteEmail(workspace.id, Number(formData.get("inviteId")));
-    await revokeInvite(workspace.id, Number(formData.get("inviteId")));
+  if (input.intent === "revokeInvite") {
+    const email = await inviteEmail(workspace.id, input.inviteId);
+    await revokeInvite(workspace.id, input.inviteId);
     if (email) await audit("member.invite_revoked", email);
-    return data<Result>({});
+    return reply(200);
   }
-  const form = parseFormData(formData, InviteSchema);
-  if (!form.ok) return data<Result>({ errors: form.errors }, { status: 400 });
-  const outcome = await inviteMember(workspace.id, form.data.email, form.data.role, user.id);
-  if (outcome.kind !== "already_member") await audit(outcome.kind === "added" ? "member.added" : "member.invited", form.data.email, { role: form.data.role });
+  const email = normaliseEmail(input.email);
+  const outcome = await inviteMember(workspace.id, email, input.role, user.id);
+  if (outcome.kind !== "already_member") await audit(outcome.kind === "added" ? "member.added" : "member.invited", email, { role: input.role });
   if (outcome.kind === "invited") {
     const link = `${new URL(request.url).origin}/invite/${outcome.token}`;
-    return data<Result>({ notice: { key: "invited", email: form.data.email, link } });
+    return reply(200, { key: "invited", email, link });
   }
-  return data<Result>({ notice: { key: "added", email: form.data.email } });
+  return reply(200, { key: "added", email });
 }
 
 export default function MembersPage() {
   const { members, invites, me } = useLoaderData<typeof loader>();
-  const result = useActionData<Result>();
+  const result = useActionData<typeof action>();
   const t = useT();
+  const notice = result?.notice;
   return (
     <>
       <h1>{t("members.title")}</h1>
-      {result?.notice?.key === "invited" ? (
+      {notice?.key === "invited" ? (
         <p className="notice" role="status">
-          {t("members.invited", { email: result.notice.email ?? "" })}
-          <code className="secret">{result.notice.link}</code>
+          {t("members.invited", { email: notice.email ?? "" })}
+          <code className="secret">{notice.link}</code>
         </p>
       ) : null}
-      {result?.notice?.key === "added" ? <p className="notice" role="status">{t("members.added", { email: result.notice.email ?? "" })}</p> : null}
-      {result?.notice?.key === "lastAdmin" ? <p className="notice error" role="alert">{t("members.lastAdmin")}</p> : null}
+      {notice?.key === "added" ? <p className="notice" role="status">{t("members.added", { email: notice.email ?? "" })}</p> : null}
+      {notice?.key === "lastAdmin" ? <p className="notice error" role="alert">{t("members.lastAdmin")}</p> : null}
       <div className="table-wrap">
         <table>
           <thead>
@@ -92,19 +108,7 @@ export default function MembersPage() {
                 </td>
                 <td>{m.email}</td>
                 <td>
-                  <Form method="post" className="row">
-                    <input type="hidden" name="userId" value={m.userId} />
-                    <select name="role" defaultValue={m.role} aria-label={`${t("members.role")}: ${m.email}`}>
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {t(`role.${r}`)}
-                        </option>
-                      ))}
-                    </select>
-                    <button type="submit" name="intent" value="role" className="secondary small">
-                      {t("members.changeRole")}
-                    </button>
-                  </Form>
+                  <RoleForm member={m} />
                 </td>
                 <td>
                   <Form method="post">
@@ -138,21 +142,48 @@ export default function MembersPage() {
         </>
       ) : null}
       <h2>{t("members.invite")}</h2>
-      <Form method="post" className="row card">
-        <input type="hidden" name="intent" value="invite" />
-        <Field label={t("auth.email")} name="email" type="email" required error={result?.errors?.email} />
-        <label>
-          {t("members.role")}
-          <select name="role" defaultValue="designer">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t("members.inviteButton")}</button>
-      </Form>
+      <InviteForm />
     </>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function useRoleChoices() {
+  const t = useT();
+  return ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
+}
+
+function RoleForm({ member: m }: { member: Loaded["members"][number] }) {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const roles = useRoleChoices();
+  const mine = result && result.intent === "role" && result.userId === m.userId ? result.result : undefined;
+  const [form, fields] = useSchemaForm(RoleSchema, { id: `member-${m.userId}`, lastResult: mine, defaultValue: { userId: m.userId, role: m.role } });
+  return (
+    <Form method="post" className="row" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="userId" value={m.userId} />
+      <FormErrors form={form} />
+      <SelectField label={`${t("members.role")}: ${m.email}`} labelHidden field={fields.role} options={roles} />
+      <button type="submit" name="intent" value="role" className="secondary small">
+        {t("members.changeRole")}
+      </button>
+    </Form>
+  );
+}
+
+function InviteForm() {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const roles = useRoleChoices();
+  const [form, fields] = useSchemaForm(InviteSchema, { id: "invite", lastResult: result?.intent === "invite" ? result.result : undefined, defaultValue: { role: "designer" } });
+  return (
+    <Form method="post" className="row card" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="invite" />
+      <FormErrors form={form} />
+      <TextField label={t("auth.email")} field={fields.email} type="email" autoComplete="off" />
+      <SelectField label={t("members.role")} field={fields.role} options={roles} />
+      <button type="submit">{t("members.inviteButton")}</button>
+    </Form>
   );
 }

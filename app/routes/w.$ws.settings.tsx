@@ -1,6 +1,7 @@
 // Workspace settings (admins): the minimum n below which means are withheld, the case rules, the SLA
 // by tier with optional business hours, webhook endpoints with their delivery log, and departments
 // with the processes they run.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -8,12 +9,14 @@ import { requireMember } from "~/auth/guard.server";
 import { caseRuleSettingsSchema } from "~/cem/case-rules";
 import { slaSettingsSchema } from "~/cem/sla";
 import actCss from "~/components/act/act.css?url";
-import { CaseRulesForm, Saved, SlaForm } from "~/components/act/CaseSettingsForms";
+import { CaseRulesForm, Saved, SlaForm, replyFor, type FormFeedback } from "~/components/act/CaseSettingsForms";
+import { TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { DepartmentSettings } from "~/components/act/DepartmentSettings";
 import { WebhookSettings } from "~/components/act/WebhookSettings";
 import { Field } from "~/components/Field";
 import { loadActSettings, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
-import { createDepartment, deleteDepartment, departmentNameSchema, listDepartments, setDepartmentProcesses } from "~/data/clienting.server";
+import { createDepartment, deleteDepartment, listDepartments, setDepartmentProcesses } from "~/data/clienting.server";
 import { listProcesses } from "~/data/processes.server";
 import { ensureWebhookWorker, kickWebhookDelivery } from "~/data/webhook-delivery.server";
 import {
@@ -30,12 +33,14 @@ import {
 import { EMBED_INTENT, EmbedOriginsForm } from "~/components/EmbedOriginsForm";
 import { LOCALE_INTENT, LocaleForm } from "~/components/screens/LocaleForm";
 import { updateBrandName, updateEmbedOrigins, updateWorkspaceLocale, updateWorkspaceSettings, workspaceBrandName, workspaceEmbedOrigins } from "~/data/workspaces.server";
-import { isCurrency, isTimeZone, knownTimeZones } from "~/i18n/format";
+import { knownTimeZones } from "~/i18n/format";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
-import { zodErrors } from "~/web/form.server";
+import { readFormData, zodErrors } from "~/web/form.server";
+import { submissionOf } from "~/web/conform.server";
+import { BrandSchema, CaseRulesSchema, DepartmentSchema, LocaleSchema, MinNSchema, SlaSchema, keywordsOf } from "~/components/act/settings-schemas";
 import { MAX_EMBED_ORIGINS, parseEmbedOrigins } from "~/web/embed-origins.server";
 import { formDetail, recordAudit } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
@@ -70,23 +75,17 @@ type Result = {
   errors: Record<string, string>;
   values?: Record<string, string>;
   secret?: { endpointId: number; value: string };
+  /** A conform form's reply: its messages and what was typed. */
+  reply?: SubmissionResult<string[]>;
 };
 
-const id = z.coerce.number().int().positive();
-const on = (formData: FormData, name: string) => formData.get(name) === "on";
 const text = (formData: FormData, name: string) => {
   const v = formData.get(name);
   return typeof v === "string" ? v : "";
 };
-/** A number field: "" is missing (zod says so), anything else is coerced and judged by the schema. */
-const num = (formData: FormData, name: string) => {
-  const v = text(formData, name).trim();
-  return v === "" ? undefined : Number(v);
-};
 
-const MinNSchema = z.object({
-  minN: z.coerce.number({ error: "Enter a whole number" }).int("Enter a whole number").min(2, "Use at least 2").max(1000, "Use at most 1000"),
-});
+/** The buttons that act on one listed item (an endpoint, a delivery, a department). */
+const TargetSchema = z.object({ id: z.number().int().positive(), active: z.enum(["0", "1"]).optional(), processIds: z.array(z.number().int().positive()).optional().default([]) });
 
 function ok(intent: string, extra: Partial<Result> = {}) {
   return data<Result>({ intent, ok: true, errors: {}, ...extra });
@@ -94,12 +93,19 @@ function ok(intent: string, extra: Partial<Result> = {}) {
 function invalid(intent: string, errors: Record<string, string>, values?: Record<string, string>) {
   return data<Result>({ intent, ok: false, errors, values }, { status: 400 });
 }
+function refused(intent: string, reply: SubmissionResult<string[]>) {
+  return data<Result>({ intent, ok: false, errors: {}, reply }, { status: 400 });
+}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "settings:edit");
-  const formData = await request.formData();
+  const lang = await requestLang(request);
+  const t = translator(lang);
+  const formData = await readFormData(request);
+  if (formData === null) return invalid("", { _form: t("form.unreadable") });
   const intent = text(formData, "intent");
   const ws = workspace.id;
+  const parse = <S extends z.ZodType>(schema: S) => submissionOf(formData, schema, lang);
   // A change that succeeded, with its audit line: the section and what was submitted.
   const saved = async (section: string, extra: Partial<Result> = {}) => {
     await recordAudit({ workspaceId: ws, actorUserId: user.id, action: "settings.changed", target: section, detail: formDetail(formData), ip: clientAddress(context) || null });
@@ -108,58 +114,35 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   switch (intent) {
     case "minN": {
-      const parsed = MinNSchema.safeParse({ minN: text(formData, "minN") });
-      if (!parsed.success) return invalid(intent, zodErrors(parsed.error));
-      await updateWorkspaceSettings(ws, parsed.data);
+      const form = parse(MinNSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      await updateWorkspaceSettings(ws, form.value);
       return saved(intent);
     }
     case "rules": {
-      const words = text(formData, "words")
-        .split(/[\n,;]+/)
-        .map((w) => w.trim())
-        .filter(Boolean);
+      const form = parse(CaseRulesSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      const r = form.value;
+      // The domain's own schema has the last word (a keyword too long, say), named on the form.
       const parsed = caseRuleSettingsSchema.safeParse({
-        detractor: { enabled: on(formData, "detractor") },
-        gap: { enabled: on(formData, "gap"), threshold: num(formData, "gapThreshold") ?? -2 },
-        lowCsat: { enabled: on(formData, "lowCsat") },
-        keywords: { enabled: on(formData, "keywords"), words },
+        detractor: { enabled: r.detractor },
+        gap: { enabled: r.gap, threshold: r.gapThreshold },
+        lowCsat: { enabled: r.lowCsat },
+        keywords: { enabled: r.keywords, words: keywordsOf(r.words) },
       });
-      if (!parsed.success) {
-        const errors: Record<string, string> = {};
-        for (const issue of parsed.error.issues) {
-          const key = issue.path[0] === "gap" ? "gapThreshold" : issue.path[0] === "keywords" ? "words" : "_form";
-          errors[key] ??= issue.code === "invalid_type" ? "Enter a number, e.g. -2" : issue.message;
-        }
-        return invalid(intent, errors);
-      }
-      if (parsed.data.keywords.enabled && parsed.data.keywords.words.length === 0) {
-        return invalid(intent, { words: "Enter at least one keyword, or turn the keyword rule off" });
-      }
+      if (!parsed.success) return refused(intent, form.reply({ formErrors: parsed.error.issues.map((i) => i.message) }));
       await saveCaseRules(ws, parsed.data, user.id);
       return saved(intent);
     }
     case "sla": {
-      const businessHours = on(formData, "businessHours")
-        ? {
-            days: formData.getAll("days").map(Number),
-            start: text(formData, "start"),
-            end: text(formData, "end"),
-            utcOffsetMinutes: Math.round((num(formData, "utcOffset") ?? 0) * 60),
-          }
-        : null;
+      const form = parse(SlaSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      const v = form.value;
       const parsed = slaSettingsSchema.safeParse({
-        hoursByTier: { premium: num(formData, "premium"), regular: num(formData, "regular"), generic: num(formData, "generic") },
-        businessHours,
+        hoursByTier: { premium: v.premium, regular: v.regular, generic: v.generic },
+        businessHours: v.businessHours ? { days: v.days, start: v.start, end: v.end, utcOffsetMinutes: Math.round(v.utcOffset * 60) } : null,
       });
-      if (!parsed.success) {
-        const errors: Record<string, string> = {};
-        for (const issue of parsed.error.issues) {
-          const field = issue.path[issue.path.length - 1];
-          const key = field === "utcOffsetMinutes" ? "utcOffset" : String(field ?? "_form");
-          errors[key] ??= issue.code === "invalid_type" ? "Enter a number of hours" : issue.message;
-        }
-        return invalid(intent, errors);
-      }
+      if (!parsed.success) return refused(intent, form.reply({ formErrors: parsed.error.issues.map((i) => i.message) }));
       await saveSlaSettings(ws, parsed.data, user.id);
       return saved(intent);
     }
@@ -177,11 +160,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "redeliver":
     case "department-processes":
     case "department-delete": {
-      const target = id.safeParse(text(formData, "id"));
-      if (!target.success) return invalid(intent, { _form: "The form is missing which item to change; reload the page." });
-      const targetId = target.data;
+      const target = parse(TargetSchema);
+      if (target.status !== "success") return invalid(intent, { _form: t("settings.form.target") });
+      const targetId = target.value.id;
       if (intent === "endpoint-toggle") {
-        if (!(await setEndpointActive(ws, targetId, text(formData, "active") === "1"))) throw notFound();
+        if (!(await setEndpointActive(ws, targetId, target.value.active === "1"))) throw notFound();
         return saved(intent);
       }
       if (intent === "endpoint-rotate") {
@@ -194,7 +177,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return saved(intent);
       }
       if (intent === "redeliver") {
-        if (!(await redeliver(ws, targetId))) return invalid(intent, { _form: "That delivery is not waiting or failed any more; reload the log." });
+        if (!(await redeliver(ws, targetId))) return invalid(intent, { _form: t("settings.form.redeliver") });
         kickWebhookDelivery();
         return ok(intent);
       }
@@ -202,35 +185,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (!(await deleteDepartment(ws, targetId))) throw notFound();
         return saved(intent);
       }
-      const processIds = formData.getAll("processIds").map(Number);
-      if (processIds.some((p) => !Number.isSafeInteger(p) || p <= 0)) return invalid(intent, { _form: "Choose processes from the list." });
-      if (!(await setDepartmentProcesses(ws, targetId, processIds))) throw notFound();
+      if (!(await setDepartmentProcesses(ws, targetId, target.value.processIds))) throw notFound();
       return saved(intent);
     }
     case "department-create": {
-      const parsed = departmentNameSchema.safeParse(text(formData, "name"));
-      if (!parsed.success) return invalid(intent, { name: parsed.error.issues[0].message });
-      const created = await createDepartment(ws, parsed.data);
-      if (!created.ok) return invalid(intent, { name: created.message });
+      const form = parse(DepartmentSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      const created = await createDepartment(ws, form.value.name);
+      if (!created.ok) return refused(intent, form.reply({ fieldErrors: { name: [created.message] } }));
       return saved(intent);
     }
     case LOCALE_INTENT: {
-      const values = { timeZone: text(formData, "timeZone").trim(), currency: text(formData, "currency").trim().toUpperCase() };
-      const t = translator(await requestLang(request));
-      const LocaleSchema = z.object({
-        timeZone: z.string().refine(isTimeZone, t("locale.badTimeZone")),
-        currency: z.string().refine(isCurrency, t("locale.badCurrency")),
-      });
-      const parsed = LocaleSchema.safeParse(values);
-      if (!parsed.success) return invalid(intent, zodErrors(parsed.error), values);
-      await updateWorkspaceLocale(ws, parsed.data);
+      const form = parse(LocaleSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      await updateWorkspaceLocale(ws, form.value);
       return saved(intent);
     }
     case "brand": {
-      // The brand generated surveys and messages name; the message is a key of messages/bilingual.ts.
-      const parsed = z.string().trim().max(100).refine((v) => !/[\r\n]/.test(v)).safeParse(text(formData, "brandName"));
-      if (!parsed.success) return invalid(intent, { brandName: "brand.error" }, { brandName: text(formData, "brandName") });
-      await updateBrandName(ws, parsed.data);
+      const form = parse(BrandSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      await updateBrandName(ws, form.value.brandName);
       return saved(intent);
     }
     case EMBED_INTENT: {
@@ -238,14 +212,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const typed = text(formData, "embedOrigins");
       const parsed = parseEmbedOrigins(typed);
       if (!parsed.ok) {
-        const t = translator(await requestLang(request));
         return invalid(intent, { embedOrigins: t(`embed.${parsed.problem}`, { origin: parsed.origin, max: MAX_EMBED_ORIGINS }) }, { embedOrigins: typed });
       }
       await updateEmbedOrigins(ws, parsed.origins);
       return saved(intent);
     }
     default:
-      return invalid(intent, { _form: "Unknown action; reload the page and try again." });
+      return invalid(intent, { _form: t("form.unknownAction") });
   }
 }
 
@@ -253,7 +226,6 @@ export default function SettingsPage() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
-  const minNErrors = result && !result.ok && result.intent === "minN" ? result.errors : {};
   return (
     <>
       <h1>{t("nav.settings")}</h1>
@@ -267,45 +239,11 @@ export default function SettingsPage() {
       </nav>
 
       <h2 id="analysis">{t("act.settings.analysis")}</h2>
-      <Form method="post" className="card stack" aria-labelledby="analysis">
-        <Saved feedback={result} intent="minN" />
-        <input type="hidden" name="intent" value="minN" />
-        <div className="row">
-          <Field
-            label={t("act.settings.minN")}
-            name="minN"
-            id="min-n"
-            type="number"
-            min="2"
-            max="1000"
-            step="1"
-            required
-            defaultValue={String(loaded.minN)}
-            error={minNErrors.minN}
-            hint={t("act.settings.minNHint")}
-          />
-          <button type="submit">{t("act.settings.save")}</button>
-        </div>
-      </Form>
+      <MinNForm minN={loaded.minN} feedback={result} />
       <LocaleForm timeZone={loaded.timeZone} currency={loaded.currency} timeZones={loaded.timeZones} feedback={result} />
 
       <h2 id="brand">{t("brand.title")}</h2>
-      <Form method="post" className="card stack" aria-labelledby="brand">
-        <Saved feedback={result} intent="brand" />
-        <input type="hidden" name="intent" value="brand" />
-        <div className="row">
-          <Field
-            label={t("brand.name")}
-            name="brandName"
-            id="brand-name"
-            maxLength={100}
-            defaultValue={result?.intent === "brand" ? result.values?.brandName : loaded.brandName}
-            error={result && !result.ok && result.intent === "brand" ? t("brand.error") : undefined}
-            hint={t("brand.hint")}
-          />
-          <button type="submit">{t("brand.save")}</button>
-        </div>
-      </Form>
+      <BrandForm brandName={loaded.brandName} feedback={result} />
 
       <h2 id="cases">{t("act.settings.cases")}</h2>
       <CaseRulesForm rules={loaded.caseRules} feedback={result} />
@@ -320,5 +258,35 @@ export default function SettingsPage() {
       <h2 id="embedding">{t("embed.title")}</h2>
       <EmbedOriginsForm origins={loaded.embedOrigins} feedback={result} />
     </>
+  );
+}
+
+function MinNForm({ minN, feedback }: { minN: number; feedback: FormFeedback }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(MinNSchema, { id: "analysis", lastResult: replyFor(feedback, "minN"), defaultValue: { minN: String(minN) } });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="analysis" {...getFormProps(form)} noValidate>
+      <Saved feedback={feedback} intent="minN" />
+      <input type="hidden" name="intent" value="minN" />
+      <div className="row">
+        <TextField label={t("act.settings.minN")} field={fields.minN} type="number" step="1" hint={t("act.settings.minNHint")} />
+        <button type="submit">{t("act.settings.save")}</button>
+      </div>
+    </Form>
+  );
+}
+
+function BrandForm({ brandName, feedback }: { brandName: string; feedback: FormFeedback }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(BrandSchema, { id: "brand", lastResult: replyFor(feedback, "brand"), defaultValue: { brandName } });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="brand" {...getFormProps(form)} noValidate>
+      <Saved feedback={feedback} intent="brand" />
+      <input type="hidden" name="intent" value="brand" />
+      <div className="row">
+        <TextField label={t("brand.name")} field={fields.brandName} hint={t("brand.hint")} />
+        <button type="submit">{t("brand.save")}</button>
+      </div>
+    </Form>
   );
 }

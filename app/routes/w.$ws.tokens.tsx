@@ -1,16 +1,24 @@
 // Workspace API tokens (admins only): create (shown once), list with last use, revoke.
+import { getFormProps } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
-import { Field } from "~/components/Field";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/data/api-tokens.server";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
-import { parseFormData } from "~/web/form.server";
+import { parseRequestForm } from "~/web/conform.server";
+import { formText } from "~/web/form-schema";
 import { recordAudit, tokenLabel } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
 
-const CreateSchema = z.object({ name: z.string().trim().min(1, "Name the token after its use (e.g. 'CRM sync').").max(80) });
+// A token is named after its use (e.g. "CRM sync"), so the list says which integration holds it.
+const CreateSchema = z.object({ name: formText(80) });
+const ActionSchema = z.discriminatedUnion("intent", [
+  CreateSchema.extend({ intent: z.literal("create") }),
+  z.object({ intent: z.literal("revoke"), id: z.number().int().positive() }),
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "tokens:manage");
@@ -20,18 +28,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "tokens:manage");
   const audit = { workspaceId: workspace.id, actorUserId: user.id, ip: clientAddress(context) || null };
-  const formData = await request.formData();
-  if (formData.get("intent") === "revoke") {
-    const label = await tokenLabel(workspace.id, Number(formData.get("id")));
-    await revokeApiToken(workspace.id, Number(formData.get("id")));
+  const { submission, unreadable } = await parseRequestForm(request, ActionSchema);
+  const intent = String(submission.payload.intent ?? "create");
+  if (unreadable) return data({ intent, token: null as string | null, result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ intent, token: null as string | null, result: submission.reply() }, { status: 400 });
+  const input = submission.value;
+  if (input.intent === "revoke") {
+    const label = await tokenLabel(workspace.id, input.id);
+    await revokeApiToken(workspace.id, input.id);
     if (label) await recordAudit({ ...audit, action: "token.revoked", target: label });
-    return { token: null, errors: {} as Record<string, string> };
+    return { intent, token: null as string | null, result: submission.reply() };
   }
-  const form = parseFormData(formData, CreateSchema);
-  if (!form.ok) return data({ token: null, errors: form.errors }, { status: 400 });
-  const token = await createApiToken(workspace.id, form.data.name, user.id);
-  await recordAudit({ ...audit, action: "token.created", target: `${form.data.name} (${token.slice(0, 10)}…)` });
-  return { token, errors: {} as Record<string, string> };
+  const token = await createApiToken(workspace.id, input.name, user.id);
+  await recordAudit({ ...audit, action: "token.created", target: `${input.name} (${token.slice(0, 10)}…)` });
+  return { intent, token: token as string | null, result: submission.reply({ resetForm: true }) };
 }
 
 export default function TokensPage() {
@@ -52,11 +62,7 @@ export default function TokensPage() {
           </code>
         </div>
       ) : null}
-      <Form method="post" className="row card">
-        <input type="hidden" name="intent" value="create" />
-        <Field label={t("tokens.name")} name="name" required error={result?.errors.name} />
-        <button type="submit">{t("tokens.create")}</button>
-      </Form>
+      <CreateTokenForm />
       {tokens.length === 0 ? <p>{t("tokens.none")}</p> : null}
       {tokens.length > 0 ? (
         <div className="table-wrap">
@@ -96,5 +102,19 @@ export default function TokensPage() {
         </div>
       ) : null}
     </>
+  );
+}
+
+function CreateTokenForm() {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const [form, fields] = useSchemaForm(CreateSchema, { id: "token-new", lastResult: result?.intent === "create" ? result.result : undefined });
+  return (
+    <Form method="post" className="row card" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="create" />
+      <FormErrors form={form} />
+      <TextField label={t("tokens.name")} field={fields.name} hint={t("tokens.nameHint")} />
+      <button type="submit">{t("tokens.create")}</button>
+    </Form>
   );
 }

@@ -1,15 +1,17 @@
 // The workspaces a person belongs to, and creating one for a brand.
+import { getFormProps } from "@conform-to/react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
-import { SlugSchema } from "~/cem/slug";
-import { Field } from "~/components/Field";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { createWorkspace, listWorkspacesOf, slugTaken } from "~/data/workspaces.server";
 import { useT } from "~/i18n/use-t";
-import { parseForm } from "~/web/form.server";
+import { parseRequestForm } from "~/web/conform.server";
+import { formSlug, formText } from "~/web/form-schema";
 
-const CreateSchema = z.object({ name: z.string().trim().min(1, "Enter a name.").max(120), slug: SlugSchema });
+const CreateSchema = z.object({ name: formText(120), slug: formSlug() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -18,18 +20,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await parseForm(request, CreateSchema);
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  if (await slugTaken(form.data.slug)) {
-    return data({ errors: { slug: "taken" } as Record<string, string>, values: form.values }, { status: 400 });
+  const { submission, unreadable, t } = await parseRequestForm(request, CreateSchema);
+  if (unreadable) return data({ result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  if (await slugTaken(submission.value.slug)) {
+    return data({ result: submission.reply({ fieldErrors: { slug: [t("ws.slugTaken")] } }) }, { status: 400 });
   }
-  const ws = await createWorkspace({ ...form.data, ownerId: user.id });
+  const ws = await createWorkspace({ ...submission.value, ownerId: user.id });
   return redirect(`/w/${ws.slug}`);
 }
 
 export default function Workspaces() {
   const { workspaces } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const t = useT();
   return (
     <main id="main" className="page">
@@ -44,18 +46,21 @@ export default function Workspaces() {
         ))}
       </ul>
       <h2>{t("ws.create")}</h2>
-      <Form method="post" className="stack card">
-        <Field label={t("ws.name")} name="name" required defaultValue={result?.values.name} error={result?.errors.name} />
-        <Field
-          label={t("ws.slug")}
-          name="slug"
-          required
-          pattern="[a-z0-9]+(-[a-z0-9]+)*"
-          defaultValue={result?.values.slug}
-          error={result?.errors.slug === "taken" ? t("ws.slugTaken") : result?.errors.slug}
-        />
-        <button type="submit">{t("ws.create")}</button>
-      </Form>
+      <CreateWorkspaceForm />
     </main>
+  );
+}
+
+function CreateWorkspaceForm() {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const [form, fields] = useSchemaForm(CreateSchema, { id: "workspace", lastResult: result?.result });
+  return (
+    <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+      <FormErrors form={form} />
+      <TextField label={t("ws.name")} field={fields.name} />
+      <TextField label={t("ws.slug")} field={fields.slug} />
+      <button type="submit">{t("ws.create")}</button>
+    </Form>
   );
 }

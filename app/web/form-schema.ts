@@ -37,6 +37,7 @@ export function formErrorMap(t: Translate): $ZodErrorMap {
         if (issue.format === "email") return t("form.email");
         if (issue.format === "url") return t("form.url");
         if (issue.format === "safeint") return t("form.integer");
+        if (issue.format === "date") return t("form.date");
         return t("form.format");
       case "invalid_value":
         return t("form.choice");
@@ -70,3 +71,5 @@ export const formText = (max: number) => z.string().trim().min(1).max(max);
 export const formOptionalText = (max: number) => z.string().trim().max(max).optional().default("");
 /** A stable key (slug), as SlugSchema but worded for forms. */
 export const formSlug = () => z.string().trim().min(2).max(64).regex(SLUG_PATTERN, "form.slug");
+/** A day as YYYY-MM-DD (what a date input sends). */
+export const formDay = () => z.iso.date();

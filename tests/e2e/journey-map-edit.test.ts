@@ -1,6 +1,6 @@
 // Editing the journey on its map in a real Chromium: a touchpoint dragged to another stage, another
 // moved with the keyboard (picked up, moved, dropped, each step announced), a touchpoint added where
-// the map is clicked; a Spanish form speaks Spanish in the browser; the editor passes axe.
+// the map is clicked; Spanish forms (processes, members) speak Spanish in the browser; the editor passes axe.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { loadJourney } from "~/data/journeys.server";
@@ -115,9 +115,28 @@ describe("the journey map editor", () => {
     await page.fill(`${create} input[name=key]`, "Mala Clave");
     await page.fill(`${create} input[name=name]`, "");
     await page.click(`${create} button[type=submit]`);
-    await page.locator(`${create} .field-error`, { hasText: "Usa minúsculas, cifras y guiones simples" }).waitFor();
+    await page.locator(`${create} .field-error`, { hasText: "Use minúsculas, cifras y guiones simples" }).waitFor();
     await page.locator(`${create} .field-error`, { hasText: "Este campo es obligatorio." }).waitFor();
     // Validated in the browser: nothing was posted, the page did not reload.
     expect(await page.inputValue(`${create} input[name=key]`)).toBe("Mala Clave");
+  });
+
+  it("the members' invitation form checks the address in Spanish before posting it", async () => {
+    await page.goto(`${server.url}/w/banco/members`);
+    await page.waitForLoadState("networkidle");
+    const invite = "form#invite";
+    const posts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push(r.url());
+    });
+    await page.fill(`${invite} input[name=email]`, "ana arroba empresa");
+    await page.click(`${invite} button[type=submit]`);
+    await page.locator(`${invite} .field-error`, { hasText: "Escriba una dirección de correo válida" }).waitFor();
+    expect(await page.getAttribute(`${invite} input[name=email]`, "aria-invalid")).toBe("true");
+    // Correcting it clears the message as the person types (it re-checks on input once it has spoken).
+    await page.fill(`${invite} input[name=email]`, "ana@empresa.com");
+    await page.locator(`${invite} .field-error`).waitFor({ state: "detached" });
+    expect(posts).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });

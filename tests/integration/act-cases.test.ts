@@ -213,7 +213,7 @@ describe("working a case", () => {
 
     const noNote = await max.post(url, { intent: "status", to: "in_progress", note: "  " });
     expect(noNote.status).toBe(400);
-    expect(await noNote.text()).toContain("A note is required");
+    expect(await noNote.text()).toContain("La nota es obligatoria: diga qué se hizo o qué se decidió.");
 
     expect((await max.post(url, { intent: "status", to: "in_progress", note: "Llamé a la clienta; vuelvo a llamar mañana" })).status).toBe(200);
     const skipped = await max.post(url, { intent: "status", to: "closed", note: "cerrar ya" });
@@ -255,6 +255,26 @@ describe("working a case", () => {
     expect((await alice.post(url, { intent: "assign", assignee: String(maxId), note: "Tú conoces la sucursal" })).status).toBe(200);
     expect((await getDb().select().from(cases).where(eq(cases.id, c.id)).limit(1))[0].assigneeId).toBe(maxId);
     expect((await alice.post(url, { intent: "bogus" })).status).toBe(400);
+  });
+
+  it("a refused step answers in the interface language and keeps what was typed", async () => {
+    const [c] = await casesOf(await detractor(a, tokenA));
+    const max = await as("max@a.test");
+    const url = `/w/brand-a/cases/${c.id}`;
+    await max.post("/lang", { lang: "es", redirectTo: "/workspaces" });
+    const badStep = await max.post(url, { intent: "status", to: "archived", note: "Llamé dos veces sin respuesta" });
+    expect(badStep.status).toBe(400);
+    const page = await badStep.text();
+    expect(page).toContain("Elija el paso que quiere dar.");
+    expect(page).toContain("Llamé dos veces sin respuesta");
+    const longNote = await max.post(url, { intent: "note", note: "n".repeat(4001) });
+    expect(longNote.status).toBe(400);
+    expect(await longNote.text()).toContain("Escriba como máximo 4000 caracteres.");
+    await max.post("/lang", { lang: "en", redirectTo: "/workspaces" });
+    const empty = await max.post(url, { intent: "note", note: "" });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Write the note first.");
+    expect((await getDb().select().from(caseEvents).where(eq(caseEvents.caseId, c.id))).map((e) => e.kind)).toEqual(["opened"]);
   });
 
   it("keeps designers to reading, and another workspace's case is a 404", async () => {

@@ -214,8 +214,10 @@ describe("the effect of an innovation", () => {
     const empty = await alice.post("/w/brand-a/innovations", { title: "", changedAt: "mañana", whatChanged: "", hypothesis: "", owner: "" });
     expect(empty.status).toBe(400);
     const text = await empty.text();
-    expect(text).toContain("Give the change a title");
-    expect(text).toContain("Name at least one touchpoint");
+    expect(text).toContain("Este campo es obligatorio.");
+    expect(text).toContain("Escriba una fecha (aaaa-mm-dd).");
+    expect(text).toContain("Elija al menos un punto de contacto al que afectó el cambio.");
+    expect(text).toContain('value="mañana"');
     const form = new FormData();
     for (const [k, v] of Object.entries({ title: "Nuevo guion de bienvenida", changedAt: dayOffset(-3), whatChanged: "Guion", hypothesis: "Mejor cortesía", owner: "Formación", windowDays: "14" })) form.set(k, v);
     form.append("touchpoints", "bank-branch-welcome");

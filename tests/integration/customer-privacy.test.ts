@@ -191,8 +191,16 @@ describe("export everything (article 15)", () => {
 describe("erase (article 17)", () => {
   it("is for admins only, and needs the external id typed to confirm", async () => {
     expect((await manager.post(`/w/privacy/customers/${customerId}`, { intent: "erase", confirm: EXTERNAL_ID })).status).toBe(403);
+    await admin.post("/lang", { lang: "es", redirectTo: "/workspaces" });
     const wrong = await admin.post(`/w/privacy/customers/${customerId}`, { intent: "erase", confirm: "BQ-7734" });
     expect(wrong.status).toBe(400);
+    // On a Spanish page the refusal is in Spanish and the form keeps what was typed.
+    const refused = await wrong.text();
+    expect(refused).toContain("El identificador no coincide; no se ha borrado nada.");
+    expect(refused).toContain('value="BQ-7734"');
+    const empty = await admin.post(`/w/privacy/customers/${customerId}`, { intent: "erase", confirm: "" });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Este campo es obligatorio.");
     expect(await rows(sql`SELECT id FROM customers WHERE id = ${customerId}`)).toHaveLength(1);
   });
 

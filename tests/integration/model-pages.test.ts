@@ -107,7 +107,7 @@ describe("forms", () => {
     const res = await ana.post("/w/brand-a/processes?edit=1", { intent: "create", key: "Quejas Graves", name: "", owner: "Atención al cliente", description: "Lo que escribí" });
     expect(res.status).toBe(400);
     const page = await res.text();
-    expect(page).toContain("Usa minúsculas, cifras y guiones simples");
+    expect(page).toContain("Use minúsculas, cifras y guiones simples");
     expect(page).toContain("Este campo es obligatorio.");
     expect(page).toContain('value="Quejas Graves"');
     expect(page).toContain('value="Atención al cliente"');
@@ -138,9 +138,9 @@ describe("forms", () => {
     });
     expect(res.status).toBe(400);
     const page = await res.text();
-    expect(page).toContain("Di por qué es un momento de la verdad.");
+    expect(page).toContain("Diga por qué es un momento de la verdad.");
     expect(page).toContain("Debe ser mayor que 0.");
-    expect(page).toContain("Escribe la etiqueta en español y en inglés.");
+    expect(page).toContain("Escriba la etiqueta en español y en inglés.");
     expect(page).toContain('value="Nuevo punto"');
     expect(page).toContain('value="tiempo_espera"');
   });

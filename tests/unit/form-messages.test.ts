@@ -25,12 +25,12 @@ describe("form messages", () => {
   it("are Spanish on a Spanish form", () => {
     const errors = errorsOf({ key: "Mal Clave", name: "", owner: "demasiado", minutes: "-1", email: "nope", kind: "c" }, "es");
     expect(errors).toEqual({
-      key: ["Usa minúsculas, cifras y guiones simples (p. ej. entrega-tarjeta)."],
+      key: ["Use minúsculas, cifras y guiones simples (p. ej. entrega-tarjeta)."],
       name: ["Este campo es obligatorio."],
-      owner: ["Escribe como máximo 5 caracteres."],
+      owner: ["Escriba como máximo 5 caracteres."],
       minutes: ["Debe ser 0 o más."],
-      email: ["Escribe una dirección de correo válida (p. ej. ana@empresa.com)."],
-      kind: ["Elige una de las opciones."],
+      email: ["Escriba una dirección de correo válida (p. ej. ana@empresa.com)."],
+      kind: ["Elija una de las opciones."],
     });
   });
 

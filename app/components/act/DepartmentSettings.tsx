@@ -1,16 +1,18 @@
 // Departments and the processes each runs: the Clienting pulse asks employees for their department,
 // and the link to processes lets the process table show the Clienting index beside the gap.
 import { Form } from "@remix-run/react";
-import { Field } from "~/components/Field";
+import { getFormProps } from "@conform-to/react";
+import { TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { DepartmentSchema } from "./settings-schemas";
 import { useT } from "~/i18n/use-t";
-import { Saved, type FormFeedback } from "./CaseSettingsForms";
+import { Saved, replyFor, type FormFeedback } from "./CaseSettingsForms";
 
 type Department = { id: number; name: string; processIds: number[] };
 type Process = { id: number; name: string };
 
 export function DepartmentSettings({ departments, processes, feedback }: { departments: Department[]; processes: Process[]; feedback: FormFeedback }) {
   const t = useT();
-  const createErrors = feedback && !feedback.ok && feedback.intent === "department-create" ? feedback.errors : {};
   return (
     <>
       <p className="muted">{t("act.departments.intro")}</p>
@@ -47,15 +49,23 @@ export function DepartmentSettings({ departments, processes, feedback }: { depar
           </div>
         </Form>
       ))}
-      <Form method="post" className="card stack" aria-labelledby="dep-new">
-        <h3 id="dep-new">{t("act.departments.add")}</h3>
-        <Saved feedback={feedback} intent="department-create" />
-        <input type="hidden" name="intent" value="department-create" />
-        <div className="row">
-          <Field label={t("act.departments.name")} name="name" id="dep-name" required maxLength={80} error={createErrors.name} />
-          <button type="submit">{t("act.departments.addButton")}</button>
-        </div>
-      </Form>
+      <NewDepartmentForm feedback={feedback} />
     </>
+  );
+}
+
+function NewDepartmentForm({ feedback }: { feedback: FormFeedback }) {
+  const t = useT();
+  const [form, fields] = useSchemaForm(DepartmentSchema, { id: "dep", lastResult: replyFor(feedback, "department-create") });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="dep-new" {...getFormProps(form)} noValidate>
+      <h3 id="dep-new">{t("act.departments.add")}</h3>
+      <Saved feedback={feedback} intent="department-create" />
+      <input type="hidden" name="intent" value="department-create" />
+      <div className="row">
+        <TextField label={t("act.departments.name")} field={fields.name} />
+        <button type="submit">{t("act.departments.addButton")}</button>
+      </div>
+    </Form>
   );
 }

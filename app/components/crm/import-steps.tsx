@@ -1,7 +1,11 @@
 // The steps of the CRM import page (routes/w.$ws.crm.import.tsx): upload with a progress bar, column
 // mapping, the running job's progress, the report, and the documented columns.
 import { Form, Link, useNavigate, useNavigation } from "@remix-run/react";
-import { useState, type FormEvent } from "react";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
+import { useMemo, useState, type FormEvent } from "react";
+import { CheckboxField, FormErrors, SelectField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { mappingSchema } from "./mapping-form";
 import type { ColumnDoc } from "~/cem/crm-columns";
 import type { ImportJobView } from "~/data/crm-import-jobs.server";
 import { formatDecimal, formatInteger } from "~/i18n/format";
@@ -96,12 +100,18 @@ export function UploadStep({ slug, maxMb }: { slug: string; maxMb: number }) {
   );
 }
 
-export function MappingStep({ job, columns }: { job: ImportJobView; columns: readonly ColumnDoc<string>[] }) {
+type MappingProps = { job: ImportJobView; columns: readonly ColumnDoc<string>[]; lastResult?: SubmissionResult<string[]> | null };
+
+export function MappingStep({ job, columns, lastResult }: MappingProps) {
   const t = useT();
   const lang = useLang();
   const navigation = useNavigation();
+  const schema = useMemo(() => mappingSchema(columns), [columns]);
+  const [form, fields] = useSchemaForm(schema, { id: `mapping-${job.id}`, lastResult, defaultValue: { map: job.mapping, skip: job.skipBadRows ? "on" : "" } });
+  const mapped = fields.map.getFieldset();
+  const headers = [{ value: "", label: t("crm.import.skipField") }, ...job.headers.map((h) => ({ value: h, label: h }))];
   return (
-    <Form method="post" className="stack card">
+    <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
       <h2>{t("crm.import.mapping")}</h2>
       <p className="muted">
         {t("crm.import.fileInfo", { name: job.fileName, size: size(job.size, lang) })} · {t(`crm.import.kind.${job.kind}`)}
@@ -109,6 +119,7 @@ export function MappingStep({ job, columns }: { job: ImportJobView; columns: rea
       <p>{t("crm.import.mappingIntro")}</p>
       <input type="hidden" name="intent" value="start" />
       <input type="hidden" name="job" value={job.id} />
+      <FormErrors form={form} />
       <div className="table-wrap">
         <table>
           <thead>
@@ -121,20 +132,12 @@ export function MappingStep({ job, columns }: { job: ImportJobView; columns: rea
             {columns.map((column) => (
               <tr key={column.field}>
                 <td>
-                  <label htmlFor={`map-${column.field}`} style={{ display: "block" }}>
-                    <code>{column.field}</code> {column.required ? <span className="badge">{t("crm.import.required")}</span> : null}
-                  </label>
+                  <code>{column.field}</code> {column.required ? <span className="badge">{t("crm.import.required")}</span> : null}
+                  <br />
                   <span className="muted">{column.description}</span>
                 </td>
                 <td>
-                  <select id={`map-${column.field}`} name={`map.${column.field}`} defaultValue={job.mapping[column.field] ?? ""} required={column.required}>
-                    <option value="">{t("crm.import.skipField")}</option>
-                    {job.headers.map((header, i) => (
-                      <option key={`${i}-${header}`} value={header}>
-                        {header}
-                      </option>
-                    ))}
-                  </select>
+                  <SelectField label={`${t("crm.import.column")}: ${column.field}`} labelHidden field={mapped[column.field]} options={headers} />
                 </td>
               </tr>
             ))}
@@ -168,9 +171,7 @@ export function MappingStep({ job, columns }: { job: ImportJobView; columns: rea
           </div>
         </details>
       ) : null}
-      <label className="check">
-        <input type="checkbox" name="skip" defaultChecked={job.skipBadRows} /> {t("crm.import.skip")}
-      </label>
+      <CheckboxField label={t("crm.import.skip")} field={fields.skip} />
       <p>
         <button type="submit" disabled={navigation.state !== "idle"}>
           {t("crm.import.start")}

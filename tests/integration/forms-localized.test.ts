@@ -1,0 +1,148 @@
+// Forms answer a failed submit in the interface language, from the form's own schema, and keep what
+// was typed: members, workspaces, API tokens, the journeys list, Clienting pulses and the stage rename form.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listMembers } from "~/data/members.server";
+import { listPulses } from "~/data/clienting.server";
+import { loadJourney } from "~/data/journeys.server";
+import { freshDatabasePath, removeDatabase } from "../support/database";
+import { PASSWORD, addMember, importSample, makeUser, makeWorkspace } from "../support/fixtures";
+import { HttpClient } from "../support/http-client";
+import { startServer, type RunningServer } from "../support/server";
+
+const dbFile = freshDatabasePath("forms-localized");
+let server: RunningServer;
+let workspaceId: number;
+let journeyKey: string;
+
+beforeAll(async () => {
+  const ana = await makeUser("ana@forms.test");
+  const leo = await makeUser("leo@forms.test");
+  workspaceId = (await makeWorkspace("formas", ana.id)).id;
+  await addMember("formas", leo.id, "designer");
+  journeyKey = (await importSample(workspaceId)).key;
+  server = await startServer(dbFile);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  removeDatabase(dbFile);
+});
+
+async function as(email: string, lang: "es" | "en") {
+  const client = new HttpClient(server.url);
+  await client.signIn(email, PASSWORD);
+  await client.post("/lang", { lang, redirectTo: "/workspaces" });
+  return client;
+}
+
+describe("members", () => {
+  it("an invitation with a bad address and role is refused in Spanish, keeping the address typed", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/members", { intent: "invite", email: "ana arroba empresa", role: "owner" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Escriba una dirección de correo válida (p. ej. ana@empresa.com).");
+    expect(page).toContain("Elija una de las opciones.");
+    expect(page).toContain('value="ana arroba empresa"');
+    expect(page).toContain('aria-invalid="true"');
+  });
+
+  it("the same refusal is worded in English on an English session, and a valid invitation goes through", async () => {
+    const ana = await as("ana@forms.test", "en");
+    const res = await ana.post("/w/formas/members", { intent: "invite", email: "", role: "designer" });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("This field is required.");
+    const ok = await ana.post("/w/formas/members", { intent: "invite", email: "  Nueva@Forms.TEST ", role: "manager" });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("nueva@forms.test");
+  });
+
+  it("a role change to an unknown role is refused in Spanish and changes nothing", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const leo = (await listMembers(workspaceId)).find((m) => m.email === "leo@forms.test")!;
+    const res = await ana.post("/w/formas/members", { intent: "role", userId: String(leo.userId), role: "superuser" });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Elija una de las opciones.");
+    expect((await listMembers(workspaceId)).find((m) => m.email === "leo@forms.test")?.role).toBe("designer");
+    expect((await ana.post("/w/formas/members", { intent: "role", userId: String(leo.userId), role: "manager" })).status).toBe(200);
+    expect((await listMembers(workspaceId)).find((m) => m.email === "leo@forms.test")?.role).toBe("manager");
+  });
+});
+
+describe("other converted forms", () => {
+  it("a workspace with a bad address is refused in Spanish, keeping the name typed", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/workspaces", { name: "Banco Nuevo", slug: "Banco Nuevo" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Use minúsculas, cifras y guiones simples");
+    expect(page).toContain('value="Banco Nuevo"');
+  });
+
+  it("settings refuse a minimum n below 2, a nameless department, empty keywords and a bad SLA in Spanish", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const minN = await ana.post("/w/formas/settings", { intent: "minN", minN: "1" });
+    expect(minN.status).toBe(400);
+    expect(await minN.text()).toContain("Debe ser 2 o más.");
+    const department = await ana.post("/w/formas/settings", { intent: "department-create", name: "" });
+    expect(department.status).toBe(400);
+    expect(await department.text()).toContain("Este campo es obligatorio.");
+    const keywords = await ana.post("/w/formas/settings", { intent: "rules", detractor: "on", gapThreshold: "-2", keywords: "on", words: " , " });
+    expect(keywords.status).toBe(400);
+    expect(await keywords.text()).toContain("Escriba al menos una palabra clave, o desactive la regla de palabras clave.");
+    const sla = await ana.post("/w/formas/settings", { intent: "sla", premium: "12", regular: "-4", generic: "72", businessHours: "on", start: "18:00", end: "09:00" });
+    expect(sla.status).toBe(400);
+    const slaPage = await sla.text();
+    expect(slaPage).toContain("Debe ser mayor que 0.");
+    expect(slaPage).toContain("Elija al menos un día laborable.");
+    expect(slaPage).toContain("La jornada debe terminar después de empezar.");
+    expect(slaPage).toContain('value="-4"');
+    const saved = await ana.post("/w/formas/settings", { intent: "sla", premium: "12", regular: "36", generic: "72", businessHours: "on", days: "2", start: "08:30", end: "17:00", utcOffset: "1" });
+    expect(saved.status).toBe(200);
+    const { loadActSettings } = await import("~/data/case-rules.server");
+    expect((await loadActSettings(workspaceId)).sla).toMatchObject({ hoursByTier: { premium: 12, regular: 36 }, businessHours: { days: [2], start: "08:30", end: "17:00", utcOffsetMinutes: 60 } });
+  });
+
+  it("an API token without a name is refused in Spanish", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/tokens", { intent: "create", name: "   " });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Este campo es obligatorio.");
+  });
+
+  it("a new journey with a bad key keeps the typed fields and answers in Spanish", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/journeys", { intent: "create", key: "Viaje Nuevo", name: "Viaje de prueba", persona: "Cliente joven" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Use minúsculas, cifras y guiones simples");
+    expect(page).toContain('value="Viaje Nuevo"');
+    expect(page).toContain('value="Cliente joven"');
+    const noFile = await ana.post("/w/formas/journeys", { intent: "import" });
+    expect(noFile.status).toBe(400);
+    expect(await noFile.text()).toContain("Elija un archivo de viaje (.json).");
+  });
+
+  it("a pulse closing before it opens is refused in Spanish, and nothing is created", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/clienting", { intent: "create", title: "Pulso de prueba", opensOn: "2026-05-10", closesOn: "2026-05-01" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("El pulso debe cerrar el mismo día en que abre o después.");
+    expect(page).toContain('value="Pulso de prueba"');
+    expect(await listPulses(workspaceId)).toHaveLength(0);
+  });
+
+  it("renaming a stage to an empty name is refused in Spanish; a name is saved", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const stage = (await loadJourney(workspaceId, journeyKey))!.stages[0];
+    const url = `/w/formas/journeys/${journeyKey}`;
+    const res = await ana.post(url, { intent: "renameStage", stage: stage.key, name: " ", nameEn: "Typed in English" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Este campo es obligatorio.");
+    expect(page).toContain('value="Typed in English"');
+    expect((await ana.post(url, { intent: "renameStage", stage: stage.key, name: "Descubrir", nameEn: "Discover" })).status).toBe(200);
+    expect((await loadJourney(workspaceId, journeyKey))!.stages[0]).toMatchObject({ name: "Descubrir", nameEn: "Discover" });
+  });
+});
