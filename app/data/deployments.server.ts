@@ -3,11 +3,12 @@
 // survey's latest published version.
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, max, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { Lang } from "~/i18n/lang";
 import { getDb, type Executor, type Tx } from "#db/client";
 import { deploymentRules, deployments, invitations, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import type { DeploymentRule } from "~/cem/deployment-rules";
+import type { RuleInput } from "~/cem/deployment-rule-input";
+import type { MessageKey } from "~/i18n/messages";
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type DeploymentRuleRow = typeof deploymentRules.$inferSelect;
@@ -112,45 +113,8 @@ export async function setDeploymentActive(workspaceId: number, deploymentId: num
 
 // ---- Rules ---------------------------------------------------------------------------------------
 
-const optionalInt = (min: number, maxValue: number, message: string) =>
-  z.preprocess(
-    (v) => (v === "" || v === undefined || v === null ? null : v),
-    z.coerce.number({ message }).int(message).min(min, message).max(maxValue, message).nullable(),
-  );
-
-/** The rule form, as people type it (sampling in percent); the same checks as the rule engine's schema. */
-export const RuleInputSchema = z
-  .object({
-    eventType: z
-      .string()
-      .trim()
-      .min(1, "Enter the CRM event type, e.g. purchase.")
-      .max(60)
-      .regex(/^[a-z0-9_]+$/, "Event type: lower-case letters, digits and _ only (e.g. delivery_completed)."),
-    touchpointKey: z
-      .string()
-      .trim()
-      .max(120)
-      .optional()
-      .transform((v) => (v ? v : null)),
-    delayMinutes: z.coerce.number({ message: "Delay: a whole number of minutes." }).int("Delay: a whole number of minutes.").min(0, "Delay cannot be negative.").max(60 * 24 * 90, "Delay: at most 90 days (129600 minutes)."),
-    samplingPercent: z.coerce.number({ message: "Sampling: a percentage from 0 to 100." }).min(0, "Sampling: a percentage from 0 to 100.").max(100, "Sampling: a percentage from 0 to 100."),
-    quietPeriodDays: z.coerce.number({ message: "Quiet period: a number of days." }).int("Quiet period: whole days.").min(0, "Quiet period cannot be negative.").max(3650, "Quiet period: at most 3650 days."),
-    expiryHours: z.coerce.number({ message: "Expiry: a number of hours." }).int("Expiry: whole hours.").min(1, "Expiry: at least 1 hour.").max(24 * 365, "Expiry: at most 8760 hours (a year)."),
-    capMax: optionalInt(0, 1_000_000, "Cap: a whole number of invitations, or empty for no cap."),
-    capPeriodDays: optionalInt(1, 3650, "Cap period: 1 to 3650 days, or empty for no cap."),
-    active: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-  })
-  .superRefine((v, ctx) => {
-    if ((v.capMax === null) !== (v.capPeriodDays === null)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [v.capMax === null ? "capMax" : "capPeriodDays"],
-        message: "A cap needs both a number of invitations and a period in days (or neither).",
-      });
-    }
-  });
-export type RuleInput = z.output<typeof RuleInputSchema>;
+// The rule form's schema lives with the domain, where the page's browser code can use it too.
+export { RuleInputSchema, type RuleInput } from "~/cem/deployment-rule-input";
 
 /** Rules of every deployment of a survey, for its deploy page. */
 export async function listRulesOfSurvey(workspaceId: number, surveyId: number) {
@@ -163,7 +127,8 @@ export async function listRulesOfSurvey(workspaceId: number, surveyId: number) {
   return rows.map((r) => r.rule);
 }
 
-export type RuleWriteResult = { ok: true; rule: DeploymentRuleRow } | { ok: false; errors: Record<string, string> } | null;
+/** A refusal names the field and its reason by message key; the page words it in the reader's language. */
+export type RuleWriteResult = { ok: true; rule: DeploymentRuleRow } | { ok: false; errors: { touchpointKey: MessageKey } } | null;
 
 function ruleValues(input: RuleInput) {
   return {
@@ -179,14 +144,14 @@ function ruleValues(input: RuleInput) {
   };
 }
 
-async function unknownTouchpoint(tx: Tx, workspaceId: number, key: string | null): Promise<Record<string, string> | null> {
+async function unknownTouchpoint(tx: Tx, workspaceId: number, key: string | null): Promise<{ touchpointKey: MessageKey } | null> {
   if (key === null) return null;
   const [found] = await tx
     .select({ id: touchpoints.id })
     .from(touchpoints)
     .where(and(eq(touchpoints.workspaceId, workspaceId), eq(touchpoints.key, key)))
     .limit(1);
-  return found ? null : { touchpointKey: `No touchpoint has the key "${key}" in this workspace; leave it empty to match any.` };
+  return found ? null : { touchpointKey: "rule.error.unknownTouchpoint" };
 }
 
 /** A new rule, last in priority. Null when the deployment is not in this workspace. */

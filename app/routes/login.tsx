@@ -1,12 +1,15 @@
 // Sign in. A failure says only that the pair was wrong, never which half.
+import { getFormProps } from "@conform-to/react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { getUser, safeRedirect, startSession } from "~/auth/session.server";
-import { Field } from "~/components/Field";
+import { getUser, startSession } from "~/auth/session.server";
+import { FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { verifyLogin } from "~/data/users.server";
 import { useT } from "~/i18n/use-t";
-import { parseForm } from "~/web/form.server";
+import { parseRequestForm } from "~/web/conform.server";
+import { safeRedirect } from "~/web/redirect-target";
 import { retryAfter } from "~/web/retry-after";
 import { auditSignInAttempt, limitSignIn, tooManyRequests } from "~/web/rate-limit.server";
 
@@ -15,15 +18,14 @@ export const meta: MetaFunction = () => [{ title: "Vivencia — sign in" }];
 export const headers = ({ actionHeaders }: { actionHeaders: Headers }) => retryAfter(actionHeaders);
 
 const LoginSchema = z.object({
-  email: z.string().trim().email("Enter an email address."),
-  password: z.string().min(1, "Enter your password."),
-  // Where to go once signed in: a path on this site, else the workspaces. Judged here, before anything
-  // is written, so a malformed target can only fall back (app/web/redirect-target.ts).
-  redirectTo: z
-    .string()
-    .optional()
-    .transform((to) => safeRedirect(to, "/workspaces")),
+  email: z.string().trim().pipe(z.email()),
+  password: z.string(),
+  // Where to go once signed in: judged by the action (safeRedirect) before anything is written.
+  redirectTo: z.string().optional(),
 });
+
+/** The password never travels back to the page. */
+const HIDDEN = ["password"];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/workspaces");
@@ -31,42 +33,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await parseForm(request, LoginSchema);
-  if (!form.ok) return data({ invalid: false, errors: form.errors, email: form.values.email ?? "" }, { status: 400 });
+  const { submission, unreadable, t } = await parseRequestForm(request, LoginSchema);
+  if (unreadable) return data({ result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 });
+  const { email, password } = submission.value;
+  // A path on this site, else the workspaces: a malformed target can only fall back (app/web/redirect-target.ts).
+  const redirectTo = safeRedirect(submission.value.redirectTo, "/workspaces");
   // Before the password is checked (scrypt, 64 MiB); the same for an e-mail nobody has.
-  const limited = await limitSignIn(request, context, form.data.email);
-  if (limited) return tooManyRequests({ invalid: false, errors: {} as Record<string, string>, email: form.data.email, limited: limited.message }, limited);
-  const user = await verifyLogin(form.data.email, form.data.password);
-  await auditSignInAttempt(context, form.data.email, user?.id ?? null);
-  if (!user) return data({ invalid: true, errors: {} as Record<string, string>, email: form.data.email }, { status: 400 });
-  return startSession(request, user.id, form.data.redirectTo);
+  const limited = await limitSignIn(request, context, email);
+  if (limited) return tooManyRequests({ result: submission.reply({ formErrors: [limited.message], hideFields: HIDDEN }) }, limited);
+  const user = await verifyLogin(email, password);
+  await auditSignInAttempt(context, email, user?.id ?? null);
+  if (!user) return data({ result: submission.reply({ formErrors: [t("auth.invalid")], hideFields: HIDDEN }) }, { status: 400 });
+  return startSession(request, user.id, redirectTo);
 }
 
 export default function Login() {
   const t = useT();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const [form, fields] = useSchemaForm(LoginSchema, { id: "login", lastResult: result?.result });
+  const redirectTo = params.get("redirectTo");
   return (
     <main id="main" className="page auth">
       <h1>{t("auth.signin")}</h1>
-      {result && "limited" in result ? (
-        <p className="notice error" role="alert">
-          {result.limited}
-        </p>
-      ) : null}
-      {result?.invalid ? (
-        <p className="notice error" role="alert">
-          {t("auth.invalid")}
-        </p>
-      ) : null}
-      <Form method="post" className="stack card">
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required defaultValue={result?.email} error={result?.errors.email} />
-        <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required error={result?.errors.password} />
+      <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+        <FormErrors form={form} />
+        <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
+        <TextField label={t("auth.email")} field={fields.email} type="email" autoComplete="email" />
+        <TextField label={t("auth.password")} field={fields.password} type="password" autoComplete="current-password" />
         <button type="submit">{t("auth.signin")}</button>
       </Form>
       <p>
-        {t("auth.noAccount")} <Link to={`/signup${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>{t("auth.signup")}</Link>
+        {t("auth.noAccount")} <Link to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ""}`}>{t("auth.signup")}</Link>
       </p>
     </main>
   );

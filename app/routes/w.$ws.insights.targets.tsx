@@ -1,6 +1,7 @@
 // Targets: every member reads them; admins, designers and managers set, change and delete them
 // ("targets:edit"). A target is for a process, a touchpoint or an attribute, on one metric, from an
 // optional day on; the value must lie within the metric's range (app/cem/targets.ts).
+import { getFormProps } from "@conform-to/react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -12,9 +13,13 @@ import { formatNumber } from "~/i18n/format";
 import { insightScope } from "~/data/insights.server";
 import { requestLang } from "~/i18n/lang.server";
 import { deleteTarget, listTargets, saveTarget } from "~/data/targets.server";
-import type { MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
-import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { FormErrors } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { translator, type MessageKey } from "~/i18n/messages";
+import { submissionOf } from "~/web/conform.server";
+import { formDay, parseSubmission } from "~/web/form-schema";
+import { readFormData } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
 
 export const meta: MetaFunction = () => [{ title: "Vivencia · Targets" }];
@@ -43,42 +48,67 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const IdSchema = z.object({ id: z.coerce.number({ error: "No such target." }).int().positive("No such target.") });
-type ActionResult = { errors: Record<string, string>; values: Record<string, string> };
+const IdSchema = z.object({ id: z.number().int().positive() });
+
+/** The form's one select names the unit and its key together ("process:card-delivery"). */
+function targetInputOf(form: { for: string; metric: string; value: number; fromDay?: string }) {
+  const at = form.for.indexOf(":");
+  return { unit: at > 0 ? form.for.slice(0, at) : "", unitKey: at > 0 ? form.for.slice(at + 1) : "", metric: form.metric, value: form.value, fromDay: form.fromDay };
+}
+
+/** The target form: the domain's checks (app/cem/targets.ts), worded by message keys on the form's fields. */
+const TargetFormSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    // A missing choice is worded as one (only then: the bounds stay the error map's).
+    for: z
+      .string({ error: (issue) => (issue.code === "invalid_type" ? "targets.error.for" : undefined) })
+      .trim()
+      .min(1, "targets.error.for")
+      .max(200),
+    metric: z.enum(TARGET_METRICS),
+    value: z.number(),
+    fromDay: formDay().optional(),
+  })
+  .superRefine((form, ctx) => {
+    const checked = TargetInputSchema.safeParse(targetInputOf(form));
+    if (checked.success) return;
+    const said = new Set<string>();
+    for (const issue of checked.error.issues) {
+      const field = issue.path[0];
+      const [path, message] =
+        field === "value" ? ["value", `targets.error.range.${form.metric}`] : field === "metric" ? ["metric", "targets.error.gapOnly"] : field === "fromDay" ? ["fromDay", "form.date"] : ["for", "targets.error.for"];
+      if (said.has(path)) continue;
+      said.add(path);
+      ctx.addIssue({ code: "custom", path: [path], message });
+    }
+  });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "targets:edit");
+  const lang = await requestLang(request);
+  const t = translator(lang);
   const formData = await readFormData(request);
-  if (!formData) return data<ActionResult>({ errors: { _form: UNREADABLE_FORM }, values: {} }, { status: 400 });
+  if (!formData) return data({ result: parseSubmission(new FormData(), IdSchema, lang).reply({ formErrors: [t("form.unreadable")] }) }, { status: 400 });
   const intent = formData.get("intent");
   const base = `/w/${workspace.slug}/insights/targets`;
 
   if (intent === "delete") {
-    const id = parseFormData(formData, IdSchema);
-    if (!id.ok) return data<ActionResult>({ errors: id.errors, values: id.values }, { status: 400 });
-    if (!(await deleteTarget(workspace.id, id.data.id))) throw notFound();
+    const id = submissionOf(formData, IdSchema, lang);
+    if (id.status !== "success") throw notFound();
+    if (!(await deleteTarget(workspace.id, id.value.id))) throw notFound();
     return redirect(`${base}?deleted=1`);
   }
 
-  // The form's one select names the unit and its key together ("process:card-delivery").
-  const chosen = String(formData.get("for") ?? "");
-  if (chosen && !formData.has("unit")) {
-    const at = chosen.indexOf(":");
-    formData.set("unit", at > 0 ? chosen.slice(0, at) : "");
-    formData.set("unitKey", at > 0 ? chosen.slice(at + 1) : "");
-  }
-  const form = parseFormData(formData, TargetInputSchema);
-  if (!form.ok) return data<ActionResult>({ errors: form.errors, values: form.values }, { status: 400 });
-  let id: number | undefined;
-  if (intent === "update") {
-    const parsed = parseFormData(formData, IdSchema);
-    if (!parsed.ok) return data<ActionResult>({ errors: parsed.errors, values: form.values }, { status: 400 });
-    id = parsed.data.id;
-  }
-  const saved = await saveTarget(workspace.id, user.id, form.data, id);
+  const submission = submissionOf(formData, TargetFormSchema, lang);
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  // An update names one of this workspace's targets; no id is no such target.
+  if (intent === "update" && submission.value.id === undefined) throw notFound();
+  const input = TargetInputSchema.parse(targetInputOf(submission.value));
+  const saved = await saveTarget(workspace.id, user.id, input, intent === "update" ? submission.value.id : undefined);
   if (!saved.ok) {
     if (saved.status === 404) throw notFound();
-    return data<ActionResult>({ errors: saved.errors, values: form.values }, { status: 400 });
+    return data({ result: submission.reply({ fieldErrors: { for: [t(saved.reason)] } }) }, { status: 400 });
   }
   return redirect(`${base}?saved=1`);
 }
@@ -88,17 +118,19 @@ export default function TargetsPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const lang = useLang();
-  const errors = result?.errors ?? {};
-  const values = result?.values ?? {};
   const nameOf = (target: Pick<Target, "unit" | "unitKey">) => units.find((u) => u.unit === target.unit && u.key === target.unitKey)?.name ?? target.unitKey;
   const shown = (target: Target) =>
     target.metric === "csat" ? formatNumber(target.value, "share", lang) : formatNumber(shownTargetValue(target.metric, target.value), target.metric === "gap" ? "gap" : target.metric === "nps" ? "score" : "mean", lang);
-  const defaults = {
-    for: values.for ?? (editing ? `${editing.unit}:${editing.unitKey}` : ""),
-    metric: values.metric ?? editing?.metric ?? "gap",
-    value: values.value ?? (editing ? String(Math.round(shownTargetValue(editing.metric, editing.value) * 1000) / 1000) : ""),
-    fromDay: values.fromDay ?? editing?.fromDay ?? "",
-  };
+  const [form, fields] = useSchemaForm(TargetFormSchema, {
+    id: `target-${editing?.id ?? "new"}`,
+    lastResult: result?.result,
+    defaultValue: {
+      for: editing ? `${editing.unit}:${editing.unitKey}` : "",
+      metric: editing?.metric ?? "gap",
+      value: editing ? String(Math.round(shownTargetValue(editing.metric, editing.value) * 1000) / 1000) : "",
+      fromDay: editing?.fromDay ?? "",
+    },
+  });
   return (
     <>
       <h1>{t("targets.title")}</h1>
@@ -108,7 +140,6 @@ export default function TargetsPage() {
           {t(notice === "saved" ? "targets.saved" : "targets.deleted")}
         </p>
       ) : null}
-      {errors._form ? <p className="notice error">{errors._form}</p> : null}
       {targets.length === 0 ? (
         <p>{t("targets.empty")}</p>
       ) : (
@@ -152,11 +183,13 @@ export default function TargetsPage() {
       {canEdit ? (
         <section className="card" aria-labelledby="target-form">
           <h2 id="target-form">{editing ? t("targets.editing") : t("targets.add")}</h2>
-          <Form method="post" className="stack" key={editing?.id ?? "new"}>
+          {/* The ids stay as they were: the pages that link here and the browser tests name them. */}
+          <Form method="post" className="stack" key={editing?.id ?? "new"} {...getFormProps(form)} noValidate>
+            <FormErrors form={form} />
             {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
             <label htmlFor="target-for">
               {t("targets.field.unit")}
-              <select id="target-for" name="for" defaultValue={defaults.for} required aria-invalid={errors.unitKey || errors.unit ? true : undefined}>
+              <select key={fields.for.key} id="target-for" name="for" defaultValue={String(fields.for.initialValue ?? "")} {...invalid("target-for", fields.for.errors)}>
                 <option value="" />
                 {(["process", "touchpoint", "attribute"] as const).map((unit) => (
                   <optgroup key={unit} label={t(`home.unit.${unit}` as MessageKey)}>
@@ -170,22 +203,22 @@ export default function TargetsPage() {
                   </optgroup>
                 ))}
               </select>
-              {errors.unitKey || errors.unit ? <span className="field-error">{errors.unitKey ?? errors.unit}</span> : null}
+              <FieldMessage id="target-for" errors={fields.for.errors} />
             </label>
             <div className="row">
               <label htmlFor="target-metric">
                 {t("targets.field.metric")}
-                <select id="target-metric" name="metric" defaultValue={defaults.metric} aria-invalid={errors.metric ? true : undefined}>
+                <select key={fields.metric.key} id="target-metric" name="metric" defaultValue={String(fields.metric.initialValue ?? "gap")} {...invalid("target-metric", fields.metric.errors)}>
                   {TARGET_METRICS.map((m) => (
                     <option key={m} value={m}>
                       {t(`home.metric.${m}` as MessageKey)}
                     </option>
                   ))}
                 </select>
-                {errors.metric ? <span className="field-error">{errors.metric}</span> : null}
+                <FieldMessage id="target-metric" errors={fields.metric.errors} />
               </label>
-              <Field label={t("targets.field.value")} name="value" id="target-value" inputMode="decimal" defaultValue={defaults.value} error={errors.value} required />
-              <Field label={t("targets.field.from")} name="fromDay" id="target-from" type="date" defaultValue={defaults.fromDay} error={errors.fromDay} />
+              <Field key={fields.value.key} label={t("targets.field.value")} name="value" id="target-value" inputMode="decimal" defaultValue={String(fields.value.initialValue ?? "")} error={fields.value.errors?.[0]} />
+              <Field key={fields.fromDay.key} label={t("targets.field.from")} name="fromDay" id="target-from" type="date" defaultValue={String(fields.fromDay.initialValue ?? "")} error={fields.fromDay.errors?.[0]} />
             </div>
             <p className="muted">{t("targets.ranges")}</p>
             <div className="actions">
@@ -205,4 +238,15 @@ export default function TargetsPage() {
       )}
     </>
   );
+}
+
+/** A select's invalid state, wired to its message as the Field component wires an input's. */
+const invalid = (id: string, errors: string[] | undefined) => (errors?.length ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {});
+
+function FieldMessage({ id, errors }: { id: string; errors: string[] | undefined }) {
+  return errors?.length ? (
+    <span id={`${id}-error`} className="field-error">
+      {errors[0]}
+    </span>
+  ) : null;
 }

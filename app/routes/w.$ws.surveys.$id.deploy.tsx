@@ -1,5 +1,6 @@
 // Deploying a survey at its touchpoint: public links with their QR code, the rules that turn CRM
 // events into personal invitations, and invitations for a list of customers (admins).
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -22,11 +23,16 @@ import {
   surveyLink,
   updateRule,
 } from "~/data/deployments.server";
-import { CreateInvitationsSchema, createInvitationsForCustomers, invitationCounts } from "~/data/invitations.server";
+import { CreateInvitationsSchema, createInvitationsForCustomers, invitationCounts, MAX_CUSTOMERS_PER_REQUEST } from "~/data/invitations.server";
 import { currentPublishedVersion, getSurvey, surveyTouchpoint } from "~/data/surveys.server";
-import type { MessageKey } from "~/i18n/messages";
+import { translator, type MessageKey } from "~/i18n/messages";
+import { requestLang } from "~/i18n/lang.server";
+import { FormErrors } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { useFormat, useT, useTn } from "~/i18n/use-t";
-import { parseFormData, zodErrors } from "~/web/form.server";
+import { submissionOf } from "~/web/conform.server";
+import { formText, parseSubmission } from "~/web/form-schema";
+import { readFormData } from "~/web/form.server";
 import { notFound } from "~/web/responses.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
@@ -63,22 +69,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const IdSchema = z.coerce.number().int().positive();
-type Fields = Record<string, string>;
-type Created = { customer: string; link: string; customerCreated: boolean }[];
-type ActionResult = { intent: string; target: number | null; fields: Fields; values: Fields; notice?: string; created?: Created; createdTotal?: number };
+const DeploymentSchema = z.object({ name: formText(120) });
+/** Customers as typed: external ids separated by spaces, commas, semicolons or new lines. */
+const InviteSchema = z.object({ customers: formText(1_000_000), expiresInHours: z.number().int().min(1).max(24 * 365).optional() });
+const customerIds = (typed: string) => typed.split(/[\s,;]+/).filter(Boolean);
 
-function fail(intent: string, target: number | null, fields: Fields, values: Fields = {}) {
-  return data<ActionResult>({ intent, target, fields, values }, { status: 400 });
-}
+type Created = { customer: string; link: string; customerCreated: boolean }[];
+type ActionResult = { intent: string; target: number | null; result: SubmissionResult<string[]> | null; notice?: MessageKey; created?: Created; createdTotal?: number };
+
+const answer = (body: ActionResult, status = 200) => data<ActionResult>(body, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const lang = await requestLang(request);
+  const t = translator(lang);
+  const formData = await readFormData(request);
+  if (!formData) {
+    await requireMember(request, params.ws, "surveys:deploy");
+    return answer({ intent: "", target: null, result: parseSubmission(new FormData(), DeploymentSchema, lang).reply({ formErrors: [t("form.unreadable")] }) }, 400);
+  }
   const intent = String(formData.get("intent") ?? "");
   const member = await requireMember(request, params.ws, intent === "invite" ? "invitations:create" : "surveys:deploy");
   const workspace = member.workspace;
   const survey = await getSurvey(workspace.id, Number(params.id));
   if (!survey) throw notFound();
-  const values = Object.fromEntries([...formData.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));
   // Every deployment id in a form must be one of this survey's: another survey's or workspace's is "not found".
   const ownDeployment = async (raw: FormDataEntryValue | null) => {
     const id = IdSchema.safeParse(raw);
@@ -89,74 +102,68 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   switch (intent) {
     case "createDeployment": {
-      const name = String(formData.get("name") ?? "").trim();
-      if (!name || name.length > 120) return fail(intent, null, { name: "Name the deployment after where it runs (1–120 characters), e.g. \"Counter QR\"." }, values);
-      const r = await createDeployment(workspace.id, survey.id, name);
+      const submission = submissionOf(formData, DeploymentSchema, lang);
+      if (submission.status !== "success") return answer({ intent, target: null, result: submission.reply() }, 400);
+      const r = await createDeployment(workspace.id, survey.id, submission.value.name);
       if (!r) throw notFound();
-      if (!r.ok) return fail(intent, null, { name: "Publish a version of the survey first: a deployment serves the latest published version." }, values);
-      return data<ActionResult>({ intent, target: r.deployment.id, fields: {}, values: {}, notice: "surveys.deploy.created" });
+      if (!r.ok) return answer({ intent, target: null, result: submission.reply({ fieldErrors: { name: [t("surveys.deploy.publishFirst")] } }) }, 400);
+      return answer({ intent, target: r.deployment.id, result: submission.reply({ resetForm: true }), notice: "surveys.deploy.created" });
     }
     case "toggle": {
       const d = await ownDeployment(formData.get("deploymentId"));
       await setDeploymentActive(workspace.id, d.id, !d.active);
-      return data<ActionResult>({ intent, target: d.id, fields: {}, values: {}, notice: d.active ? "surveys.deploy.paused" : "surveys.deploy.resumed" });
+      return answer({ intent, target: d.id, result: null, notice: d.active ? "surveys.deploy.paused" : "surveys.deploy.resumed" });
     }
-    case "addRule": {
-      const d = await ownDeployment(formData.get("deploymentId"));
-      const form = parseFormData(formData, RuleInputSchema);
-      if (!form.ok) return fail(intent, d.id, form.errors, form.values);
-      const r = await createRule(workspace.id, d.id, form.data);
+    case "addRule":
+    case "updateRule": {
+      let target: number;
+      if (intent === "addRule") target = (await ownDeployment(formData.get("deploymentId"))).id;
+      else {
+        const ruleId = IdSchema.safeParse(formData.get("ruleId"));
+        const own = ruleId.success ? (await listRulesOfSurvey(workspace.id, survey.id)).find((r) => r.id === ruleId.data) : undefined;
+        if (!own) throw notFound();
+        target = own.id;
+      }
+      const submission = submissionOf(formData, RuleInputSchema, lang);
+      if (submission.status !== "success") return answer({ intent, target, result: submission.reply() }, 400);
+      const r = intent === "addRule" ? await createRule(workspace.id, target, submission.value) : await updateRule(workspace.id, target, submission.value);
       if (!r) throw notFound();
-      if (!r.ok) return fail(intent, d.id, r.errors, form.values);
-      return data<ActionResult>({ intent, target: d.id, fields: {}, values: {}, notice: "surveys.deploy.ruleAdded" });
+      if (!r.ok) return answer({ intent, target, result: submission.reply({ fieldErrors: { touchpointKey: [t(r.errors.touchpointKey)] } }) }, 400);
+      return answer({ intent, target, result: submission.reply({ resetForm: intent === "addRule" }), notice: intent === "addRule" ? "surveys.deploy.ruleAdded" : "surveys.deploy.ruleSaved" });
     }
-    case "updateRule":
     case "deleteRule": {
       const ruleId = IdSchema.safeParse(formData.get("ruleId"));
       const own = ruleId.success ? (await listRulesOfSurvey(workspace.id, survey.id)).find((r) => r.id === ruleId.data) : undefined;
       if (!own) throw notFound();
-      if (intent === "deleteRule") {
-        await deleteRule(workspace.id, own.id);
-        return data<ActionResult>({ intent, target: own.id, fields: {}, values: {}, notice: "surveys.deploy.ruleDeleted" });
-      }
-      const form = parseFormData(formData, RuleInputSchema);
-      if (!form.ok) return fail(intent, own.id, form.errors, form.values);
-      const r = await updateRule(workspace.id, own.id, form.data);
-      if (!r) throw notFound();
-      if (!r.ok) return fail(intent, own.id, r.errors, form.values);
-      return data<ActionResult>({ intent, target: own.id, fields: {}, values: {}, notice: "surveys.deploy.ruleSaved" });
+      await deleteRule(workspace.id, own.id);
+      return answer({ intent, target: own.id, result: null, notice: "surveys.deploy.ruleDeleted" });
     }
     case "invite": {
       const d = await ownDeployment(formData.get("deploymentId"));
-      const hours = String(formData.get("expiresInHours") ?? "").trim();
-      const parsed = CreateInvitationsSchema.safeParse({
-        deployment: d.id,
-        customers: String(formData.get("customers") ?? "")
-          .split(/[\s,;]+/)
-          .filter(Boolean),
-        expiresInHours: hours === "" ? undefined : Number(hours),
-      });
+      const submission = submissionOf(formData, InviteSchema, lang);
+      if (submission.status !== "success") return answer({ intent, target: d.id, result: submission.reply() }, 400);
+      const customers = customerIds(submission.value.customers);
+      // The API's schema (English, for programs) has the last word; its refusals are worded here for people.
+      const parsed = CreateInvitationsSchema.safeParse({ deployment: d.id, customers, expiresInHours: submission.value.expiresInHours });
       if (!parsed.success) {
-        const fields: Fields = {};
-        for (const [key, message] of Object.entries(zodErrors(parsed.error))) fields[key.split(".")[0]] ??= message;
-        return fail(intent, d.id, fields, values);
+        const message = customers.length > MAX_CUSTOMERS_PER_REQUEST ? t("surveys.deploy.customersTooMany", { max: MAX_CUSTOMERS_PER_REQUEST }) : t("surveys.deploy.customerTooLong");
+        return answer({ intent, target: d.id, result: submission.reply({ fieldErrors: { customers: [message] } }) }, 400);
       }
       const r = await createInvitationsForCustomers(workspace.id, parsed.data, new Date());
       if (!r) throw notFound();
-      if (!r.ok) return fail(intent, d.id, r.errors, values);
+      if (!r.ok) return answer({ intent, target: d.id, result: submission.reply({ formErrors: Object.values(r.errors) }) }, 400);
       const origin = linkOrigin(request);
-      return data<ActionResult>({
+      return answer({
         intent,
         target: d.id,
-        fields: {},
-        values: {},
+        result: submission.reply({ resetForm: true }),
         notice: "surveys.deploy.invited",
         createdTotal: r.invitations.length,
         created: r.invitations.slice(0, 50).map((i) => ({ customer: i.customer, link: surveyLink(origin, i.token), customerCreated: i.customerCreated })),
       });
     }
     default:
-      return fail(intent, null, { _form: `Unknown action "${intent}".` });
+      return answer({ intent, target: null, result: parseSubmission(new FormData(), DeploymentSchema, lang).reply({ formErrors: [t("form.unknownAction")] }) }, 400);
   }
 }
 
@@ -165,7 +172,8 @@ export default function DeployPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const tn = useTn();
-  const createErrors = result?.intent === "createDeployment" ? result.fields : {};
+  // A refusal no form shows (an unknown action, an unreadable body, a paused deployment's invitation…).
+  const formLevel = result && !["createDeployment", "addRule", "updateRule", "invite"].includes(result.intent) ? (result.result?.error?.[""] ?? []) : [];
   return (
     <>
       <p>
@@ -189,9 +197,9 @@ export default function DeployPage() {
           {result.notice === "surveys.deploy.invited" ? tn("count.invitationsCreated", result.createdTotal ?? 0) : t(result.notice as MessageKey)}
         </p>
       ) : null}
-      {result?.fields._form ? (
+      {formLevel.length ? (
         <p className="notice error" role="alert">
-          {result.fields._form}
+          {formLevel.join(" ")}
         </p>
       ) : null}
 
@@ -204,23 +212,32 @@ export default function DeployPage() {
         <section aria-labelledby="new-deployment">
           <h2 id="new-deployment">{t("surveys.deploy.create")}</h2>
           {publishedVersion === null ? <p className="notice">{t("surveys.deploy.publishFirst")}</p> : null}
-          <Form method="post" className="row card" key={`new-${deployments.length}`}>
-            <input type="hidden" name="intent" value="createDeployment" />
-            <Field
-              label={t("surveys.deploy.name")}
-              name="name"
-              id="new-deployment-name"
-              required
-              maxLength={120}
-              placeholder={t("surveys.deploy.namePlaceholder")}
-              defaultValue={result?.intent === "createDeployment" ? result.values.name : ""}
-              error={createErrors.name}
-            />
-            <button type="submit">{t("surveys.deploy.createButton")}</button>
-          </Form>
+          <NewDeploymentForm key={`new-${deployments.length}`} />
         </section>
       ) : null}
     </>
+  );
+}
+
+function NewDeploymentForm() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const [form, fields] = useSchemaForm(DeploymentSchema, { id: "deployment-create", lastResult: result?.intent === "createDeployment" ? result.result : undefined });
+  return (
+    <Form method="post" className="row card" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="createDeployment" />
+      <Field
+        key={fields.name.key}
+        label={t("surveys.deploy.name")}
+        name="name"
+        id="new-deployment-name"
+        maxLength={120}
+        placeholder={t("surveys.deploy.namePlaceholder")}
+        defaultValue={String(fields.name.initialValue ?? "")}
+        error={fields.name.errors?.[0]}
+      />
+      <button type="submit">{t("surveys.deploy.createButton")}</button>
+    </Form>
   );
 }
 
@@ -248,6 +265,7 @@ function DeploymentCard({
   const qr = `/w/${ws}/deployments/${d.id}/qr.svg`;
   const inviteResult = result?.intent === "invite" && result.target === d.id ? result : undefined;
   const addResult = result?.intent === "addRule" && result.target === d.id ? result : undefined;
+  const [inviteForm, invite] = useSchemaForm(InviteSchema, { id: `invite-${d.id}`, lastResult: inviteResult?.result, defaultValue: { expiresInHours: "168" } });
   return (
     <article className="card" aria-labelledby={`deployment-${d.id}`} data-deployment={d.id}>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -311,13 +329,13 @@ function DeploymentCard({
       {d.rules.length === 0 ? <p className="muted">{t("surveys.deploy.noRules")}</p> : null}
       {d.rules.map((rule) => {
         const r = result?.intent === "updateRule" && result.target === rule.id ? result : undefined;
-        return <RuleForm key={rule.id} idPrefix={`r${rule.id}`} rule={rule} deploymentId={d.id} fields={r?.fields ?? {}} values={r?.values} canEdit={canDeploy} touchpointKey={touchpointKey} />;
+        return <RuleForm key={rule.id} idPrefix={`r${rule.id}`} rule={rule} deploymentId={d.id} lastResult={r?.result} canEdit={canDeploy} touchpointKey={touchpointKey} />;
       })}
       {canDeploy ? (
         // Keyed by the rule count: after a rule is added the form comes back closed and empty.
-        <details key={d.rules.length} open={addResult !== undefined && Object.keys(addResult.fields).length > 0}>
+        <details key={d.rules.length} open={addResult?.result?.status === "error"}>
           <summary>{t("surveys.deploy.addRule")}</summary>
-          <RuleForm idPrefix={`d${d.id}-new`} rule={null} deploymentId={d.id} fields={addResult?.fields ?? {}} values={addResult?.values} canEdit touchpointKey={touchpointKey} />
+          <RuleForm idPrefix={`d${d.id}-new`} rule={null} deploymentId={d.id} lastResult={addResult?.result} canEdit touchpointKey={touchpointKey} />
         </details>
       ) : null}
 
@@ -325,45 +343,43 @@ function DeploymentCard({
         <>
           <h3>{t("surveys.deploy.inviteTitle")}</h3>
           <p className="muted">{t("surveys.deploy.inviteHint")}</p>
-          <Form method="post" className="stack" key={`invite-${d.counts.pending + d.counts.opened + d.counts.completed + d.counts.expired}`}>
+          <Form method="post" className="stack" {...getFormProps(inviteForm)} noValidate>
             <input type="hidden" name="intent" value="invite" />
             <input type="hidden" name="deploymentId" value={d.id} />
             <label htmlFor={`d${d.id}-customers`}>
               {t("surveys.deploy.customers")}
               <textarea
+                key={invite.customers.key}
                 id={`d${d.id}-customers`}
                 name="customers"
                 rows={3}
-                defaultValue={inviteResult?.values.customers ?? ""}
-                aria-invalid={inviteResult?.fields.customers ? true : undefined}
-                aria-describedby={inviteResult?.fields.customers ? `d${d.id}-customers-error` : undefined}
+                defaultValue={String(invite.customers.initialValue ?? "")}
+                aria-invalid={invite.customers.errors?.length ? true : undefined}
+                aria-describedby={invite.customers.errors?.length ? `d${d.id}-customers-error` : undefined}
               />
-              {inviteResult?.fields.customers ? (
+              {invite.customers.errors?.length ? (
                 <span id={`d${d.id}-customers-error`} className="field-error">
-                  {inviteResult.fields.customers}
+                  {invite.customers.errors[0]}
                 </span>
               ) : null}
             </label>
             <div className="row">
               <Field
+                key={invite.expiresInHours.key}
                 label={t("surveys.deploy.expiresInHours")}
                 name="expiresInHours"
                 id={`d${d.id}-expires`}
                 type="number"
                 min={1}
                 max={8760}
-                defaultValue={inviteResult?.values.expiresInHours ?? "168"}
-                error={inviteResult?.fields.expiresInHours}
+                defaultValue={String(invite.expiresInHours.initialValue ?? "")}
+                error={invite.expiresInHours.errors?.[0]}
               />
               <button type="submit" disabled={navigation.state === "submitting"}>
                 {t("surveys.deploy.inviteButton")}
               </button>
             </div>
-            {inviteResult?.fields.deployment ? (
-              <p className="notice error" role="alert">
-                {inviteResult.fields.deployment}
-              </p>
-            ) : null}
+            <FormErrors form={inviteForm} />
           </Form>
           {inviteResult?.created?.length ? (
             <div className="table-wrap">

@@ -13,7 +13,11 @@ import type { MessageKey } from "~/i18n/messages";
 import { useT, useTn } from "~/i18n/use-t";
 import type { SurveyDefinitionError } from "~/survey/definition-validation";
 import type { SurveyTemplate } from "~/survey/templates";
-import { parseFormData } from "~/web/form.server";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
+import { FormErrors } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { parseRequestForm } from "~/web/conform.server";
+import { formOptionalText } from "~/web/form-schema";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
 
@@ -23,13 +27,18 @@ const TEMPLATES = ["gap_pair", "zone_of_tolerance", "servqual", "brand_experienc
 const allTemplatesListed: [SurveyTemplate] extends [(typeof TEMPLATES)[number]] ? true : never = true;
 void allTemplatesListed;
 const BLOCKS = ["nps", "csat", "ces", "importance", "comment"] as const;
-const checkbox = z.preprocess((v) => v === "on", z.boolean());
+/** A ticked box; an unticked one is not sent. */
+const checkbox = z.boolean().default(false);
 
 const CreateSchema = z.object({
-  touchpointId: z.coerce.number({ message: "Choose a touchpoint." }).int().positive("Choose a touchpoint."),
-  template: z.enum(TEMPLATES, { message: "Choose one of the templates." }).default("gap_pair"),
-  title: z.string().trim().max(160, "At most 160 characters.").optional().default(""),
-  titleEn: z.string().trim().max(160, "At most 160 characters.").optional().default(""),
+  // Only a missing choice is worded here; the bounds are the error map's.
+  touchpointId: z
+    .number({ error: (issue) => (issue.code === "invalid_type" ? "surveys.error.touchpoint" : undefined) })
+    .int()
+    .positive(),
+  template: z.enum(TEMPLATES).default("gap_pair"),
+  title: formOptionalText(160),
+  titleEn: formOptionalText(160),
   nps: checkbox,
   csat: checkbox,
   ces: checkbox,
@@ -50,18 +59,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { fields: Record<string, string>; errors: SurveyDefinitionError[]; values: Record<string, string> };
+type ActionResult = { result: SubmissionResult<string[]>; errors: SurveyDefinitionError[] };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "surveys:edit");
-  const form = parseFormData(await request.formData(), CreateSchema);
-  if (!form.ok) return data<ActionResult>({ fields: form.errors, errors: [], values: form.values }, { status: 400 });
-  const { touchpointId, template, title, titleEn, ...blocks } = form.data;
+  const { submission, unreadable, t } = await parseRequestForm(request, CreateSchema);
+  if (unreadable) return data<ActionResult>({ result: unreadable, errors: [] }, { status: 400 });
+  if (submission.status !== "success") return data<ActionResult>({ result: submission.reply(), errors: [] }, { status: 400 });
+  const { touchpointId, template, title, titleEn, ...blocks } = submission.value;
   const created = await createSurveyFromTemplate(workspace.id, user.id, { touchpointId, template, title, titleEn, blocks });
-  if (!created) {
-    return data<ActionResult>({ fields: { touchpointId: "That touchpoint does not exist in this workspace." }, errors: [], values: form.values }, { status: 400 });
-  }
-  if (!created.ok) return data<ActionResult>({ fields: {}, errors: created.errors, values: form.values }, { status: 400 });
+  if (!created) return data<ActionResult>({ result: submission.reply({ fieldErrors: { touchpointId: [t("surveys.error.noTouchpoint")] } }), errors: [] }, { status: 400 });
+  if (!created.ok) return data<ActionResult>({ result: submission.reply(), errors: created.errors }, { status: 400 });
   return redirect(`/w/${workspace.slug}/surveys/${created.surveyId}?created=1`);
 }
 
@@ -72,10 +80,13 @@ export default function SurveysPage() {
   const navigation = useNavigation();
   const t = useT();
   const tn = useTn();
-  const values = result?.values ?? {};
-  const submitted = result !== undefined;
   const journeys = [...new Set(touchpoints.map((tp) => tp.journey))];
-  const preselected = values.touchpointId ?? params.get("tp") ?? "";
+  const [form, fields] = useSchemaForm(CreateSchema, {
+    id: "new-survey-form",
+    lastResult: result?.result,
+    defaultValue: { touchpointId: params.get("tp") ?? "", template: "gap_pair", nps: "on", csat: "on", importance: "on", comment: "on" },
+  });
+  const touchpointError = fields.touchpointId.errors?.[0];
   return (
     <>
       <h1>{t("surveys.title")}</h1>
@@ -154,7 +165,8 @@ export default function SurveysPage() {
           {touchpoints.length === 0 ? (
             <p className="notice">{t("surveys.noTouchpoints")}</p>
           ) : (
-            <Form method="post" className="stack card">
+            <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+              <FormErrors form={form} />
               {result?.errors.length ? (
                 <div className="notice error" role="alert">
                   <p>{t("surveys.createRefused")}</p>
@@ -164,12 +176,12 @@ export default function SurveysPage() {
               <label htmlFor="touchpointId">
                 {t("surveys.touchpoint")}
                 <select
+                  key={fields.touchpointId.key}
                   id="touchpointId"
                   name="touchpointId"
-                  required
-                  defaultValue={preselected}
-                  aria-invalid={result?.fields.touchpointId ? true : undefined}
-                  aria-describedby={result?.fields.touchpointId ? "touchpointId-error" : undefined}
+                  defaultValue={String(fields.touchpointId.initialValue ?? "")}
+                  aria-invalid={touchpointError ? true : undefined}
+                  aria-describedby={touchpointError ? "touchpointId-error" : undefined}
                 >
                   <option value="">{t("surveys.chooseTouchpoint")}</option>
                   {journeys.map((journey) => (
@@ -185,13 +197,13 @@ export default function SurveysPage() {
                     </optgroup>
                   ))}
                 </select>
-                {result?.fields.touchpointId ? (
+                {touchpointError ? (
                   <span id="touchpointId-error" className="field-error">
-                    {result.fields.touchpointId}
+                    {touchpointError}
                   </span>
                 ) : null}
               </label>
-              <fieldset>
+              <fieldset key={fields.template.key} aria-describedby={fields.template.errors?.length ? "template-error" : undefined}>
                 <legend>{t("surveys.templateLegend")}</legend>
                 <div className="template-choice">
                   {TEMPLATES.map((template) => (
@@ -200,7 +212,7 @@ export default function SurveysPage() {
                         type="radio"
                         name="template"
                         value={template}
-                        defaultChecked={(values.template ?? "gap_pair") === template}
+                        defaultChecked={fields.template.initialValue === template}
                       />
                       <span>
                         {t(`surveys.template.${template}` as MessageKey)}
@@ -209,13 +221,18 @@ export default function SurveysPage() {
                     </label>
                   ))}
                 </div>
+                {fields.template.errors?.length ? (
+                  <span id="template-error" className="field-error">
+                    {fields.template.errors[0]}
+                  </span>
+                ) : null}
               </fieldset>
               <fieldset>
                 <legend>{t("surveys.blocksLegend")}</legend>
                 <div className="template-choice">
                   {BLOCKS.map((block) => (
                     <label key={block} className="check">
-                      <input type="checkbox" name={block} defaultChecked={submitted ? values[block] === "on" : block !== "ces"} />
+                      <input key={fields[block].key} type="checkbox" name={block} defaultChecked={fields[block].initialValue === "on"} />
                       <span>
                         {t(`surveys.block.${block}` as MessageKey)}
                         <small>{t(`surveys.block.${block}.hint` as MessageKey)}</small>
@@ -226,14 +243,24 @@ export default function SurveysPage() {
               </fieldset>
               <label htmlFor="title">
                 {t("surveys.surveyTitle")}
-                <input id="title" name="title" defaultValue={values.title ?? ""} maxLength={160} aria-describedby="title-hint" />
+                <input key={fields.title.key} id="title" name="title" defaultValue={String(fields.title.initialValue ?? "")} maxLength={160} aria-invalid={fields.title.errors?.length ? true : undefined} aria-describedby={fields.title.errors?.length ? "title-error title-hint" : "title-hint"} />
+                {fields.title.errors?.length ? (
+                  <span id="title-error" className="field-error">
+                    {fields.title.errors[0]}
+                  </span>
+                ) : null}
                 <span id="title-hint" className="muted" style={{ fontWeight: 400 }}>
                   {t("surveys.surveyTitleHint")}
                 </span>
               </label>
               <label htmlFor="title-en">
                 {t("names.titleEn")}
-                <input id="title-en" name="titleEn" defaultValue={values.titleEn ?? ""} maxLength={160} />
+                <input key={fields.titleEn.key} id="title-en" name="titleEn" defaultValue={String(fields.titleEn.initialValue ?? "")} maxLength={160} aria-invalid={fields.titleEn.errors?.length ? true : undefined} aria-describedby={fields.titleEn.errors?.length ? "title-en-error" : undefined} />
+                {fields.titleEn.errors?.length ? (
+                  <span id="title-en-error" className="field-error">
+                    {fields.titleEn.errors[0]}
+                  </span>
+                ) : null}
               </label>
               <p>
                 <button type="submit" disabled={navigation.state === "submitting"}>

@@ -1,7 +1,12 @@
 // Forms answer a failed submit in the interface language, from the form's own schema, and keep what
-// was typed: members, workspaces, API tokens, the journeys list, Clienting pulses and the stage rename form.
+// was typed: members, workspaces, API tokens, the journeys list, Clienting pulses, the stage rename form,
+// sign-up and sign-in, targets and the deploy page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeployment } from "~/data/deployments.server";
+import { findTouchpointByKey } from "~/data/journeys.server";
 import { listMembers } from "~/data/members.server";
+import { createSurveyFromTemplate, editableVersion, saveAndPublish } from "~/data/surveys.server";
+import { listTargets } from "~/data/targets.server";
 import { listPulses } from "~/data/clienting.server";
 import { loadJourney } from "~/data/journeys.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
@@ -13,6 +18,8 @@ const dbFile = freshDatabasePath("forms-localized");
 let server: RunningServer;
 let workspaceId: number;
 let journeyKey: string;
+let surveyId: number;
+let deploymentId: number;
 
 beforeAll(async () => {
   const ana = await makeUser("ana@forms.test");
@@ -20,6 +27,15 @@ beforeAll(async () => {
   workspaceId = (await makeWorkspace("formas", ana.id)).id;
   await addMember("formas", leo.id, "designer");
   journeyKey = (await importSample(workspaceId)).key;
+  const tp = (await findTouchpointByKey(workspaceId, "bank-branch-welcome"))!;
+  const created = await createSurveyFromTemplate(workspaceId, ana.id, { touchpointId: tp.id, template: "gap_pair", blocks: { nps: true } });
+  if (!created?.ok) throw new Error("survey not created");
+  surveyId = created.surveyId;
+  const published = await saveAndPublish(workspaceId, surveyId, ana.id, (await editableVersion(workspaceId, surveyId))!.definition);
+  if (!published?.ok) throw new Error("survey not published");
+  const deployment = await createDeployment(workspaceId, surveyId, "Mostrador");
+  if (!deployment?.ok) throw new Error("deployment not created");
+  deploymentId = deployment.deployment.id;
   server = await startServer(dbFile);
 }, 120_000);
 
@@ -28,9 +44,16 @@ afterAll(async () => {
   removeDatabase(dbFile);
 });
 
+// One session per person: signing in afresh for every test would run into the sign-in rate limit.
+const sessions = new Map<string, HttpClient>();
+
 async function as(email: string, lang: "es" | "en") {
-  const client = new HttpClient(server.url);
-  await client.signIn(email, PASSWORD);
+  let client = sessions.get(email);
+  if (!client) {
+    client = new HttpClient(server.url);
+    await client.signIn(email, PASSWORD);
+    sessions.set(email, client);
+  }
   await client.post("/lang", { lang, redirectTo: "/workspaces" });
   return client;
 }
@@ -144,5 +167,85 @@ describe("other converted forms", () => {
     expect(page).toContain('value="Typed in English"');
     expect((await ana.post(url, { intent: "renameStage", stage: stage.key, name: "Descubrir", nameEn: "Discover" })).status).toBe(200);
     expect((await loadJourney(workspaceId, journeyKey))!.stages[0]).toMatchObject({ name: "Descubrir", nameEn: "Discover" });
+  });
+});
+
+describe("sign-up and sign-in", () => {
+  it("a sign-up with a bad address and a short password is refused in Spanish, keeping the name and address but not the password", async () => {
+    const visitor = new HttpClient(server.url);
+    const res = await visitor.post("/signup", { name: "Eva Núñez", email: "eva arroba empresa", password: "corta-pw" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Escriba una dirección de correo válida (p. ej. ana@empresa.com).");
+    expect(page).toContain("Escriba al menos 10 caracteres.");
+    expect(page).toContain('value="Eva Núñez"');
+    expect(page).toContain('value="eva arroba empresa"');
+    expect(page).not.toContain("corta-pw");
+    const taken = await visitor.post("/signup", { name: "Ana", email: "ANA@forms.test", password: "a-long-password" });
+    expect(taken.status).toBe(400);
+    const takenPage = await taken.text();
+    expect(takenPage).toContain("Ya existe una cuenta con ese correo.");
+    expect(takenPage).toContain('value="ANA@forms.test"');
+  });
+
+  it("a wrong password is refused in English on an English request, keeping the address", async () => {
+    const res = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ email: "nadie@forms.test", password: "not-the-password" }), headers: { "Accept-Language": "en" } });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("The email or password is not right.");
+    expect(page).toContain('value="nadie@forms.test"');
+    expect(page).not.toContain("not-the-password");
+  });
+});
+
+describe("targets", () => {
+  it("a target out of range with a bad day is refused in Spanish, keeping what was typed; an unknown process too", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/insights/targets", { intent: "create", for: "touchpoint:bank-branch-welcome", metric: "nps", value: "150", fromDay: "2026-02-30" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Un objetivo de NPS está entre −100 y 100.");
+    expect(page).toContain("Escriba una fecha (aaaa-mm-dd).");
+    expect(page).toContain('value="150"');
+    expect(page).toContain('value="2026-02-30"');
+    expect(page).toMatch(/<option [^>]*value="touchpoint:bank-branch-welcome"[^>]*selected|<option selected[^>]*value="touchpoint:bank-branch-welcome"/);
+    const unknown = await ana.post("/w/formas/insights/targets", { intent: "create", for: "process:no-such-process", metric: "gap", value: "0" });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain("Este espacio de trabajo no tiene un proceso con esa clave.");
+    expect(await listTargets(workspaceId)).toEqual([]);
+  });
+});
+
+describe("the deploy page", () => {
+  it("a rule, a deployment and an invitation list are refused in Spanish, keeping what was typed", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const url = `/w/formas/surveys/${surveyId}/deploy`;
+    const rule = { intent: "addRule", deploymentId: String(deploymentId), eventType: "Gran Compra", touchpointKey: "", delayMinutes: "-5", samplingPercent: "50", quietPeriodDays: "14", expiryHours: "72", capMax: "10", capPeriodDays: "", active: "on" };
+    const badRule = await ana.post(url, rule);
+    expect(badRule.status).toBe(400);
+    const rulePage = await badRule.text();
+    expect(rulePage).toContain("Tipo de evento: solo minúsculas, cifras y _");
+    expect(rulePage).toContain("Debe ser 0 o más.");
+    expect(rulePage).toContain("Un límite necesita un número de invitaciones y un periodo en días");
+    expect(rulePage).toContain('value="Gran Compra"');
+    expect(rulePage).toContain('value="-5"');
+    const unknownTp = await ana.post(url, { ...rule, eventType: "purchase", delayMinutes: "30", capMax: "", touchpointKey: "en-ninguna-parte" });
+    expect(unknownTp.status).toBe(400);
+    const unknownPage = await unknownTp.text();
+    expect(unknownPage).toContain("Ningún punto de contacto tiene esa clave");
+    expect(unknownPage).toContain('value="en-ninguna-parte"');
+
+    const nameless = await ana.post(url, { intent: "createDeployment", name: "   " });
+    expect(nameless.status).toBe(400);
+    expect(await nameless.text()).toContain("Este campo es obligatorio.");
+
+    const invite = await ana.post(url, { intent: "invite", deploymentId: String(deploymentId), customers: "C-1 C-2", expiresInHours: "0" });
+    expect(invite.status).toBe(400);
+    const invitePage = await invite.text();
+    expect(invitePage).toContain("Debe ser 1 o más.");
+    expect(invitePage).toContain("C-1 C-2</textarea>");
+    const noCustomers = await ana.post(url, { intent: "invite", deploymentId: String(deploymentId), customers: " ", expiresInHours: "24" });
+    expect(noCustomers.status).toBe(400);
+    expect(await noCustomers.text()).toContain("Este campo es obligatorio.");
   });
 });

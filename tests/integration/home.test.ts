@@ -162,12 +162,12 @@ describe("targets", () => {
   it("refuses bad input with 400 and a message a person can act on, writing nothing", async () => {
     const max = await as("max@a.test");
     const cases: [Record<string, string>, RegExp][] = [
-      [{ for: `process:${STORY_PROCESS}`, metric: "nps", value: "150" }, /between -100 and 100/],
-      [{ for: `process:${STORY_PROCESS}`, metric: "gap", value: "a lot" }, /Enter the target as a number/],
-      [{ for: "process:no-such-process", metric: "gap", value: "0" }, /no process with that key/],
-      [{ for: `attribute:${STORY_TOUCHPOINT}/punctuality`, metric: "nps", value: "0" }, /gap target only/],
-      [{ for: `process:${STORY_PROCESS}`, metric: "gap", value: "0", fromDay: "2026-13-01" }, /YYYY-MM-DD/],
-      [{ for: "", metric: "gap", value: "0" }, /Choose/],
+      [{ for: `process:${STORY_PROCESS}`, metric: "nps", value: "150" }, /entre −100 y 100/],
+      [{ for: `process:${STORY_PROCESS}`, metric: "gap", value: "a lot" }, /Escriba un número/],
+      [{ for: "process:no-such-process", metric: "gap", value: "0" }, /no tiene un proceso con esa clave/],
+      [{ for: `attribute:${STORY_TOUCHPOINT}/punctuality`, metric: "nps", value: "0" }, /solo llevan un objetivo de brecha/],
+      [{ for: `process:${STORY_PROCESS}`, metric: "gap", value: "0", fromDay: "2026-13-01" }, /aaaa-mm-dd/],
+      [{ for: "", metric: "gap", value: "0" }, /Elija para qué es el objetivo/],
     ];
     for (const [form, message] of cases) {
       const res = await max.post("/w/brand-a/insights/targets", { intent: "create", ...form });

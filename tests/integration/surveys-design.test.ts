@@ -186,7 +186,8 @@ describe("a designer designs a survey", () => {
     const bad = await dora.post("/w/brand-a/surveys", { touchpointId: "", template: "nonsense" });
     expect(bad.status).toBe(400);
     const body = await bad.text();
-    expect(body).toContain("Choose a touchpoint.");
+    expect(body).toContain("Elija un punto de contacto.");
+    expect(body).toContain("Elija una de las opciones.");
     expect(await getDb().select().from(surveys).where(and(eq(surveys.workspaceId, aId), eq(surveys.touchpointId, tpB)))).toEqual([]);
   });
 

@@ -206,7 +206,7 @@ describe("the outbox", () => {
     expect(invited).toBeTruthy();
     const empty = await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: " ", expiresInHours: "24" });
     expect(empty.status).toBe(400);
-    expect(await empty.text()).toContain("give at least one customer external id");
+    expect(await empty.text()).toContain("Este campo es obligatorio.");
     expect((await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depB), customers: "C-1" })).status).toBe(404);
     const dora = await as("dora@a.test");
     expect((await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: "C-13" })).status).toBe(403);
@@ -219,7 +219,7 @@ describe("deployments and rules", () => {
     const dora = await as("dora@a.test");
     const refused = await dora.post(`/w/brand-a/surveys/${unpublishedA}/deploy`, { intent: "createDeployment", name: "Too soon" });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain("Publish a version of the survey first");
+    expect(await refused.text()).toContain("Publica una versión antes de desplegar");
 
     const page = await dora.get(`/w/brand-a/surveys/${surveyA}/deploy`);
     expect(page.status).toBe(200);
@@ -231,9 +231,9 @@ describe("deployments and rules", () => {
     const bad = await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "addRule", ...rule, eventType: "Big Purchase", samplingPercent: "150", capMax: "10" });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
-    expect(badHtml).toContain("lower-case letters");
-    expect(badHtml).toContain("percentage from 0 to 100");
-    expect(badHtml).toContain("A cap needs both");
+    expect(badHtml).toContain("solo minúsculas, cifras y _");
+    expect(badHtml).toContain("Debe ser 100 o menos.");
+    expect(badHtml).toContain("Un límite necesita un número de invitaciones");
     const unknownTp = await dora.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "addRule", ...rule, touchpointKey: "nowhere" });
     expect(unknownTp.status).toBe(400);
     expect(await getDb().select().from(deploymentRules)).toEqual([]);
