@@ -306,6 +306,7 @@ async function writeDefinition(
         .update(surveyVersions)
         .set({ definition: definitionText, createdBy: userId, ...published })
         .where(eq(surveyVersions.id, draft.id));
+      if (publishAt) await takePublishedTitles(tx, surveyId, definitionText);
       return { ok: true as const, version: draft.version, created: false };
     }
     const current = await currentPublishedVersion(workspaceId, surveyId, tx);
@@ -319,8 +320,43 @@ async function writeDefinition(
     await tx
       .insert(surveyVersions)
       .values({ workspaceId, surveyId, version, definition: definitionText, status: "draft", createdBy: userId, ...published });
+    if (publishAt) await takePublishedTitles(tx, surveyId, definitionText);
     return { ok: true as const, version, created: true };
   });
+}
+
+/**
+ * The titles a published definition sets, per language (SurveyJS: a plain string is the Spanish one
+ * here; in a localizable object "default" is English). Respondents are shown the survey's stored
+ * titles, so publishing makes the builder's title theirs; a language the definition leaves out keeps
+ * the stored title (one set on the survey page stays).
+ */
+export function definitionTitles(definitionText: string): { title?: string; titleEn?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(definitionText);
+  } catch {
+    return {};
+  }
+  const title = (json as { title?: unknown } | null)?.title;
+  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+  if (typeof title === "string") return text(title) ? { title: text(title) } : {};
+  if (!title || typeof title !== "object") return {};
+  const localized = title as Record<string, unknown>;
+  const out: { title?: string; titleEn?: string } = {};
+  const es = text(localized.es);
+  const en = text(localized.en) ?? text(localized.default);
+  if (es) out.title = es;
+  // The generated definitions repeat the Spanish title where no English one was given
+  // (localizedName): that is no translation, and must not hide the missing one.
+  if (en && en !== es) out.titleEn = en;
+  return out;
+}
+
+async function takePublishedTitles(tx: Tx, surveyId: number, definitionText: string): Promise<void> {
+  const titles = definitionTitles(definitionText);
+  if (titles.title === undefined && titles.titleEn === undefined) return;
+  await tx.update(surveys).set(titles).where(eq(surveys.id, surveyId));
 }
 
 function sameDefinition(a: string, b: string): boolean {
@@ -353,6 +389,7 @@ export async function publishDraft(workspaceId: number, surveyId: number, now = 
     const checked = validateSurveyDefinition(draft.definition, touchpoint);
     if (!checked.ok) return checked;
     await tx.update(surveyVersions).set({ status: "published", publishedAt: now }).where(eq(surveyVersions.id, draft.id));
+    await takePublishedTitles(tx, surveyId, draft.definition);
     return { ok: true as const, version: draft.version };
   });
 }
