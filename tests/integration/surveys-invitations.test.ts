@@ -219,7 +219,7 @@ describe("deployments and rules", () => {
     const dora = await as("dora@a.test");
     const refused = await dora.post(`/w/brand-a/surveys/${unpublishedA}/deploy`, { intent: "createDeployment", name: "Too soon" });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain("Publica una versión antes de desplegar");
+    expect(await refused.text()).toContain("Publique una versión antes de desplegar");
 
     const page = await dora.get(`/w/brand-a/surveys/${surveyA}/deploy`);
     expect(page.status).toBe(200);

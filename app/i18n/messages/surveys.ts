@@ -87,7 +87,7 @@ export const es = {
   "surveys.deploy.unpublished": "aún sin versión publicada",
   "surveys.deploy.none": "Esta encuesta aún no está desplegada.",
   "surveys.deploy.create": "Nuevo despliegue",
-  "surveys.deploy.publishFirst": "Publica una versión antes de desplegar: los despliegues sirven siempre la última versión publicada.",
+  "surveys.deploy.publishFirst": "Publique una versión antes de desplegar: los despliegues sirven siempre la última versión publicada.",
   "surveys.deploy.name": "Nombre del despliegue",
   "surveys.deploy.namePlaceholder": "p. ej. QR del mostrador",
   "surveys.deploy.createButton": "Crear despliegue",
