@@ -15,7 +15,7 @@ import { cursorText, NPS_GROUPS, PAGE_SIZE, parseCursor, responsesPage, unitTouc
 import { CommentSearchSchema, searchTerms } from "~/cem/comment-search";
 import { NO_PROCESS } from "~/cem/insights";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { DIMENSION_LABELS } from "~/survey/servqual";
 import { notFound } from "~/web/responses.server";
 
@@ -85,7 +85,8 @@ export default function Responses() {
   const lang = useLang();
   const keep = { ...unit, below: below ? "1" : undefined, nps: inbox.nps || undefined, comment: inbox.comment ? "1" : undefined, q: inbox.q || undefined };
   const here = insightsHref(ws, "responses", filter, keep);
-  const dateFormat = new Intl.DateTimeFormat(lang === "es" ? "es-ES" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  // In the reader's time zone (else the workspace's), the same on server and client.
+  const f = useFormat();
   return (
     <>
       <h1>{t("insights.responses.title")}</h1>
@@ -146,7 +147,7 @@ export default function Responses() {
                 <tr key={r.id} data-response={r.id}>
                   <td>
                     <a href={`/w/${ws}/insights/responses/${r.id}?back=${encodeURIComponent(here)}`} title={t("inbox.open")}>
-                      {dateFormat.format(new Date(r.completedAt))}
+                      {f.dateTime(r.completedAt)}
                     </a>
                   </td>
                   <td>{r.touchpointName}</td>

@@ -9,7 +9,7 @@ import { can } from "~/auth/permissions";
 import { responseDetail } from "~/data/response-inbox.server";
 import { requestLang } from "~/i18n/lang.server";
 import type { MessageKey } from "~/i18n/messages";
-import { useLang, useT } from "~/i18n/use-t";
+import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { labelledAnswers } from "~/survey/answer-labels";
 import { notFound } from "~/web/responses.server";
 
@@ -60,7 +60,7 @@ export default function ResponsePage() {
   const { ws, back, canOutbox, response: r } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
-  const dateFormat = new Intl.DateTimeFormat(lang === "es" ? "es-ES" : "en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+  const f = useFormat();
   const gap = r.gap === null ? null : new Intl.NumberFormat(lang === "es" ? "es-ES" : "en-GB", { maximumFractionDigits: 2, signDisplay: "exceptZero" }).format(r.gap);
   return (
     <article className="response-page" data-testid="response-page">
@@ -72,7 +72,7 @@ export default function ResponsePage() {
       </h1>
       <dl className="response-facts">
         <dt>{t("inbox.completed")}</dt>
-        <dd>{dateFormat.format(new Date(r.completedAt))} (UTC)</dd>
+        <dd>{`${f.dateTime(r.completedAt)} (${f.locale.timeZone})`}</dd>
         <dt>{t("inbox.touchpoint")}</dt>
         <dd>{r.touchpointName}</dd>
         <dt>{t("inbox.survey")}</dt>

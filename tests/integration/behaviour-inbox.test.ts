@@ -10,7 +10,8 @@ import { cases, crmEvents } from "#db/schema/index";
 import { behaviourChange } from "~/cem/behaviour-change";
 import { behaviourLink } from "~/cem/insights-behaviour";
 import { behaviourWindows } from "~/data/behaviour-change.server";
-import { updateWorkspaceSettings } from "~/data/workspaces.server";
+import { updateWorkspaceLocale, updateWorkspaceSettings } from "~/data/workspaces.server";
+import { formatDateTime } from "~/i18n/format";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { PASSWORD, addMember, importSample, makeUser, makeWorkspace } from "../support/fixtures";
 import { HttpClient } from "../support/http-client";
@@ -211,6 +212,22 @@ describe("a response on its own page", () => {
     expect(npsRow).toContain(">3<");
     const es = await (await marta.get(`/w/brand-a/insights/responses/${id}?lang=es`)).text();
     expect(/data-question="nps".*?<\/tr>/s.exec(es)?.[0] ?? "").toMatch(/recomiende/i);
+  });
+
+  it("writes its date in the workspace's time zone, named, the same in the list", async () => {
+    const id = ids.premiumBelow[0];
+    const [{ completedAt }] = await rows<{ completedAt: number | string | Date }>(sql`select completed_at as "completedAt" from responses where id = ${id}`);
+    const at = completedAt instanceof Date ? completedAt : new Date(typeof completedAt === "string" && /^\d+$/.test(completedAt) ? Number(completedAt) : completedAt);
+    await updateWorkspaceLocale(wsA, { timeZone: "America/Lima", currency: "PEN" });
+    try {
+      const marta = await signedIn("marta@a.test");
+      const html = await (await marta.get(`/w/brand-a/insights/responses/${id}?lang=es`)).text();
+      expect(html).toContain(formatDateTime(at, { lang: "es", timeZone: "America/Lima" }));
+      expect(html).toContain("(America/Lima)");
+      expect(html).not.toContain(formatDateTime(at, { lang: "es", timeZone: "UTC" }));
+    } finally {
+      await updateWorkspaceLocale(wsA, { timeZone: "UTC", currency: "EUR" });
+    }
   });
 
   it("shows the invitation a response came from", async () => {
