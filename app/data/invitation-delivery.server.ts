@@ -19,7 +19,7 @@ import { deploymentMailConfig, type DeploymentChannel, type DeploymentMailConfig
 import { personalLink } from "./deployments.server";
 import { isBounced, isOptedOut, markBounced, recordInvitationEvent } from "./invitation-events.server";
 import { NODE_ID, kickJobs, type JobHandler } from "./job-runner.server";
-import { createJob } from "./jobs.server";
+import { ensureQueuedJob } from "./jobs.server";
 import { getMailSettingsRow, mailLinkOrigin } from "./mail-settings.server";
 import { createSmtpTransport, explainSmtpError, type MailSettingsRow } from "./mail-transport.server";
 import { customerLang, invitationMessage, sendContext, type SendContext } from "./invitation-message.server";
@@ -84,22 +84,9 @@ export async function queueInvitationMessages(workspaceId: number, created: { id
   return queued;
 }
 
-/**
- * Makes sure the workspace's mail job runs by `runAt`: a queued one is brought forward, or one is
- * created. Two nodes racing may create two; that costs one empty run (rows are claimed one by one).
- */
+/** Makes sure the workspace's mail job runs by `runAt` (one queued job per workspace). */
 export async function scheduleMailJob(workspaceId: number, runAt: Date): Promise<void> {
-  const [queued] = await getDb()
-    .select({ id: jobs.id, runAt: jobs.runAt })
-    .from(jobs)
-    .where(and(eq(jobs.workspaceId, workspaceId), eq(jobs.kind, "invitation-mail"), eq(jobs.status, "queued")))
-    .orderBy(asc(jobs.runAt))
-    .limit(1);
-  if (!queued) {
-    await createJob({ workspaceId, kind: "invitation-mail", payload: { workspaceId }, runAt, maxAttempts: 5 });
-  } else if (queued.runAt.getTime() > runAt.getTime()) {
-    await getDb().update(jobs).set({ runAt }).where(and(eq(jobs.id, queued.id), eq(jobs.status, "queued")));
-  }
+  await ensureQueuedJob({ workspaceId, kind: "invitation-mail", runAt, payload: { workspaceId }, maxAttempts: 5 });
 }
 
 /** At boot: a job for every workspace with messages waiting and none queued (a job that failed, a lost one). */

@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { and, asc, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
-import { getDb, instantParam, isPostgres, rows } from "#db/client";
-import { jobFiles, jobs, type JobKind, type JobStatus } from "#db/schema/index";
+import { execute, getDb, instantParam, isPostgres, rows } from "#db/client";
+import { JOB_KINDS, jobFiles, jobs, type JobKind, type JobStatus } from "#db/schema/index";
 
 export type JobRow = typeof jobs.$inferSelect;
 
@@ -52,6 +52,30 @@ export async function createJob(job: NewJob): Promise<JobRow> {
     })
     .returning();
   return row;
+}
+
+/**
+ * Makes sure the workspace has a queued job of `kind` due by `runAt`: the queued one is brought
+ * forward, or one is created. For work that needs one runner per workspace (mail delivery, alert
+ * evaluation, digests). Two nodes asking at once leave one queued job: SQLite transactions write one
+ * at a time, and on PostgreSQL a transaction-scoped advisory lock per (kind, workspace) serialises
+ * the check and the insert.
+ */
+export async function ensureQueuedJob(job: { workspaceId: number; kind: JobKind; runAt: Date; payload: unknown; maxAttempts: number }): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    if (isPostgres()) await execute(sql`select pg_advisory_xact_lock(${71_000 + JOB_KINDS.indexOf(job.kind)}, ${job.workspaceId})`);
+    const [queued] = await tx
+      .select({ id: jobs.id, runAt: jobs.runAt })
+      .from(jobs)
+      .where(and(eq(jobs.workspaceId, job.workspaceId), eq(jobs.kind, job.kind), eq(jobs.status, "queued")))
+      .orderBy(asc(jobs.runAt))
+      .limit(1);
+    if (!queued) {
+      await createJob({ workspaceId: job.workspaceId, kind: job.kind, payload: job.payload, runAt: job.runAt, maxAttempts: job.maxAttempts });
+    } else if (queued.runAt.getTime() > job.runAt.getTime()) {
+      await tx.update(jobs).set({ runAt: job.runAt }).where(and(eq(jobs.id, queued.id), eq(jobs.status, "queued")));
+    }
+  });
 }
 
 /** A job of this workspace by its public id. */

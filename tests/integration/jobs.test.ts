@@ -5,11 +5,11 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "#db/client";
 import { customers, jobs } from "#db/schema/index";
-import { claimDueJobs, createJob, extendLease, finishJob, readJobFile, releaseJobs, storeJobFile } from "~/data/jobs.server";
+import { claimDueJobs, createJob, ensureQueuedJob, extendLease, finishJob, readJobFile, releaseJobs, storeJobFile } from "~/data/jobs.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { PASSWORD, makeUser, makeWorkspace } from "../support/fixtures";
 import { HttpClient } from "../support/http-client";
@@ -92,6 +92,22 @@ describe("the job queue", () => {
     expect(fs.readFileSync(back).equals(bytes)).toBe(true);
     const none = await createJob({ workspaceId: ws, kind: "crm-import", payload: {}, status: "waiting" });
     expect(await readJobFile(none.id, path.join(scratch, "none.bin"))).toBe(false);
+  });
+
+  it("keeps one queued job per workspace and kind however many ask at once, due at the earliest time asked", async () => {
+    const inADay = Date.now() + 24 * 3_600_000;
+    // Connections opened first (on PostgreSQL), so the askers really overlap rather than queue for them.
+    await Promise.all(Array.from({ length: 8 }, () => getDb().transaction(async (tx) => tx.select({ id: jobs.id }).from(jobs).limit(1))));
+    const asked = Array.from({ length: 8 }, (_, i) => new Date(inADay + (i % 4) * 60_000));
+    await Promise.all(asked.map((runAt) => ensureQueuedJob({ workspaceId: ws, kind: "digest-send", runAt, payload: {}, maxAttempts: 3 })));
+    const queued = await getDb().select().from(jobs).where(and(eq(jobs.workspaceId, ws), eq(jobs.kind, "digest-send")));
+    expect(queued.map((j) => [j.status, j.runAt.getTime()])).toEqual([["queued", inADay]]);
+    // A later time leaves it; an earlier one brings it forward.
+    await ensureQueuedJob({ workspaceId: ws, kind: "digest-send", runAt: new Date(inADay + 3_600_000), payload: {}, maxAttempts: 3 });
+    await ensureQueuedJob({ workspaceId: ws, kind: "digest-send", runAt: new Date(inADay - 60_000), payload: {}, maxAttempts: 3 });
+    const after = await getDb().select().from(jobs).where(and(eq(jobs.workspaceId, ws), eq(jobs.kind, "digest-send")));
+    expect(after.map((j) => [j.id, j.runAt.getTime()])).toEqual([[queued[0].id, inADay - 60_000]]);
+    await getDb().delete(jobs).where(eq(jobs.id, queued[0].id));
   });
 });
 
