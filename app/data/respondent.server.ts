@@ -8,6 +8,7 @@ import { customers, deployments, invitations, surveyVersions, surveys, touchpoin
 import type { Lang } from "~/i18n/lang";
 import { localName } from "~/i18n/names";
 import type { SurveyJson } from "~/survey/types";
+import { readText } from "~/survey/builder/text";
 import { publishedVersion, type PublishedVersion } from "./responses.server";
 import { cachedLookup } from "./lookup-cache.server";
 import { recordCustomerStep } from "./invitation-events.server";
@@ -264,8 +265,6 @@ export async function findApiTarget(workspaceId: number, by: { deployment?: numb
   return { ok: true, target: { deploymentId: row.deploymentId, touchpointId: row.touchpointId, version } };
 }
 
-type LocalizedJsonText = string | { default?: unknown; [lang: string]: unknown };
-
 /**
  * The title a respondent sees: the survey's own title in their language as the designer keeps it on
  * the survey page, else the version's title in their language, else the survey's other title.
@@ -276,11 +275,8 @@ export function respondentTitle(link: Pick<OpenLink, "surveyTitles" | "version">
   return mine || surveyTitle(link.version.json, lang) || localName({ name: title, nameEn: titleEn }, lang);
 }
 
-/** The survey's title in the respondent's language (SurveyJS localizable string: "default" is English). */
+/** The survey's title in the respondent's language, else in the other one (a plain string is both). */
 export function surveyTitle(json: SurveyJson, lang: Lang): string {
-  const title = json.title as LocalizedJsonText | undefined;
-  if (typeof title === "string") return title;
-  if (!title || typeof title !== "object") return "";
-  const pick = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : null);
-  return pick(title[lang]) ?? (lang === "en" ? pick(title.default) : null) ?? pick(title.default) ?? pick(title.es) ?? "";
+  const other: Lang = lang === "en" ? "es" : "en";
+  return readText(json.title, lang).trim() || readText(json.title, other).trim();
 }

@@ -5,6 +5,7 @@ import { and, asc, count, desc, eq, inArray, max, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "#db/client";
 import { attributes, deployments, journeys, responses, stages, surveys, surveyVersions, touchpoints } from "#db/schema/index";
 import { validateSurveyDefinition, type SurveyDefinitionError } from "~/survey/definition-validation";
+import { readText } from "~/survey/builder/text";
 import { clearAutosave } from "./survey-autosave.server";
 import { buildSurvey, type SurveyBuildOptions, type SurveyTemplate } from "~/survey/templates";
 import { isServqualDimension, localizedName, type SurveyTouchpoint } from "~/survey/types";
@@ -339,13 +340,11 @@ export function definitionTitles(definitionText: string): { title?: string; titl
     return {};
   }
   const title = (json as { title?: unknown } | null)?.title;
-  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
-  if (typeof title === "string") return text(title) ? { title: text(title) } : {};
-  if (!title || typeof title !== "object") return {};
-  const localized = title as Record<string, unknown>;
+  // A plain string is shown in every language: it is the survey's (Spanish) title.
+  if (typeof title === "string") return title.trim() ? { title: title.trim() } : {};
   const out: { title?: string; titleEn?: string } = {};
-  const es = text(localized.es);
-  const en = text(localized.en) ?? text(localized.default);
+  const es = readText(title, "es").trim();
+  const en = readText(title, "en").trim();
   if (es) out.title = es;
   // The generated definitions repeat the Spanish title where no English one was given
   // (localizedName): that is no translation, and must not hide the missing one.
