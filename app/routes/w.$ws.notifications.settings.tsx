@@ -1,6 +1,7 @@
 // A member's own digest: weekly (Monday 07:00) or monthly (the 1st, 07:00) in the workspace's time
 // zone, with the home page's findings for the journeys they tick (none ticked: all of them).
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
@@ -11,7 +12,9 @@ import { getMailSettingsRow } from "~/data/mail-settings.server";
 import { requestLang } from "~/i18n/lang.server";
 import { translator, type MessageKey } from "~/i18n/messages";
 import { useFormat, useT } from "~/i18n/use-t";
-import { readFormData } from "~/web/form.server";
+import { CheckboxChoices, FieldsetField, FormErrors, RadioChoices } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { parseRequestForm } from "~/web/conform.server";
 
 export const meta: MetaFunction = () => [{ title: "Vivencia · Digest" }];
 
@@ -29,34 +32,38 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+const FREQUENCIES = ["off", ...DIGEST_FREQUENCIES] as const;
+
 const DigestSchema = z.object({
-  frequency: z.enum(["off", ...DIGEST_FREQUENCIES], { error: "digest.error.frequency" }),
-  journeys: z.array(z.string().max(64, "digest.error.journey")).max(200, "digest.error.journey"),
+  frequency: z.enum(FREQUENCIES, { error: "digest.error.frequency" }),
+  journey: z.array(z.string().max(64, "digest.error.journey")).max(200, "digest.error.journey").optional().default([]),
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws);
-  const t = translator(await requestLang(request));
-  const form = await readFormData(request);
-  if (!form) return data({ errors: { _form: t("alerts.error.form") } }, { status: 400 });
-  const parsed = DigestSchema.safeParse({ frequency: form.get("frequency"), journeys: form.getAll("journey").map(String) });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return data({ errors: { [String(issue.path[0])]: t(issue.message as MessageKey) } }, { status: 400 });
-  }
+  const { submission, unreadable } = await parseRequestForm(request, DigestSchema);
+  if (unreadable) return data({ result: unreadable }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const { frequency, journey } = submission.value;
   const known = new Set((await insightScope(workspace.id)).journeys.map((j) => j.key));
-  if (parsed.data.journeys.some((j) => !known.has(j))) return data({ errors: { journeys: t("digest.error.journey") } }, { status: 400 });
-  const { frequency, journeys } = parsed.data;
-  await saveDigestSubscription(workspace.id, user.id, frequency === "off" ? null : { frequency, journeys: [...new Set(journeys)].sort() });
+  if (journey.some((j) => !known.has(j))) {
+    const t = translator(await requestLang(request));
+    return data({ result: submission.reply({ fieldErrors: { journey: [t("digest.error.journey")] } }) }, { status: 400 });
+  }
+  await saveDigestSubscription(workspace.id, user.id, frequency === "off" ? null : { frequency, journeys: [...new Set(journey)].sort() });
   return redirect(`/w/${workspace.slug}/notifications/settings?saved=1`);
 }
 
 export default function DigestSettingsPage() {
   const { ws, timeZone, journeys, subscription, next, mailSet, saved } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Record<string, string> = result?.errors ?? {};
   const t = useT();
   const format = useFormat();
+  const [form, fields] = useSchemaForm(DigestSchema, {
+    id: "digest",
+    lastResult: result?.result,
+    defaultValue: { frequency: subscription?.frequency ?? "off", journey: subscription?.journeys ?? [] },
+  });
   return (
     <>
       <h1>{t("digest.title")}</h1>
@@ -70,30 +77,15 @@ export default function DigestSettingsPage() {
         </p>
       ) : null}
       {!mailSet ? <p className="notice">{t("digest.noMail")}</p> : null}
-      {errors._form ? <p className="notice error">{errors._form}</p> : null}
       {next ? <p data-testid="digest-next">{t("digest.next", { at: format.dateTime(next) })}</p> : null}
-      <Form method="post" className="stack card">
-        <fieldset>
-          <legend>{t("digest.field.frequency")}</legend>
-          {(["off", ...DIGEST_FREQUENCIES] as const).map((f) => (
-            <label key={f} className="check" htmlFor={`digest-${f}`}>
-              <input type="radio" id={`digest-${f}`} name="frequency" value={f} defaultChecked={(subscription?.frequency ?? "off") === f} /> {t(`digest.${f}` as MessageKey)}
-            </label>
-          ))}
-          {errors.frequency ? <span className="field-error">{errors.frequency}</span> : null}
-        </fieldset>
-        <fieldset aria-describedby="digest-journeys-hint">
-          <legend>{t("digest.field.journeys")}</legend>
-          <p id="digest-journeys-hint" className="muted">
-            {t("digest.journeys.hint")}
-          </p>
-          {journeys.map((j) => (
-            <label key={j.key} className="check" htmlFor={`digest-j-${j.key}`}>
-              <input type="checkbox" id={`digest-j-${j.key}`} name="journey" value={j.key} defaultChecked={subscription?.journeys.includes(j.key) ?? false} /> {j.name}
-            </label>
-          ))}
-          {errors.journeys ? <span className="field-error">{errors.journeys}</span> : null}
-        </fieldset>
+      <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+        <FormErrors form={form} />
+        <FieldsetField field={fields.frequency} legend={t("digest.field.frequency")}>
+          <RadioChoices field={fields.frequency} options={FREQUENCIES.map((f) => ({ value: f, label: t(`digest.${f}` as MessageKey) }))} />
+        </FieldsetField>
+        <FieldsetField field={fields.journey} legend={t("digest.field.journeys")} hint={t("digest.journeys.hint")}>
+          <CheckboxChoices field={fields.journey} options={journeys.map((j) => ({ value: j.key, label: j.name }))} />
+        </FieldsetField>
         <div className="actions">
           <button type="submit">{t("digest.save")}</button>
         </div>

@@ -88,12 +88,12 @@ describe("a manager is alerted when a target is breached", () => {
 
   it("asks for a weekly digest of one journey on her own settings page", async () => {
     await page.goto(`${server.url}/w/banco-demo/notifications/settings`);
-    await page.locator("#digest-weekly").waitFor();
-    await page.check("#digest-weekly");
+    await page.locator("input[name=frequency][value=weekly]").waitFor();
+    await page.check("input[name=frequency][value=weekly]");
     await page.locator("input[name=journey]").first().check();
     await Promise.all([page.waitForURL("**/notifications/settings?saved=1"), page.click("form.card button[type=submit]")]);
     expect(await page.locator("[data-testid=digest-next]").textContent()).toMatch(/^Próximo envío: .*\d/);
-    expect(await page.isChecked("#digest-weekly")).toBe(true);
+    expect(await page.isChecked("input[name=frequency][value=weekly]")).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });

@@ -191,6 +191,13 @@ describe("digests", () => {
     const bad = await max.post("/w/brand-a/notifications/settings", { frequency: "hourly" });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("Elija semanal, mensual o no enviar.");
+    // What was ticked stays ticked after a refusal.
+    const typed = new FormData();
+    typed.set("frequency", "hourly");
+    typed.append("journey", journey);
+    const kept = await (await max.post("/w/brand-a/notifications/settings", typed)).text();
+    const box = kept.match(new RegExp(`<input[^>]*value="${journey}"[^>]*>`))?.[0];
+    expect(box).toContain("checked");
     const form = new FormData();
     form.set("frequency", "weekly");
     form.append("journey", journey);

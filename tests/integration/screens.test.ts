@@ -111,10 +111,31 @@ describe("the workspace's time zone and currency", () => {
     const ada = await as("ada@screens.test", "en");
     const bad = await ada.post("/account", { intent: "timeZone", timeZone: "Nowhere/Else" });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("Unknown time zone");
+    const refused = await bad.text();
+    expect(refused).toContain("Unknown time zone");
+    expect(refused).toContain('value="Nowhere/Else"');
+    const es = await as("ada@screens.test", "es");
+    const badEs = await es.post("/account", { intent: "timeZone", timeZone: "Nowhere/Else" });
+    expect(await badEs.text()).toContain("Zona horaria desconocida: use un nombre IANA");
     const good = await ada.post("/account", { intent: "timeZone", timeZone: "Europe/Madrid" });
     expect(good.status).toBe(200);
     expect(await (await ada.get("/account")).text()).toContain('value="Europe/Madrid"');
+  });
+
+  it("signs out another session of mine from My account, then every other one, never the current", async () => {
+    const here = await as("ada@screens.test", "en");
+    const phone = await as("ada@screens.test", "en");
+    const laptop = await as("ada@screens.test", "en");
+    const page = await (await here.get("/account")).text();
+    const prefixes = [...page.matchAll(/name="session" value="([^"]+)"/g)].map((m) => m[1]);
+    expect(prefixes.length).toBeGreaterThanOrEqual(2);
+    // Revoking one other session (the last one listed): exactly one of the other two is signed out.
+    expect((await here.post("/account", { intent: "revoke", session: prefixes[prefixes.length - 1] })).status).toBe(200);
+    const signedIn = async (c: HttpClient) => (await c.get("/account")).status === 200;
+    expect(await signedIn(here)).toBe(true);
+    expect(await here.post("/account", { intent: "revoke", session: "short" }).then((r) => r.status)).toBe(400);
+    expect((await here.post("/account", { intent: "others" })).status).toBe(200);
+    expect([await signedIn(here), await signedIn(phone), await signedIn(laptop)]).toEqual([true, false, false]);
   });
 });
 

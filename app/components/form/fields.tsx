@@ -133,6 +133,23 @@ export function CheckboxChoices({ field, options, className = "checks-scroll" }:
   );
 }
 
+/** Radio buttons for one field: one per option, the chosen value kept after a failed submit. */
+export function RadioChoices({ field, options }: { field: AnyField; options: readonly Choice[] }) {
+  return (
+    <>
+      {options.map((o) => {
+        const { key, ...props } = getInputProps(field, { type: "radio", value: o.value });
+        const id = `${field.id}-${o.value}`;
+        return (
+          <label key={key ?? o.value} className="check" htmlFor={id}>
+            <input {...props} id={id} /> {o.label}
+          </label>
+        );
+      })}
+    </>
+  );
+}
+
 /** A group of controls for one field under a legend, with the field's first message after them. */
 export function FieldsetField({ field, legend, hint, children }: { field: AnyField; legend: ReactNode; hint?: ReactNode; children: ReactNode }) {
   const describedBy = [field.errors?.length ? field.errorId : null, hint ? field.descriptionId : null].filter(Boolean).join(" ") || undefined;
