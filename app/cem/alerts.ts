@@ -19,16 +19,23 @@ export type AlertRule = { id: number; name: string; kind: AlertKind; scope: Aler
 
 /**
  * A rule as the form sends it. "for" names the scope and its key together ("process:card-delivery"),
- * empty for the whole workspace. Messages are message keys: the route says them in the interface language.
+ * empty or missing for the whole workspace. Messages are message keys: the route says them in the interface
+ * language. The alerts page's form validates with it in the browser too.
  */
 export const AlertRuleInputSchema = z.object({
-  name: z.string().trim().min(1, "alerts.error.name").max(120, "alerts.error.name"),
+  // A missing name (a form sends none for an empty field) is worded as a short one.
+  name: z
+    .string({ error: (issue) => (issue.code === "invalid_type" ? "alerts.error.name" : undefined) })
+    .trim()
+    .min(1, "alerts.error.name")
+    .max(120, "alerts.error.name"),
   kind: z.enum(ALERT_KINDS, { error: "alerts.error.kind" }),
   for: z
     .string()
     .trim()
     .max(140, "alerts.error.scope")
-    .transform((v, ctx) => {
+    .optional()
+    .transform((v = "", ctx) => {
       if (v === "") return { scope: null, scopeKey: null };
       const at = v.indexOf(":");
       const scope = v.slice(0, at);

@@ -38,7 +38,8 @@ export async function listDepartments(workspaceId: number) {
   return rows.map((d) => ({ ...d, processIds: links.filter((l) => l.departmentId === d.id).map((l) => l.processId) }));
 }
 
-export type DepartmentSave = { ok: true; id: number } | { ok: false; message: string };
+/** A refusal names its message key: the settings page words it in the admin's language. */
+export type DepartmentSave = { ok: true; id: number } | { ok: false; reason: "act.departments.taken" };
 
 export async function createDepartment(workspaceId: number, name: string): Promise<DepartmentSave> {
   // Check and insert in one transaction: two admins adding the same name at once get one department.
@@ -48,7 +49,7 @@ export async function createDepartment(workspaceId: number, name: string): Promi
       .from(departments)
       .where(and(eq(departments.workspaceId, workspaceId), sql`lower(${departments.name}) = lower(${name})`))
       .limit(1);
-    if (exists) return { ok: false, message: `There is already a department called "${name}".` };
+    if (exists) return { ok: false, reason: "act.departments.taken" };
     const [row] = await tx.insert(departments).values({ workspaceId, name }).returning({ id: departments.id });
     return { ok: true, id: row.id };
   });

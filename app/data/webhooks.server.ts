@@ -37,31 +37,35 @@ function isPrivateHost(hostname: string): boolean {
   return isIP(host) !== 0 && nonPublicReason(host) !== null;
 }
 
+/**
+ * The server's word on an endpoint's URL (the form's own schema checks its shape first). Messages are
+ * message keys: the settings page says them in the admin's language.
+ */
 export const webhookUrlSchema = z
   .string()
   .trim()
-  .min(1, "Enter the endpoint's URL, e.g. https://example.com/hooks/vivencia")
-  .max(2000, "Keep the URL under 2000 characters")
+  .min(1, "act.webhooks.form.url")
+  .max(2000, "act.webhooks.form.url")
   .superRefine((value, ctx) => {
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: "custom", message: "Enter a full URL, e.g. https://example.com/hooks/vivencia" });
+      ctx.addIssue({ code: "custom", message: "act.webhooks.form.url" });
       return;
     }
     if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "Leave credentials out of the URL; the signature authenticates each delivery" });
+      ctx.addIssue({ code: "custom", message: "act.webhooks.form.credentials" });
       return;
     }
     const local = LOCAL_HOSTS.has(url.hostname);
     if (url.protocol === "http:" && local && localWebhooksAllowed()) return;
     if (url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "Webhook endpoints must use https://" });
+      ctx.addIssue({ code: "custom", message: "act.webhooks.form.https" });
       return;
     }
     if (isPrivateHost(url.hostname) && !localWebhooksAllowed()) {
-      ctx.addIssue({ code: "custom", message: "The endpoint must be reachable on the public internet, not a private or local address" });
+      ctx.addIssue({ code: "custom", message: "act.webhooks.form.private" });
     }
   })
   // An IP literal is stored as the parser reads it (https://0x7f.1/ would be https://127.0.0.1/),
@@ -75,12 +79,8 @@ export const webhookUrlSchema = z
     }
   });
 
-export const endpointInputSchema = z.object({
-  url: webhookUrlSchema,
-  description: z.string().trim().max(200, "Keep the description under 200 characters").default(""),
-  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "Choose at least one event to send"),
-});
-export type EndpointInput = z.output<typeof endpointInputSchema>;
+/** An endpoint as registered: its URL already passed through webhookUrlSchema. */
+export type EndpointInput = { url: string; description: string; events: WebhookEvent[] };
 
 /** What the browser may see of an endpoint: everything but the secret. */
 const publicColumns = {
@@ -96,7 +96,8 @@ export async function listEndpoints(workspaceId: number) {
   return getDb().select(publicColumns).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).orderBy(webhookEndpoints.id);
 }
 
-export type CreatedEndpoint = { ok: true; id: number; secret: string } | { ok: false; message: string };
+/** A refusal names its message key (with the limit): the settings page words it in the admin's language. */
+export type CreatedEndpoint = { ok: true; id: number; secret: string } | { ok: false; reason: "act.webhooks.form.tooMany"; max: number };
 
 /** Registers an endpoint; the secret is returned here once and never again. */
 export async function createEndpoint(workspaceId: number, input: EndpointInput, userId: number | null): Promise<CreatedEndpoint> {
@@ -105,7 +106,7 @@ export async function createEndpoint(workspaceId: number, input: EndpointInput, 
     const [counted] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.workspaceId, workspaceId)).limit(1);
     const existing = counted?.n ?? 0;
     if (existing >= MAX_ENDPOINTS_PER_WORKSPACE) {
-      return { ok: false, message: `A workspace can have at most ${MAX_ENDPOINTS_PER_WORKSPACE} endpoints; remove one first.` };
+      return { ok: false, reason: "act.webhooks.form.tooMany", max: MAX_ENDPOINTS_PER_WORKSPACE };
     }
     const secret = generateWebhookSecret();
     const [row] = await tx

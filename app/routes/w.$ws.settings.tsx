@@ -14,7 +14,6 @@ import { TextField } from "~/components/form/fields";
 import { useSchemaForm } from "~/components/form/use-schema-form";
 import { DepartmentSettings } from "~/components/act/DepartmentSettings";
 import { WebhookSettings } from "~/components/act/WebhookSettings";
-import { Field } from "~/components/Field";
 import { loadActSettings, saveCaseRules, saveSlaSettings } from "~/data/case-rules.server";
 import { createDepartment, deleteDepartment, listDepartments, setDepartmentProcesses } from "~/data/clienting.server";
 import { listProcesses } from "~/data/processes.server";
@@ -23,24 +22,24 @@ import {
   WEBHOOK_EVENTS,
   createEndpoint,
   deleteEndpoint,
-  endpointInputSchema,
   listDeliveries,
   listEndpoints,
   redeliver,
   rotateEndpointSecret,
   setEndpointActive,
+  webhookUrlSchema,
 } from "~/data/webhooks.server";
 import { EMBED_INTENT, EmbedOriginsForm } from "~/components/EmbedOriginsForm";
 import { LOCALE_INTENT, LocaleForm } from "~/components/screens/LocaleForm";
 import { updateBrandName, updateEmbedOrigins, updateWorkspaceLocale, updateWorkspaceSettings, workspaceBrandName, workspaceEmbedOrigins } from "~/data/workspaces.server";
 import { knownTimeZones } from "~/i18n/format";
 import { requestLang } from "~/i18n/lang.server";
-import { translator } from "~/i18n/messages";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
-import { readFormData, zodErrors } from "~/web/form.server";
+import { readFormData } from "~/web/form.server";
 import { submissionOf } from "~/web/conform.server";
-import { BrandSchema, CaseRulesSchema, DepartmentSchema, LocaleSchema, MinNSchema, SlaSchema, keywordsOf } from "~/components/act/settings-schemas";
+import { BrandSchema, CaseRulesSchema, DepartmentSchema, EmbedOriginsSchema, LocaleSchema, MinNSchema, SlaSchema, endpointSchema, keywordsOf } from "~/components/act/settings-schemas";
 import { MAX_EMBED_ORIGINS, parseEmbedOrigins } from "~/web/embed-origins.server";
 import { formDetail, recordAudit } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
@@ -73,15 +72,9 @@ type Result = {
   intent: string;
   ok: boolean;
   errors: Record<string, string>;
-  values?: Record<string, string>;
   secret?: { endpointId: number; value: string };
   /** A conform form's reply: its messages and what was typed. */
   reply?: SubmissionResult<string[]>;
-};
-
-const text = (formData: FormData, name: string) => {
-  const v = formData.get(name);
-  return typeof v === "string" ? v : "";
 };
 
 /** The buttons that act on one listed item (an endpoint, a delivery, a department). */
@@ -90,8 +83,8 @@ const TargetSchema = z.object({ id: z.number().int().positive(), active: z.enum(
 function ok(intent: string, extra: Partial<Result> = {}) {
   return data<Result>({ intent, ok: true, errors: {}, ...extra });
 }
-function invalid(intent: string, errors: Record<string, string>, values?: Record<string, string>) {
-  return data<Result>({ intent, ok: false, errors, values }, { status: 400 });
+function invalid(intent: string, errors: Record<string, string>) {
+  return data<Result>({ intent, ok: false, errors }, { status: 400 });
 }
 function refused(intent: string, reply: SubmissionResult<string[]>) {
   return data<Result>({ intent, ok: false, errors: {}, reply }, { status: 400 });
@@ -103,7 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = translator(lang);
   const formData = await readFormData(request);
   if (formData === null) return invalid("", { _form: t("form.unreadable") });
-  const intent = text(formData, "intent");
+  const intent = String(formData.get("intent") ?? "");
   const ws = workspace.id;
   const parse = <S extends z.ZodType>(schema: S) => submissionOf(formData, schema, lang);
   // A change that succeeded, with its audit line: the section and what was submitted.
@@ -123,14 +116,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const form = parse(CaseRulesSchema);
       if (form.status !== "success") return refused(intent, form.reply());
       const r = form.value;
-      // The domain's own schema has the last word (a keyword too long, say), named on the form.
+      // The domain's own schema has the last word; its messages are English, so the form says it in the admin's language.
       const parsed = caseRuleSettingsSchema.safeParse({
         detractor: { enabled: r.detractor },
         gap: { enabled: r.gap, threshold: r.gapThreshold },
         lowCsat: { enabled: r.lowCsat },
         keywords: { enabled: r.keywords, words: keywordsOf(r.words) },
       });
-      if (!parsed.success) return refused(intent, form.reply({ formErrors: parsed.error.issues.map((i) => i.message) }));
+      if (!parsed.success) return refused(intent, form.reply({ formErrors: [t("act.settings.form.refused")] }));
       await saveCaseRules(ws, parsed.data, user.id);
       return saved(intent);
     }
@@ -142,17 +135,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         hoursByTier: { premium: v.premium, regular: v.regular, generic: v.generic },
         businessHours: v.businessHours ? { days: v.days, start: v.start, end: v.end, utcOffsetMinutes: Math.round(v.utcOffset * 60) } : null,
       });
-      if (!parsed.success) return refused(intent, form.reply({ formErrors: parsed.error.issues.map((i) => i.message) }));
+      if (!parsed.success) return refused(intent, form.reply({ formErrors: [t("act.settings.form.refused")] }));
       await saveSlaSettings(ws, parsed.data, user.id);
       return saved(intent);
     }
     case "endpoint-create": {
-      const values = { url: text(formData, "url"), description: text(formData, "description") };
-      const parsed = endpointInputSchema.safeParse({ ...values, events: formData.getAll("events") });
-      if (!parsed.success) return invalid(intent, zodErrors(parsed.error), values);
-      const created = await createEndpoint(ws, parsed.data, user.id);
-      if (!created.ok) return invalid(intent, { _form: created.message }, values);
-      return saved(intent, { secret: { endpointId: created.id, value: created.secret } });
+      const form = parse(endpointSchema(WEBHOOK_EVENTS));
+      if (form.status !== "success") return refused(intent, form.reply());
+      // The server's own word on the URL: a private or local host, plain http outside development.
+      const url = webhookUrlSchema.safeParse(form.value.url);
+      if (!url.success) return refused(intent, form.reply({ fieldErrors: { url: [t(url.error.issues[0].message as MessageKey)] } }));
+      const created = await createEndpoint(ws, { ...form.value, url: url.data }, user.id);
+      if (!created.ok) return refused(intent, form.reply({ formErrors: [t(created.reason, { max: created.max })] }));
+      return saved(intent, { secret: { endpointId: created.id, value: created.secret }, reply: form.reply({ resetForm: true }) });
     }
     case "endpoint-toggle":
     case "endpoint-rotate":
@@ -192,7 +187,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const form = parse(DepartmentSchema);
       if (form.status !== "success") return refused(intent, form.reply());
       const created = await createDepartment(ws, form.value.name);
-      if (!created.ok) return refused(intent, form.reply({ fieldErrors: { name: [created.message] } }));
+      if (!created.ok) return refused(intent, form.reply({ fieldErrors: { name: [t(created.reason, { name: form.value.name })] } }));
       return saved(intent);
     }
     case LOCALE_INTENT: {
@@ -209,10 +204,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case EMBED_INTENT: {
       // Sites allowed to frame the respondent pages; the message says which origin is wrong, in the admin's language.
-      const typed = text(formData, "embedOrigins");
-      const parsed = parseEmbedOrigins(typed);
+      const form = parse(EmbedOriginsSchema);
+      if (form.status !== "success") return refused(intent, form.reply());
+      const parsed = parseEmbedOrigins(form.value.embedOrigins);
       if (!parsed.ok) {
-        return invalid(intent, { embedOrigins: t(`embed.${parsed.problem}`, { origin: parsed.origin, max: MAX_EMBED_ORIGINS }) }, { embedOrigins: typed });
+        return refused(intent, form.reply({ fieldErrors: { embedOrigins: [t(`embed.${parsed.problem}`, { origin: parsed.origin, max: MAX_EMBED_ORIGINS })] } }));
       }
       await updateEmbedOrigins(ws, parsed.origins);
       return saved(intent);
@@ -256,7 +252,7 @@ export default function SettingsPage() {
       <DepartmentSettings departments={loaded.departments} processes={loaded.processes} feedback={result} />
 
       <h2 id="embedding">{t("embed.title")}</h2>
-      <EmbedOriginsForm origins={loaded.embedOrigins} feedback={result} />
+      <EmbedOriginsForm key={loaded.embedOrigins.join("\n")} origins={loaded.embedOrigins} feedback={result} />
     </>
   );
 }

@@ -124,6 +124,17 @@ describe("pages under the Content-Security-Policy", () => {
     await staff.getByRole("button", { name: "Guardar sitios" }).click();
     await staff.locator("form[aria-labelledby=embedding]").getByRole("status").getByText("Guardado.").waitFor();
     expect(await staff.locator("#embed-origins").inputValue()).toBe("https://www.fibra.example");
+    // The webhook form checks its schema in the browser, in the page's language, before anything is posted.
+    const posted: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => void (request.method() === "POST" && posted.push(request.url()));
+    staff.on("request", onRequest);
+    await staff.fill("#wh-url", "http://crm.fibra.example/hooks");
+    await staff.getByRole("button", { name: "Añadir endpoint" }).click();
+    await staff.locator("#wh-url-error").getByText("Los endpoints deben usar https://.").waitFor();
+    staff.off("request", onRequest);
+    expect(posted).toEqual([]);
+    expect(await staff.locator("#wh-url").getAttribute("aria-invalid")).toBe("true");
+    expect(await staff.locator("#wh-url").inputValue()).toBe("http://crm.fibra.example/hooks");
     expect(await seriousA11yViolations(staff)).toEqual([]);
     expect(await violations(staff)).toEqual(NONE);
   });

@@ -76,7 +76,7 @@ describe("the Clienting index", () => {
     }
     const dup = await alice.post("/w/brand-a/settings", { intent: "department-create", name: "operaciones" });
     expect(dup.status).toBe(400);
-    expect(await dup.text()).toContain("already a department");
+    expect(await dup.text()).toContain("Ya existe un departamento llamado «operaciones».");
     const deps = await listDepartments(wsA);
     const procs = await getDb().select().from(processes).where(eq(processes.workspaceId, wsA));
     const support = procs.find((p) => p.key === "support")!;

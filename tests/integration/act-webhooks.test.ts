@@ -138,10 +138,10 @@ describe("registering endpoints", () => {
     const alice = await as("alice@a.test");
     const plain = await alice.post("/w/brand-a/settings", endpointForm("http://example.com/hook"));
     expect(plain.status).toBe(400);
-    expect(await plain.text()).toContain("must use https://");
+    expect(await plain.text()).toContain("Los endpoints deben usar https://.");
     const noEvents = await alice.post("/w/brand-a/settings", endpointForm("https://example.com/hook", []));
     expect(noEvents.status).toBe(400);
-    expect(await noEvents.text()).toContain("Choose at least one event");
+    expect(await noEvents.text()).toContain("Elija al menos un evento que enviar.");
     const garbage = await alice.post("/w/brand-a/settings", endpointForm("not a url"));
     expect(garbage.status).toBe(400);
     const max = await as("max@a.test");

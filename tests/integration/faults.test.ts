@@ -130,7 +130,7 @@ beforeAll(async () => {
   token = await createApiToken(ws.id, "load", owner.id);
   const port = await new Promise<number>((resolve) => receiver.listen(0, "127.0.0.1", () => resolve((receiver.address() as net.AddressInfo).port)));
   const endpoint = await createEndpoint(ws.id, { url: `http://127.0.0.1:${port}/hang`, description: "", events: ["response.completed"] }, owner.id);
-  if (!endpoint.ok) throw new Error(endpoint.message);
+  if (!endpoint.ok) throw new Error(endpoint.reason);
   endpointId = endpoint.id;
   // Switched on only for the hanging-receiver test.
   await setEndpointActive(ws.id, endpointId, false);

@@ -1,12 +1,17 @@
 // Forms answer a failed submit in the interface language, from the form's own schema, and keep what
 // was typed: members, workspaces, API tokens, the journeys list, Clienting pulses, the stage rename form,
-// sign-up and sign-in, targets and the deploy page.
+// sign-up and sign-in, targets, the deploy page, the settings' webhooks, departments and embedding, and
+// alert rules.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeployment } from "~/data/deployments.server";
 import { findTouchpointByKey } from "~/data/journeys.server";
 import { listMembers } from "~/data/members.server";
 import { createSurveyFromTemplate, editableVersion, saveAndPublish } from "~/data/surveys.server";
 import { listTargets } from "~/data/targets.server";
+import { listRules } from "~/data/alerts.server";
+import { listDepartments } from "~/data/clienting.server";
+import { listEndpoints } from "~/data/webhooks.server";
+import { workspaceEmbedOrigins } from "~/data/workspaces.server";
 import { listPulses } from "~/data/clienting.server";
 import { loadJourney } from "~/data/journeys.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
@@ -247,5 +252,102 @@ describe("the deploy page", () => {
     const noCustomers = await ana.post(url, { intent: "invite", deploymentId: String(deploymentId), customers: " ", expiresInHours: "24" });
     expect(noCustomers.status).toBe(400);
     expect(await noCustomers.text()).toContain("Este campo es obligatorio.");
+  });
+});
+
+describe("the settings' webhooks, departments and embedding", () => {
+  const url = "/w/formas/settings";
+
+  it("a new endpoint over plain http with no events is refused in Spanish, keeping what was typed; so is a private address", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post(url, { intent: "endpoint-create", url: "http://crm.example/hooks", description: "CRM de ventas" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Los endpoints deben usar https://.");
+    expect(page).toContain("Elija al menos un evento que enviar.");
+    expect(page).toContain('value="http://crm.example/hooks"');
+    expect(page).toContain('value="CRM de ventas"');
+    // The form passes it; the server refuses it (the server runs as in production).
+    const form = new FormData();
+    for (const [k, v] of [["intent", "endpoint-create"], ["url", "https://10.0.0.7/hooks"], ["description", "Interno"], ["events", "case.opened"]]) form.append(k, v);
+    const internal = await ana.post(url, form);
+    expect(internal.status).toBe(400);
+    const internalPage = await internal.text();
+    expect(internalPage).toContain("El endpoint debe ser accesible desde Internet, no una dirección privada o local.");
+    expect(internalPage).toContain('value="https://10.0.0.7/hooks"');
+    expect(internalPage).toMatch(/<input [^>]*value="case.opened"[^>]*checked|<input [^>]*checked[^>]*value="case.opened"/);
+    expect(await listEndpoints(workspaceId)).toEqual([]);
+  });
+
+  it("the same endpoint form speaks English on an English session", async () => {
+    const ana = await as("ana@forms.test", "en");
+    const res = await ana.post(url, { intent: "endpoint-create", url: "crm dot example", description: "Sales CRM", events: "case.opened" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("full URL, e.g. https://example.com/hooks/vivencia.");
+    expect(page).toContain('value="crm dot example"');
+    expect(page).toContain('value="Sales CRM"');
+    expect(await listEndpoints(workspaceId)).toEqual([]);
+  });
+
+  it("a department that already exists is refused in Spanish and in English, keeping the name typed", async () => {
+    const es = await as("ana@forms.test", "es");
+    expect((await es.post(url, { intent: "department-create", name: "Sucursales" })).status).toBe(200);
+    const again = await es.post(url, { intent: "department-create", name: "SUCURSALES" });
+    expect(again.status).toBe(400);
+    const page = await again.text();
+    expect(page).toContain("Ya existe un departamento llamado «SUCURSALES».");
+    expect(page).toContain('value="SUCURSALES"');
+    const en = await as("ana@forms.test", "en");
+    const englishPage = await (await en.post(url, { intent: "department-create", name: "sucursales" })).text();
+    expect(englishPage).toContain("There is already a department called “sucursales”.");
+    expect(englishPage).toContain('value="sucursales"');
+    expect((await listDepartments(workspaceId)).map((d) => d.name)).toEqual(["Sucursales"]);
+  });
+
+  it("an embedding origin that is not https is refused in Spanish and in English, keeping the list typed", async () => {
+    const es = await as("ana@forms.test", "es");
+    const typed = "https://tienda.example\nhttp://socio.example";
+    const res = await es.post(url, { intent: "embed-origins", embedOrigins: typed });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("«http://socio.example» debe empezar por https://");
+    expect(page).toContain(`${typed}</textarea>`);
+    expect(page).toContain('id="embed-origins"');
+    const en = await as("ana@forms.test", "en");
+    const english = await (await en.post(url, { intent: "embed-origins", embedOrigins: "https://*.tienda.example" })).text();
+    expect(english).toContain("“https://*.tienda.example” uses a wildcard (*); list each site on its own.");
+    expect(english).toContain("https://*.tienda.example</textarea>");
+    expect(await workspaceEmbedOrigins(workspaceId)).toBe("");
+    // A saved list comes back as stored.
+    expect((await en.post(url, { intent: "embed-origins", embedOrigins: "https://Tienda.example/" })).status).toBe(200);
+    expect(await (await en.get(url)).text()).toContain("https://tienda.example</textarea>");
+  });
+});
+
+describe("alert rules", () => {
+  it("a rule with an unknown place is refused in Spanish, keeping the name typed", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/alerts", { intent: "create", name: "Caída en sucursales", kind: "drop", for: "planeta:marte" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Elija un viaje, proceso o punto de contacto de la lista, o todo el espacio de trabajo.");
+    expect(page).toContain('value="Caída en sucursales"');
+    expect(page).toMatch(/<option [^>]*value="drop"[^>]*selected|<option selected[^>]*value="drop"/);
+    expect(await listRules(workspaceId, 0)).toEqual([]);
+  });
+
+  it("a nameless rule is refused in English, keeping the place chosen; a valid one is saved", async () => {
+    const ana = await as("ana@forms.test", "en");
+    const rule = { intent: "create", name: "  ", kind: "target", for: "touchpoint:bank-branch-welcome", subscribe: "on" };
+    const res = await ana.post("/w/formas/alerts", rule);
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Enter a name of 1 to 120 characters.");
+    expect(page).toMatch(/<option [^>]*value="touchpoint:bank-branch-welcome"[^>]*selected|<option selected[^>]*value="touchpoint:bank-branch-welcome"/);
+    expect(page).toContain('aria-invalid="true"');
+    const saved = await ana.post("/w/formas/alerts", { ...rule, name: "Welcome below target" });
+    expect(saved.status).toBe(302);
+    expect((await listRules(workspaceId, 0)).map((r) => [r.name, r.scope, r.scopeKey])).toEqual([["Welcome below target", "touchpoint", "bank-branch-welcome"]]);
   });
 });

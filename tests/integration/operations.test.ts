@@ -340,7 +340,7 @@ describe("webhook addresses", () => {
     const owner = await makeUser("hooks@operations.test");
     const ws = await makeWorkspace("ganchos", owner.id);
     const endpoint = await createEndpoint(ws.id, { url: "https://localhost/hook", description: "", events: ["case.updated"] }, owner.id);
-    if (!endpoint.ok) throw new Error(endpoint.message);
+    if (!endpoint.ok) throw new Error(endpoint.reason);
     await enqueueWebhookEvent(ws.id, "case.updated", () => ({ note: "to a local address" }), new Date());
     const logged = await waitFor(async () => {
       const [row] = await getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id));

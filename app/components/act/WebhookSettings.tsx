@@ -1,12 +1,16 @@
 // Webhook endpoints of a workspace (the secret shown once, on creation or rotation) and the delivery
 // log: every message, its attempts, the receiver's answer and the next retry (an ActivityLogTable, as
 // on the admin jobs page).
+import { getFormProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
+import { useMemo } from "react";
 import { ActivityLogTable } from "~/components/ActivityLogTable";
-import { Field } from "~/components/Field";
+import { CheckboxChoices, FieldsetField, FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import type { WebhookEvent } from "~/data/webhooks.server";
-import { useFormat, useLang, useT } from "~/i18n/use-t";
-import { Saved, type FormFeedback } from "./CaseSettingsForms";
+import { useFormat, useT } from "~/i18n/use-t";
+import { Saved, replyFor, type FormFeedback } from "./CaseSettingsForms";
+import { endpointSchema } from "./settings-schemas";
 
 type Endpoint = { id: number; url: string; description: string; events: WebhookEvent[]; active: boolean; createdAt: string | Date };
 type Delivery = {
@@ -34,14 +38,11 @@ export function WebhookSettings({
   endpoints: Endpoint[];
   deliveries: Delivery[];
   events: readonly WebhookEvent[];
-  feedback: (FormFeedback & { values?: Record<string, string> }) | undefined;
+  feedback: FormFeedback;
   secret: { endpointId: number; value: string } | null;
 }) {
   const t = useT();
-  const lang = useLang();
   const f = useFormat();
-  const createErrors = feedback && !feedback.ok && feedback.intent === "endpoint-create" ? feedback.errors : {};
-  const values = feedback?.intent === "endpoint-create" && !feedback.ok ? (feedback.values ?? {}) : {};
   return (
     <>
       <p className="muted">{t("act.webhooks.intro")}</p>
@@ -100,39 +101,7 @@ export function WebhookSettings({
         </div>
       )}
 
-      <Form method="post" className="card stack" aria-labelledby="endpoint-new">
-        <h3 id="endpoint-new">{t("act.webhooks.add")}</h3>
-        <Saved feedback={feedback} intent="endpoint-create" />
-        <input type="hidden" name="intent" value="endpoint-create" />
-        <Field
-          label={t("act.webhooks.url")}
-          name="url"
-          id="wh-url"
-          type="url"
-          inputMode="url"
-          placeholder="https://example.com/hooks/vivencia"
-          required
-          defaultValue={values.url ?? ""}
-          error={createErrors.url}
-          hint={t("act.webhooks.urlHint")}
-        />
-        <Field label={t("act.webhooks.description")} name="description" id="wh-description" maxLength={200} defaultValue={values.description ?? ""} error={createErrors.description} />
-        <fieldset>
-          <legend>{t("act.webhooks.events")}</legend>
-          <div className="checks">
-            {events.map((event) => (
-              <label key={event} className="check" htmlFor={`wh-ev-${event}`}>
-                <input id={`wh-ev-${event}`} type="checkbox" name="events" value={event} defaultChecked />
-                <code>{event}</code>
-              </label>
-            ))}
-          </div>
-          {createErrors.events ? <p className="field-error">{createErrors.events}</p> : null}
-        </fieldset>
-        <p>
-          <button type="submit">{t("act.webhooks.addButton")}</button>
-        </p>
-      </Form>
+      <NewEndpointForm events={events} feedback={feedback} />
 
       <ActivityLogTable
         id="deliveries"
@@ -191,5 +160,29 @@ export function WebhookSettings({
         ]}
       />
     </>
+  );
+}
+
+/** A new endpoint: its URL, a description and the events it receives (all of them, unless unticked). */
+function NewEndpointForm({ events, feedback }: { events: readonly WebhookEvent[]; feedback: FormFeedback }) {
+  const t = useT();
+  const schema = useMemo(() => endpointSchema(events as readonly [WebhookEvent, ...WebhookEvent[]]), [events]);
+  // The ids stay "wh-url", "wh-description": the form's id is their prefix.
+  const [form, fields] = useSchemaForm(schema, { id: "wh", lastResult: replyFor(feedback, "endpoint-create"), defaultValue: { events: [...events] } });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="endpoint-new" {...getFormProps(form)} noValidate>
+      <h3 id="endpoint-new">{t("act.webhooks.add")}</h3>
+      <Saved feedback={feedback} intent="endpoint-create" />
+      <FormErrors form={form} />
+      <input type="hidden" name="intent" value="endpoint-create" />
+      <TextField label={t("act.webhooks.url")} field={fields.url} type="url" placeholder="https://example.com/hooks/vivencia" hint={t("act.webhooks.urlHint")} />
+      <TextField label={t("act.webhooks.description")} field={fields.description} />
+      <FieldsetField field={fields.events} legend={t("act.webhooks.events")}>
+        <CheckboxChoices field={fields.events} className="checks" options={events.map((event) => ({ value: event, label: <code>{event}</code> }))} />
+      </FieldsetField>
+      <p>
+        <button type="submit">{t("act.webhooks.addButton")}</button>
+      </p>
+    </Form>
   );
 }

@@ -58,3 +58,34 @@ export const SlaSchema = z
   })
   .refine((s) => !s.businessHours || s.days.length > 0, { path: ["days"], message: "act.settings.form.days" })
   .refine((s) => !s.businessHours || s.start < s.end, { path: ["end"], message: "act.settings.form.endAfterStart" });
+
+/** Hosts that name this machine: plain http to them passes the form, and the server says whether it is allowed. */
+const THIS_MACHINE = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** An endpoint's URL as typed: a full https URL without credentials (the server then refuses private hosts). */
+const endpointUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .superRefine((typed, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(typed);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "act.webhooks.form.url" });
+      return;
+    }
+    if (url.username || url.password) ctx.addIssue({ code: "custom", message: "act.webhooks.form.credentials" });
+    else if (url.protocol !== "https:" && !(url.protocol === "http:" && THIS_MACHINE.has(url.hostname))) ctx.addIssue({ code: "custom", message: "act.webhooks.form.https" });
+  });
+
+/** A new webhook endpoint over the events the workspace can send (given by the loader, so the browser has them too). */
+export const endpointSchema = <E extends string>(events: readonly [E, ...E[]]) =>
+  z.object({
+    url: endpointUrl,
+    description: formOptionalText(200),
+    events: z.array(z.enum(events)).min(1, "act.webhooks.form.events"),
+  });
+
+/** The embedding origins as typed; the server reads each origin (app/web/embed-origins.server.ts) and names the wrong one. */
+export const EmbedOriginsSchema = z.object({ embedOrigins: formOptionalText(20_000) });

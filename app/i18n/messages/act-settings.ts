@@ -66,6 +66,13 @@ export const es = {
   "act.departments.add": "Añadir un departamento",
   "act.departments.name": "Nombre",
   "act.departments.addButton": "Añadir",
+  "act.departments.taken": "Ya existe un departamento llamado «{name}».",
+  "act.webhooks.form.url": "Escriba la dirección completa del endpoint, p. ej. https://example.com/hooks/vivencia.",
+  "act.webhooks.form.credentials": "Quite el usuario y la contraseña de la dirección: la firma ya autentica cada envío.",
+  "act.webhooks.form.https": "Los endpoints deben usar https://.",
+  "act.webhooks.form.private": "El endpoint debe ser accesible desde Internet, no una dirección privada o local.",
+  "act.webhooks.form.events": "Elija al menos un evento que enviar.",
+  "act.webhooks.form.tooMany": "Un espacio de trabajo admite como mucho {max} endpoints; elimine uno antes.",
 } as const;
 
 export const en: Record<keyof typeof es, string> = {
@@ -134,4 +141,11 @@ export const en: Record<keyof typeof es, string> = {
   "act.departments.add": "Add a department",
   "act.departments.name": "Name",
   "act.departments.addButton": "Add",
+  "act.departments.taken": "There is already a department called “{name}”.",
+  "act.webhooks.form.url": "Enter the endpoint's full URL, e.g. https://example.com/hooks/vivencia.",
+  "act.webhooks.form.credentials": "Leave credentials out of the URL; the signature authenticates each delivery.",
+  "act.webhooks.form.https": "Webhook endpoints must use https://.",
+  "act.webhooks.form.private": "The endpoint must be reachable on the public internet, not a private or local address.",
+  "act.webhooks.form.events": "Choose at least one event to send.",
+  "act.webhooks.form.tooMany": "A workspace can have at most {max} endpoints; remove one first.",
 };

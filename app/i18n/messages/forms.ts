@@ -71,6 +71,7 @@ export const es = {
   "act.settings.form.time": "Escriba una hora como 09:00.",
   "act.settings.form.days": "Elija al menos un día laborable.",
   "act.settings.form.endAfterStart": "La jornada debe terminar después de empezar.",
+  "act.settings.form.refused": "Estos valores no se pueden guardar tal cual; revíselos y guarde de nuevo.",
 } as const;
 
 export const en: Record<keyof typeof es, string> = {
@@ -144,4 +145,5 @@ export const en: Record<keyof typeof es, string> = {
   "act.settings.form.time": "Enter a time such as 09:00.",
   "act.settings.form.days": "Choose at least one working day.",
   "act.settings.form.endAfterStart": "The working day must end after it starts.",
+  "act.settings.form.refused": "These values cannot be saved as they are; check them and save again.",
 };
