@@ -1,8 +1,9 @@
 // A designer in a real Chromium builds a gap-pair survey in the builder — never opening the JSON
 // tab: removes an attribute's pair (the builder refusing to orphan a perception first), adds NPS and
-// a follow-up question with texts in Spanish and English and a skip condition, inserts a
-// placeholder, undoes and redoes; publishes it, deploys it, and answers it on the respondent page,
-// where the follow-up appears only for a detractor. The builder passes axe.
+// a follow-up question with texts in Spanish and English and a skip condition, a page of its own
+// shown only to promoters, inserts a placeholder, undoes and redoes; publishes it, deploys it, and
+// answers it on the respondent page, where the follow-up appears only for a detractor and the
+// promoters' page only for a promoter. The builder passes axe.
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +93,41 @@ describe("the survey builder in the browser", () => {
     await page.getByRole("button", { name: "Subir «question1»" }).click();
     await page.getByTestId("builder-refusal").getByText("que se pregunta después").waitFor();
 
+    // A third page for promoters only: a yes/no question, and the page's own condition NPS ≥ 9.
+    await page.getByRole("button", { name: "Añadir página" }).click();
+    await page.locator(".palette").getByRole("button", { name: "Sí / No" }).click();
+    await question("question2").waitFor();
+    await page.fill("#text-title-es", "¿Nos recomendaría a un amigo hoy mismo?");
+    await page.fill("#text-title-en", "Would you recommend us to a friend today?");
+    await page.getByRole("button", { name: "Editar la página 3" }).click();
+    const pageEditor = page.getByTestId("condition-editor");
+    await pageEditor.getByText("se salta la página entera").waitFor();
+    await pageEditor.getByRole("button", { name: "Añadir condición" }).click();
+    // Only questions of earlier pages are offered: not the page's own question.
+    const offered = await page.locator("#clause-0-question option").allTextContents();
+    expect(offered).toContain("¿Qué deberíamos mejorar?");
+    expect(offered).not.toContain("¿Nos recomendaría a un amigo hoy mismo?");
+    await page.selectOption("#clause-0-question", "nps");
+    await page.selectOption("#clause-0-operator", ">=");
+    await page.selectOption("#clause-0-value", "9");
+    const page3 = page.locator('.structure-page[data-page="2"]');
+    await page3.locator(".structure-page-head").getByText("Condicional").waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    // Moving the page above the one with NPS would make it depend on a later answer: refused, and said why.
+    await page.getByRole("button", { name: "Subir la página 3" }).click();
+    await page.getByTestId("builder-refusal").getByText("una página solo puede depender de preguntas de páginas anteriores").waitFor();
+    // Undo takes the condition back, redo restores it.
+    const pageCondition = () =>
+      page.evaluate(() => {
+        const value = (id: string) => (document.getElementById(id) as HTMLSelectElement | null)?.value ?? "";
+        return `${value("clause-0-question")} ${value("clause-0-operator")} ${value("clause-0-value")}`;
+      });
+    await page.locator("#structure-title").click();
+    await page.keyboard.press("Control+z");
+    await expect.poll(pageCondition).not.toBe("nps >= 9");
+    await page.keyboard.press("Control+Shift+z");
+    await expect.poll(pageCondition).toBe("nps >= 9");
+
     // A placeholder in the survey's title, previewed with its sample value.
     await page.getByRole("button", { name: "Editar el título de la encuesta" }).click();
     await page.click("#text-title-es");
@@ -121,6 +157,9 @@ describe("the survey builder in the browser", () => {
     await page.getByTestId("autosave-status").getByText("Trabajo en curso guardado").waitFor();
     const [autosaved] = await getDb().select().from(surveyAutosaves).where(eq(surveyAutosaves.surveyId, surveyId));
     expect(autosaved.definition).toContain("{brand}");
+    // The JSON is the builder's model: the page carries the condition as SurveyJS reads it.
+    const saved = JSON.parse(autosaved.definition) as { pages: { visibleIf?: string; elements: { name: string }[] }[] };
+    expect(saved.pages[2]).toMatchObject({ visibleIf: "{nps} >= 9", elements: [{ name: "question2" }] });
     expect(await page.getByRole("tab", { name: "JSON (avanzado)" }).getAttribute("aria-selected")).toBe("false");
 
     await page.getByRole("button", { name: "Guardar y publicar" }).click();
@@ -151,7 +190,13 @@ describe("the survey builder in the browser", () => {
     await rate("branch_comfort__perception", 6);
     await rate("nps", 9);
     expect(await phone.locator('[data-name="question1"]').count()).toBe(0);
+    // A promoter goes on to the promoters' page…
+    await phone.getByRole("button", { name: "Siguiente" }).click();
+    await phone.getByText("¿Nos recomendaría a un amigo hoy mismo?").waitFor();
+    await phone.getByRole("button", { name: "Anterior" }).click();
+    // …a detractor skips it: the survey ends on page 2.
     await rate("nps", 3);
+    await expect.poll(() => phone.getByRole("button", { name: "Siguiente" }).count()).toBe(0);
     await phone.locator('[data-name="question1"] textarea').fill("Menos espera");
     await phone.getByText("¿Qué deberíamos mejorar?").waitFor();
     await phone.getByRole("button", { name: "Completar" }).click();
@@ -161,6 +206,60 @@ describe("the survey builder in the browser", () => {
     await expect.poll(async () => (await getDb().select().from(responses)).length).toBe(1);
     const [row] = await getDb().select().from(responses);
     expect(JSON.parse(row.data)).toMatchObject({ nps: 3, question1: "Menos espera", waiting_time__perception: 4 });
+    expect(JSON.parse(row.data)).not.toHaveProperty("question2");
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it("edits a panel pasted in the JSON tab: the panel's title and the questions inside it, in both languages", async () => {
+    await page.goto(`${server.url}/w/brand-b/surveys`);
+    await page.selectOption("#touchpointId", String(touchpointId));
+    for (const block of ["nps", "csat", "ces", "importance", "comment"]) await page.uncheck(`input[type=checkbox][name=${block}]`);
+    await Promise.all([page.waitForURL(/\/w\/brand-b\/surveys\/\d+\?created=1$/), page.click("main form[method=post] button[type=submit]")]);
+    await question("staff_courtesy__expectation").waitFor();
+
+    await page.getByRole("tab", { name: "JSON (avanzado)" }).click();
+    const pasted = JSON.parse(await page.inputValue("#definition")) as { pages: { elements: unknown[] }[] };
+    pasted.pages[1].elements.push({
+      type: "panel",
+      name: "more",
+      title: { default: "More", es: "Más" },
+      elements: [{ type: "comment", name: "why", title: { default: "Why?", es: "¿Por qué?" } }],
+    });
+    await page.fill("#definition", JSON.stringify(pasted, null, 2));
+    await page.getByRole("tab", { name: "Constructor" }).click();
+
+    // The panel's question is listed inside it, and stays there (no moving it from the builder).
+    const inside = page.locator('.structure-question[data-question="more"] .structure-question[data-question="why"]');
+    await inside.waitFor();
+    expect(await page.getByRole("button", { name: "Subir «why»" }).count()).toBe(0);
+
+    // Edited like any other question: both languages, required, a condition on an earlier answer.
+    await inside.getByRole("button", { name: "¿Por qué?" }).click();
+    await page.getByTestId("question-editor").waitFor();
+    await page.fill("#text-title-en", "Why that score?");
+    await page.getByLabel("Obligatoria").check();
+    await page.getByTestId("condition-editor").getByRole("button", { name: "Añadir condición" }).click();
+    await page.selectOption("#clause-0-question", "waiting_time__perception");
+    await page.selectOption("#clause-0-operator", "<=");
+    await page.selectOption("#clause-0-value", "2");
+    await inside.getByText("Condicional").waitFor();
+
+    // The panel's own title, in both languages.
+    await page.locator('.structure-question[data-question="more"] > .question-title').click();
+    await page.getByTestId("panel-editor").waitFor();
+    await page.fill("#text-title-es", "Más detalles");
+    await page.fill("#text-title-en", "More details");
+    await page.locator("#definition-checks").getByText("Sin errores").waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole("tab", { name: "JSON (avanzado)" }).click();
+    const edited = JSON.parse(await page.inputValue("#definition")) as { pages: { elements: Record<string, unknown>[] }[] };
+    expect(edited.pages[1].elements.at(-1)).toEqual({
+      type: "panel",
+      name: "more",
+      title: { default: "More details", es: "Más detalles" },
+      elements: [{ type: "comment", name: "why", title: { default: "Why that score?", es: "¿Por qué?" }, isRequired: true, visibleIf: "{waiting_time__perception} <= 2" }],
+    });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -81,7 +81,7 @@ export type ElementInfo = {
   attribute: string | null;
   dimension: string | null;
   reverseCoded: boolean;
-  /** True when the builder can edit it (a known question type, not a panel or a matrix). */
+  /** True when the builder edits it as a question (a known question type; panels have an editor of their own). */
   editable: boolean;
 };
 
@@ -100,24 +100,84 @@ export function elementInfo(element: ElementJson): ElementInfo {
   };
 }
 
-/** Where a named element sits: its page and position there. */
-export type ElementPosition = { page: number; index: number };
+/**
+ * Where a named element sits: its page, its position there and, for an element inside panels, its
+ * position inside each panel on the way down (empty for a top-level element).
+ */
+export type ElementPosition = { page: number; index: number; path: number[] };
+
+/** The key of a panel's element list ("elements", or the legacy "questions"), null for anything else. */
+export function panelElementsKey(element: ElementJson): "elements" | "questions" | null {
+  if (element.type !== "panel") return null;
+  return Array.isArray(element.elements) ? "elements" : Array.isArray(element.questions) ? "questions" : null;
+}
+
+/** The elements inside a panel (none for any other element). */
+export function panelChildren(element: ElementJson): unknown[] {
+  const key = panelElementsKey(element);
+  return key ? (element[key] as unknown[]) : [];
+}
+
+function findInside(elements: unknown[], name: string): number[] | null {
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i];
+    if (!isRecord(element)) continue;
+    if (element.name === name) return [i];
+    const inside = findInside(panelChildren(element), name);
+    if (inside) return [i, ...inside];
+  }
+  return null;
+}
 
 export function findElement(model: BuilderModel, name: string): ElementPosition | null {
   for (let page = 0; page < model.pages.length; page++) {
-    const index = model.pages[page].elements.findIndex((e) => e.name === name);
-    if (index >= 0) return { page, index };
+    const found = findInside(model.pages[page].elements, name);
+    if (found) return { page, index: found[0], path: found.slice(1) };
   }
   return null;
 }
 
 export function elementAt(model: BuilderModel, at: ElementPosition): ElementJson {
-  return model.pages[at.page].elements[at.index];
+  let element = model.pages[at.page].elements[at.index];
+  for (const i of at.path) element = panelChildren(element)[i] as ElementJson;
+  return element;
 }
 
-/** Every top-level element in the order a respondent meets them, with its page. */
-export function elementsInOrder(model: BuilderModel): { element: ElementJson; page: number; index: number }[] {
-  return model.pages.flatMap((page, p) => page.elements.map((element, index) => ({ element, page: p, index })));
+/** Replaces (or, when `update` returns null, removes) the element at a position, panels on the way copied. */
+export function updateElementAt(model: BuilderModel, at: ElementPosition, update: (element: ElementJson) => ElementJson | null): BuilderPage[] {
+  const within = (elements: unknown[], path: number[]): unknown[] => {
+    const [head, ...rest] = path;
+    if (rest.length === 0) {
+      const next = update(elements[head] as ElementJson);
+      return next === null ? elements.filter((_, i) => i !== head) : elements.map((e, i) => (i === head ? next : e));
+    }
+    return elements.map((e, i) => {
+      if (i !== head || !isRecord(e)) return e;
+      const key = panelElementsKey(e);
+      return key ? { ...e, [key]: within(e[key] as unknown[], rest) } : e;
+    });
+  };
+  return model.pages.map((page, p) => (p !== at.page ? page : { ...page, elements: within(page.elements, [at.index, ...at.path]) as ElementJson[] }));
+}
+
+/** One element in respondent order, with the panels it sits in (outermost first). */
+export type OrderedElement = { element: ElementJson; page: number; panels: ElementJson[] };
+
+/**
+ * Every element in the order a respondent meets them, descending into panels: a panel comes just
+ * before its own elements. What the logic checks and the structure list read.
+ */
+export function questionsInOrder(model: BuilderModel): OrderedElement[] {
+  const found: OrderedElement[] = [];
+  const walk = (elements: unknown[], page: number, panels: ElementJson[]) => {
+    for (const element of elements) {
+      if (!isRecord(element)) continue;
+      found.push({ element, page, panels });
+      if (panelElementsKey(element)) walk(panelChildren(element), page, [...panels, element]);
+    }
+  };
+  model.pages.forEach((page, p) => walk(page.elements, p, []));
+  return found;
 }
 
 /**
@@ -143,7 +203,7 @@ export function allQuestionElements(model: BuilderModel): ElementJson[] {
 
 /** A question name not yet used anywhere in the survey: "<base>1", "<base>2"… */
 export function freshName(model: BuilderModel, base: string): string {
-  const used = new Set(allQuestionElements(model).map((e) => e.name));
+  const used = new Set([...allQuestionElements(model), ...questionsInOrder(model).map((e) => e.element)].map((e) => e.name));
   for (const page of model.pages) used.add(page.props.name);
   for (let n = 1; ; n++) if (!used.has(`${base}${n}`)) return `${base}${n}`;
 }

@@ -2,7 +2,7 @@
 // operator, value) joined by "and" or "or", stored as a SurveyJS visibleIf expression. Only the
 // expressions this module writes are read back as clauses; any other expression (written by hand
 // or pasted) is kept as text and reported as such, never rewritten.
-import { elementsInOrder, findElement, type BuilderModel, type ElementJson } from "./document";
+import { panelElementsKey, questionsInOrder, type BuilderModel, type ElementJson, type OrderedElement } from "./document";
 
 export const OPERATORS = ["=", "<>", ">", ">=", "<", "<=", "contains", "notcontains", "notempty", "empty"] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -79,15 +79,19 @@ export function parseCondition(expression: string): Condition | null {
 export type LogicProblem =
   | { code: "condition_unknown_question"; question: string; refers: string }
   | { code: "condition_later_question"; question: string; refers: string }
-  | { code: "condition_self"; question: string; refers: string };
+  | { code: "condition_self"; question: string; refers: string }
+  | { code: "page_condition_unknown_question"; question: string; refers: string; page: number }
+  | { code: "page_condition_later_question"; question: string; refers: string; page: number };
 
-/** Index of each top-level question in respondent order. */
-function orderIndex(model: BuilderModel): Map<string, number> {
-  const order = new Map<string, number>();
-  elementsInOrder(model).forEach(({ element }, i) => {
-    if (typeof element.name === "string") order.set(element.name, i);
-  });
-  return order;
+const isPanel = (element: ElementJson) => panelElementsKey(element) !== null;
+
+/**
+ * Each element in respondent order with its position: questions count one each; a panel takes the
+ * position of its first question, since its condition is decided before any of them is shown.
+ */
+function positioned(model: BuilderModel): (OrderedElement & { position: number })[] {
+  let position = 0;
+  return questionsInOrder(model).map((entry) => ({ ...entry, position: isPanel(entry.element) ? position : position++ }));
 }
 
 function conditionOf(element: ElementJson): Condition | null {
@@ -96,10 +100,13 @@ function conditionOf(element: ElementJson): Condition | null {
 
 /**
  * Conditions must look back: a question shown depending on a later answer would be decided before
- * that answer exists. Checked for every builder-written condition of questions and pages.
+ * that answer exists. Checked for every builder-written condition of questions, panels and pages;
+ * a page's condition may only name questions of earlier pages.
  */
 export function logicProblems(model: BuilderModel): LogicProblem[] {
-  const order = orderIndex(model);
+  const entries = positioned(model);
+  const order = new Map<string, number>();
+  for (const { element, position } of entries) if (typeof element.name === "string" && !isPanel(element)) order.set(element.name, position);
   const problems: LogicProblem[] = [];
   const check = (owner: string, position: number, condition: Condition | null, self: boolean) => {
     for (const clause of condition?.clauses ?? []) {
@@ -110,17 +117,18 @@ export function logicProblems(model: BuilderModel): LogicProblem[] {
       else if (at >= position) problems.push({ code: "condition_later_question", question: owner, refers });
     }
   };
-  let position = 0;
-  model.pages.forEach((page) => {
-    // A page's condition is decided before any of its questions is shown.
-    if (typeof page.props.visibleIf === "string") {
-      check(String(page.props.name ?? ""), position, parseCondition(page.props.visibleIf), false);
-    }
-    for (const element of page.elements) {
-      check(String(element.name ?? ""), position, conditionOf(element), true);
-      position++;
+  model.pages.forEach((page, p) => {
+    const first = entries.find((e) => e.page >= p)?.position ?? order.size;
+    const condition = typeof page.props.visibleIf === "string" ? parseCondition(page.props.visibleIf) : null;
+    for (const clause of condition?.clauses ?? []) {
+      const refers = clause.question.split(".")[0];
+      const at = order.get(refers);
+      const question = String(page.props.name ?? "");
+      if (at === undefined) problems.push({ code: "page_condition_unknown_question", question, refers, page: p + 1 });
+      else if (at >= first) problems.push({ code: "page_condition_later_question", question, refers, page: p + 1 });
     }
   });
+  for (const { element, position } of entries) check(String(element.name ?? ""), position, conditionOf(element), !isPanel(element));
   return problems;
 }
 
@@ -179,9 +187,9 @@ function satisfies(answer: ClauseValue, operator: Operator, value: ClauseValue |
  */
 export function unreachableQuestions(model: BuilderModel): Set<string> {
   const unreachable = new Set<string>();
+  const entries = questionsInOrder(model);
   const elements = new Map<string, ElementJson>();
-  for (const { element } of elementsInOrder(model)) if (typeof element.name === "string") elements.set(element.name, element);
-
+  for (const { element } of entries) if (typeof element.name === "string" && !isPanel(element)) elements.set(element.name, element);
   const clauseCanHold = (clause: Clause): boolean => {
     const name = clause.question.split(".")[0];
     const target = elements.get(name);
@@ -209,24 +217,36 @@ export function unreachableQuestions(model: BuilderModel): Set<string> {
     return domain.some((answer) => comparing.every((c) => satisfies(answer, c.operator, c.value)));
   };
 
-  for (const page of model.pages) {
-    const pageCondition = typeof page.props.visibleIf === "string" ? parseCondition(page.props.visibleIf) : null;
-    const pageReachable = possible(pageCondition);
-    for (const element of page.elements) {
-      if (typeof element.name !== "string") continue;
-      const condition = typeof element.visibleIf === "string" ? parseCondition(element.visibleIf) : null;
-      if (!pageReachable || !possible(condition)) unreachable.add(element.name);
-    }
+  // In respondent order, so that a condition on an unreachable question is judged with it known.
+  const pageReachable = new Map<number, boolean>();
+  const pageCanShow = (p: number) => {
+    if (!pageReachable.has(p)) pageReachable.set(p, possible(conditionOf(model.pages[p].props)));
+    return pageReachable.get(p) === true;
+  };
+  const panelReachable = new Map<ElementJson, boolean>();
+  for (const { element, page, panels } of entries) {
+    const reachable = pageCanShow(page) && panels.every((panel) => panelReachable.get(panel) !== false) && possible(conditionOf(element));
+    if (isPanel(element)) panelReachable.set(element, reachable);
+    else if (typeof element.name === "string" && !reachable) unreachable.add(element.name);
   }
   return unreachable;
 }
 
-/** The questions a condition on `name` may refer to: the ones before it, in respondent order. */
+/** Questions a condition may name: named, with an answer (not a panel or a text block). */
+const answerable = (element: ElementJson) => typeof element.name === "string" && element.type !== "html" && !isPanel(element);
+
+/** The questions a condition on `name` (a question or a panel) may refer to: the ones before it, in respondent order. */
 export function earlierQuestions(model: BuilderModel, name: string): ElementJson[] {
-  const at = findElement(model, name);
-  if (!at) return [];
-  return elementsInOrder(model)
-    .filter(({ page, index }) => page < at.page || (page === at.page && index < at.index))
-    .map(({ element }) => element)
-    .filter((element) => typeof element.name === "string" && element.type !== "html" && element.type !== "panel");
+  const entries = questionsInOrder(model);
+  const at = entries.findIndex((e) => e.element.name === name);
+  if (at < 0) return [];
+  return entries.slice(0, at).map((e) => e.element).filter(answerable);
+}
+
+/** The questions a page's condition may refer to: those of the pages before it. */
+export function questionsBeforePage(model: BuilderModel, page: number): ElementJson[] {
+  return questionsInOrder(model)
+    .filter((e) => e.page < page)
+    .map((e) => e.element)
+    .filter(answerable);
 }

@@ -8,6 +8,9 @@ import {
   elementAt,
   findElement,
   freshName,
+  panelChildren,
+  questionsInOrder,
+  updateElementAt,
   type BuilderModel,
   type BuilderPage,
   type ElementJson,
@@ -26,7 +29,9 @@ export type RefusalCode =
   | "last_page"
   | "unknown_attribute"
   | "question_in_condition"
-  | "cannot_move";
+  | "cannot_move"
+  | "question_in_panel"
+  | "panel_not_empty";
 
 export type Refusal = { code: RefusalCode; params: Record<string, string> };
 export type EditResult = { ok: true; model: BuilderModel; selected?: string } | { ok: false; refusal: Refusal };
@@ -34,6 +39,10 @@ export type EditResult = { ok: true; model: BuilderModel; selected?: string } | 
 const refuse = (code: RefusalCode, params: Record<string, string> = {}): EditResult => ({ ok: false, refusal: { code, params } });
 
 const logicKey = (p: LogicProblem) => `${p.code}:${p.question}:${p.refers}`;
+
+function logicParams(p: LogicProblem): Record<string, string> {
+  return "page" in p ? { question: p.question, refers: p.refers, page: String(p.page) } : { question: p.question, refers: p.refers };
+}
 
 /** Applies an edit, refusing it when it brings a measurement or logic problem the survey did not have. */
 function guarded(model: BuilderModel, touchpoint: SurveyTouchpoint, edit: () => EditResult): EditResult {
@@ -45,7 +54,7 @@ function guarded(model: BuilderModel, touchpoint: SurveyTouchpoint, edit: () => 
   if (first) return refuse(first.code, first.params);
   const had = new Set(logicProblems(model).map(logicKey));
   const logic = logicProblems(result.model).find((p) => !had.has(logicKey(p)));
-  if (logic) return refuse(logic.code, { question: logic.question, refers: logic.refers });
+  if (logic) return refuse(logic.code, logicParams(logic));
   return result;
 }
 
@@ -58,10 +67,7 @@ function withPages(model: BuilderModel, pages: BuilderPage[]): BuilderModel {
 function replaceElement(model: BuilderModel, name: string, update: (element: ElementJson) => ElementJson): EditResult {
   const at = findElement(model, name);
   if (!at) return refuse("not_found", { question: name });
-  const pages = model.pages.map((page, p) =>
-    p !== at.page ? page : { ...page, elements: page.elements.map((e, i) => (i === at.index ? update(e) : e)) },
-  );
-  return { ok: true, model: withPages(model, pages) };
+  return { ok: true, model: withPages(model, updateElementAt(model, at, update)) };
 }
 
 function pageName(model: BuilderModel): string {
@@ -147,6 +153,8 @@ function conditionReferences(model: BuilderModel): Map<string, string> {
     note(String(page.props.name ?? ""), page.props.visibleIf);
     for (const element of allQuestionElements({ ...model, pages: [page] })) note(String(element.name ?? ""), element.visibleIf);
   }
+  // Panels' own conditions, and the questions inside them.
+  for (const { element } of questionsInOrder(model)) note(String(element.name ?? ""), element.visibleIf);
   return refs;
 }
 
@@ -160,8 +168,9 @@ export function removeQuestion(model: BuilderModel, touchpoint: SurveyTouchpoint
     if (!at) return refuse("not_found", { question: name });
     const usedBy = conditionReferences(model).get(name);
     if (usedBy !== undefined && usedBy !== name) return refuse("question_in_condition", { question: name, refers: usedBy });
-    const pages = model.pages.map((page, p) => (p !== at.page ? page : { ...page, elements: page.elements.filter((_, i) => i !== at.index) }));
-    return { ok: true, model: withPages(model, pages) };
+    // Like a page, a panel goes only once empty: its questions would otherwise disappear with it unseen.
+    if (panelChildren(elementAt(model, at)).length > 0) return refuse("panel_not_empty", { question: name });
+    return { ok: true, model: withPages(model, updateElementAt(model, at, () => null)) };
   });
 }
 
@@ -170,6 +179,8 @@ export function moveQuestionTo(model: BuilderModel, touchpoint: SurveyTouchpoint
   return guarded(model, touchpoint, () => {
     const at = findElement(model, name);
     if (!at || !model.pages[pageIndex]) return refuse("cannot_move");
+    // Questions stay in their panel: moving them in or out is done in the JSON tab.
+    if (at.path.length > 0) return refuse("question_in_panel", { question: name });
     const element = elementAt(model, at);
     const without = model.pages.map((page, p) => (p !== at.page ? page : { ...page, elements: page.elements.filter((_, i) => i !== at.index) }));
     const target = without[pageIndex];
@@ -185,6 +196,7 @@ export function moveQuestionTo(model: BuilderModel, touchpoint: SurveyTouchpoint
 export function moveQuestion(model: BuilderModel, touchpoint: SurveyTouchpoint, name: string, delta: -1 | 1): EditResult {
   const at = findElement(model, name);
   if (!at) return refuse("not_found", { question: name });
+  if (at.path.length > 0) return refuse("question_in_panel", { question: name });
   const count = model.pages[at.page].elements.length;
   if (delta === -1 && at.index > 0) return moveQuestionTo(model, touchpoint, name, at.page, at.index - 1);
   if (delta === 1 && at.index < count - 1) return moveQuestionTo(model, touchpoint, name, at.page, at.index + 1);
@@ -273,7 +285,7 @@ export function setReverseCoded(model: BuilderModel, touchpoint: SurveyTouchpoin
 export function setCondition(
   model: BuilderModel,
   touchpoint: SurveyTouchpoint,
-  target: { on: "question"; name: string } | { on: "page"; page: number },
+  target: ConditionTarget,
   condition: Condition | null,
 ): EditResult {
   return guarded(model, touchpoint, () => {
@@ -285,10 +297,18 @@ export function setCondition(
   });
 }
 
-/** The builder-readable condition of a question, null when it has an expression the builder did not write. */
-export function questionCondition(model: BuilderModel, name: string): Condition | null {
-  const at = findElement(model, name);
-  if (!at) return null;
-  const expression = elementAt(model, at).visibleIf;
+/** What a condition belongs to: a question (or a panel), by name, or a page, by position. */
+export type ConditionTarget = { on: "question"; name: string } | { on: "page"; page: number };
+
+/** The visibleIf expression a condition target has now, undefined when it has none (or is gone). */
+export function conditionExpression(model: BuilderModel, target: ConditionTarget): unknown {
+  if (target.on === "page") return model.pages[target.page]?.props.visibleIf;
+  const at = findElement(model, target.name);
+  return at ? elementAt(model, at).visibleIf : undefined;
+}
+
+/** The builder-readable condition of a question or page, null when it has an expression the builder did not write. */
+export function targetCondition(model: BuilderModel, target: ConditionTarget): Condition | null {
+  const expression = conditionExpression(model, target);
   return typeof expression === "string" ? parseCondition(expression) : { join: "and", clauses: [] };
 }

@@ -1,10 +1,10 @@
-// The condition builder of one question: clauses (an earlier question, an operator, a value)
-// joined by "and" or "or", written as the question's SurveyJS visibleIf.
+// The condition builder of one question, panel or page: clauses (an earlier question, an operator,
+// a value) joined by "and" or "or", written as its SurveyJS visibleIf.
 import { useLang, useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
-import { elementAt, findElement, type BuilderModel, type ElementJson } from "~/survey/builder/document";
-import { answerDomain, earlierQuestions, OPERATORS, UNARY_OPERATORS, type Clause, type ClauseValue, type Condition, type Operator } from "~/survey/builder/logic";
-import { questionCondition, setCondition, type EditResult } from "~/survey/builder/operations";
+import type { BuilderModel, ElementJson } from "~/survey/builder/document";
+import { answerDomain, earlierQuestions, OPERATORS, questionsBeforePage, UNARY_OPERATORS, type Clause, type ClauseValue, type Condition, type Operator } from "~/survey/builder/logic";
+import { conditionExpression, setCondition, targetCondition, type ConditionTarget, type EditResult } from "~/survey/builder/operations";
 import { readText } from "~/survey/builder/text";
 import type { SurveyTouchpoint } from "~/survey/types";
 
@@ -23,7 +23,7 @@ const OPERATOR_KEYS: Record<Operator, string> = {
 
 type Props = {
   model: BuilderModel;
-  name: string;
+  target: ConditionTarget;
   touchpoint: SurveyTouchpoint;
   canEdit: boolean;
   apply: (result: EditResult, key?: string | null) => boolean;
@@ -38,17 +38,16 @@ function choiceLabel(element: ElementJson, value: ClauseValue, lang: "es" | "en"
   return String(value);
 }
 
-export function ConditionEditor({ model, name, touchpoint, canEdit, apply }: Props) {
+export function ConditionEditor({ model, target: owner, touchpoint, canEdit, apply }: Props) {
   const t = useT();
   const lang = useLang();
-  const condition = questionCondition(model, name);
-  const at = findElement(model, name);
-  if (!at) return null;
-  const expression = elementAt(model, at).visibleIf;
-  const earlier = earlierQuestions(model, name);
+  const condition = targetCondition(model, owner);
+  const expression = conditionExpression(model, owner);
+  const earlier = owner.on === "page" ? questionsBeforePage(model, owner.page) : earlierQuestions(model, owner.name);
   const byName = new Map(earlier.map((e) => [String(e.name), e]));
+  const ownerKey = owner.on === "page" ? `page:${owner.page}` : owner.name;
 
-  const commit = (next: Condition) => apply(setCondition(model, touchpoint, { on: "question", name }, next), `condition:${name}`);
+  const commit = (next: Condition) => apply(setCondition(model, touchpoint, owner, next), `condition:${ownerKey}`);
   const defaultClause = (element: ElementJson): Clause => {
     const domain = answerDomain(element);
     return domain && domain.length > 0
@@ -59,6 +58,7 @@ export function ConditionEditor({ model, name, touchpoint, canEdit, apply }: Pro
   return (
     <fieldset className="condition-editor" data-testid="condition-editor">
       <legend>{t("builder.logic")}</legend>
+      {owner.on === "page" ? <p className="muted">{t("builder.pageLogic.hint")}</p> : null}
       {condition === null ? (
         <p className="muted">{t("builder.logic.custom", { expression: String(expression) })}</p>
       ) : (
@@ -163,7 +163,7 @@ export function ConditionEditor({ model, name, touchpoint, canEdit, apply }: Pro
             })}
           </ol>
           {earlier.length === 0 ? (
-            <p className="muted">{t("builder.logic.noEarlier")}</p>
+            <p className="muted">{t(owner.on === "page" ? "builder.pageLogic.noEarlier" : "builder.logic.noEarlier")}</p>
           ) : canEdit ? (
             <button type="button" className="secondary small" onClick={() => commit({ ...condition, clauses: [...condition.clauses, defaultClause(earlier[earlier.length - 1])] })}>
               {t("builder.logic.add")}

@@ -1,5 +1,5 @@
-// The editor of the selected survey, page or question: its texts in both languages, required,
-// reverse coding, choices, placeholders and the display condition.
+// The editor of the selected survey, page, panel or question: its texts in both languages, required,
+// reverse coding, choices, placeholders and the display condition (a page's skips the whole page).
 import { useRef } from "react";
 import { useT } from "~/i18n/use-t";
 import { elementAt, elementInfo, findElement, type BuilderModel } from "~/survey/builder/document";
@@ -93,6 +93,7 @@ export function ElementEditor({ model, touchpoint, canEdit, selection, apply, pl
         {field(target, "title", t("builder.field.title"), page.props.title)}
         {field(target, "description", t("builder.field.description"), page.props.description, true)}
         {placeholderBar}
+        <ConditionEditor model={model} target={{ on: "page", page: selection.index }} touchpoint={touchpoint} canEdit={canEdit} apply={apply} />
       </div>
     );
   }
@@ -102,6 +103,18 @@ export function ElementEditor({ model, touchpoint, canEdit, selection, apply, pl
   const element = elementAt(model, at);
   const info = elementInfo(element);
   const target: TextTarget = { on: "question", name: info.name };
+  if (info.type === "panel" && info.name !== "") {
+    return (
+      <div className="stack" data-testid="panel-editor">
+        <h3>{t("builder.panel.heading", { name: info.name })}</h3>
+        <p className="muted">{t("builder.panel.hint")}</p>
+        {field(target, "title", t("builder.field.title"), element.title)}
+        {field(target, "description", t("builder.field.description"), element.description, true)}
+        {placeholderBar}
+        <ConditionEditor model={model} target={{ on: "question", name: info.name }} touchpoint={touchpoint} canEdit={canEdit} apply={apply} />
+      </div>
+    );
+  }
   if (!info.editable) {
     return (
       <div className="stack">
@@ -168,7 +181,7 @@ export function ElementEditor({ model, touchpoint, canEdit, selection, apply, pl
         </label>
       ) : null}
       {placeholderBar}
-      <ConditionEditor model={model} name={info.name} touchpoint={touchpoint} canEdit={canEdit} apply={apply} />
+      <ConditionEditor model={model} target={{ on: "question", name: info.name }} touchpoint={touchpoint} canEdit={canEdit} apply={apply} />
     </div>
   );
 }

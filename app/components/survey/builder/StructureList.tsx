@@ -1,9 +1,10 @@
-// Pages and their questions in respondent order: select one to edit it, reorder by drag and drop or
-// with the Move up / Move down buttons (the keyboard and single-pointer alternative, WCAG 2.5.7).
-import { useState, type DragEvent } from "react";
+// Pages and their questions in respondent order, a panel's questions inside it: select one to edit
+// it, reorder by drag and drop or with the Move up / Move down buttons (the keyboard and
+// single-pointer alternative, WCAG 2.5.7).
+import { useState, type DragEvent, type ReactNode } from "react";
 import { useLang, useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/messages";
-import { elementInfo, type BuilderModel, type ElementJson } from "~/survey/builder/document";
+import { elementInfo, panelChildren, panelElementsKey, type BuilderModel, type ElementJson } from "~/survey/builder/document";
 import { unreachableQuestions } from "~/survey/builder/logic";
 import { movePage, moveQuestion, moveQuestionTo, removePage, removeQuestion, type EditResult } from "~/survey/builder/operations";
 import { missingLanguages, readText } from "~/survey/builder/text";
@@ -58,6 +59,91 @@ export function StructureList({ model, touchpoint, canEdit, selection, onSelect,
     if (canEdit && dragging) event.preventDefault();
   };
 
+  /**
+   * One element of the list; a panel lists its own elements inside it. Elements inside a panel are
+   * selected and edited like any other, but stay in their panel (no dragging or moving there).
+   */
+  const questionItem = (element: ElementJson, p: number, i: number, nested: boolean): ReactNode => {
+    const info = elementInfo(element);
+    const name = info.name || `#${i + 1}`;
+    const title = readText(element.title, lang) || readText(element.title, lang === "es" ? "en" : "es") || name;
+    const selected = selection?.kind === "question" && selection.name === info.name;
+    const missing = untranslatedCount(element);
+    const children = panelChildren(element).filter((e): e is ElementJson => typeof e === "object" && e !== null && !Array.isArray(e));
+    const isPanel = panelElementsKey(element) !== null;
+    const movable = canEdit && !nested && info.name !== "";
+    return (
+      <li
+        key={`${name}-${i}`}
+        className={`structure-question${isPanel ? " structure-panel" : ""}${selected ? " selected" : ""}${dragging === info.name ? " dragging" : ""}`}
+        data-question={info.name}
+        draggable={movable}
+        onDragStart={(e) => {
+          if (!movable) return;
+          e.stopPropagation();
+          e.dataTransfer.setData("text/plain", info.name);
+          e.dataTransfer.effectAllowed = "move";
+          setDragging(info.name);
+        }}
+        onDragEnd={() => setDragging(null)}
+        onDragOver={nested ? undefined : allowDrop}
+        onDrop={nested ? undefined : (e) => drop(e, p, i)}
+      >
+        {movable ? (
+          <span className="drag-handle" aria-hidden="true" title={t("builder.drag", { name })}>
+            ⠿
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="link-button question-title"
+          disabled={info.name === ""}
+          onClick={() => onSelect({ kind: "question", name: info.name })}
+          aria-pressed={selected}
+        >
+          {title}
+        </button>
+        <span className="question-badges">
+          <span className="badge">{info.editable || isPanel ? t(`builder.type.${info.type}` as MessageKey) : info.type}</span>
+          {info.measure ? <span className="badge measure">{info.attribute ? `${info.measure} · ${info.attribute}` : info.measure}</span> : null}
+          {!info.editable && !isPanel ? <span className="badge">{t("builder.readonlyBadge")}</span> : null}
+          {typeof element.visibleIf === "string" ? <span className="badge">{t("builder.conditional")}</span> : null}
+          {unreachable.has(info.name) ? <span className="badge warn">{t("builder.unreachable")}</span> : null}
+          {missing > 0 ? <span className="badge missing-translation">{t("builder.untranslated", { n: missing })}</span> : null}
+        </span>
+        {canEdit && info.name ? (
+          <span className="question-actions">
+            {nested ? null : (
+              <>
+                <button type="button" className="secondary small" onClick={() => move(info.name, -1)} aria-label={t("builder.moveUp", { name })}>
+                  ↑
+                </button>
+                <button type="button" className="secondary small" onClick={() => move(info.name, 1)} aria-label={t("builder.moveDown", { name })}>
+                  ↓
+                </button>
+              </>
+            )}
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => {
+                if (apply(removeQuestion(model, touchpoint, info.name)) && selected) onSelect(null);
+              }}
+              aria-label={t("builder.remove", { name })}
+            >
+              ✕
+            </button>
+          </span>
+        ) : null}
+        {isPanel && children.length > 0 ? (
+          <ol className="structure-questions structure-panel-questions" aria-label={t("builder.panel.questions", { name })}>
+            {children.map((child, j) => questionItem(child, p, j, true))}
+          </ol>
+        ) : null}
+      </li>
+    );
+  };
+
   return (
     <ol className="structure" aria-label={t("builder.structure")}>
       {model.pages.map((page, p) => {
@@ -69,6 +155,7 @@ export function StructureList({ model, touchpoint, canEdit, selection, onSelect,
                 {t("builder.page", { n: p + 1 })}
                 {pageTitle ? <span className="muted"> · {pageTitle}</span> : null}
               </h3>
+              {typeof page.props.visibleIf === "string" ? <span className="badge">{t("builder.conditional")}</span> : null}
               <button type="button" className="secondary small" onClick={() => onSelect({ kind: "page", index: p })} aria-pressed={selection?.kind === "page" && selection.index === p}>
                 {t("builder.editPage", { n: p + 1 })}
               </button>
@@ -94,66 +181,7 @@ export function StructureList({ model, touchpoint, canEdit, selection, onSelect,
               </p>
             ) : (
               <ol className="structure-questions">
-                {page.elements.map((element, i) => {
-                  const info = elementInfo(element);
-                  const name = info.name || `#${i + 1}`;
-                  const title = readText(element.title, lang) || readText(element.title, lang === "es" ? "en" : "es") || name;
-                  const selected = selection?.kind === "question" && selection.name === info.name;
-                  const missing = untranslatedCount(element);
-                  return (
-                    <li
-                      key={`${name}-${i}`}
-                      className={`structure-question${selected ? " selected" : ""}${dragging === info.name ? " dragging" : ""}`}
-                      data-question={info.name}
-                      draggable={canEdit && info.name !== ""}
-                      onDragStart={(e) => {
-                        e.dataTransfer.setData("text/plain", info.name);
-                        e.dataTransfer.effectAllowed = "move";
-                        setDragging(info.name);
-                      }}
-                      onDragEnd={() => setDragging(null)}
-                      onDragOver={allowDrop}
-                      onDrop={(e) => drop(e, p, i)}
-                    >
-                      {canEdit ? (
-                        <span className="drag-handle" aria-hidden="true" title={t("builder.drag", { name })}>
-                          ⠿
-                        </span>
-                      ) : null}
-                      <button type="button" className="link-button question-title" onClick={() => onSelect({ kind: "question", name: info.name })} aria-pressed={selected}>
-                        {title}
-                      </button>
-                      <span className="question-badges">
-                        <span className="badge">{info.editable ? t(`builder.type.${info.type}` as MessageKey) : info.type}</span>
-                        {info.measure ? <span className="badge measure">{info.attribute ? `${info.measure} · ${info.attribute}` : info.measure}</span> : null}
-                        {!info.editable ? <span className="badge">{t("builder.readonlyBadge")}</span> : null}
-                        {typeof element.visibleIf === "string" ? <span className="badge">{t("builder.conditional")}</span> : null}
-                        {unreachable.has(info.name) ? <span className="badge warn">{t("builder.unreachable")}</span> : null}
-                        {missing > 0 ? <span className="badge missing-translation">{t("builder.untranslated", { n: missing })}</span> : null}
-                      </span>
-                      {canEdit && info.name ? (
-                        <span className="question-actions">
-                          <button type="button" className="secondary small" onClick={() => move(info.name, -1)} aria-label={t("builder.moveUp", { name })}>
-                            ↑
-                          </button>
-                          <button type="button" className="secondary small" onClick={() => move(info.name, 1)} aria-label={t("builder.moveDown", { name })}>
-                            ↓
-                          </button>
-                          <button
-                            type="button"
-                            className="secondary small"
-                            onClick={() => {
-                              if (apply(removeQuestion(model, touchpoint, info.name)) && selected) onSelect(null);
-                            }}
-                            aria-label={t("builder.remove", { name })}
-                          >
-                            ✕
-                          </button>
-                        </span>
-                      ) : null}
-                    </li>
-                  );
-                })}
+                {page.elements.map((element, i) => questionItem(element, p, i, false))}
               </ol>
             )}
           </li>
