@@ -69,10 +69,11 @@ describe("the page for a missing permission", () => {
   it("says the same in Spanish", async () => {
     const dan = await as("dan@screens.test", "es");
     const settings = await (await dan.get("/w/screens/settings")).text();
-    expect(settings).toContain("Necesitas el permiso «cambiar los ajustes» (lo tiene el rol Administración).");
+    expect(settings).toContain("Necesita el permiso «cambiar los ajustes» (lo tiene el rol Administración).");
+    expect(settings).toContain("Pida a una persona con rol Administración del espacio que le cambie el rol.");
     const tokens = await dan.get("/w/screens/audit");
     expect(tokens.status).toBe(403);
-    expect(await tokens.text()).toContain("Necesitas el permiso «leer el registro de auditoría»");
+    expect(await tokens.text()).toContain("Necesita el permiso «leer el registro de auditoría»");
   });
 
   it("still answers 404, not 403, for a workspace the person is not in", async () => {

@@ -1,7 +1,7 @@
 // Interface texts of the journey map editor: moving touchpoints by pointer or keyboard (with what a
 // screen reader hears at each step), adding one where the map is clicked, and the emotion curve.
 export const es = {
-  "map.edit.help": "Arrastra un punto de contacto a otra etapa o carril, o cámbialo de orden. Con el teclado: enfócalo, pulsa Espacio o Intro para tomarlo, muévelo con las flechas (izquierda y derecha: etapa; arriba y abajo: posición y carril), suéltalo con Espacio o Intro; Escape cancela. Haz clic en un espacio vacío para añadir un punto de contacto allí.",
+  "map.edit.help": "Arrastre un punto de contacto a otra etapa o carril, o cámbielo de orden. Con el teclado: enfóquelo, pulse Espacio o Intro para tomarlo, muévalo con las flechas (izquierda y derecha: etapa; arriba y abajo: posición y carril), suéltelo con Espacio o Intro; Escape cancela. Haga clic en un espacio vacío para añadir un punto de contacto allí.",
   "map.edit.handle": "Mover {name}",
   "map.edit.picked": "Tomado: {name}. {where}. Flechas para mover, Espacio para soltar, Escape para cancelar.",
   "map.edit.where": "Etapa {stage}, carril {lane}, posición {position} de {count}",
@@ -13,8 +13,8 @@ export const es = {
   "map.edit.addName": "Nombre del punto de contacto",
   "map.edit.add": "Añadir",
   "map.edit.addWhere": "En {stage} · {lane}",
-  "map.edit.unknownTouchpoint": "Ese punto de contacto ya no está en el viaje; recarga la página.",
-  "map.edit.unknownStage": "Esa etapa ya no está en el viaje; recarga la página.",
+  "map.edit.unknownTouchpoint": "Ese punto de contacto ya no está en el viaje; recargue la página.",
+  "map.edit.unknownStage": "Esa etapa ya no está en el viaje; recargue la página.",
   "map.edit.unknownLane": "Ese carril no existe en este espacio de trabajo.",
   "map.curve.title": "Curva de la experiencia",
   "map.curve.desc": "Brecha media percepción − expectativa de cada punto de contacto, en el orden del viaje, con su intervalo de confianza del 95 % y su n; de {from} a {to}.",

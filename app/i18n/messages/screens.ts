@@ -22,9 +22,9 @@ export const es = {
   "count.fieldsChanged.other": "Guardado. {count} campos cambiados.",
 
   "forbidden.title": "Sin permiso",
-  "forbidden.message": "Necesitas el permiso «{permission}» (lo tiene el rol {roles}).",
-  "forbidden.messageMany": "Necesitas el permiso «{permission}» (lo tienen los roles {roles}).",
-  "forbidden.ask": "Pide a una persona con rol Administración del espacio que cambie tu rol.",
+  "forbidden.message": "Necesita el permiso «{permission}» (lo tiene el rol {roles}).",
+  "forbidden.messageMany": "Necesita el permiso «{permission}» (lo tienen los roles {roles}).",
+  "forbidden.ask": "Pida a una persona con rol Administración del espacio que le cambie el rol.",
   "forbidden.or": " o ",
 
   "permission.read": "leer el espacio",

@@ -43,7 +43,7 @@ export const es = {
     "Derechos del cliente (RGPD): descargar todo lo que guardamos de él, o borrar su identidad. Al borrar se eliminan el cliente, sus eventos e invitaciones; sus respuestas se quedan sin vínculo y sin textos libres, así que ninguna estadística cambia. No se puede deshacer.",
   "privacy.export": "Exportar todo (JSON)",
   "privacy.erase": "Borrar a este cliente",
-  "privacy.erase.confirm": "Para confirmar, escribe su identificador externo ({externalId})",
+  "privacy.erase.confirm": "Para confirmar, escriba el identificador externo del cliente ({externalId})",
   "privacy.erase.mismatch": "El identificador no coincide; no se ha borrado nada.",
 } as const;
 
