@@ -2,12 +2,12 @@
 // the reminders (how many, how many days apart) and the daily send window. A deployment without a row
 // uses the defaults.
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, type Executor } from "#db/client";
 import { deploymentMail, deployments, touchpoints, workspaces } from "#db/schema/index";
 import type { ChannelChoice } from "~/cem/invitation-channel";
-import { DEFAULT_TEMPLATES, MailTemplateSchema, readTemplates, type MailTemplates } from "~/cem/invitation-mail";
-import { DEFAULT_WINDOW, MAX_REMINDERS, parseClock, type SendWindow } from "~/cem/send-window";
+import type { DeploymentMailInput } from "~/cem/deployment-mail-form";
+import { DEFAULT_TEMPLATES, readTemplates, type MailTemplates } from "~/cem/invitation-mail";
+import { DEFAULT_WINDOW, type SendWindow } from "~/cem/send-window";
 import { getDeployment } from "./deployments.server";
 
 export type DeploymentChannel = ChannelChoice;
@@ -46,55 +46,6 @@ export async function deploymentMailConfig(workspaceId: number, deploymentId: nu
     customised: row.templates !== null,
   };
 }
-
-const clock = (label: string) =>
-  z
-    .string()
-    .trim()
-    .transform((s, ctx) => {
-      const minutes = parseClock(s);
-      if (minutes === null) {
-        ctx.addIssue({ code: "custom", message: `${label}: a time as HH:MM, e.g. 09:00.` });
-        return z.NEVER;
-      }
-      return minutes;
-    });
-
-/** The deployment e-mail form: flat field names (es.subject, en.button…) as the page posts them. */
-export const DeploymentMailFormSchema = z
-  .object({
-    "es.subject": z.string(),
-    "es.text": z.string(),
-    "es.button": z.string(),
-    "en.subject": z.string(),
-    "en.text": z.string(),
-    "en.button": z.string(),
-    reminders: z.coerce.number({ message: "Reminders: 0, 1 or 2." }).int().min(0, "Reminders: 0, 1 or 2.").max(MAX_REMINDERS, "Reminders: 0, 1 or 2."),
-    reminderDays: z.coerce.number({ message: "Days between: a number." }).int("Days between: whole days.").min(1, "Days between: at least 1.").max(60, "Days between: at most 60."),
-    windowStart: clock("Window opens"),
-    windowEnd: clock("Window closes"),
-  })
-  .superRefine((v, ctx) => {
-    for (const lang of ["es", "en"] as const) {
-      const parsed = MailTemplateSchema.safeParse({ subject: v[`${lang}.subject`], text: v[`${lang}.text`], button: v[`${lang}.button`] });
-      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: [`${lang}.${String(issue.path[0])}`], message: issue.message });
-    }
-    if (v.windowStart >= v.windowEnd) ctx.addIssue({ code: "custom", path: ["windowEnd"], message: "Window closes: after it opens (a window cannot cross midnight)." });
-  })
-  .transform(
-    (v): DeploymentMailInput => ({
-      templates: {
-        es: { subject: v["es.subject"].trim(), text: v["es.text"].trim(), button: v["es.button"].trim() },
-        en: { subject: v["en.subject"].trim(), text: v["en.text"].trim(), button: v["en.button"].trim() },
-      },
-      reminders: v.reminders,
-      reminderDays: v.reminderDays,
-      window: { start: v.windowStart, end: v.windowEnd },
-    }),
-  );
-
-/** What the e-mail form saves: everything but the channel, which has its own form. */
-type DeploymentMailInput = Omit<DeploymentMailConfig, "customised" | "channel">;
 
 /** Saves a deployment's e-mail (and its channel when given); false when the deployment is not in this workspace. */
 export async function saveDeploymentMail(

@@ -2,42 +2,18 @@
 // rate and the time zone send windows are read in. The password is sealed at rest (or named as an
 // environment variable) and never leaves the server: pages see only whether one is set.
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "#db/client";
 import { mailSettings, MAIL_TLS_MODES } from "#db/schema/index";
-import { isTimeZone } from "~/cem/send-window";
+import { MAIL_TLS_MODES as FORM_TLS_MODES, type MailSettingsInput } from "~/cem/mail-settings";
 import { recordAudit } from "./audit.server";
 import { createSmtpTransport, explainSmtpError, type MailSettingsRow, type SmtpError } from "./mail-transport.server";
 import { seal } from "./sealed-secrets.server";
 
-export type { MailSettingsRow };
+export type { MailSettingsInput, MailSettingsRow };
 
-const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
-
-export const MailSettingsSchema = z.object({
-  host: z.string().trim().regex(HOST, "Host: a host name or IP address, e.g. smtp.example.com."),
-  port: z.coerce.number({ message: "Port: a number." }).int("Port: a whole number.").min(1, "Port: 1 to 65535.").max(65535, "Port: 1 to 65535."),
-  tlsMode: z.enum(MAIL_TLS_MODES, { message: "TLS: choose STARTTLS, TLS or none." }),
-  username: z.string().trim().max(320, "User: at most 320 characters.").default(""),
-  // Empty keeps the stored password; clearPassword removes it.
-  password: z.string().max(1000, "Password: at most 1000 characters.").default(""),
-  clearPassword: z.literal("on").optional(),
-  passwordEnv: z
-    .string()
-    .trim()
-    .regex(/^([A-Z_][A-Z0-9_]{0,99})?$/, "Password variable: an environment variable name in capitals, e.g. SMTP_PASSWORD, or empty.")
-    .default(""),
-  fromName: z.string().trim().min(1, "Sender name: cannot be empty.").max(200, "Sender name: at most 200 characters.").refine((s) => !/[\r\n"<>]/.test(s), "Sender name: no quotes, angle brackets or line breaks."),
-  fromAddress: z.email("Sender address: an e-mail address, e.g. encuestas@example.com.").max(320),
-  linkOrigin: z
-    .string()
-    .trim()
-    .max(300)
-    .refine((s) => /^https?:\/\/[^/\s?#]+$/.test(s.replace(/\/+$/, "")), "Public address: the address people open the app at, e.g. https://surveys.example.com."),
-  ratePerMinute: z.coerce.number({ message: "Rate: a number." }).int("Rate: a whole number.").min(1, "Rate: at least 1 a minute.").max(10_000, "Rate: at most 10 000 a minute."),
-  timeZone: z.string().trim().refine(isTimeZone, "Time zone: an IANA zone, e.g. Europe/Madrid."),
-});
-export type MailSettingsInput = z.output<typeof MailSettingsSchema>;
+// The form's TLS modes are the stored column's: a mode added to one and not the other fails to compile.
+const SAME_TLS_MODES: [(typeof MAIL_TLS_MODES)[number], (typeof FORM_TLS_MODES)[number]] extends [(typeof FORM_TLS_MODES)[number], (typeof MAIL_TLS_MODES)[number]] ? true : never = true;
+void SAME_TLS_MODES;
 
 /** What a page may see of the settings: everything but the password, which is only "set" or not. */
 export type MailSettingsView = Omit<MailSettingsRow, "passwordSealed"> & { passwordSet: boolean };

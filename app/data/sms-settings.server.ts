@@ -2,47 +2,17 @@
 // deployment's invitation text in both languages. The auth header's value is sealed at rest (or named
 // as an environment variable) and never leaves the server: pages see only whether one is set.
 import { and, asc, eq } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "#db/client";
 import { deployments, deploymentSmsTexts, smsSettings } from "#db/schema/index";
 import { smsBodyTemplateProblem } from "~/cem/sms-body";
+import type { DeploymentSmsTextInput, SmsSettingsInput } from "~/cem/sms-settings";
 import { smsTextProblem } from "~/cem/sms-text";
 import type { Lang } from "~/i18n/lang";
 import { recordAudit } from "./audit.server";
 import { seal } from "./sealed-secrets.server";
 import { getSmsSettingsRow, type SmsSettingsRow } from "./sms.server";
 
-// Messages are keys of app/i18n/messages/bilingual.ts: the page shows them in the reader's language.
-export const SmsSettingsSchema = z.object({
-  url: z
-    .string()
-    .trim()
-    .max(2000, "sms.error.url")
-    .refine((s) => {
-      try {
-        const url = new URL(s);
-        return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
-      } catch {
-        return false;
-      }
-    }, "sms.error.url"),
-  authHeaderName: z
-    .string()
-    .trim()
-    .regex(/^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,100})?$/, "sms.error.headerName")
-    .default(""),
-  // Empty keeps the stored value; clearAuth removes it.
-  authHeaderValue: z.string().max(4000, "sms.error.headerValue").refine((s) => !/[\r\n]/.test(s), "sms.error.headerValue").default(""),
-  clearAuth: z.literal("on").optional(),
-  authHeaderEnv: z
-    .string()
-    .trim()
-    .regex(/^([A-Z_][A-Z0-9_]{0,99})?$/, "sms.error.headerEnv")
-    .default(""),
-  bodyTemplate: z.string().trim().min(2, "sms.error.body").max(4000, "sms.error.body"),
-  senderId: z.string().trim().max(20, "sms.error.sender").default(""),
-});
-export type SmsSettingsInput = z.output<typeof SmsSettingsSchema>;
+export type { DeploymentSmsTextInput, SmsSettingsInput };
 
 /** What a page may see: everything but the auth value, which is only "set" or not. */
 export type SmsSettingsView = Omit<SmsSettingsRow, "authHeaderSealed"> & { authSet: boolean };
@@ -54,7 +24,8 @@ export async function getSmsSettings(workspaceId: number): Promise<SmsSettingsVi
   return { ...rest, authSet: Boolean(authHeaderSealed) };
 }
 
-export type SaveSmsResult = { ok: true } | { ok: false; errors: Record<string, string | { es: string; en: string }> };
+/** A refusal names the field, worded in both languages (the page shows the reader's). */
+export type SaveSmsResult = { ok: true } | { ok: false; errors: Record<string, Record<Lang, string>> };
 
 /** Saves the settings (the body template checked first) and records which fields changed, never the secret. */
 export async function saveSmsSettings(workspaceId: number, input: SmsSettingsInput, actorUserId: number | null, ip: string | null = null): Promise<SaveSmsResult> {
@@ -113,16 +84,10 @@ export async function deploymentSmsText(workspaceId: number, deploymentId: numbe
   return (lang === "en" ? row?.textEn : row?.textEs) ?? "";
 }
 
-export const DeploymentSmsTextSchema = z.object({
-  deploymentId: z.coerce.number().int().positive(),
-  textEs: z.string().trim().max(640, "sms.error.textLength").default(""),
-  textEn: z.string().trim().max(640, "sms.error.textLength").default(""),
-});
-
 /** Saves a deployment's texts after checking their placeholders; false when the deployment is not the workspace's. */
 export async function saveDeploymentSmsText(
   workspaceId: number,
-  input: z.output<typeof DeploymentSmsTextSchema>,
+  input: DeploymentSmsTextInput,
 ): Promise<SaveSmsResult | null> {
   const errors: Record<string, { es: string; en: string }> = {};
   const es = smsTextProblem(input.textEs);

@@ -5,27 +5,27 @@
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
+import { deploymentMailInput, DeploymentMailFormSchema, DeploymentMailTestSchema } from "~/cem/deployment-mail-form";
 import { PLACEHOLDERS, renderInvitationMail, type MailTemplates } from "~/cem/invitation-mail";
 import { formatClock } from "~/cem/send-window";
 import { CHANNEL_CHOICES, ChannelChoiceSchema, type ChannelChoice } from "~/cem/invitation-channel";
-import { Field } from "~/components/Field";
-import { FormErrors, SelectField } from "~/components/form/fields";
+import { FormErrors, SelectField, TextField } from "~/components/form/fields";
 import { useSchemaForm } from "~/components/form/use-schema-form";
-import { deploymentMailConfig, deploymentMailContext, DeploymentMailFormSchema, saveDeploymentChannel, saveDeploymentMail } from "~/data/deployment-mail.server";
+import { deploymentMailConfig, deploymentMailContext, saveDeploymentChannel, saveDeploymentMail } from "~/data/deployment-mail.server";
 import { deploymentFunnel } from "~/data/invitation-events.server";
 import { getMailSettingsRow, mailLinkOrigin, sendTestMail } from "~/data/mail-settings.server";
 import type { SmtpFailure } from "~/data/mail-transport.server";
 import { getSmsSettingsRow } from "~/data/sms.server";
 import { RowIdParamSchema } from "~/cem/row-id";
 import { LANGS, type Lang } from "~/i18n/lang";
-import type { MessageKey } from "~/i18n/messages";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { submissionOf } from "~/web/conform.server";
 import { requestLang } from "~/i18n/lang.server";
+import { parseSubmission } from "~/web/form-schema";
 import { notFound } from "~/web/responses.server";
-import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { readFormData } from "~/web/form.server";
 
 const SAMPLE_NAMES: Record<Lang, string> = { es: "Lucía Pérez", en: "Jane Doe" };
 const WEEK_MS = 7 * 86_400_000;
@@ -69,51 +69,51 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const TestSchema = z.object({ to: z.email("Send a test to: an e-mail address."), lang: z.enum(LANGS) });
+/** What the test send came to: the server's answer, or its refusal explained. */
+type TestOutcome = { ok: true; lang: Lang; response: string } | { ok: false; reason: SmtpFailure; detail: string };
 
 type ActionResult =
   | { intent: "channel"; result: SubmissionResult<string[]> }
-  | { intent: "save"; ok: true }
-  | { intent: "save"; ok: false; errors: Record<string, string>; values: Record<string, string> }
-  | { intent: "test"; ok: true; lang: Lang; response: string }
-  | { intent: "test"; ok: false; reason: SmtpFailure | null; detail: string };
+  | { intent: "save"; result: SubmissionResult<string[]> }
+  | { intent: "test"; result: SubmissionResult<string[]>; outcome: TestOutcome | null };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, deploymentId, context } = await load(request, params);
+  const lang = await requestLang(request);
+  const t = translator(lang);
   const formData = await readFormData(request);
-  if (!formData) return data<ActionResult>({ intent: "save", ok: false, errors: { _form: UNREADABLE_FORM }, values: {} }, { status: 400 });
+  if (!formData) {
+    const result = parseSubmission(new FormData(), DeploymentMailFormSchema, lang).reply({ formErrors: [t("form.unreadable")] });
+    return data<ActionResult>({ intent: "save", result }, { status: 400 });
+  }
   if (formData.get("intent") === "channel") {
-    const submission = submissionOf(formData, ChannelChoiceSchema, await requestLang(request));
+    const submission = submissionOf(formData, ChannelChoiceSchema, lang);
     if (submission.status !== "success") return data<ActionResult>({ intent: "channel", result: submission.reply() }, { status: 400 });
     if (!(await saveDeploymentChannel(workspace.id, deploymentId, submission.value.channel))) throw notFound();
     return data<ActionResult>({ intent: "channel", result: submission.reply() });
   }
   if (formData.get("intent") === "test") {
-    const parsed = parseFormData(formData, TestSchema);
-    if (!parsed.ok) return data<ActionResult>({ intent: "test", ok: false, reason: null, detail: Object.values(parsed.errors)[0] ?? "" }, { status: 400 });
+    const submission = submissionOf(formData, DeploymentMailTestSchema, lang);
+    if (submission.status !== "success") return data<ActionResult>({ intent: "test", result: submission.reply(), outcome: null }, { status: 400 });
     const settings = await getMailSettingsRow(workspace.id);
-    if (!settings) return data<ActionResult>({ intent: "test", ok: false, reason: null, detail: "Set up the workspace's mail server first." }, { status: 400 });
+    if (!settings) return data<ActionResult>({ intent: "test", result: submission.reply({ formErrors: [t("mail.deployment.noSettings")] }), outcome: null }, { status: 400 });
     const config = await deploymentMailConfig(workspace.id, deploymentId);
-    const message = preview(config.templates, context, mailLinkOrigin(settings), settings.timeZone)[parsed.data.lang];
-    const sent = await sendTestMail(settings, parsed.data.to, message);
-    return sent.ok
-      ? { intent: "test" as const, ok: true as const, lang: parsed.data.lang, response: sent.response }
-      : { intent: "test" as const, ok: false as const, reason: sent.error.reason, detail: sent.error.detail };
+    const message = preview(config.templates, context, mailLinkOrigin(settings), settings.timeZone)[submission.value.lang];
+    const sent = await sendTestMail(settings, submission.value.to, message);
+    // A failed test is an answer about the configuration, not a bad form: 200 with the reason.
+    const outcome: TestOutcome = sent.ok ? { ok: true, lang: submission.value.lang, response: sent.response } : { ok: false, reason: sent.error.reason, detail: sent.error.detail };
+    return data<ActionResult>({ intent: "test", result: submission.reply(), outcome });
   }
-  const parsed = parseFormData(formData, DeploymentMailFormSchema);
-  if (!parsed.ok) return data<ActionResult>({ intent: "save", ok: false, errors: parsed.errors, values: parsed.values }, { status: 400 });
-  await saveDeploymentMail(workspace.id, deploymentId, parsed.data);
-  return { intent: "save" as const, ok: true as const };
+  const submission = submissionOf(formData, DeploymentMailFormSchema, lang);
+  if (submission.status !== "success") return data<ActionResult>({ intent: "save", result: submission.reply() }, { status: 400 });
+  if (!(await saveDeploymentMail(workspace.id, deploymentId, deploymentMailInput(submission.value)))) throw notFound();
+  return data<ActionResult>({ intent: "save", result: submission.reply() });
 }
 
 export default function DeploymentMailPage() {
   const { deploymentName, config, hasSettings, preview, funnel } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const t = useT();
-  const busy = useNavigation().state !== "idle";
-  const errors = result?.intent === "save" && !result.ok ? result.errors : {};
-  const typed = result?.intent === "save" && !result.ok ? result.values : {};
-  const value = (name: string, fallback: string | number) => typed[name] ?? String(fallback);
   const rate = funnel.total.responseRate;
   return (
     <>
@@ -159,29 +159,7 @@ export default function DeploymentMailPage() {
         </p>
       </section>
 
-      <Form method="post" className="card stack" aria-label={t("mail.deployment.title")}>
-        <input type="hidden" name="intent" value="save" />
-        <p className="muted">{t("mail.deployment.intro", { placeholders: PLACEHOLDERS.map((p) => `{{${p}}}`).join(" ") })}</p>
-        {errors._form ? <p className="error">{errors._form}</p> : null}
-        {LANGS.map((lang) => (
-          <fieldset key={lang}>
-            <legend>{lang === "es" ? "Español" : "English"}</legend>
-            <Field label={t("mail.deployment.subject")} name={`${lang}.subject`} defaultValue={value(`${lang}.subject`, config.templates[lang].subject)} error={errors[`${lang}.subject`]} />
-            <Field label={t("mail.deployment.text")} name={`${lang}.text`} multiline defaultValue={value(`${lang}.text`, config.templates[lang].text)} error={errors[`${lang}.text`]} />
-            <Field label={t("mail.deployment.button")} name={`${lang}.button`} defaultValue={value(`${lang}.button`, config.templates[lang].button)} error={errors[`${lang}.button`]} />
-          </fieldset>
-        ))}
-        <div className="row">
-          <Field label={t("mail.deployment.reminders")} name="reminders" type="number" min={0} max={2} defaultValue={value("reminders", config.reminders)} error={errors.reminders} />
-          <Field label={t("mail.deployment.reminderDays")} name="reminderDays" type="number" min={1} defaultValue={value("reminderDays", config.reminderDays)} error={errors.reminderDays} />
-          <Field label={t("mail.deployment.windowStart")} name="windowStart" defaultValue={value("windowStart", formatClock(config.window.start))} error={errors.windowStart} />
-          <Field label={t("mail.deployment.windowEnd")} name="windowEnd" defaultValue={value("windowEnd", formatClock(config.window.end))} error={errors.windowEnd} />
-        </div>
-        <button type="submit" disabled={busy}>
-          {t("mail.deployment.save")}
-        </button>
-        {result?.intent === "save" && result.ok ? <p role="status">{t("mail.deployment.saved")}</p> : null}
-      </Form>
+      <TemplatesForm />
 
       <section className="card" aria-label={t("mail.deployment.preview")}>
         <h2>{t("mail.deployment.preview")}</h2>
@@ -191,33 +169,86 @@ export default function DeploymentMailPage() {
             <pre className="mail-text">{preview[lang].text}</pre>
           </article>
         ))}
-        {hasSettings ? (
-          <Form method="post" className="row">
-            <input type="hidden" name="intent" value="test" />
-            <Field label={t("mail.deployment.testSend")} name="to" type="email" required />
-            <select name="lang" aria-label="lang" defaultValue="es">
-              {LANGS.map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
-            </select>
-            <button type="submit" disabled={busy}>
-              {t("mail.testSend")}
-            </button>
-          </Form>
-        ) : null}
-        {result?.intent === "test" ? (
-          result.ok ? (
-            <p role="status">{t("mail.deployment.testSent", { lang: result.lang, response: result.response })}</p>
-          ) : (
-            <p role="alert" className="error">
-              {result.reason ? t("mail.testFailed", { reason: t(`mail.error.${result.reason}` as MessageKey) }) : null} {result.detail}
-            </p>
-          )
-        ) : null}
+        {hasSettings || result?.intent === "test" ? <TestForm /> : null}
       </section>
     </>
+  );
+}
+
+/** Subject, text and button in both languages, the reminders and the daily send window. */
+function TemplatesForm() {
+  const { config } = useLoaderData<typeof loader>();
+  const answer = useActionData<ActionResult>();
+  const result = answer?.intent === "save" ? answer.result : undefined;
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const [form, fields] = useSchemaForm(DeploymentMailFormSchema, {
+    id: "deployment-mail",
+    lastResult: result,
+    defaultValue: {
+      ...config.templates,
+      reminders: String(config.reminders),
+      reminderDays: String(config.reminderDays),
+      windowStart: formatClock(config.window.start),
+      windowEnd: formatClock(config.window.end),
+    },
+  });
+  return (
+    <Form method="post" className="card stack" aria-label={t("mail.deployment.title")} {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="save" />
+      <p className="muted">{t("mail.deployment.intro", { placeholders: PLACEHOLDERS.map((p) => `{{${p}}}`).join(" ") })}</p>
+      <FormErrors form={form} />
+      {LANGS.map((lang) => {
+        const template = fields[lang].getFieldset();
+        return (
+          <fieldset key={lang}>
+            <legend>{lang === "es" ? "Español" : "English"}</legend>
+            <TextField field={template.subject} label={t("mail.deployment.subject")} />
+            <TextField field={template.text} label={t("mail.deployment.text")} multiline />
+            <TextField field={template.button} label={t("mail.deployment.button")} />
+          </fieldset>
+        );
+      })}
+      <div className="row">
+        <TextField field={fields.reminders} label={t("mail.deployment.reminders")} type="number" />
+        <TextField field={fields.reminderDays} label={t("mail.deployment.reminderDays")} type="number" />
+        <TextField field={fields.windowStart} label={t("mail.deployment.windowStart")} />
+        <TextField field={fields.windowEnd} label={t("mail.deployment.windowEnd")} />
+      </div>
+      <button type="submit" disabled={busy}>
+        {t("mail.deployment.save")}
+      </button>
+      {result?.status === "success" ? <p role="status">{t("mail.deployment.saved")}</p> : null}
+    </Form>
+  );
+}
+
+/** A test of the deployment's e-mail in one language, and what the server answered. */
+function TestForm() {
+  const answer = useActionData<ActionResult>();
+  const test = answer?.intent === "test" ? answer : undefined;
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const [form, fields] = useSchemaForm(DeploymentMailTestSchema, { id: "deployment-mail-test", lastResult: test?.result, defaultValue: { lang: "es" } });
+  const outcome = test?.outcome;
+  return (
+    <Form method="post" className="stack" aria-label={t("mail.deployment.testSend")} {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="test" />
+      <FormErrors form={form} />
+      <div className="row">
+        <TextField field={fields.to} label={t("mail.deployment.testSend")} type="email" />
+        <SelectField field={fields.lang} label={t("mail.deployment.testLang")} options={LANGS.map((l) => ({ value: l, label: l === "es" ? "Español" : "English" }))} />
+        <button type="submit" disabled={busy}>
+          {t("mail.testSend")}
+        </button>
+      </div>
+      {outcome?.ok ? <p role="status">{t("mail.deployment.testSent", { lang: outcome.lang, response: outcome.response })}</p> : null}
+      {outcome && !outcome.ok ? (
+        <p role="alert" className="error">
+          {t("mail.testFailed", { reason: t(`mail.error.${outcome.reason}` as MessageKey) })} {outcome.detail}
+        </p>
+      ) : null}
+    </Form>
   );
 }
 

@@ -1,20 +1,24 @@
 // E-mail settings (admins): the SMTP server invitations leave through, the sender, the rate and the
 // time zone, and a test message that reports what the server said. The password is write-only: the
-// page shows whether one is set, never the password.
+// page shows whether one is set, never the password, not even in the reply to a refused form.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
-import { Field } from "~/components/Field";
+import { MAIL_SECRET_FIELDS, MAIL_TLS_MODES, MailSettingsSchema, MailTestSchema } from "~/cem/mail-settings";
+import { CheckboxField, FormErrors, SelectField, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
 import { linkOrigin } from "~/data/deployments.server";
 import { mailboxDir } from "~/data/mail-catcher.server";
-import { getMailSettings, getMailSettingsRow, MailSettingsSchema, saveMailSettings, sendTestMail } from "~/data/mail-settings.server";
+import { getMailSettings, getMailSettingsRow, saveMailSettings, sendTestMail } from "~/data/mail-settings.server";
 import type { SmtpFailure } from "~/data/mail-transport.server";
 import { requestLang } from "~/i18n/lang.server";
 import { translator, type MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
+import { submissionOf } from "~/web/conform.server";
 import { clientAddress } from "~/web/context";
-import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { parseSubmission } from "~/web/form-schema";
+import { readFormData } from "~/web/form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "settings:edit");
@@ -22,46 +26,43 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { settings, defaultOrigin: linkOrigin(request), mailbox: mailboxDir() !== null };
 }
 
-const TestSchema = z.object({ to: z.email("Send to: an e-mail address.") });
+/** What the test send came to: the server's answer, or its refusal explained. */
+type TestOutcome = { ok: true; response: string } | { ok: false; reason: SmtpFailure; detail: string };
 
-type ActionResult =
-  | { intent: "save"; ok: true }
-  | { intent: "save"; ok: false; errors: Record<string, string>; values: Record<string, string> }
-  | { intent: "test"; ok: true; response: string }
-  | { intent: "test"; ok: false; reason: SmtpFailure | null; detail: string; errors?: Record<string, string> };
+type ActionResult = { intent: "save"; result: SubmissionResult<string[]> } | { intent: "test"; result: SubmissionResult<string[]>; outcome: TestOutcome | null };
+
+// Every reply leaves the password out: conform's reply carries the typed values back into the page.
+const hideSecrets = { hideFields: MAIL_SECRET_FIELDS };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, workspace } = await requireMember(request, params.ws, "settings:edit");
+  const lang = await requestLang(request);
+  const t = translator(lang);
   const formData = await readFormData(request);
-  if (!formData) return data<ActionResult>({ intent: "save", ok: false, errors: { _form: UNREADABLE_FORM }, values: {} }, { status: 400 });
+  if (!formData) {
+    const result = parseSubmission(new FormData(), MailSettingsSchema, lang).reply({ formErrors: [t("form.unreadable")] });
+    return data<ActionResult>({ intent: "save", result }, { status: 400 });
+  }
   if (formData.get("intent") === "test") {
-    const parsed = parseFormData(formData, TestSchema);
-    if (!parsed.ok) return data<ActionResult>({ intent: "test", ok: false, reason: null, detail: "", errors: parsed.errors }, { status: 400 });
+    const submission = submissionOf(formData, MailTestSchema, lang);
+    if (submission.status !== "success") return data<ActionResult>({ intent: "test", result: submission.reply(), outcome: null }, { status: 400 });
     const settings = await getMailSettingsRow(workspace.id);
-    if (!settings) return data<ActionResult>({ intent: "test", ok: false, reason: null, detail: "Save the settings first." }, { status: 400 });
-    const t = translator(await requestLang(request));
-    const sent = await sendTestMail(settings, parsed.data.to, { subject: t("mail.testSubject"), text: t("mail.testText", { workspace: workspace.name }) });
-    // A failed test is an answer about the configuration, not a server error: 200 with the reason.
-    return sent.ok ? { intent: "test" as const, ok: true as const, response: sent.response } : { intent: "test" as const, ok: false as const, reason: sent.error.reason, detail: sent.error.detail };
+    if (!settings) return data<ActionResult>({ intent: "test", result: submission.reply({ formErrors: [t("mail.form.saveFirst")] }), outcome: null }, { status: 400 });
+    const sent = await sendTestMail(settings, submission.value.to, { subject: t("mail.testSubject"), text: t("mail.testText", { workspace: workspace.name }) });
+    // A failed test is an answer about the configuration, not a bad form: 200 with the reason.
+    const outcome: TestOutcome = sent.ok ? { ok: true, response: sent.response } : { ok: false, reason: sent.error.reason, detail: sent.error.detail };
+    return data<ActionResult>({ intent: "test", result: submission.reply(), outcome });
   }
-  const parsed = parseFormData(formData, MailSettingsSchema);
-  if (!parsed.ok) {
-    const { password: _password, ...values } = parsed.values;
-    void _password;
-    return data<ActionResult>({ intent: "save", ok: false, errors: parsed.errors, values }, { status: 400 });
-  }
-  await saveMailSettings(workspace.id, parsed.data, user.id, clientAddress(context) || null);
-  return { intent: "save" as const, ok: true as const };
+  const submission = submissionOf(formData, MailSettingsSchema, lang);
+  if (submission.status !== "success") return data<ActionResult>({ intent: "save", result: submission.reply(hideSecrets) }, { status: 400 });
+  await saveMailSettings(workspace.id, submission.value, user.id, clientAddress(context) || null);
+  return data<ActionResult>({ intent: "save", result: submission.reply(hideSecrets) });
 }
 
 export default function MailSettingsPage() {
-  const { settings, defaultOrigin, mailbox } = useLoaderData<typeof loader>();
-  const result = useActionData<ActionResult>();
+  const { settings, mailbox } = useLoaderData<typeof loader>();
+  const answer = useActionData<ActionResult>();
   const t = useT();
-  const busy = useNavigation().state !== "idle";
-  const saveErrors = result?.intent === "save" && !result.ok ? result.errors : {};
-  const typed = result?.intent === "save" && !result.ok ? result.values : {};
-  const value = (name: string, fallback: string | number | undefined) => typed[name] ?? String(fallback ?? "");
   return (
     <>
       <h1>{t("mail.title")}</h1>
@@ -72,75 +73,98 @@ export default function MailSettingsPage() {
         </p>
       ) : null}
       {!settings ? <p className="notice">{t("mail.notSet")}</p> : null}
-      <Form method="post" className="card stack" aria-label={t("mail.title")}>
-        <input type="hidden" name="intent" value="save" />
-        {saveErrors._form ? <p className="error">{saveErrors._form}</p> : null}
-        <div className="row">
-          <Field label={t("mail.host")} name="host" defaultValue={value("host", settings?.host)} error={saveErrors.host} required />
-          <Field label={t("mail.port")} name="port" type="number" defaultValue={value("port", settings?.port ?? 587)} error={saveErrors.port} required />
-          <label>
-            {t("mail.tls")}
-            <select name="tlsMode" defaultValue={value("tlsMode", settings?.tlsMode ?? "starttls")}>
-              {(["starttls", "tls", "none"] as const).map((m) => (
-                <option key={m} value={m}>
-                  {t(`mail.tls.${m}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div className="row">
-          <Field label={t("mail.username")} name="username" defaultValue={value("username", settings?.username)} error={saveErrors.username} autoComplete="off" />
-          <label>
-            {t("mail.password")} <span className="muted">({settings?.passwordSet ? t("mail.passwordSet") : t("mail.passwordUnset")})</span>
-            <input name="password" type="password" autoComplete="new-password" defaultValue="" />
-            {saveErrors.password ? <span className="error">{saveErrors.password}</span> : null}
-          </label>
-          {settings?.passwordSet ? (
-            <label className="inline">
-              <input type="checkbox" name="clearPassword" /> {t("mail.clearPassword")}
-            </label>
-          ) : null}
-          <Field label={t("mail.passwordEnv")} name="passwordEnv" defaultValue={value("passwordEnv", settings?.passwordEnv)} error={saveErrors.passwordEnv} placeholder="SMTP_PASSWORD" />
-        </div>
-        <div className="row">
-          <Field label={t("mail.fromName")} name="fromName" defaultValue={value("fromName", settings?.fromName)} error={saveErrors.fromName} required />
-          <Field label={t("mail.fromAddress")} name="fromAddress" type="email" defaultValue={value("fromAddress", settings?.fromAddress)} error={saveErrors.fromAddress} required />
-        </div>
-        <div className="row">
-          <Field label={t("mail.linkOrigin")} name="linkOrigin" defaultValue={value("linkOrigin", settings?.linkOrigin || defaultOrigin)} error={saveErrors.linkOrigin} required />
-          <Field label={t("mail.rate")} name="ratePerMinute" type="number" defaultValue={value("ratePerMinute", settings?.ratePerMinute ?? 60)} error={saveErrors.ratePerMinute} required />
-          <Field label={t("mail.timeZone")} name="timeZone" defaultValue={value("timeZone", settings?.timeZone ?? "Europe/Madrid")} error={saveErrors.timeZone} required />
-        </div>
-        <button type="submit" disabled={busy}>
-          {t("mail.save")}
-        </button>
-        {result?.intent === "save" && result.ok ? <p role="status">{t("mail.saved")}</p> : null}
-      </Form>
-      {settings ? (
-        <Form method="post" className="card stack" aria-label={t("mail.test")}>
-          <h2>{t("mail.test")}</h2>
-          <input type="hidden" name="intent" value="test" />
-          <Field label={t("mail.testTo")} name="to" type="email" error={result?.intent === "test" && !result.ok ? result.errors?.to : undefined} required />
-          <button type="submit" disabled={busy}>
-            {t("mail.testSend")}
-          </button>
-          {result?.intent === "test" ? (
-            result.ok ? (
-              <p role="status">{t("mail.testOk", { response: result.response })}</p>
-            ) : result.reason ? (
-              <div role="alert" className="error" data-testid="test-failure">
-                <p>{t("mail.testFailed", { reason: t(`mail.error.${result.reason}` as MessageKey) })}</p>
-                <p>
-                  {t("mail.serverSaid")}: <code>{result.detail}</code>
-                </p>
-              </div>
-            ) : result.detail ? (
-              <p className="error">{result.detail}</p>
-            ) : null
-          ) : null}
-        </Form>
-      ) : null}
+      <SettingsForm />
+      {/* Without settings there is nothing to test, unless a test was just refused for that reason. */}
+      {settings || answer?.intent === "test" ? <TestForm /> : null}
     </>
+  );
+}
+
+function SettingsForm() {
+  const { settings, defaultOrigin } = useLoaderData<typeof loader>();
+  const answer = useActionData<ActionResult>();
+  const result = answer?.intent === "save" ? answer.result : undefined;
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const [form, fields] = useSchemaForm(MailSettingsSchema, {
+    id: "mail-settings",
+    lastResult: result,
+    defaultValue: {
+      host: settings?.host ?? "",
+      port: String(settings?.port ?? 587),
+      tlsMode: settings?.tlsMode ?? "starttls",
+      username: settings?.username ?? "",
+      passwordEnv: settings?.passwordEnv ?? "",
+      fromName: settings?.fromName ?? "",
+      fromAddress: settings?.fromAddress ?? "",
+      linkOrigin: settings?.linkOrigin || defaultOrigin,
+      ratePerMinute: String(settings?.ratePerMinute ?? 60),
+      timeZone: settings?.timeZone ?? "Europe/Madrid",
+    },
+  });
+  return (
+    <Form method="post" className="card stack" aria-label={t("mail.title")} {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="save" />
+      <FormErrors form={form} />
+      <div className="row">
+        <TextField field={fields.host} label={t("mail.host")} />
+        <TextField field={fields.port} label={t("mail.port")} type="number" />
+        <SelectField field={fields.tlsMode} label={t("mail.tls")} options={MAIL_TLS_MODES.map((m) => ({ value: m, label: t(`mail.tls.${m}` as MessageKey) }))} />
+      </div>
+      <div className="row">
+        <TextField field={fields.username} label={t("mail.username")} autoComplete="off" />
+        <TextField
+          field={fields.password}
+          label={t("mail.password")}
+          type="password"
+          autoComplete="new-password"
+          hint={`(${settings?.passwordSet ? t("mail.passwordSet") : t("mail.passwordUnset")})`}
+        />
+        {settings?.passwordSet ? <CheckboxField field={fields.clearPassword} label={t("mail.clearPassword")} /> : null}
+        <TextField field={fields.passwordEnv} label={t("mail.passwordEnv")} placeholder="SMTP_PASSWORD" />
+      </div>
+      <div className="row">
+        <TextField field={fields.fromName} label={t("mail.fromName")} />
+        <TextField field={fields.fromAddress} label={t("mail.fromAddress")} type="email" />
+      </div>
+      <div className="row">
+        <TextField field={fields.linkOrigin} label={t("mail.linkOrigin")} />
+        <TextField field={fields.ratePerMinute} label={t("mail.rate")} type="number" />
+        <TextField field={fields.timeZone} label={t("mail.timeZone")} />
+      </div>
+      <button type="submit" disabled={busy}>
+        {t("mail.save")}
+      </button>
+      {result?.status === "success" ? <p role="status">{t("mail.saved")}</p> : null}
+    </Form>
+  );
+}
+
+function TestForm() {
+  const answer = useActionData<ActionResult>();
+  const test = answer?.intent === "test" ? answer : undefined;
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const [form, fields] = useSchemaForm(MailTestSchema, { id: "mail-test", lastResult: test?.result });
+  const outcome = test?.outcome;
+  return (
+    <Form method="post" className="card stack" aria-label={t("mail.test")} {...getFormProps(form)} noValidate>
+      <h2>{t("mail.test")}</h2>
+      <input type="hidden" name="intent" value="test" />
+      <FormErrors form={form} />
+      <TextField field={fields.to} label={t("mail.testTo")} type="email" />
+      <button type="submit" disabled={busy}>
+        {t("mail.testSend")}
+      </button>
+      {outcome?.ok ? <p role="status">{t("mail.testOk", { response: outcome.response })}</p> : null}
+      {outcome && !outcome.ok ? (
+        <div role="alert" className="error" data-testid="test-failure">
+          <p>{t("mail.testFailed", { reason: t(`mail.error.${outcome.reason}` as MessageKey) })}</p>
+          <p>
+            {t("mail.serverSaid")}: <code>{outcome.detail}</code>
+          </p>
+        </div>
+      ) : null}
+    </Form>
   );
 }

@@ -1,27 +1,26 @@
 // SMS (admins): the workspace's HTTP SMS provider, a test send that explains any failure, and each
-// deployment's invitation text in Spanish and English with its length.
+// deployment's invitation text in Spanish and English with its length. The auth header's value is
+// write-only: no page, not even the reply to a refused form, carries it back.
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { requireMember } from "~/auth/guard.server";
 import { DEFAULT_SMS_BODY_TEMPLATE } from "~/cem/sms-body";
+import { DeploymentSmsTextSchema, SMS_SECRET_FIELDS, SmsSettingsSchema, SmsTestSchema } from "~/cem/sms-settings";
 import { DEFAULT_SMS_TEXTS, renderSmsText, smsLength } from "~/cem/sms-text";
-import { Field } from "~/components/Field";
-import {
-  DeploymentSmsTextSchema,
-  getSmsSettings,
-  listDeploymentSmsTexts,
-  saveDeploymentSmsText,
-  saveSmsSettings,
-  SmsSettingsSchema,
-} from "~/data/sms-settings.server";
+import { CheckboxField, FormErrors, SelectField, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { getSmsSettings, listDeploymentSmsTexts, saveDeploymentSmsText, saveSmsSettings, type DeploymentSmsText } from "~/data/sms-settings.server";
 import { sendSms, type SmsResult } from "~/data/sms.server";
 import { workspaceBrand } from "~/data/workspaces.server";
-import { isLang, type Lang } from "~/i18n/lang";
+import { LANGS, type Lang } from "~/i18n/lang";
+import { requestLang } from "~/i18n/lang.server";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { useLang, useT } from "~/i18n/use-t";
-import type { MessageKey } from "~/i18n/messages";
+import { submissionOf } from "~/web/conform.server";
 import { clientAddress } from "~/web/context";
-import { parseFormData, readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { parseSubmission } from "~/web/form-schema";
+import { readFormData } from "~/web/form.server";
 
 /** The form's starting values for a workspace without settings. */
 const SMS_SETTINGS_DEFAULTS = { url: "", authHeaderName: "Authorization", authHeaderEnv: "", bodyTemplate: DEFAULT_SMS_BODY_TEMPLATE, senderId: "" };
@@ -48,57 +47,56 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-/** An error is a message key, or a text already in both languages (body template problems). */
-type ErrorText = string | { es: string; en: string };
-type Result = { intent: string; ok: boolean; errors: Record<string, ErrorText>; values?: Record<string, string>; sent?: SmsResult; deploymentId?: number };
+type ActionResult =
+  | { intent: "settings"; result: SubmissionResult<string[]> }
+  | { intent: "test"; result: SubmissionResult<string[]>; sent: SmsResult | null }
+  | { intent: "texts"; result: SubmissionResult<string[]>; deploymentId: number | null };
 
-const TestSchema = z.object({ to: z.string().trim().min(1, "sms.error.to").max(40, "sms.error.to"), lang: z.enum(["es", "en"]).default("es") });
-
-function invalid(intent: string, errors: Record<string, ErrorText>, values?: Record<string, string>, extra: Partial<Result> = {}) {
-  return data<Result>({ intent, ok: false, errors, values, ...extra }, { status: 400 });
-}
+// Every reply leaves the auth value out: conform's reply carries the typed values back into the page.
+const hideSecrets = { hideFields: SMS_SECRET_FIELDS };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "settings:edit");
+  const lang = await requestLang(request);
+  const t = translator(lang);
   const formData = await readFormData(request);
-  if (!formData) return invalid("", { _form: UNREADABLE_FORM });
-  const intent = String(formData.get("intent") ?? "");
+  const intent = formData?.get("intent");
+  if (!formData || (intent !== "settings" && intent !== "test" && intent !== "texts")) {
+    const result = parseSubmission(new FormData(), SmsSettingsSchema, lang).reply({ formErrors: [t(formData ? "sms.error.intent" : "form.unreadable")] });
+    return data<ActionResult>({ intent: "settings", result }, { status: 400 });
+  }
   switch (intent) {
     case "settings": {
-      const parsed = parseFormData(formData, SmsSettingsSchema);
-      // The secret is never sent back into the form.
-      const values = { ...parsed.values, authHeaderValue: "" };
-      if (!parsed.ok) return invalid(intent, parsed.errors, values);
-      const saved = await saveSmsSettings(workspace.id, parsed.data, user.id, clientAddress(context) || null);
-      if (!saved.ok) return invalid(intent, saved.errors, values);
-      return data<Result>({ intent, ok: true, errors: {} });
+      const submission = submissionOf(formData, SmsSettingsSchema, lang);
+      if (submission.status !== "success") return data<ActionResult>({ intent, result: submission.reply(hideSecrets) }, { status: 400 });
+      const saved = await saveSmsSettings(workspace.id, submission.value, user.id, clientAddress(context) || null);
+      if (!saved.ok) {
+        const fieldErrors = Object.fromEntries(Object.entries(saved.errors).map(([field, problem]) => [field, [problem[lang]]]));
+        return data<ActionResult>({ intent, result: submission.reply({ ...hideSecrets, fieldErrors }) }, { status: 400 });
+      }
+      return data<ActionResult>({ intent, result: submission.reply(hideSecrets) });
     }
     case "test": {
-      const parsed = parseFormData(formData, TestSchema);
-      if (!parsed.ok) return invalid(intent, parsed.errors, parsed.values);
-      const lang: Lang = parsed.data.lang;
-      const text = renderSmsText(null, lang, { link: SAMPLE_LINK, brand: await workspaceBrand(workspace.id) });
-      const sent = await sendSms(workspace.id, { to: parsed.data.to, text });
+      const submission = submissionOf(formData, SmsTestSchema, lang);
+      if (submission.status !== "success") return data<ActionResult>({ intent, result: submission.reply(), sent: null }, { status: 400 });
+      const text = renderSmsText(null, submission.value.lang, { link: SAMPLE_LINK, brand: await workspaceBrand(workspace.id) });
+      const sent = await sendSms(workspace.id, { to: submission.value.to, text });
       // A failed send is the provider's answer, not a bad form: 200 with the explanation.
-      return data<Result>({ intent, ok: sent.outcome === "accepted", errors: {}, values: parsed.values, sent });
+      return data<ActionResult>({ intent, result: submission.reply(), sent });
     }
     case "texts": {
-      const parsed = parseFormData(formData, DeploymentSmsTextSchema);
-      if (!parsed.ok) return invalid(intent, parsed.errors, parsed.values);
-      const saved = await saveDeploymentSmsText(workspace.id, parsed.data);
+      const submission = submissionOf(formData, DeploymentSmsTextSchema, lang);
+      const deploymentId = Number(submission.payload.deploymentId) || null;
+      if (submission.status !== "success") return data<ActionResult>({ intent, result: submission.reply(), deploymentId }, { status: 400 });
+      const saved = await saveDeploymentSmsText(workspace.id, submission.value);
       if (saved === null) throw new Response("Not found", { status: 404 });
-      if (!saved.ok) return invalid(intent, saved.errors, parsed.values, { deploymentId: parsed.data.deploymentId });
-      return data<Result>({ intent, ok: true, errors: {}, deploymentId: parsed.data.deploymentId });
+      if (!saved.ok) {
+        const fieldErrors = Object.fromEntries(Object.entries(saved.errors).map(([field, problem]) => [field, [problem[lang]]]));
+        return data<ActionResult>({ intent, result: submission.reply({ fieldErrors }), deploymentId }, { status: 400 });
+      }
+      return data<ActionResult>({ intent, result: submission.reply(), deploymentId });
     }
-    default:
-      return invalid(intent, { _form: "sms.error.intent" });
   }
-}
-
-function useErrorText() {
-  const t = useT();
-  const lang = useLang();
-  return (error: ErrorText | undefined) => (error === undefined ? undefined : typeof error === "string" ? t(error as MessageKey) : error[lang]);
 }
 
 function LengthNote({ text, lang, brand }: { text: string; lang: Lang; brand: string }) {
@@ -133,102 +131,115 @@ function SendOutcome({ sent }: { sent: SmsResult }) {
 
 export default function SmsPage() {
   const loaded = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const t = useT();
-  const errorText = useErrorText();
-  const lang = useLang();
-  const current = loaded.settings ?? { ...SMS_SETTINGS_DEFAULTS, authSet: false };
-  const mine = (intent: string) => (result?.intent === intent ? result : undefined);
-  const settingsResult = mine("settings");
-  const values = settingsResult?.values ?? {};
-  const value = (name: keyof typeof SMS_SETTINGS_DEFAULTS) => values[name] ?? current[name];
-  const err = (name: string) => errorText(settingsResult?.errors[name]);
-  const test = mine("test");
-  const texts = mine("texts");
   return (
     <>
       <h1>{t("sms.title")}</h1>
       <p className="muted">{t("sms.intro")}</p>
 
       <h2 id="provider">{t("sms.provider")}</h2>
-      <Form method="post" className="card stack" aria-labelledby="provider">
-        <input type="hidden" name="intent" value="settings" />
-        {settingsResult?.ok ? <p role="status">{t("sms.saved")}</p> : null}
-        {err("_form") ? <p className="field-error">{err("_form")}</p> : null}
-        <Field label={t("sms.url")} name="url" type="url" required defaultValue={value("url")} error={err("url")} hint={t("sms.urlHint")} />
-        <div className="row">
-          <Field label={t("sms.headerName")} name="authHeaderName" defaultValue={value("authHeaderName")} error={err("authHeaderName")} />
-          <Field
-            label={t("sms.headerValue")}
-            name="authHeaderValue"
-            type="password"
-            autoComplete="off"
-            error={err("authHeaderValue")}
-            hint={current.authSet ? t("sms.headerValueSet") : t("sms.headerValueUnset")}
-          />
-          <Field label={t("sms.headerEnv")} name="authHeaderEnv" defaultValue={value("authHeaderEnv")} error={err("authHeaderEnv")} hint={t("sms.headerEnvHint")} />
-        </div>
-        {current.authSet ? (
-          <label>
-            <input type="checkbox" name="clearAuth" /> {t("sms.clearAuth")}
-          </label>
-        ) : null}
-        <Field label={t("sms.body")} name="bodyTemplate" multiline required defaultValue={value("bodyTemplate")} error={err("bodyTemplate")} hint={t("sms.bodyHint")} />
-        <Field label={t("sms.sender")} name="senderId" defaultValue={value("senderId")} error={err("senderId")} hint={t("sms.senderHint")} />
-        <button type="submit">{t("sms.save")}</button>
-      </Form>
+      <ProviderForm />
 
       <h2 id="test">{t("sms.test.title")}</h2>
-      <Form method="post" className="card stack" aria-labelledby="test">
-        <input type="hidden" name="intent" value="test" />
-        <div className="row">
-          <Field label={t("sms.test.to")} name="to" type="tel" required defaultValue={test?.values?.to ?? ""} error={errorText(test?.errors.to)} />
-          <label>
-            {t("sms.test.lang")}
-            <select name="lang" defaultValue={test?.values?.lang ?? lang}>
-              <option value="es">Español</option>
-              <option value="en">English</option>
-            </select>
-          </label>
-          <button type="submit" disabled={!loaded.settings}>
-            {t("sms.test.send")}
-          </button>
-        </div>
-        {!loaded.settings ? <p className="muted">{t("sms.test.saveFirst")}</p> : null}
-        {test?.sent ? <SendOutcome sent={test.sent} /> : null}
-      </Form>
+      <TestForm />
 
       <h2 id="texts">{t("sms.texts")}</h2>
       <p className="muted">{t("sms.textsHint")}</p>
       {loaded.deployments.length === 0 ? <p>{t("sms.noDeployments")}</p> : null}
-      {loaded.deployments.map((d) => {
-        const own = texts?.deploymentId === d.deploymentId ? texts : undefined;
-        const textEs = own?.values?.textEs ?? d.textEs;
-        const textEn = own?.values?.textEn ?? d.textEn;
+      {loaded.deployments.map((d) => (
+        <TextsForm key={d.deploymentId} deployment={d} />
+      ))}
+    </>
+  );
+}
+
+function ProviderForm() {
+  const loaded = useLoaderData<typeof loader>();
+  const answer = useActionData<ActionResult>();
+  const result = answer?.intent === "settings" ? answer.result : undefined;
+  const t = useT();
+  const current = loaded.settings ?? { ...SMS_SETTINGS_DEFAULTS, authSet: false };
+  const { authSet, ...defaultValue } = current;
+  const [form, fields] = useSchemaForm(SmsSettingsSchema, { id: "sms-provider", lastResult: result, defaultValue });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="provider" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="settings" />
+      {result?.status === "success" ? <p role="status">{t("sms.saved")}</p> : null}
+      <FormErrors form={form} />
+      <TextField field={fields.url} label={t("sms.url")} type="url" hint={t("sms.urlHint")} />
+      <div className="row">
+        <TextField field={fields.authHeaderName} label={t("sms.headerName")} />
+        <TextField field={fields.authHeaderValue} label={t("sms.headerValue")} type="password" autoComplete="off" hint={authSet ? t("sms.headerValueSet") : t("sms.headerValueUnset")} />
+        <TextField field={fields.authHeaderEnv} label={t("sms.headerEnv")} hint={t("sms.headerEnvHint")} />
+      </div>
+      {authSet ? <CheckboxField field={fields.clearAuth} label={t("sms.clearAuth")} /> : null}
+      <TextField field={fields.bodyTemplate} label={t("sms.body")} multiline hint={t("sms.bodyHint")} />
+      <TextField field={fields.senderId} label={t("sms.sender")} hint={t("sms.senderHint")} />
+      <button type="submit">{t("sms.save")}</button>
+    </Form>
+  );
+}
+
+function TestForm() {
+  const loaded = useLoaderData<typeof loader>();
+  const answer = useActionData<ActionResult>();
+  const test = answer?.intent === "test" ? answer : undefined;
+  const t = useT();
+  const lang = useLang();
+  const [form, fields] = useSchemaForm(SmsTestSchema, { id: "sms-test", lastResult: test?.result, defaultValue: { lang } });
+  return (
+    <Form method="post" className="card stack" aria-labelledby="test" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="test" />
+      <FormErrors form={form} />
+      <div className="row">
+        <TextField field={fields.to} label={t("sms.test.to")} type="tel" />
+        <SelectField
+          field={fields.lang}
+          label={t("sms.test.lang")}
+          options={[
+            { value: "es", label: "Español" },
+            { value: "en", label: "English" },
+          ]}
+        />
+        <button type="submit" disabled={!loaded.settings}>
+          {t("sms.test.send")}
+        </button>
+      </div>
+      {!loaded.settings ? <p className="muted">{t("sms.test.saveFirst")}</p> : null}
+      {test?.sent ? <SendOutcome sent={test.sent} /> : null}
+    </Form>
+  );
+}
+
+function TextsForm({ deployment: d }: { deployment: DeploymentSmsText }) {
+  const loaded = useLoaderData<typeof loader>();
+  const answer = useActionData<ActionResult>();
+  const own = answer?.intent === "texts" && answer.deploymentId === d.deploymentId ? answer.result : undefined;
+  const t = useT();
+  const [form, fields] = useSchemaForm(DeploymentSmsTextSchema, {
+    id: `sms-texts-${d.deploymentId}`,
+    lastResult: own,
+    defaultValue: { deploymentId: String(d.deploymentId), textEs: d.textEs, textEn: d.textEn },
+  });
+  return (
+    <Form method="post" className="card stack" aria-label={d.name} {...getFormProps(form)} noValidate>
+      <input type="hidden" name="intent" value="texts" />
+      <input type="hidden" name={fields.deploymentId.name} value={d.deploymentId} />
+      <h3>{d.name}</h3>
+      {own?.status === "success" ? <p role="status">{t("sms.saved")}</p> : null}
+      <FormErrors form={form} />
+      {LANGS.map((l) => {
+        const field = l === "es" ? fields.textEs : fields.textEn;
+        // The length follows what is typed (conform tracks the value), or what was stored.
+        const text = typeof field.value === "string" ? field.value : "";
         return (
-          <Form method="post" className="card stack" key={d.deploymentId} aria-label={d.name}>
-            <input type="hidden" name="intent" value="texts" />
-            <input type="hidden" name="deploymentId" value={d.deploymentId} />
-            <h3>{d.name}</h3>
-            {own?.ok ? <p role="status">{t("sms.saved")}</p> : null}
-            {(["es", "en"] as const).map((l) => (
-              <div key={l}>
-                <Field
-                  label={t(l === "es" ? "sms.textEs" : "sms.textEn")}
-                  name={l === "es" ? "textEs" : "textEn"}
-                  id={`sms-${d.deploymentId}-${l}`}
-                  multiline
-                  defaultValue={l === "es" ? textEs : textEn}
-                  error={errorText(own?.errors[l === "es" ? "textEs" : "textEn"])}
-                  hint={t("sms.default", { text: DEFAULT_SMS_TEXTS[l] })}
-                />
-                <LengthNote text={l === "es" ? textEs : textEn} lang={isLang(l) ? l : "es"} brand={loaded.brand} />
-              </div>
-            ))}
-            <button type="submit">{t("sms.save")}</button>
-          </Form>
+          <div key={l}>
+            <TextField field={field} label={t(l === "es" ? "sms.textEs" : "sms.textEn")} multiline hint={t("sms.default", { text: DEFAULT_SMS_TEXTS[l] })} />
+            <LengthNote text={text} lang={l} brand={loaded.brand} />
+          </div>
         );
       })}
-    </>
+      <button type="submit">{t("sms.save")}</button>
+    </Form>
   );
 }

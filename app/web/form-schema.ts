@@ -49,11 +49,15 @@ export function formErrorMap(t: Translate): $ZodErrorMap {
   };
 }
 
-/** A message that is a key is translated (with the issue's bounds); any other text is kept as written. */
+/**
+ * A message that is a key is translated, with the issue's bounds and a custom issue's `params` (what a
+ * refinement found, e.g. the unknown placeholder); any other text is kept as written.
+ */
 export function issueMessages(t: Translate, issues: readonly $ZodIssue[]): string[] {
   return issues.map((issue) => {
     const bounds = issue as { minimum?: unknown; maximum?: unknown };
-    return t(issue.message as MessageKey, { min: String(bounds.minimum ?? ""), max: String(bounds.maximum ?? "") });
+    const found = issue.code === "custom" ? Object.entries(issue.params ?? {}).map(([name, value]) => [name, String(value)]) : [];
+    return t(issue.message as MessageKey, { min: String(bounds.minimum ?? ""), max: String(bounds.maximum ?? ""), ...Object.fromEntries(found) });
   });
 }
 

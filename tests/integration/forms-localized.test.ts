@@ -1,7 +1,7 @@
 // Forms answer a failed submit in the interface language, from the form's own schema, and keep what
 // was typed: members, workspaces, API tokens, the journeys list, Clienting pulses, the stage rename form,
-// sign-up and sign-in, targets, the deploy page, the settings' webhooks, departments and embedding, and
-// alert rules.
+// sign-up and sign-in, targets, the deploy page, the settings' webhooks, departments and embedding,
+// alert rules, and the e-mail, SMS and deployment e-mail pages (whose secrets never come back in a reply).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeployment } from "~/data/deployments.server";
 import { findTouchpointByKey } from "~/data/journeys.server";
@@ -349,5 +349,192 @@ describe("alert rules", () => {
     const saved = await ana.post("/w/formas/alerts", { ...rule, name: "Welcome below target" });
     expect(saved.status).toBe(302);
     expect((await listRules(workspaceId, 0)).map((r) => [r.name, r.scope, r.scopeKey])).toEqual([["Welcome below target", "touchpoint", "bank-branch-welcome"]]);
+  });
+});
+
+describe("the e-mail settings page", () => {
+  const settings = {
+    intent: "save",
+    host: "smtp mal",
+    port: "99999",
+    tlsMode: "starttls",
+    username: "envios",
+    password: "Typed-S3cret-pw",
+    passwordEnv: "",
+    fromName: "Banco Sol",
+    fromAddress: "no-es-correo",
+    linkOrigin: "https://encuestas.formas.test",
+    ratePerMinute: "60",
+    timeZone: "Marte/Olympus",
+  };
+
+  it("refuses a bad server in Spanish, keeping what was typed but never the password", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/mail", settings);
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Escriba un nombre de servidor o una dirección IP (p. ej. smtp.empresa.com).");
+    expect(page).toContain("Escriba un puerto entre 1 y 65535.");
+    expect(page).toContain("Escriba una dirección de correo válida (p. ej. ana@empresa.com).");
+    expect(page).toContain("Escriba una zona horaria IANA (p. ej. Europe/Madrid).");
+    for (const typed of ["smtp mal", "99999", "envios", "Banco Sol", "no-es-correo", "Marte/Olympus"]) expect(page).toContain(`value="${typed}"`);
+    expect(page).not.toContain("Typed-S3cret-pw");
+  });
+
+  it("words the same refusal in English; a valid save answers without the password too", async () => {
+    const ana = await as("ana@forms.test", "en");
+    const res = await ana.post("/w/formas/mail", { ...settings, host: "smtp.formas.test", port: "0", timeZone: "Europe/Madrid", linkOrigin: "encuestas" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Enter a port from 1 to 65535.");
+    expect(page).toContain("Enter the address people open the app at (e.g. https://surveys.company.com), without a path.");
+    expect(page).toContain('value="encuestas"');
+    expect(page).toContain('value="no-es-correo"');
+    expect(page).not.toContain("Typed-S3cret-pw");
+    const saved = await ana.post("/w/formas/mail", { ...settings, host: "smtp.formas.test", port: "587", fromAddress: "encuestas@formas.test", timeZone: "Europe/Madrid" });
+    expect(saved.status).toBe(200);
+    const savedPage = await saved.text();
+    expect(savedPage).toContain("Settings saved.");
+    expect(savedPage).not.toContain("Typed-S3cret-pw");
+  });
+
+  it("refuses a test message to a bad address in Spanish and in English, keeping the address", async () => {
+    const es = await (await as("ana@forms.test", "es")).post("/w/formas/mail", { intent: "test", to: "nadie arroba" });
+    expect(es.status).toBe(400);
+    const esPage = await es.text();
+    expect(esPage).toContain("Escriba una dirección de correo válida (p. ej. ana@empresa.com).");
+    expect(esPage).toContain('value="nadie arroba"');
+    const en = await (await as("ana@forms.test", "en")).post("/w/formas/mail", { intent: "test", to: "" });
+    expect(en.status).toBe(400);
+    expect(await en.text()).toContain("This field is required.");
+  });
+});
+
+describe("the SMS page", () => {
+  const provider = {
+    intent: "settings",
+    url: "ftp://sms.formas.test/send",
+    authHeaderName: "X-Api-Key",
+    authHeaderValue: "Typed-Auth-Value",
+    authHeaderEnv: "clave_sms",
+    bodyTemplate: '{"to": "{{to}}", "text": "{{text}}"}',
+    senderId: "BancoSol",
+  };
+
+  it("refuses a bad provider in Spanish, keeping what was typed but never the auth value; a bad body is worded in Spanish too", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post("/w/formas/sms", provider);
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Indique una dirección http(s) completa, sin usuario ni contraseña.");
+    expect(page).toContain("Un nombre de variable en mayúsculas, p. ej. SMS_API_KEY, o vacío.");
+    expect(page).toContain('value="ftp://sms.formas.test/send"');
+    expect(page).toContain('value="clave_sms"');
+    expect(page).not.toContain("Typed-Auth-Value");
+    const body = await ana.post("/w/formas/sms", { ...provider, url: "https://sms.formas.test/send", authHeaderEnv: "", bodyTemplate: '{"to": "{{to}}", "text": "{{text}}", "k": "{{apiKey}}"}' });
+    expect(body.status).toBe(400);
+    const bodyPage = await body.text();
+    expect(bodyPage).toContain("Marcador desconocido: {{apiKey}}");
+    expect(bodyPage).toMatch(/<textarea[^>]*name="bodyTemplate"[^>]*>[^<]*\{\{apiKey\}\}/);
+    expect(bodyPage).not.toContain("Typed-Auth-Value");
+  });
+
+  it("words the refusal in English", async () => {
+    const ana = await as("ana@forms.test", "en");
+    const res = await ana.post("/w/formas/sms", { ...provider, url: "", senderId: "Banco Sol Internacional SA" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("This field is required.");
+    expect(page).toContain("At most 20 characters.");
+    expect(page).toContain('value="Banco Sol Internacional SA"');
+    expect(page).not.toContain("Typed-Auth-Value");
+  });
+
+  it("refuses a test send without a number or language in Spanish and in English, keeping what was typed", async () => {
+    const es = await (await as("ana@forms.test", "es")).post("/w/formas/sms", { intent: "test", to: "+34 600 000 000 000 000 000 000 000 000 000", lang: "fr" });
+    expect(es.status).toBe(400);
+    const esPage = await es.text();
+    expect(esPage).toContain("Escriba un número de teléfono, p. ej. +34 600 000 000.");
+    expect(esPage).toContain("Elija una de las opciones.");
+    expect(esPage).toContain('value="+34 600 000 000 000 000 000 000 000 000 000"');
+    const en = await (await as("ana@forms.test", "en")).post("/w/formas/sms", { intent: "test", to: "", lang: "en" });
+    expect(en.status).toBe(400);
+    expect(await en.text()).toContain("This field is required.");
+  });
+
+  it("refuses a deployment's text with an unknown placeholder in Spanish and one too long in English, keeping both texts", async () => {
+    const typedEs = "Hola {{nombre}}, cuéntenos: {{link}}";
+    const es = await (await as("ana@forms.test", "es")).post("/w/formas/sms", { intent: "texts", deploymentId: String(deploymentId), textEs: typedEs, textEn: "Tell us: {{link}}" });
+    expect(es.status).toBe(400);
+    const esPage = await es.text();
+    expect(esPage).toContain("Marcador desconocido: {{nombre}}");
+    expect(esPage).toContain(`${typedEs}</textarea>`);
+    expect(esPage).toContain("Tell us: {{link}}</textarea>");
+    const long = `${"x".repeat(700)} {{link}}`;
+    const en = await (await as("ana@forms.test", "en")).post("/w/formas/sms", { intent: "texts", deploymentId: String(deploymentId), textEs: "Cuéntenos: {{link}}", textEn: long });
+    expect(en.status).toBe(400);
+    const enPage = await en.text();
+    expect(enPage).toContain("At most 640 characters.");
+    expect(enPage).toContain(`${long}</textarea>`);
+    expect(enPage).toContain("Cuéntenos: {{link}}</textarea>");
+  });
+});
+
+describe("a deployment's e-mail page", () => {
+  const url = () => `/w/formas/deployments/${deploymentId}/mail`;
+  const templates = {
+    intent: "save",
+    "es.subject": "Hola {{nombre}}",
+    "es.text": "",
+    "es.button": "Responder",
+    "en.subject": "Hi {{customer_name}}",
+    "en.text": "Tell us how it went.",
+    "en.button": "Answer",
+    reminders: "5",
+    reminderDays: "3",
+    windowStart: "25:00",
+    windowEnd: "20:00",
+  };
+
+  it("refuses templates with an unknown placeholder, an empty text, too many reminders and a bad hour in Spanish, keeping what was typed", async () => {
+    const ana = await as("ana@forms.test", "es");
+    const res = await ana.post(url(), templates);
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("Marcador desconocido: {{nombre}}; use {{brand}}, {{customer_name}}, {{touchpoint}}, {{expiry}}.");
+    expect(page).toContain("Este campo es obligatorio.");
+    expect(page).toContain("Debe ser 2 o menos.");
+    expect(page).toContain("Escriba una hora como HH:MM (p. ej. 09:00).");
+    for (const typed of ["Hola {{nombre}}", "Hi {{customer_name}}", "5", "25:00"]) expect(page).toContain(`value="${typed}"`);
+    expect(page).toContain("Tell us how it went.</textarea>");
+  });
+
+  it("refuses a send window closing before it opens in English, keeping what was typed; a valid form is saved", async () => {
+    const ana = await as("ana@forms.test", "en");
+    const res = await ana.post(url(), { ...templates, "es.subject": "Hola {{customer_name}}", "es.text": "Cuéntenos.", reminders: "1", windowStart: "21:00" });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain("The window must close after it opens (it cannot cross midnight).");
+    expect(page).toContain('value="21:00"');
+    expect(page).toContain('value="Hola {{customer_name}}"');
+    const saved = await ana.post(url(), { ...templates, "es.subject": "Hola {{customer_name}}", "es.text": "Cuéntenos.", reminders: "1", windowStart: "08:00" });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain("E-mail saved.");
+    const { deploymentMailConfig } = await import("~/data/deployment-mail.server");
+    expect(await deploymentMailConfig(workspaceId, deploymentId)).toMatchObject({ reminders: 1, window: { start: 8 * 60, end: 20 * 60 }, templates: { es: { subject: "Hola {{customer_name}}" } } });
+  });
+
+  it("refuses a test to a bad address in Spanish and in English, keeping the address", async () => {
+    const es = await (await as("ana@forms.test", "es")).post(url(), { intent: "test", to: "nadie arroba", lang: "es" });
+    expect(es.status).toBe(400);
+    const esPage = await es.text();
+    expect(esPage).toContain("Escriba una dirección de correo válida (p. ej. ana@empresa.com).");
+    expect(esPage).toContain('value="nadie arroba"');
+    const en = await (await as("ana@forms.test", "en")).post(url(), { intent: "test", to: "nobody at", lang: "de" });
+    expect(en.status).toBe(400);
+    const enPage = await en.text();
+    expect(enPage).toContain("Enter a valid email address (e.g. ana@company.com).");
+    expect(enPage).toContain("Choose one of the options.");
+    expect(enPage).toContain('value="nobody at"');
   });
 });

@@ -257,8 +257,10 @@ describe("invitation e-mail", () => {
     const bad = await admin.post("/w/mail-brand/mail", { ...form, port: "99999", timeZone: "Mars/Olympus" });
     expect(bad.status).toBe(400);
     const badPage = await bad.text();
-    expect(badPage).toContain("Port: 1 to 65535.");
-    expect(badPage).toContain("Time zone: an IANA zone");
+    // The page is in Spanish (no language chosen): so are its messages; the typed password is not sent back.
+    expect(badPage).toContain("Escriba un puerto entre 1 y 65535.");
+    expect(badPage).toContain("Escriba una zona horaria IANA");
+    expect(badPage).not.toContain("s3cret-Passw0rd");
     const closed = await startMailCatcher({ dir: path.join(mailDir, "closed") });
     const closedPort = closed.port;
     await closed.close();
@@ -290,7 +292,7 @@ describe("invitation e-mail", () => {
       windowEnd: "20:00",
     });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain("unknown placeholder {{nombre}}");
+    expect(await res.text()).toContain("Marcador desconocido: {{nombre}}");
     const preview = await (await designer.get(`/w/mail-brand/deployments/${deployment}/mail`)).text();
     expect(preview).toContain("Banco Sol: ¿qué tal su experiencia en");
     expect(preview).toContain("Banco Sol: how was your experience at");

@@ -37,7 +37,7 @@ function Message({ field, hint }: { field: AnyField; hint?: ReactNode }) {
 }
 
 type TextProps = Common & {
-  type?: "text" | "email" | "number" | "url" | "password" | "search" | "file" | "date" | "time";
+  type?: "text" | "email" | "number" | "url" | "password" | "search" | "tel" | "file" | "date" | "time";
   multiline?: boolean;
   rows?: number;
   readOnly?: boolean;
