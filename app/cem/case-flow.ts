@@ -16,14 +16,22 @@ const nextStatuses: Record<CaseStatus, readonly CaseStatus[]> = {
   closed: [],
 };
 
-/** Every step says what was done or decided; a blank note is the same as none. */
-export const caseNoteSchema = z
-  .string()
-  .trim()
-  .min(1, "A note is required: say what was done or decided")
-  .max(4000, "Keep the note under 4000 characters");
+export const MAX_CASE_NOTE = 4000;
 
-export type TransitionResult = { ok: true } | { ok: false; error: string };
+/** Every step says what was done or decided; a blank note is the same as none. */
+export const caseNoteSchema = z.string().trim().min(1).max(MAX_CASE_NOTE);
+
+/** Why the flow refuses a step: a code with its facts, worded in the reader's language by the page. */
+export type CaseRefusal =
+  | { code: "closed" }
+  | { code: "closed_reassign" }
+  | { code: "same_status"; status: CaseStatus }
+  | { code: "not_next"; from: CaseStatus; to: CaseStatus; allowed: readonly CaseStatus[] }
+  | { code: "note_required" }
+  | { code: "note_too_long"; max: number }
+  | { code: "already_assigned" };
+
+export type TransitionResult = { ok: true } | { ok: false; refusal: CaseRefusal };
 
 export function allowedTransitions(current: CaseStatus): readonly CaseStatus[] {
   return nextStatuses[current];
@@ -31,10 +39,9 @@ export function allowedTransitions(current: CaseStatus): readonly CaseStatus[] {
 
 export function transition(current: CaseStatus, next: CaseStatus): TransitionResult {
   if (nextStatuses[current].includes(next)) return { ok: true };
-  if (current === "closed") return { ok: false, error: "A closed case is final; open a new case instead" };
-  if (current === next) return { ok: false, error: `The case is already ${label(current)}` };
-  const allowed = nextStatuses[current].map(label).join(" or ");
-  return { ok: false, error: `A case that is ${label(current)} can move to ${allowed}, not to ${label(next)}` };
+  if (current === "closed") return { ok: false, refusal: { code: "closed" } };
+  if (current === next) return { ok: false, refusal: { code: "same_status", status: current } };
+  return { ok: false, refusal: { code: "not_next", from: current, to: next, allowed: nextStatuses[current] } };
 }
 
 export type CaseEvent =
@@ -48,14 +55,14 @@ export type CaseState = {
   history: CaseEvent[];
 };
 
-export type CaseStep = { ok: true; case: CaseState } | { ok: false; error: string };
+export type CaseStep = { ok: true; case: CaseState } | { ok: false; refusal: CaseRefusal };
 
 type Actor = { at: Date; by: string | null };
 
 /** A new case; the opening note usually carries the rule's reasons. */
 export function openCase(input: Actor & { note: string; assigneeId?: string | null }): CaseStep {
   const note = caseNoteSchema.safeParse(input.note);
-  if (!note.success) return { ok: false, error: firstIssue(note.error) };
+  if (!note.success) return { ok: false, refusal: noteRefusal(note.error) };
   const history: CaseEvent[] = [{ type: "opened", at: input.at, by: input.by, note: note.data }];
   const assigneeId = input.assigneeId ?? null;
   if (assigneeId) history.push({ type: "assigned", at: input.at, by: input.by, from: null, to: assigneeId, note: null });
@@ -66,7 +73,7 @@ export function changeStatus(current: CaseState, input: Actor & { to: CaseStatus
   const allowed = transition(current.status, input.to);
   if (!allowed.ok) return allowed;
   const note = caseNoteSchema.safeParse(input.note);
-  if (!note.success) return { ok: false, error: firstIssue(note.error) };
+  if (!note.success) return { ok: false, refusal: noteRefusal(note.error) };
   const event: CaseEvent = { type: "status", at: input.at, by: input.by, from: current.status, to: input.to, note: note.data };
   return { ok: true, case: { ...current, status: input.to, history: [...current.history, event] } };
 }
@@ -76,8 +83,8 @@ export function changeStatus(current: CaseState, input: Actor & { to: CaseStatus
  * record, so assignment is a history event; its note is optional because the hand-over itself is the fact.
  */
 export function assign(current: CaseState, input: Actor & { assigneeId: string | null; note?: string | null }): CaseStep {
-  if (current.status === "closed") return { ok: false, error: "A closed case is final; it cannot be reassigned" };
-  if (current.assigneeId === input.assigneeId) return { ok: false, error: "The case is already assigned to that person" };
+  if (current.status === "closed") return { ok: false, refusal: { code: "closed_reassign" } };
+  if (current.assigneeId === input.assigneeId) return { ok: false, refusal: { code: "already_assigned" } };
   const trimmed = input.note?.trim() || null;
   const event: CaseEvent = { type: "assigned", at: input.at, by: input.by, from: current.assigneeId, to: input.assigneeId, note: trimmed };
   return { ok: true, case: { ...current, assigneeId: input.assigneeId, history: [...current.history, event] } };
@@ -100,10 +107,6 @@ export function resolvedAt(history: CaseEvent[]): Date | null {
   return at;
 }
 
-function label(status: CaseStatus): string {
-  return status.replace("_", " ");
-}
-
-function firstIssue(error: z.ZodError): string {
-  return error.issues[0]?.message ?? "Invalid note";
+function noteRefusal(error: z.ZodError): CaseRefusal {
+  return error.issues.some((i) => i.code === "too_big") ? { code: "note_too_long", max: MAX_CASE_NOTE } : { code: "note_required" };
 }

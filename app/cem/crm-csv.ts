@@ -6,8 +6,10 @@ import { StringDecoder } from "node:string_decoder";
 import { columnsOf, mapColumns, type ColumnMappingInput } from "./crm-columns";
 import { recordParserOf, type CrmKind, type FieldOf, type RecordOf } from "./crm-records";
 import { issueMessages } from "./crm-batch";
+import { rowProblemsOf, type RowProblem } from "./crm-row-problems";
 
-export type CsvRow<R> = { line: number; ok: true; record: R } | { line: number; ok: false; errors: string[] };
+/** A refused row has its reasons twice: English sentences (CLI, API) and problems the page words. */
+export type CsvRow<R> = { line: number; ok: true; record: R } | { line: number; ok: false; errors: string[]; problems: RowProblem[] };
 
 export type CsvReadOptions<K extends CrmKind> = { mapping?: ColumnMappingInput<FieldOf<K>> };
 
@@ -43,6 +45,7 @@ export class CsvSyntaxError extends Error {
     message: string,
     /** The line where the broken record starts. */
     readonly line: number,
+    readonly problem: "record_too_long" | "quote_not_closed",
   ) {
     super(message);
   }
@@ -166,14 +169,14 @@ export class CsvTokenizer {
     this.state = state;
     this.consumed += n;
     if (this.consumed - this.recordStart > this.maxRecordChars) {
-      throw new CsvSyntaxError(`Max Record Size: a record is longer than ${this.maxRecordChars} characters (a quote that never closes?)`, this.recordLine);
+      throw new CsvSyntaxError(`Max Record Size: a record is longer than ${this.maxRecordChars} characters (a quote that never closes?)`, this.recordLine, "record_too_long");
     }
   }
 
   /** Ends the input: the last record (without a final line break) is appended to `out`. */
   end(out: CsvRecord[]): void {
     if (this.state === QUOTED) {
-      throw new CsvSyntaxError(`Quote Not Closed: the file ends inside a quoted cell that opens on line ${this.recordLine}`, this.recordLine);
+      throw new CsvSyntaxError(`Quote Not Closed: the file ends inside a quoted cell that opens on line ${this.recordLine}`, this.recordLine, "quote_not_closed");
     }
     if (this.state !== FIELD_START || this.cells.length > 0) {
       this.cells.push(this.state === FIELD_START ? "" : this.field);
@@ -205,10 +208,11 @@ async function peekHeader(chunks: AsyncGenerator<Buffer>): Promise<{ head: Buffe
   return { head, headerLine: text.split(/\r\n|\n|\r/)[0] };
 }
 
+const aliasesOf = (kind: CrmKind, field: string): readonly string[] => columnsOf(kind).find((c) => c.field === field)?.aliases ?? [];
+
 /** "fecha, date, …": the spellings a person can give a column so that it is recognised. */
 function headerNamesFor(kind: CrmKind, field: string): string {
-  const column = columnsOf(kind).find((c) => c.field === field);
-  return ["a header named " + field, ...(column?.aliases ?? [])].join(", ") + ", or map one";
+  return ["a header named " + field, ...aliasesOf(kind, field)].join(", ") + ", or map one";
 }
 
 const isBlank = (cells: readonly string[]) => {
@@ -255,6 +259,10 @@ export async function* readCsvBatches<K extends CrmKind>(
               ...resolution.missing.map((f) => `missing required column ${f} (${headerNamesFor(kind, f)})`),
               ...resolution.unknownHeaders.map((u) => `${u.field} is mapped to "${u.header}", which is not a column of this file`),
             ],
+            problems: [
+              ...resolution.missing.map((f): RowProblem => ({ code: "missing_column", field: f, aliases: aliasesOf(kind, f) })),
+              ...resolution.unknownHeaders.map((u): RowProblem => ({ code: "unknown_header", field: u.field, header: u.header })),
+            ],
           });
           stopped = true;
           break;
@@ -270,6 +278,7 @@ export async function* readCsvBatches<K extends CrmKind>(
             `expected ${header.length} fields as in the header, found ${cells.length}` +
               " (an unquoted delimiter inside a value, such as a decimal comma, splits it in two)",
           ],
+          problems: [{ code: "field_count", expected: header.length, found: cells.length }],
         });
         continue;
       }
@@ -277,7 +286,7 @@ export async function* readCsvBatches<K extends CrmKind>(
       for (const [field, index] of fields) raw[field] = cells[index];
       const parsed = parseRecord(raw);
       if (parsed.success) rows.push({ line, ok: true, record: parsed.data });
-      else rows.push({ line, ok: false, errors: issueMessages(parsed.error.issues) });
+      else rows.push({ line, ok: false, errors: issueMessages(parsed.error.issues), problems: rowProblemsOf(parsed.error.issues, raw) });
     }
     records.length = 0;
     return rows;
@@ -313,13 +322,19 @@ export async function* readCsvBatches<K extends CrmKind>(
     const rows = verdicts();
     const line = error instanceof CsvSyntaxError ? error.line : (rows.at(-1)?.line ?? 0) + 1;
     const reason = error instanceof Error ? error.message : String(error);
-    rows.push({ line, ok: false, errors: [`malformed CSV from this line on, the rest of the file was not read: ${reason}`] });
+    const cause = error instanceof CsvSyntaxError ? error.problem : null;
+    rows.push({
+      line,
+      ok: false,
+      errors: [`malformed CSV from this line on, the rest of the file was not read: ${reason}`],
+      problems: [{ code: "malformed", cause, detail: reason }],
+    });
     yield rows;
     return;
   } finally {
     await chunks.return(undefined);
   }
-  if (header === null) yield [{ line: 1, ok: false, errors: ["the file is empty: expected a header line"] }];
+  if (header === null) yield [{ line: 1, ok: false, errors: ["the file is empty: expected a header line"], problems: [{ code: "empty_file" }] }];
 }
 
 /** The same verdicts as readCsvBatches, one row at a time. */

@@ -3,6 +3,7 @@
 // and header → field resolution are in crm-columns.ts.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { ImplausibleParams } from "./crm-row-problems";
 import { instantProblem } from "./instant-bounds";
 
 export type CrmKind = "customers" | "events";
@@ -156,8 +157,11 @@ const isoInstant = (field: string) =>
 // timeline.
 const plausibleInstant = (field: string) =>
   isoInstant(field).superRefine((instant, ctx) => {
-    const problem = instantProblem(field, Date.parse(instant), { now: Date.now() });
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    const ms = Date.parse(instant);
+    const problem = instantProblem(field, ms, { now: Date.now() });
+    // The params tell the import page which of the two it was (crm-row-problems.ts).
+    const params: ImplausibleParams = { implausible: ms < 0 ? "before_1970" : "future" };
+    if (problem) ctx.addIssue({ code: "custom", message: problem, params });
   });
 
 /**
@@ -304,13 +308,18 @@ const trimmedText = (max: number) => (v: string) => {
   const t = v.trim();
   return t.length > max ? null : t;
 };
+// The fast path's plausibleInstant: an implausible instant goes to zod, which says why.
+const plausibleInstantOf = (field: string, v: string) => {
+  const instant = isoInstantOf(v.trim());
+  return instant !== null && instantProblem(field, Date.parse(instant), { now: Date.now() }) === null ? instant : null;
+};
 // Per event field, the value its zod schema produces for a non-blank string, or null where zod would
 // report an issue; each calls the same function as the schema's transform.
 const EVENT_FIELD_VALUES: Record<EventField, (v: string) => unknown> = {
   external_id: trimmedText(200),
   customer_external_id: trimmedText(200),
   type: memoEventType,
-  occurred_at: (v) => isoInstantOf(v.trim()),
+  occurred_at: (v) => plausibleInstantOf("occurred_at", v),
   amount: decimalOf,
   currency: (v) => {
     const c = v.trim().toUpperCase();
@@ -335,7 +344,7 @@ const CUSTOMER_FIELD_VALUES: Record<CustomerField, (v: string) => unknown> = {
   },
   segment: trimmedText(100),
   notes: trimmedText(2000),
-  created_at: (v) => isoInstantOf(v.trim()),
+  created_at: (v) => plausibleInstantOf("created_at", v),
   language: memo((v) => {
     const l = v.trim().toLowerCase().split(/[-_]/)[0];
     return l === "es" || l === "en" ? l : null;

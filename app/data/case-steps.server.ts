@@ -1,23 +1,24 @@
 // Working a case: status changes with a note, assignment and notes, each one transaction with its
 // history row and its case.updated webhook deliveries. The rules of the flow are app/cem/case-flow.ts.
 import { and, eq, isNull, ne } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, type Tx } from "#db/client";
 import { caseEvents, cases } from "#db/schema/index";
-import { assign, changeStatus, type CaseState, type CaseStatus } from "~/cem/case-flow";
+import { assign, caseNoteSchema, changeStatus, MAX_CASE_NOTE, type CaseRefusal, type CaseState, type CaseStatus } from "~/cem/case-flow";
 import { casePayload } from "./case-opening.server";
 import { assignableMembers, caseRow } from "./cases.server";
 import { kickWebhookDelivery } from "./webhook-delivery.server";
 import { enqueueWebhookEvent } from "./webhooks.server";
 
-export type CaseStepResult = { ok: true } | { ok: false; status: 404 | 409 | 400; message: string };
+/**
+ * Why a step was refused, as a code the page words in the reader's language: the flow's own refusals,
+ * a case that is not this workspace's, one someone else just moved, an assignee who does not work cases.
+ */
+export type CaseStepRefusal = CaseRefusal | { code: "not_found" } | { code: "moved" } | { code: "not_assignable" };
 
-const NOT_FOUND: CaseStepResult = { ok: false, status: 404, message: "No such case in this workspace." };
-const MOVED: CaseStepResult = {
-  ok: false,
-  status: 409,
-  message: "Someone else changed this case a moment ago; reload the page to see its current state.",
-};
+export type CaseStepResult = { ok: true } | { ok: false; status: 404 | 409 | 400; refusal: CaseStepRefusal };
+
+const NOT_FOUND: CaseStepResult = { ok: false, status: 404, refusal: { code: "not_found" } };
+const MOVED: CaseStepResult = { ok: false, status: 409, refusal: { code: "moved" } };
 
 type CaseRow = NonNullable<Awaited<ReturnType<typeof caseRow>>>;
 
@@ -61,7 +62,7 @@ export async function changeCaseStatus(
 ): Promise<CaseStepResult> {
   return step(workspaceId, caseId, now, async (row, tx) => {
     const moved = changeStatus(stateOf(row), { at: now, by: String(input.byUserId), to: input.to, note: input.note });
-    if (!moved.ok) return { ok: false, status: 400, message: moved.error };
+    if (!moved.ok) return { ok: false, status: 400, refusal: moved.refusal };
     const event = moved.case.history[moved.case.history.length - 1];
     const from = row.status;
     const to = input.to;
@@ -105,7 +106,7 @@ export async function assignCase(
   now = new Date(),
 ): Promise<CaseStepResult> {
   if (input.assigneeId !== null && !(await isAssignable(workspaceId, input.assigneeId))) {
-    return { ok: false, status: 400, message: "Choose a member of this workspace whose role works cases (admin or manager)." };
+    return { ok: false, status: 400, refusal: { code: "not_assignable" } };
   }
   return step(workspaceId, caseId, now, async (row, tx) => {
     const moved = assign(stateOf(row), {
@@ -114,7 +115,7 @@ export async function assignCase(
       assigneeId: input.assigneeId === null ? null : String(input.assigneeId),
       note: input.note,
     });
-    if (!moved.ok) return { ok: false, status: 400, message: moved.error };
+    if (!moved.ok) return { ok: false, status: 400, refusal: moved.refusal };
     const event = moved.case.history[moved.case.history.length - 1];
     const updated = await tx
       .update(cases)
@@ -143,12 +144,6 @@ export async function assignCase(
   });
 }
 
-export const caseNoteInputSchema = z
-  .string()
-  .trim()
-  .min(1, "Write the note first")
-  .max(4000, "Keep the note under 4000 characters");
-
 /** A note without a change of status (a call that went unanswered, a promise made); not on closed cases. */
 export async function addCaseNote(
   workspaceId: number,
@@ -156,10 +151,13 @@ export async function addCaseNote(
   input: { note: string; byUserId: number },
   now = new Date(),
 ): Promise<CaseStepResult> {
-  const note = caseNoteInputSchema.safeParse(input.note);
-  if (!note.success) return { ok: false, status: 400, message: note.error.issues[0].message };
+  const note = caseNoteSchema.safeParse(input.note);
+  if (!note.success) {
+    const tooLong = note.error.issues.some((i) => i.code === "too_big");
+    return { ok: false, status: 400, refusal: tooLong ? { code: "note_too_long", max: MAX_CASE_NOTE } : { code: "note_required" } };
+  }
   return step(workspaceId, caseId, now, async (row, tx) => {
-    if (row.status === "closed") return { ok: false, status: 400, message: "A closed case is final; open a new case instead" };
+    if (row.status === "closed") return { ok: false, status: 400, refusal: { code: "closed" } };
     await tx.insert(caseEvents).values({ workspaceId, caseId: row.id, kind: "note", note: note.data, byUserId: input.byUserId, at: now });
     await tx.update(cases).set({ updatedAt: now }).where(eq(cases.id, row.id));
     return { ok: true };

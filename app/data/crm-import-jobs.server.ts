@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { mapColumns } from "~/cem/crm-columns";
 import type { CrmKind } from "~/cem/crm-records";
+import { failureOfText, importFailureText, type ImportFailure, type StartRefusal } from "~/cem/crm-import-refusals";
 import { importCsvFile, peekCsv, scratchDir, type ImportProgress, type ImportReport } from "./crm-import.server";
 import { kickJobs, type JobHandler } from "./job-runner.server";
 import { createJob, dropJobFile, findJob, readJobFile, requeueJob, storeJobFile, type JobRow } from "./jobs.server";
@@ -25,19 +26,27 @@ type ImportPayload = {
   samples: string[][];
   mapping: Record<string, string | null>;
   skipBadRows: boolean;
+  /** Why it failed before it had a file; set by failedImportJob. */
+  failure?: ImportFailure;
 };
 
 /** What the page sees of a job (no server paths, no internal ids). */
-export type ImportJobView = Omit<ImportPayload, never> & {
+export type ImportJobView = Omit<ImportPayload, "failure"> & {
   id: string;
   createdAt: number;
   status: ImportJobStatus;
   progress: ImportProgress | null;
   report: ImportReport | null;
+  /** The English text of the jobs list; `failure` says the same as a code, when it is one of ours. */
   error: string | null;
+  failure: ImportFailure | null;
 };
 
-export class UploadError extends Error {}
+export class UploadError extends Error {
+  constructor(readonly failure: ImportFailure) {
+    super(importFailureText(failure));
+  }
+}
 
 /** Writes an uploaded file to disk as it arrives (never whole in memory), refusing past MAX_UPLOAD_BYTES. */
 export async function spoolUpload(data: AsyncIterable<Uint8Array>): Promise<{ file: string; size: number }> {
@@ -52,7 +61,7 @@ export async function spoolUpload(data: AsyncIterable<Uint8Array>): Promise<{ fi
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
     }
     if (size > MAX_UPLOAD_BYTES) {
-      throw new UploadError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import it with the command line (npm run cem -- crm import …).`);
+      throw new UploadError({ code: "too_large", maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 });
     }
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     return { file, size };
@@ -76,6 +85,7 @@ function viewOf(job: JobRow): ImportJobView {
     progress: parse<ImportProgress>(job.progress),
     report: parse<ImportReport>(job.result),
     error: job.error,
+    failure: payload.failure ?? (job.error === null ? null : failureOfText(job.error)),
   };
 }
 
@@ -90,7 +100,7 @@ export async function createImportJob(workspaceId: number, kind: CrmKind, fileNa
     const mapping: Record<string, string | null> = {};
     for (const [field, index] of Object.entries(resolution.fieldIndex)) if (index !== undefined) mapping[field] = headers[index as number];
     const payload: ImportPayload = { kind, fileName: fileName.slice(0, 200), size, headers, samples, mapping, skipBadRows: false };
-    if (headers.length === 0) return failedImportJob(workspaceId, kind, fileName, "The file is empty or has no header line.");
+    if (headers.length === 0) return failedImportJob(workspaceId, kind, fileName, { code: "empty" });
     const job = await createJob({ workspaceId, kind: "crm-import", status: "waiting", payload });
     await storeJobFile(job.id, file);
     return viewOf(job);
@@ -100,9 +110,9 @@ export async function createImportJob(workspaceId: number, kind: CrmKind, fileNa
 }
 
 /** A job that failed before it had a file (no file sent, too large…), so the page can say why. */
-export async function failedImportJob(workspaceId: number, kind: CrmKind, fileName: string, message: string): Promise<ImportJobView> {
-  const payload: ImportPayload = { kind, fileName: fileName.slice(0, 200), size: 0, headers: [], samples: [], mapping: {}, skipBadRows: false };
-  return viewOf(await createJob({ workspaceId, kind: "crm-import", status: "failed", payload, error: message }));
+export async function failedImportJob(workspaceId: number, kind: CrmKind, fileName: string, failure: ImportFailure): Promise<ImportJobView> {
+  const payload: ImportPayload = { kind, fileName: fileName.slice(0, 200), size: 0, headers: [], samples: [], mapping: {}, skipBadRows: false, failure };
+  return viewOf(await createJob({ workspaceId, kind: "crm-import", status: "failed", payload, error: importFailureText(failure) }));
 }
 
 /** The import job, if it belongs to this workspace. */
@@ -111,7 +121,7 @@ export async function getImportJob(workspaceId: number, id: string): Promise<Imp
   return job && job.kind === "crm-import" ? viewOf(job) : null;
 }
 
-export type StartResult = { ok: true } | { ok: false; message: string; status: 404 | 409 | 400 };
+export type StartResult = { ok: true } | { ok: false; refusal: StartRefusal; status: 404 | 409 | 400 };
 
 /**
  * Queues (or, after a report with bad rows, queues again) the import of an uploaded file; the job
@@ -119,20 +129,19 @@ export type StartResult = { ok: true } | { ok: false; message: string; status: 4
  */
 export async function startImportJob(workspaceId: number, id: string, mapping: Record<string, string | null>, skipBadRows: boolean): Promise<StartResult> {
   const job = await findJob(workspaceId, id);
-  if (!job || job.kind !== "crm-import") return { ok: false, status: 404, message: "No such upload in this workspace." };
+  if (!job || job.kind !== "crm-import") return { ok: false, status: 404, refusal: { code: "not_found" } };
   const view = viewOf(job);
-  if (view.status === "running") return { ok: false, status: 409, message: "This file is being imported already." };
-  if (view.report?.imported) return { ok: false, status: 409, message: "This file was imported already; upload it again to re-import it." };
-  if (view.status === "failed" && view.size === 0) return { ok: false, status: 404, message: "This upload has no file; upload it again." };
+  if (view.status === "running") return { ok: false, status: 409, refusal: { code: "running" } };
+  if (view.report?.imported) return { ok: false, status: 409, refusal: { code: "imported" } };
+  if (view.status === "failed" && view.size === 0) return { ok: false, status: 404, refusal: { code: "no_file" } };
   const resolution = mapColumns(view.kind, view.headers, mapping);
   if (!resolution.ok) {
-    const missing = resolution.missing.map((f) => `choose the column for ${f}`);
-    const unknown = resolution.unknownHeaders.map((u) => `"${u.header}" is not a column of this file`);
-    return { ok: false, status: 400, message: [...missing, ...unknown].join("; ") };
+    const unknown = resolution.unknownHeaders.map((u) => u.header);
+    return { ok: false, status: 400, refusal: { code: "mapping", missing: resolution.missing, unknown } };
   }
   const payload: ImportPayload = { ...(JSON.parse(job.payload) as ImportPayload), mapping, skipBadRows };
   // Only from where it stood when read: a second click, on this node or another, finds it moved on.
-  if (!(await requeueJob(job.id, [job.status], payload))) return { ok: false, status: 409, message: "This file is being imported already." };
+  if (!(await requeueJob(job.id, [job.status], payload))) return { ok: false, status: 409, refusal: { code: "running" } };
   kickJobs();
   return { ok: true };
 }
@@ -143,7 +152,7 @@ export const runImportJob: JobHandler = async (job, context) => {
   const file = path.join(scratchDir(), `${job.publicId}-${randomBytes(4).toString("hex")}.csv`);
   try {
     if (!(await readJobFile(job.id, file))) {
-      return { status: "failed", error: "This upload is gone (uploads are kept two hours); upload the file again." };
+      return { status: "failed", error: importFailureText({ code: "gone" }) };
     }
     let report: ImportReport;
     try {
@@ -155,7 +164,7 @@ export const runImportJob: JobHandler = async (job, context) => {
         onProgress: (p) => context.progress(p),
       });
     } catch (error) {
-      return { status: "failed", error: `Nothing was imported: ${error instanceof Error ? error.message : String(error)}` };
+      return { status: "failed", error: importFailureText({ code: "write_failed", detail: error instanceof Error ? error.message : String(error) }) };
     }
     // Imported: the stored file has served. Not imported (bad rows): kept, to run again skipping them.
     if (report.imported) await dropJobFile(job.id);

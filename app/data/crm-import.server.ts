@@ -13,11 +13,13 @@ import { execute, getDb, isPostgres, rows, type Tx } from "#db/client";
 import { detectDelimiter, readCsvBatches } from "~/cem/crm-csv";
 import { mapColumns, type ColumnMappingInput } from "~/cem/crm-columns";
 import type { CrmKind, CustomerRecord, EventRecord } from "~/cem/crm-records";
+import type { RowProblem } from "~/cem/crm-row-problems";
 import { eventRowOf, prepareEventWriter, type EventRow } from "./crm-events.server";
 import { WRITE_CHUNK } from "./chunked-writes.server";
 import { customerRowOf, prepareCustomerWriter, type CustomerRow } from "./customers.server";
 
-export type BadRow = { line: number; errors: string[] };
+/** A rejected row: English sentences (CLI, API) and the same reasons as codes (the import page words them). */
+export type BadRow = { line: number; errors: string[]; problems?: RowProblem[] };
 
 export type ImportProgress = {
   phase: "validating" | "writing";
@@ -223,7 +225,7 @@ export async function importCsvFile(file: string, options: ImportOptions): Promi
           pending += JSON.stringify(staged) + "\n";
         } else {
           report.rejected++;
-          if (report.badRows.length < MAX_LISTED_BAD_ROWS) report.badRows.push({ line: row.line, errors: row.errors });
+          if (report.badRows.length < MAX_LISTED_BAD_ROWS) report.badRows.push({ line: row.line, errors: row.errors, problems: row.problems });
         }
       }
       if (pending.length >= STAGE_FLUSH_CHARS) await flush();

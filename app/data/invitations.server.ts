@@ -191,10 +191,21 @@ export type CreatedInvitation = {
   expiresAt: Date;
 };
 
+/** Why a deployment takes no invitations: a code the deploy page words in the reader's language. */
+export type InvitationRefusal = "paused" | "unpublished";
+
+/** The API's English for each refusal, under the field it concerns (its JSON contract). */
+const REFUSAL_ERRORS: Record<InvitationRefusal, Record<string, string>> = {
+  paused: { deployment: "This deployment is paused; resume it before inviting customers." },
+  unpublished: { deployment: "The survey has no published version yet: publish it first." },
+};
+
 export type CreateInvitationsResult =
   | { ok: true; invitations: CreatedInvitation[] }
-  | { ok: false; errors: Record<string, string> }
+  | { ok: false; refusal: InvitationRefusal; errors: Record<string, string> }
   | null;
+
+const refused = (refusal: InvitationRefusal) => ({ ok: false as const, refusal, errors: REFUSAL_ERRORS[refusal] });
 
 /**
  * Invitations sent now to a list of customers by external id, for one deployment of the workspace.
@@ -210,15 +221,13 @@ export async function createInvitationsForCustomers(
   const result = await getDb().transaction(async (tx): Promise<CreateInvitationsResult> => {
     const deployment = await getDeployment(workspaceId, input.deployment, tx);
     if (!deployment) return null;
-    if (!deployment.active) {
-      return { ok: false as const, errors: { deployment: "This deployment is paused; resume it before inviting customers." } };
-    }
+    if (!deployment.active) return refused("paused");
     const [published] = await tx
       .select({ id: surveyVersions.id })
       .from(surveyVersions)
       .where(and(eq(surveyVersions.surveyId, deployment.surveyId), eq(surveyVersions.status, "published")))
       .limit(1);
-    if (!published) return { ok: false as const, errors: { deployment: "The survey has no published version yet: publish it first." } };
+    if (!published) return refused("unpublished");
 
     const known = new Map<string, number>();
     for (let i = 0; i < externalIds.length; i += 500) {

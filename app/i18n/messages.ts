@@ -7,6 +7,7 @@ import * as surveys from "./messages/surveys";
 import * as respondent from "./messages/respondent";
 import * as respondentForm from "./messages/respondent-form";
 import * as crm from "./messages/crm";
+import * as crmImport from "./messages/crm-import";
 import * as act from "./messages/act";
 import * as actSettings from "./messages/act-settings";
 import * as clienting from "./messages/clienting";
@@ -25,7 +26,7 @@ import * as builder from "./messages/builder";
 import * as alerts from "./messages/alerts";
 
 // Each area module exports `es` (as const) and `en: Record<keyof typeof es, string>`.
-const areas = [core, surveys, respondent, respondentForm, crm, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail, forms, builder, journeyMap, alerts] as const;
+const areas = [core, surveys, respondent, respondentForm, crm, crmImport, act, actSettings, clienting, insights, jobs, operations, security, embedding, screens, behaviour, home, bilingual, mail, forms, builder, journeyMap, alerts] as const;
 
 type AreaKeys<A> = A extends { es: infer E } ? keyof E : never;
 export type MessageKey = AreaKeys<(typeof areas)[number]>;

@@ -17,7 +17,9 @@ import { LocalName } from "~/components/LocalName";
 import { loadActSettings } from "~/data/case-rules.server";
 import { addCaseNote, assignCase, changeCaseStatus } from "~/data/case-steps.server";
 import { assignableMembers, getCase, type CaseHistoryItem } from "~/data/cases.server";
-import type { MessageKey } from "~/i18n/messages";
+import { caseRefusalText } from "~/i18n/case-refusal";
+import { requestLang } from "~/i18n/lang.server";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
 import { parseRequestForm } from "~/web/conform.server";
@@ -34,7 +36,7 @@ function caseId(param: string | undefined): number {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   const found = await getCase(workspace.id, caseId(params.id));
-  if (!found) throw notFound("No such case in this workspace.");
+  if (!found) throw notFound(translator(await requestLang(request))("case.refusal.not_found"));
   const { sla } = await loadActSettings(workspace.id);
   const canWork = can(role, "cases:work");
   return {
@@ -73,12 +75,12 @@ const Step = z.discriminatedUnion("intent", [
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workspace, user } = await requireMember(request, params.ws, "cases:work");
   const id = caseId(params.id);
-  const { submission, unreadable } = await parseRequestForm(request, Step);
+  const { submission, unreadable, t } = await parseRequestForm(request, Step);
   const intent = String(submission.payload.intent ?? "");
   if (unreadable) return data({ intent, ok: false, result: unreadable }, { status: 400 });
   if (submission.status !== "success") {
     // An id from another workspace is a 404 even when the form is also wrong.
-    if (!(await getCase(workspace.id, id))) throw notFound("No such case in this workspace.");
+    if (!(await getCase(workspace.id, id))) throw notFound(t("case.refusal.not_found"));
     return data({ intent, ok: false, result: submission.reply() }, { status: 400 });
   }
   const step = submission.value;
@@ -89,8 +91,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ? await assignCase(workspace.id, id, { assigneeId: step.assignee ?? null, note: step.note || undefined, byUserId: user.id })
         : await addCaseNote(workspace.id, id, { note: step.note, byUserId: user.id });
   if (!result.ok) {
-    if (result.status === 404) throw notFound(result.message);
-    return data({ intent, ok: false, result: submission.reply({ formErrors: [result.message] }) }, { status: result.status });
+    const message = caseRefusalText(t, result.refusal);
+    if (result.status === 404) throw notFound(message);
+    return data({ intent, ok: false, result: submission.reply({ formErrors: [message] }) }, { status: result.status });
   }
   return data({ intent, ok: true, result: submission.reply({ resetForm: true }) });
 }
@@ -147,6 +150,7 @@ export default function CasePage() {
   const signed = (x: number) => f.decimal(x, 2, true);
   // After a successful step the forms start again from the case as it now is (a new key remounts them).
   const formKey = `${c.status}-${c.history.length}`;
+  const closedRefusal = result && !result.ok && c.status === "closed" ? (result.result?.error?.[""] ?? []) : [];
 
   return (
     <>
@@ -280,6 +284,12 @@ export default function CasePage() {
         </section>
       ) : null}
 
+      {/* A step refused after the case was closed meanwhile (in another tab, by someone else): its form is gone. */}
+      {closedRefusal.length ? (
+        <p className="notice error" role="alert">
+          {closedRefusal.join(" ")}
+        </p>
+      ) : null}
       {canWork && c.status !== "closed" ? (
         <section aria-labelledby="work">
           <h2 id="work">{t("act.case.work")}</h2>

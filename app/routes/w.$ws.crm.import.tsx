@@ -34,6 +34,8 @@ import { submissionOf } from "~/web/conform.server";
 import { mappingSchema } from "~/components/crm/mapping-form";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
+import type { ImportFailure } from "~/cem/crm-import-refusals";
+import { importFailureWords, startRefusalText } from "~/i18n/crm-import-text";
 
 const Kind = z.enum(["customers", "events"]);
 
@@ -54,12 +56,12 @@ async function upload(request: Request, workspaceId: number, slug: string) {
   const here = `/w/${slug}/crm/import`;
   const declared = Number(request.headers.get("Content-Length") ?? 0);
   if (declared > MAX_UPLOAD_BYTES + 1024 * 1024) {
-    const job = await failedImportJob(workspaceId, "customers", "", new UploadError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import it with the command line (npm run cem -- crm import …).`).message);
+    const job = await failedImportJob(workspaceId, "customers", "", { code: "too_large", maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 });
     return redirect(`${here}?job=${job.id}`);
   }
   let spooled: { file: string; size: number } | null = null;
   let fileName = "";
-  let failure: string | null = null;
+  let failure: ImportFailure | null = null;
   const fileHandler: UploadHandler = async ({ name, filename, data: bytes }) => {
     if (name !== "file" || !filename) return undefined;
     fileName = filename;
@@ -68,7 +70,7 @@ async function upload(request: Request, workspaceId: number, slug: string) {
       return spooled.file;
     } catch (error) {
       if (!(error instanceof UploadError)) throw error;
-      failure = error.message;
+      failure = error.failure;
       return "";
     }
   };
@@ -79,7 +81,7 @@ async function upload(request: Request, workspaceId: number, slug: string) {
       unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
     );
   } catch {
-    const job = await failedImportJob(workspaceId, "customers", fileName, "The upload was interrupted or malformed; choose the file and upload it again.");
+    const job = await failedImportJob(workspaceId, "customers", fileName, { code: "interrupted" });
     return redirect(`${here}?job=${job.id}`);
   }
   const kind = Kind.safeParse(form.get("kind"));
@@ -87,8 +89,8 @@ async function upload(request: Request, workspaceId: number, slug: string) {
   const got = spooled as { file: string; size: number } | null;
   let job: ImportJobView;
   if (failure) job = await failedImportJob(workspaceId, chosenKind, fileName, failure);
-  else if (!got) job = await failedImportJob(workspaceId, chosenKind, "", "Choose a CSV file to upload.");
-  else if (!kind.success) job = await failedImportJob(workspaceId, chosenKind, fileName, "Say whether the file holds customers or events.");
+  else if (!got) job = await failedImportJob(workspaceId, chosenKind, "", { code: "no_file" });
+  else if (!kind.success) job = await failedImportJob(workspaceId, chosenKind, fileName, { code: "no_kind" });
   else job = await createImportJob(workspaceId, kind.data, fileName, got.file, got.size);
   return redirect(`${here}?job=${job.id}`);
 }
@@ -108,7 +110,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return data({ error: null, result: submission.reply() }, { status: 400 });
   const mapping: Record<string, string | null> = Object.fromEntries(Object.entries(submission.value.map).map(([field, header]) => [field, header || null]));
   const started = await startImportJob(workspace.id, job.id, mapping, submission.value.skip);
-  if (!started.ok) return data({ error: null, result: submission.reply({ formErrors: [started.message] }) }, { status: started.status });
+  if (!started.ok) {
+    const message = startRefusalText(t, started.refusal);
+    // A bad mapping is said on the mapping form; the rest (imported already, running…) above every step,
+    // since the page may show no mapping form by then.
+    if (started.refusal.code === "mapping") return data({ error: null, result: submission.reply({ formErrors: [message] }) }, { status: started.status });
+    return data({ error: message, result: submission.reply() }, { status: started.status });
+  }
   return redirect(`/w/${workspace.slug}/crm/import?job=${encodeURIComponent(job.id)}`);
 }
 
@@ -148,7 +156,7 @@ export default function ImportPage() {
       ) : null}
       {job?.status === "failed" ? (
         <div className="notice error" role="alert">
-          <strong>{t("crm.import.failed")}</strong>: {job.error}
+          <strong>{t("crm.import.failed")}</strong>: {job.failure ? importFailureWords(t, job.failure) : job.error}
         </div>
       ) : null}
       {!job || job.status === "failed" ? <UploadStep slug={slug} maxMb={maxMb} /> : null}

@@ -40,10 +40,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
+  const missing = async () => notFound(translator(await requestLang(request))("common.notFound"));
   const survey = await getSurvey(workspace.id, Number(params.id));
-  if (!survey) throw notFound();
+  if (!survey) throw await missing();
   const touchpoint = await surveyTouchpoint(workspace.id, survey.touchpointId);
-  if (!touchpoint) throw notFound();
+  if (!touchpoint) throw await missing();
   const origin = linkOrigin(request);
   const now = new Date();
   const rules = await listRulesOfSurvey(workspace.id, survey.id);
@@ -91,12 +92,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request, params.ws, intent === "invite" ? "invitations:create" : "surveys:deploy");
   const workspace = member.workspace;
   const survey = await getSurvey(workspace.id, Number(params.id));
-  if (!survey) throw notFound();
+  if (!survey) throw notFound(t("common.notFound"));
   // Every deployment id in a form must be one of this survey's: another survey's or workspace's is "not found".
   const ownDeployment = async (raw: FormDataEntryValue | null) => {
     const id = IdSchema.safeParse(raw);
     const d = id.success ? await getDeployment(workspace.id, id.data) : null;
-    if (!d || d.surveyId !== survey.id) throw notFound();
+    if (!d || d.surveyId !== survey.id) throw notFound(t("common.notFound"));
     return d;
   };
 
@@ -105,7 +106,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const submission = submissionOf(formData, DeploymentSchema, lang);
       if (submission.status !== "success") return answer({ intent, target: null, result: submission.reply() }, 400);
       const r = await createDeployment(workspace.id, survey.id, submission.value.name);
-      if (!r) throw notFound();
+      if (!r) throw notFound(t("common.notFound"));
       if (!r.ok) return answer({ intent, target: null, result: submission.reply({ fieldErrors: { name: [t("surveys.deploy.publishFirst")] } }) }, 400);
       return answer({ intent, target: r.deployment.id, result: submission.reply({ resetForm: true }), notice: "surveys.deploy.created" });
     }
@@ -121,20 +122,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
       else {
         const ruleId = IdSchema.safeParse(formData.get("ruleId"));
         const own = ruleId.success ? (await listRulesOfSurvey(workspace.id, survey.id)).find((r) => r.id === ruleId.data) : undefined;
-        if (!own) throw notFound();
+        if (!own) throw notFound(t("common.notFound"));
         target = own.id;
       }
       const submission = submissionOf(formData, RuleInputSchema, lang);
       if (submission.status !== "success") return answer({ intent, target, result: submission.reply() }, 400);
       const r = intent === "addRule" ? await createRule(workspace.id, target, submission.value) : await updateRule(workspace.id, target, submission.value);
-      if (!r) throw notFound();
+      if (!r) throw notFound(t("common.notFound"));
       if (!r.ok) return answer({ intent, target, result: submission.reply({ fieldErrors: { touchpointKey: [t(r.errors.touchpointKey)] } }) }, 400);
       return answer({ intent, target, result: submission.reply({ resetForm: intent === "addRule" }), notice: intent === "addRule" ? "surveys.deploy.ruleAdded" : "surveys.deploy.ruleSaved" });
     }
     case "deleteRule": {
       const ruleId = IdSchema.safeParse(formData.get("ruleId"));
       const own = ruleId.success ? (await listRulesOfSurvey(workspace.id, survey.id)).find((r) => r.id === ruleId.data) : undefined;
-      if (!own) throw notFound();
+      if (!own) throw notFound(t("common.notFound"));
       await deleteRule(workspace.id, own.id);
       return answer({ intent, target: own.id, result: null, notice: "surveys.deploy.ruleDeleted" });
     }
@@ -150,8 +151,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return answer({ intent, target: d.id, result: submission.reply({ fieldErrors: { customers: [message] } }) }, 400);
       }
       const r = await createInvitationsForCustomers(workspace.id, parsed.data, new Date());
-      if (!r) throw notFound();
-      if (!r.ok) return answer({ intent, target: d.id, result: submission.reply({ formErrors: Object.values(r.errors) }) }, 400);
+      if (!r) throw notFound(t("common.notFound"));
+      if (!r.ok) return answer({ intent, target: d.id, result: submission.reply({ formErrors: [t(`surveys.deploy.refusal.${r.refusal}`)] }) }, 400);
       const origin = linkOrigin(request);
       return answer({
         intent,

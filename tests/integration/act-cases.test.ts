@@ -25,6 +25,9 @@ let maxId: number;
 
 const HOUR = 3_600_000;
 
+/** The page as a person reads it: without the scripts, whose data also carries the action's messages. */
+const shown = async (res: Response) => (await res.text()).replace(/<script[\s\S]*?<\/script>/g, "");
+
 beforeAll(async () => {
   const alice = await makeUser("alice@a.test");
   const bob = await makeUser("bob@b.test");
@@ -218,12 +221,18 @@ describe("working a case", () => {
     expect((await max.post(url, { intent: "status", to: "in_progress", note: "Llamé a la clienta; vuelvo a llamar mañana" })).status).toBe(200);
     const skipped = await max.post(url, { intent: "status", to: "closed", note: "cerrar ya" });
     expect(skipped.status).toBe(400);
-    expect(await skipped.text()).toContain("can move to resolved");
+    expect(await shown(skipped)).toContain("Un caso en curso solo puede pasar a resuelto, no a cerrado.");
+    await max.post("/lang", { lang: "en", redirectTo: "/workspaces" });
+    const skippedEn = await max.post(url, { intent: "status", to: "open", note: "back to open" });
+    expect(skippedEn.status).toBe(400);
+    expect(await shown(skippedEn)).toContain("A case that is in progress can move to resolved, not to open.");
+    await max.post("/lang", { lang: "es", redirectTo: "/workspaces" });
     expect((await max.post(url, { intent: "note", note: "Sin respuesta al segundo intento" })).status).toBe(200);
     expect((await max.post(url, { intent: "status", to: "resolved", note: "Se le ofreció cita preferente" })).status).toBe(200);
     expect((await max.post(url, { intent: "status", to: "closed", note: "La clienta confirma que quedó bien" })).status).toBe(200);
     const closedNote = await max.post(url, { intent: "note", note: "otra" });
     expect(closedNote.status).toBe(400);
+    expect(await shown(closedNote)).toContain("Un caso cerrado es definitivo; abra un caso nuevo.");
 
     const [row] = await getDb().select().from(cases).where(eq(cases.id, c.id)).limit(1);
     expect(row.status).toBe("closed");
@@ -251,9 +260,17 @@ describe("working a case", () => {
     const [{ id: bobId }] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, "bob@b.test")).limit(1);
     const outsider = await alice.post(url, { intent: "assign", assignee: String(bobId) });
     expect(outsider.status).toBe(400);
-    expect(await outsider.text()).toContain("whose role works cases");
+    expect(await shown(outsider)).toContain("Elija un miembro de este espacio de trabajo cuyo rol trabaja casos (Administración o Gestión).");
+    await alice.post("/lang", { lang: "en", redirectTo: "/workspaces" });
+    const outsiderEn = await alice.post(url, { intent: "assign", assignee: String(bobId) });
+    expect(outsiderEn.status).toBe(400);
+    expect(await shown(outsiderEn)).toContain("Choose a member of this workspace whose role works cases (Admin or Manager).");
+    await alice.post("/lang", { lang: "es", redirectTo: "/workspaces" });
     expect((await alice.post(url, { intent: "assign", assignee: String(maxId), note: "Tú conoces la sucursal" })).status).toBe(200);
     expect((await getDb().select().from(cases).where(eq(cases.id, c.id)).limit(1))[0].assigneeId).toBe(maxId);
+    const again = await alice.post(url, { intent: "assign", assignee: String(maxId) });
+    expect(again.status).toBe(400);
+    expect(await shown(again)).toContain("El caso ya está asignado a esa persona.");
     expect((await alice.post(url, { intent: "bogus" })).status).toBe(400);
   });
 
@@ -287,7 +304,9 @@ describe("working a case", () => {
     const alice = await as("alice@a.test");
     const page = await alice.get(`/w/brand-a/cases/${theirs.id}`);
     expect(page.status).toBe(404);
-    expect(await page.text()).not.toContain("Esperé 40 minutos");
+    const notFoundPage = await page.text();
+    expect(notFoundPage).not.toContain("Esperé 40 minutos");
+    expect(notFoundPage).toContain("Este caso no existe en este espacio de trabajo.");
     expect((await alice.post(`/w/brand-a/cases/${theirs.id}`, { intent: "status", to: "in_progress", note: "hijack" })).status).toBe(404);
     expect((await alice.post(`/w/brand-a/cases/${theirs.id}`, { intent: "bogus" })).status).toBe(404);
     expect((await alice.get(`/w/brand-b/cases/${theirs.id}`)).status).toBe(404);

@@ -66,6 +66,9 @@ afterAll(async () => {
   removeDatabase(dbFile);
 });
 
+/** The page as a person reads it: without the scripts, whose data also carries the action's messages. */
+const shown = async (res: Response) => (await res.text()).replace(/<script[\s\S]*?<\/script>/g, "");
+
 async function as(email: string) {
   const client = new HttpClient(server.url);
   await client.signIn(email, PASSWORD);
@@ -147,7 +150,31 @@ describe("POST /api/v1/invitations", () => {
     const res = await api({ deployment: depA, customers: ["C-9"] });
     await setDeploymentActive(aId, depA, true);
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ errors: { deployment: expect.stringMatching(/paused/) } });
+    expect(await res.json()).toMatchObject({
+      error: "conflict",
+      message: "This deployment is paused; resume it before inviting customers.",
+      errors: { deployment: "This deployment is paused; resume it before inviting customers." },
+    });
+  });
+
+  it("the deploy page words a paused deployment's refusal in the interface language", async () => {
+    const alice = await as("alice@a.test");
+    await setDeploymentActive(aId, depA, false);
+    try {
+      await alice.post("/lang", { lang: "es", redirectTo: "/workspaces" });
+      const es = await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: "C-20" });
+      expect(es.status).toBe(400);
+      const esPage = await shown(es);
+      expect(esPage).toContain("Este despliegue está en pausa; reanúdelo antes de invitar a clientes.");
+      expect(esPage).toContain("C-20");
+      await alice.post("/lang", { lang: "en", redirectTo: "/workspaces" });
+      const en = await alice.post(`/w/brand-a/surveys/${surveyA}/deploy`, { intent: "invite", deploymentId: String(depA), customers: "C-20" });
+      expect(en.status).toBe(400);
+      expect(await shown(en)).toContain("This deployment is paused; resume it before inviting customers.");
+    } finally {
+      await setDeploymentActive(aId, depA, true);
+    }
+    expect(await getDb().select().from(customers).where(eq(customers.externalId, "C-20"))).toEqual([]);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 const t = (h: number) => new Date(Date.UTC(2025, 2, 10, h));
 
 function expectOk(step: CaseStep): CaseState {
-  if (!step.ok) throw new Error(`expected ok, got: ${step.error}`);
+  if (!step.ok) throw new Error(`expected ok, got: ${step.refusal.code}`);
   return step.case;
 }
 
@@ -26,16 +26,16 @@ describe("transition", () => {
     expect(transition("resolved", "in_progress")).toEqual({ ok: true });
   });
 
-  it("rejects illegal moves with a message", () => {
+  it("rejects illegal moves with the reason and the moves that are open", () => {
     expect(transition("open", "resolved")).toEqual({
       ok: false,
-      error: "A case that is open can move to in progress, not to resolved",
+      refusal: { code: "not_next", from: "open", to: "resolved", allowed: ["in_progress"] },
     });
     expect(transition("open", "closed").ok).toBe(false);
     expect(transition("in_progress", "open").ok).toBe(false);
-    expect(transition("in_progress", "in_progress")).toEqual({ ok: false, error: "The case is already in progress" });
+    expect(transition("in_progress", "in_progress")).toEqual({ ok: false, refusal: { code: "same_status", status: "in_progress" } });
     for (const next of ["open", "in_progress", "resolved", "closed"] as const) {
-      expect(transition("closed", next)).toEqual({ ok: false, error: "A closed case is final; open a new case instead" });
+      expect(transition("closed", next)).toEqual({ ok: false, refusal: { code: "closed" } });
     }
     expect(allowedTransitions("closed")).toEqual([]);
   });
@@ -58,14 +58,12 @@ describe("case history", () => {
     expect(firstActionAt(c.history)).toEqual(t(10));
     expect(resolvedAt(c.history)).toEqual(t(16)); // the last resolution, after the reopen
     expect(changeStatus(c, { at: t(19), by: "x", to: "in_progress", note: "again" }).ok).toBe(false);
-    expect(assign(c, { at: t(19), by: "x", assigneeId: "eva" }).ok).toBe(false);
+    expect(assign(c, { at: t(19), by: "x", assigneeId: "eva" })).toEqual({ ok: false, refusal: { code: "closed_reassign" } });
   });
 
   it("requires a non-empty note at each status step", () => {
-    expect(openCase({ at: t(8), by: null, note: "   " })).toEqual({
-      ok: false,
-      error: "A note is required: say what was done or decided",
-    });
+    expect(openCase({ at: t(8), by: null, note: "   " })).toEqual({ ok: false, refusal: { code: "note_required" } });
+    expect(openCase({ at: t(8), by: null, note: "n".repeat(4001) })).toEqual({ ok: false, refusal: { code: "note_too_long", max: 4000 } });
     const c = expectOk(openCase({ at: t(8), by: null, note: "Low CSAT" }));
     expect(changeStatus(c, { at: t(9), by: "ana", to: "in_progress", note: "" }).ok).toBe(false);
     const moved = expectOk(changeStatus(c, { at: t(9), by: "ana", to: "in_progress", note: "  Called  " }));

@@ -82,15 +82,39 @@ describe("readCsvRows", () => {
     expect((await collect(byteByByte(file), "events")).map((r) => r.line)).toEqual([2, 4, 5, 6, 8, 10]);
     const rows = await collect([file], "events");
     expect(rows.map((r) => r.line)).toEqual([2, 4, 5, 6, 8, 10]);
-    expect(rows[1]).toEqual({ line: 4, ok: false, errors: ["customer_external_id is required"] });
+    expect(rows[1]).toEqual({
+      line: 4,
+      ok: false,
+      errors: ["customer_external_id is required"],
+      problems: [{ code: "required", field: "customer_external_id" }],
+    });
     expect(rows[2].ok).toBe(false);
     const errors5 = rows[2].ok ? [] : rows[2].errors;
     expect(errors5).toHaveLength(2);
     expect(errors5[0]).toMatch(/^occurred_at: "2024-02-30" is not an ISO 8601 date/);
     expect(errors5[1]).toMatch(/^amount: "abc" is not a number/);
-    expect(rows[3]).toMatchObject({ line: 6, ok: false, errors: [expect.stringMatching(/expected 4 fields .* found 5/)] });
+    expect(rows[2]).toMatchObject({
+      problems: [
+        { code: "invalid", field: "occurred_at", value: "2024-02-30" },
+        { code: "invalid", field: "amount", value: "abc" },
+      ],
+    });
+    expect(rows[3]).toMatchObject({
+      line: 6,
+      ok: false,
+      errors: [expect.stringMatching(/expected 4 fields .* found 5/)],
+      problems: [{ code: "field_count", expected: 4, found: 5 }],
+    });
     expect(rows[4]).toMatchObject({ line: 8, ok: false, errors: [expect.stringMatching(/^amount: /)] });
     expect(rows[5]).toMatchObject({ line: 10, ok: true, record: { type: "purchase", amount: -3.5 } });
+  });
+
+  it("refuses an instant in the future or before 1970, even on an otherwise good row", async () => {
+    const rows = await collect(["customer_id,type,occurred_at\nC-1,purchase,2999-01-01\nC-2,purchase,1969-12-31\n"], "events");
+    expect(rows).toMatchObject([
+      { line: 2, ok: false, errors: [expect.stringMatching(/^occurred_at is in the future/)], problems: [{ code: "implausible", field: "occurred_at", when: "future" }] },
+      { line: 3, ok: false, errors: [expect.stringMatching(/^occurred_at is before 1970/)], problems: [{ code: "implausible", field: "occurred_at", when: "before_1970" }] },
+    ]);
   });
 
   it("counts lines right with CRLF inside quoted cells", async () => {
@@ -108,7 +132,12 @@ describe("readCsvRows", () => {
   it("stops at a quote that never closes and says where the broken record starts", async () => {
     const rows = await collect(['external_id,name\nC-1,Ana\n\nC-2,"Luis\nC-3,Eva\n'], "customers");
     expect(rows[0]).toMatchObject({ line: 2, ok: true });
-    expect(rows[1]).toMatchObject({ line: 4, ok: false, errors: [expect.stringMatching(/malformed CSV .*Quote Not Closed/)] });
+    expect(rows[1]).toMatchObject({
+      line: 4,
+      ok: false,
+      errors: [expect.stringMatching(/malformed CSV .*Quote Not Closed/)],
+      problems: [{ code: "malformed", cause: "quote_not_closed" }],
+    });
     expect(rows).toHaveLength(2);
   });
 
@@ -121,6 +150,12 @@ describe("readCsvRows", () => {
       expect.stringMatching(/^missing required column type \(.*tipo/),
       expect.stringMatching(/^missing required column occurred_at \(.*fecha/),
     ]);
+    expect(rows[0]).toMatchObject({
+      problems: [
+        { code: "missing_column", field: "type", aliases: expect.arrayContaining(["tipo"]) },
+        { code: "missing_column", field: "occurred_at", aliases: expect.arrayContaining(["fecha"]) },
+      ],
+    });
   });
 
   it("follows an explicit mapping over the aliases, and ignores a tier column", async () => {
@@ -137,7 +172,14 @@ describe("readCsvRows", () => {
       },
     ]);
     const unknown = await collect(["external_id\nC-1\n"], "customers", { mapping: { email: "Correo" } });
-    expect(unknown).toEqual([{ line: 1, ok: false, errors: ['email is mapped to "Correo", which is not a column of this file'] }]);
+    expect(unknown).toEqual([
+      {
+        line: 1,
+        ok: false,
+        errors: ['email is mapped to "Correo", which is not a column of this file'],
+        problems: [{ code: "unknown_header", field: "email", header: "Correo" }],
+      },
+    ]);
   });
 
   it("reads plain async iterables of strings and says when a file is empty", async () => {
@@ -149,10 +191,10 @@ describe("readCsvRows", () => {
     for await (const row of readCsvRows(lines(), "customers")) rows.push(row);
     expect(rows).toEqual([
       { line: 2, ok: true, record: { external_id: "C-1", language: "es" } },
-      { line: 3, ok: false, errors: ['language: "fr" is not supported (es or en)'] },
+      { line: 3, ok: false, errors: ['language: "fr" is not supported (es or en)'], problems: [{ code: "invalid", field: "language", value: "fr" }] },
     ]);
     expect(await collect([""], "customers")).toEqual([
-      { line: 1, ok: false, errors: ["the file is empty: expected a header line"] },
+      { line: 1, ok: false, errors: ["the file is empty: expected a header line"], problems: [{ code: "empty_file" }] },
     ]);
   });
 });

@@ -49,7 +49,7 @@ describe("importCsvFile (customers)", () => {
   it("imports nothing from a file with a bad row, and lists it with its line and reason", async () => {
     const report = await importCsvFile(file("c.csv", CUSTOMERS), { workspaceId: a, kind: "customers" });
     expect(report).toMatchObject({ imported: false, rows: 3, valid: 2, rejected: 1, added: 0 });
-    expect(report.badRows).toEqual([{ line: 3, errors: ['email: "not-an-email" is not an e-mail address'] }]);
+    expect(report.badRows).toEqual([{ line: 3, errors: ['email: "not-an-email" is not an e-mail address'], problems: [{ code: "invalid", field: "email", value: "not-an-email" }] }]);
     expect(await countOf(customers, a)).toBe(0);
   });
 

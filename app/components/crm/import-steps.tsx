@@ -8,6 +8,7 @@ import { useSchemaForm } from "~/components/form/use-schema-form";
 import { mappingSchema } from "./mapping-form";
 import type { ColumnDoc } from "~/cem/crm-columns";
 import type { ImportJobView } from "~/data/crm-import-jobs.server";
+import { badRowTexts } from "~/i18n/crm-import-text";
 import { formatDecimal, formatInteger } from "~/i18n/format";
 import type { Lang } from "~/i18n/lang";
 import { useLang, useT } from "~/i18n/use-t";
@@ -274,7 +275,7 @@ export function Report({ job, slug }: { job: ImportJobView; slug: string }) {
                     <td className="num">{row.line}</td>
                     <td>
                       <ul className="errors-list">
-                        {row.errors.map((e, i) => (
+                        {badRowTexts(t, row).map((e, i) => (
                           <li key={i}>{e}</li>
                         ))}
                       </ul>

@@ -160,6 +160,22 @@ export const es = {
   "act.effect.weeklyNote": "Cada punto es una semana contada desde el día del cambio, con su intervalo del 95 %; las semanas con menos de {minN} respuestas quedan en blanco.",
 
   "act.customer.noCases": "Ningún caso abierto para este cliente.",
+
+  // Refusals of a step on a case (codes from app/cem/case-flow.ts and case-steps.server.ts).
+  "case.state.open": "abierto",
+  "case.state.in_progress": "en curso",
+  "case.state.resolved": "resuelto",
+  "case.state.closed": "cerrado",
+  "case.refusal.or": " o ",
+  "case.refusal.closed": "Un caso cerrado es definitivo; abra un caso nuevo.",
+  "case.refusal.closed_reassign": "Un caso cerrado es definitivo; ya no se puede reasignar.",
+  "case.refusal.same_status": "El caso ya está {status}.",
+  "case.refusal.not_next": "Un caso {from} solo puede pasar a {allowed}, no a {to}.",
+  "case.refusal.note_required": "La nota es obligatoria: diga qué se hizo o qué se decidió.",
+  "case.refusal.already_assigned": "El caso ya está asignado a esa persona.",
+  "case.refusal.not_found": "Este caso no existe en este espacio de trabajo.",
+  "case.refusal.moved": "Otra persona acaba de cambiar este caso; vuelva a cargar la página para ver su estado actual.",
+  "case.refusal.not_assignable": "Elija un miembro de este espacio de trabajo cuyo rol trabaja casos (Administración o Gestión).",
 } as const;
 
 export const en: Record<keyof typeof es, string> = {
@@ -321,4 +337,19 @@ export const en: Record<keyof typeof es, string> = {
   "act.effect.weeklyNote": "Each point is a week counted from the day of the change, with its 95 % interval; weeks with fewer than {minN} responses are left blank.",
 
   "act.customer.noCases": "No case has been opened for this customer.",
+
+  "case.state.open": "open",
+  "case.state.in_progress": "in progress",
+  "case.state.resolved": "resolved",
+  "case.state.closed": "closed",
+  "case.refusal.or": " or ",
+  "case.refusal.closed": "A closed case is final; open a new case instead.",
+  "case.refusal.closed_reassign": "A closed case is final; it cannot be reassigned.",
+  "case.refusal.same_status": "The case is already {status}.",
+  "case.refusal.not_next": "A case that is {from} can move to {allowed}, not to {to}.",
+  "case.refusal.note_required": "A note is required: say what was done or decided.",
+  "case.refusal.already_assigned": "The case is already assigned to that person.",
+  "case.refusal.not_found": "No such case in this workspace.",
+  "case.refusal.moved": "Someone else changed this case a moment ago; reload the page to see its current state.",
+  "case.refusal.not_assignable": "Choose a member of this workspace whose role works cases (Admin or Manager).",
 };
