@@ -9,6 +9,13 @@ export function problemBody(error: string, message: string, errors?: unknown): A
   return errors === undefined ? { error, message } : { error, message, errors };
 }
 
+/** A zod failure as the API's `errors`: each field's path (dotted) with its first message. */
+export function fieldErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) errors[issue.path.length ? issue.path.map(String).join(".") : "_form"] ??= issue.message;
+  return errors;
+}
+
 export function apiProblem(status: number, error: string, message: string, options: { errors?: unknown; headers?: HeadersInit } = {}): Response {
   return Response.json(problemBody(error, message, options.errors), { status, headers: options.headers });
 }

@@ -2,11 +2,10 @@
 // deployment of the token's workspace. 201 with each invitation's link; 4xx JSON with field errors.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireApiWorkspace } from "~/api/auth.server";
-import { apiProblem } from "~/api/errors";
+import { apiProblem, fieldErrors } from "~/api/errors";
 import { parseBoundedJson } from "~/cem/bounded-json";
 import { linkOrigin, surveyLink } from "~/data/deployments.server";
 import { CreateInvitationsSchema, createInvitationsForCustomers } from "~/data/invitations.server";
-import { zodErrors } from "~/web/form.server";
 
 // A thousand external ids of up to 200 characters, even escaped, fit under this (the production
 // server refuses a larger body as it streams: app/web/body-limit.server.ts).
@@ -38,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const body = bounded.value;
   const parsed = CreateInvitationsSchema.safeParse(body);
   if (!parsed.success) {
-    return apiProblem(400, "invalid_request", "Some fields are missing or invalid; see errors.", { errors: zodErrors(parsed.error) });
+    return apiProblem(400, "invalid_request", "Some fields are missing or invalid; see errors.", { errors: fieldErrors(parsed.error) });
   }
   const result = await createInvitationsForCustomers(workspace.id, parsed.data, new Date());
   if (!result) {

@@ -5,7 +5,7 @@ import { getUser, safeRedirect } from "~/auth/session.server";
 import { rememberUserLang } from "~/data/users.server";
 import { isLang } from "~/i18n/lang";
 import { langCookie } from "~/i18n/lang.server";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   // A body that is not a readable form switches nothing: back to the home page (never a 500).

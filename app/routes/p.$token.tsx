@@ -19,7 +19,7 @@ import type { FormPayload } from "~/survey/form-view";
 import { drawnOnServer, formPayload, MAX_FORM_STATE_LENGTH, openingPayload, openingState, readFormState } from "~/survey/respondent-form.server";
 import { renderPage, stepForm } from "~/survey/server-form.server";
 import type { SurveyJson } from "~/survey/types";
-import { UNREADABLE_FORM, parseFormData, readFormData } from "~/web/form.server";
+import { parseFields, readFormData } from "~/web/request-body.server";
 import type { PageScripts } from "~/web/page-scripts";
 import { retryAfter } from "~/web/retry-after";
 import { limitRespondent, tooManyRequests } from "~/web/rate-limit.server";
@@ -87,14 +87,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (link.state === "closed") return data<Outcome>({ status: "closed" }, { status: 410 });
   if (link.state === "not_yet") return data<Outcome>({ status: "not_yet" }, { status: 409 });
   const body = await readFormData(request);
-  if (!body) return data<Outcome>({ status: "invalid", message: UNREADABLE_FORM }, { status: 400 });
+  if (!body) return data<Outcome>({ status: "invalid", message: translator(await requestLang(request))("form.unreadable") }, { status: 400 });
   const intent = body.get("intent");
   if (intent === "next" || intent === "back") {
-    const step = parseFormData(body, Step);
+    const step = parseFields(body, Step);
     if (!step.ok) return data<Outcome>({ status: "invalid", message: Object.values(step.errors)[0] ?? "Invalid answers" }, { status: 400 });
     return stepPulse(link.pulse, await requestLang(request), step.data.intent, step.data.state, body);
   }
-  const form = parseFormData(body, Submit);
+  const form = parseFields(body, Submit);
   if (!form.ok) return data<Outcome>({ status: "invalid", message: Object.values(form.errors)[0] ?? "Invalid answers" }, { status: 400 });
   const result = await recordPulseAnswer(link.pulse, form.data.data, form.data.submission ?? null);
   if (result.status === "invalid") return data<Outcome>(result, { status: 400 });

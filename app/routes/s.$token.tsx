@@ -44,7 +44,7 @@ import { SURVEY_LOCALES } from "~/survey/locales";
 import { drawnOnServer, formPayload, MAX_FORM_STATE_LENGTH, openingPayload, openingState, progressOf, readFormState } from "~/survey/respondent-form.server";
 import { renderPage, stepForm } from "~/survey/server-form.server";
 import type { PageScripts } from "~/web/page-scripts";
-import { UNREADABLE_FORM, parseFormData, readFormData } from "~/web/form.server";
+import { parseFields, readFormData } from "~/web/request-body.server";
 import { retryAfter } from "~/web/retry-after";
 import { limitRespondent, tooManyRequests } from "~/web/rate-limit.server";
 
@@ -137,7 +137,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (link.state !== "open") return outcome({ status: link.state }, 410);
 
   const body = await readFormData(request);
-  const form = body ? parseFormData(body, (actionSchema ??= buildActionSchema())) : ({ ok: false, errors: { _form: UNREADABLE_FORM } } as const);
+  const unreadable = body ? null : translator(await requestLang(request))("form.unreadable");
+  const form = body ? parseFields(body, (actionSchema ??= buildActionSchema())) : ({ ok: false, errors: { _form: unreadable ?? "" } } as const);
   if (!form.ok) {
     const errors = Object.entries(form.errors).map(([question, message]) => ({ question, message }));
     return outcome({ status: "invalid", errors }, 400);

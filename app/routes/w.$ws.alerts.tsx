@@ -15,7 +15,7 @@ import { requestLang } from "~/i18n/lang.server";
 import { translator, type MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { submissionOf } from "~/web/conform.server";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { notFound } from "~/web/responses.server";
 
 export const meta: MetaFunction = () => [{ title: "Vivencia · Alerts" }];

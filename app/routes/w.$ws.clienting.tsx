@@ -30,7 +30,7 @@ import type { MessageKey } from "~/i18n/messages";
 import { formatPercent } from "~/i18n/format";
 import { useLang, useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { submissionOf } from "~/web/conform.server";
 import { formDay, formText, parseSubmission } from "~/web/form-schema";
 import { requestLang } from "~/i18n/lang.server";

@@ -29,7 +29,7 @@ import {
   type ImportJobView,
 } from "~/data/crm-import-jobs.server";
 import { useT } from "~/i18n/use-t";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { submissionOf } from "~/web/conform.server";
 import { mappingSchema } from "~/components/crm/mapping-form";
 import { requestLang } from "~/i18n/lang.server";

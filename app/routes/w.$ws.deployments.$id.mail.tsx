@@ -25,7 +25,7 @@ import { submissionOf } from "~/web/conform.server";
 import { requestLang } from "~/i18n/lang.server";
 import { parseSubmission } from "~/web/form-schema";
 import { notFound } from "~/web/responses.server";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 
 const SAMPLE_NAMES: Record<Lang, string> = { es: "Lucía Pérez", en: "Jane Doe" };
 const WEEK_MS = 7 * 86_400_000;

@@ -19,7 +19,7 @@ import { useSchemaForm } from "~/components/form/use-schema-form";
 import { translator, type MessageKey } from "~/i18n/messages";
 import { submissionOf } from "~/web/conform.server";
 import { formDay, parseSubmission } from "~/web/form-schema";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { notFound } from "~/web/responses.server";
 
 export const meta: MetaFunction = () => [{ title: "Vivencia · Targets" }];

@@ -18,8 +18,8 @@ import { useJourneyMapLabels } from "~/components/charts/journey-map-labels";
 import { layoutJourneyMap, type LaneBy } from "~/components/charts/journey-map-layout";
 import { deleteJourney, loadJourney, saveJourney, workspaceProcesses } from "~/data/journeys.server";
 import { useLang, useT, useTn } from "~/i18n/use-t";
-import type { MessageKey } from "~/i18n/messages";
-import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { translator, type MessageKey } from "~/i18n/messages";
+import { readFormData } from "~/web/request-body.server";
 import { submissionOf } from "~/web/conform.server";
 import { formOptionalText, formSlug, formText } from "~/web/form-schema";
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
@@ -71,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const journey = await loadJourney(workspace.id, params.key ?? "");
   if (!journey) throw notFound();
   const formData = await readFormData(request);
-  if (formData === null) return data<Result>({ errors: [{ path: "", message: UNREADABLE_FORM }] }, { status: 400 });
+  if (formData === null) return data<Result>({ errors: [{ path: "", message: translator(await requestLang(request))("form.unreadable") }] }, { status: 400 });
   const intent = String(formData.get("intent") ?? "");
   if (intent === "place" || intent === "addAt") {
     const edit = await mapEdit(request, journey, formData, await workspaceProcesses(workspace.id));

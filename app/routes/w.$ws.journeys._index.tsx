@@ -11,7 +11,7 @@ import { FormErrors, TextField } from "~/components/form/fields";
 import { useSchemaForm } from "~/components/form/use-schema-form";
 import { journeyExists, listJourneys, saveJourney } from "~/data/journeys.server";
 import { useT, useTn } from "~/i18n/use-t";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { submissionOf } from "~/web/conform.server";
 import { formOptionalText, formSlug, formText } from "~/web/form-schema";
 import { requestLang } from "~/i18n/lang.server";

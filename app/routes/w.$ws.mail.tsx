@@ -18,7 +18,7 @@ import { useT } from "~/i18n/use-t";
 import { submissionOf } from "~/web/conform.server";
 import { clientAddress } from "~/web/context";
 import { parseSubmission } from "~/web/form-schema";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "settings:edit");

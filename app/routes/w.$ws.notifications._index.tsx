@@ -9,7 +9,7 @@ import { findingText } from "~/i18n/alert-text";
 import { requestLang } from "~/i18n/lang.server";
 import { translator } from "~/i18n/messages";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { notFound } from "~/web/responses.server";
 
 export const meta: MetaFunction = () => [{ title: "Vivencia · Notifications" }];

@@ -37,7 +37,7 @@ import { requestLang } from "~/i18n/lang.server";
 import { translator, type MessageKey } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { notFound } from "~/web/responses.server";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { submissionOf } from "~/web/conform.server";
 import { BrandSchema, CaseRulesSchema, DepartmentSchema, EmbedOriginsSchema, LocaleSchema, MinNSchema, SlaSchema, endpointSchema, keywordsOf } from "~/components/act/settings-schemas";
 import { MAX_EMBED_ORIGINS, parseEmbedOrigins } from "~/web/embed-origins.server";

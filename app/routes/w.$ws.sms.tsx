@@ -20,7 +20,7 @@ import { useLang, useT } from "~/i18n/use-t";
 import { submissionOf } from "~/web/conform.server";
 import { clientAddress } from "~/web/context";
 import { parseSubmission } from "~/web/form-schema";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 
 /** The form's starting values for a workspace without settings. */
 const SMS_SETTINGS_DEFAULTS = { url: "", authHeaderName: "Authorization", authHeaderEnv: "", bodyTemplate: DEFAULT_SMS_BODY_TEMPLATE, senderId: "" };

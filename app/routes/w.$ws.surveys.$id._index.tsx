@@ -24,14 +24,14 @@ import {
   saveDraft,
   surveyTouchpoint,
 } from "~/data/surveys.server";
-import type { MessageKey } from "~/i18n/messages";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { localName } from "~/i18n/names";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import type { SurveyDefinitionError } from "~/survey/definition-validation";
 import { submissionOf } from "~/web/conform.server";
 import { formOptionalText, formText } from "~/web/form-schema";
 import { requestLang } from "~/i18n/lang.server";
-import { readFormData, UNREADABLE_FORM } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { notFound } from "~/web/responses.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];
@@ -84,7 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { survey } = await load(workspace.id, params.id);
   const formData = await readFormData(request);
   if (formData === null) {
-    return data<ActionResult>({ intent: "save", ok: false, errors: [{ message: UNREADABLE_FORM, source: "vivencia" }], definition: "" }, { status: 400 });
+    return data<ActionResult>({ intent: "save", ok: false, errors: [{ message: translator(await requestLang(request))("form.unreadable"), source: "vivencia" }], definition: "" }, { status: 400 });
   }
   const intent = String(formData.get("intent") ?? "save");
   if (intent === "rename") {

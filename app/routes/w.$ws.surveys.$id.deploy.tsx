@@ -32,7 +32,7 @@ import { useSchemaForm } from "~/components/form/use-schema-form";
 import { useFormat, useT, useTn } from "~/i18n/use-t";
 import { submissionOf } from "~/web/conform.server";
 import { formText, parseSubmission } from "~/web/form-schema";
-import { readFormData } from "~/web/form.server";
+import { readFormData } from "~/web/request-body.server";
 import { notFound } from "~/web/responses.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: surveyCss }];

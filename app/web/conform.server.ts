@@ -6,7 +6,7 @@ import { requestLang } from "~/i18n/lang.server";
 import { translator, type Translate } from "~/i18n/messages";
 import type { Lang } from "~/i18n/lang";
 import { parseSubmission } from "./form-schema";
-import { readFormData } from "./form.server";
+import { readFormData } from "./request-body.server";
 
 export type ServerSubmission<S extends z.ZodType> = ReturnType<typeof parseSubmission<S>>;
 
