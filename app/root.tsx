@@ -120,9 +120,10 @@ export function ErrorBoundary() {
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const missing = isRouteErrorResponse(error) && status === 403 ? missingPermission(error.data) : null;
-  const message = isRouteErrorResponse(error)
-    ? (error.data as { message?: string } | undefined)?.message ?? error.statusText
-    : "An unexpected error happened. It has been logged.";
+  // A missing thing and an unexpected failure are told in the interface language; another refusal
+  // carries its own message (already worded for the reader by the route that threw it).
+  const own = isRouteErrorResponse(error) ? (typeof error.data === "string" ? error.data : (error.data as { message?: string } | undefined)?.message) : undefined;
+  const message = status === 404 ? t("common.notFoundBody") : status >= 500 ? t("common.unexpected") : (own ?? (isRouteErrorResponse(error) ? error.statusText : ""));
   const title = status === 404 ? t("common.notFound") : missing ? t("forbidden.title") : t("common.errorTitle");
   return (
     <>

@@ -56,6 +56,16 @@ async function as(email: string, lang: "es" | "en") {
   return client;
 }
 
+describe("the page for something missing", () => {
+  it("says so in the interface language", async () => {
+    for (const [lang, text] of [["es", "Lo que busca no existe en este espacio de trabajo"], ["en", "What you are looking for does not exist in this workspace"]] as const) {
+      const res = await (await as("ada@screens.test", lang)).get("/w/screens/customers/999999");
+      expect(res.status).toBe(404);
+      expect(await res.text()).toContain(text);
+    }
+  });
+});
+
 describe("the page for a missing permission", () => {
   it("tells a manager in English which permission Settings needs and which role has it", async () => {
     const mia = await as("mia@screens.test", "en");
