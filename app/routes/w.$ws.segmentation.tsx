@@ -1,5 +1,6 @@
 // Segmentation settings of the workspace (behaviour window, variable weights, tier cut-offs), a
 // preview of customers and revenue per tier before saving, and the recompute of tiers and RFM scores.
+import { getFormProps, getInputProps, type SubmissionResult } from "@conform-to/react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -17,44 +18,44 @@ import {
   tierDistribution,
   type SegmentationPreview,
 } from "~/data/segmentation.server";
-import type { MessageKey } from "~/i18n/messages";
+import { FieldsetField, FormErrors, TextField } from "~/components/form/fields";
+import { useSchemaForm } from "~/components/form/use-schema-form";
+import { requestLang } from "~/i18n/lang.server";
+import { translator, type MessageKey } from "~/i18n/messages";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 import { forbidden } from "~/web/responses.server";
 import { recordAudit } from "~/data/audit.server";
 import { clientAddress } from "~/web/context";
+import { submissionOf } from "~/web/conform.server";
+import { parseSubmission } from "~/web/form-schema";
+import { readFormData } from "~/web/request-body.server";
 
-const percent = (label: string) =>
-  z.coerce
-    .number({ error: `${label}: enter a percentage between 0 and 100.` })
-    .min(0, `${label}: enter a percentage between 0 and 100.`)
-    .max(100, `${label}: enter a percentage between 0 and 100.`);
-const weight = z.coerce
-  .number({ error: "Enter a weight between 0 and 100." })
-  .min(0, "Enter a weight between 0 and 100.")
-  .max(100, "Enter a weight between 0 and 100.");
+// The form's schema, worded by message keys (app/web/form-schema.ts); percentages as typed (0–100),
+// turned into the domain's shares by settingsOf.
+const percent = z.number().min(0).max(100);
+const SettingsFormSchema = z
+  .object({
+    windowDays: z.number().int().min(1).max(3650),
+    w: z.object(Object.fromEntries(BEHAVIOUR_VARIABLES.map((v) => [v, z.number().min(0).max(100)])) as Record<(typeof BEHAVIOUR_VARIABLES)[number], typeof percent>),
+    method: z.enum(["score_percentile", "revenue_share"]),
+    premiumShare: percent,
+    regularShare: percent,
+    premiumRevenueShare: percent,
+    regularRevenueShare: percent,
+  })
+  .refine((f) => BEHAVIOUR_VARIABLES.some((v) => f.w[v] > 0), { message: "seg.error.weights", path: ["w"] })
+  .refine((f) => (f.method === "score_percentile" ? f.premiumShare + f.regularShare : f.premiumRevenueShare + f.regularRevenueShare) <= 100, {
+    message: "seg.error.cutoff",
+    path: ["method"],
+  });
+type SettingsForm = z.output<typeof SettingsFormSchema>;
 
-const SettingsForm = z.object({
-  windowDays: z.coerce
-    .number({ error: "Enter the window in days (1 to 3650)." })
-    .int("Enter whole days.")
-    .min(1, "Enter the window in days (1 to 3650).")
-    .max(3650, "Enter the window in days (1 to 3650)."),
-  ...Object.fromEntries(BEHAVIOUR_VARIABLES.map((v) => [`w.${v}`, weight])),
-  method: z.enum(["score_percentile", "revenue_share"], { error: "Choose how tiers are cut." }),
-  premiumShare: percent("Premium"),
-  regularShare: percent("Regular"),
-  premiumRevenueShare: percent("Premium"),
-  regularRevenueShare: percent("Regular"),
-});
-
-type FormValues = Record<string, string>;
-
-function valuesOf(settings: SegmentationSettings): FormValues {
+function formOf(settings: SegmentationSettings): z.input<typeof SettingsFormSchema> {
   const c = settings.cutoff;
-  const pct = (x: number) => String(Math.round(x * 1000) / 10);
+  const pct = (x: number) => Math.round(x * 1000) / 10;
   return {
-    windowDays: String(settings.windowDays),
-    ...Object.fromEntries(BEHAVIOUR_VARIABLES.map((v) => [`w.${v}`, String(settings.weights[v])])),
+    windowDays: settings.windowDays,
+    w: settings.weights,
     method: c.method,
     premiumShare: pct(c.method === "score_percentile" ? c.premiumShare : 0.1),
     regularShare: pct(c.method === "score_percentile" ? c.regularShare : 0.3),
@@ -63,36 +64,23 @@ function valuesOf(settings: SegmentationSettings): FormValues {
   };
 }
 
-/** The form as settings, or the messages to show beside its fields. */
-function settingsFrom(values: FormValues): { ok: true; settings: SegmentationSettings } | { ok: false; errors: Record<string, string> } {
-  const form = SettingsForm.safeParse(values);
-  if (!form.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of form.error.issues) errors[String(issue.path[0] ?? "_form")] ??= issue.message;
-    return { ok: false, errors };
-  }
-  const f = form.data as z.output<typeof SettingsForm> & Record<string, number>;
-  const parsed = segmentationSettingsSchema.safeParse({
+/** The form as the domain's settings (the domain's own schema fills in what the form leaves out). */
+function settingsOf(f: SettingsForm): SegmentationSettings {
+  return segmentationSettingsSchema.parse({
     windowDays: f.windowDays,
-    weights: Object.fromEntries(BEHAVIOUR_VARIABLES.map((v) => [v, f[`w.${v}`]])),
+    weights: f.w,
     cutoff:
       f.method === "score_percentile"
         ? { method: f.method, premiumShare: f.premiumShare / 100, regularShare: f.regularShare / 100 }
         : { method: f.method, premiumRevenueShare: f.premiumRevenueShare / 100, regularRevenueShare: f.regularRevenueShare / 100 },
   });
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "_form")] ??= issue.message;
-    return { ok: false, errors };
-  }
-  return { ok: true, settings: parsed.data };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace, role } = await requireMember(request, params.ws);
   return {
     slug: workspace.slug,
-    values: valuesOf(await loadSegmentationSettings(workspace.id)),
+    saved: formOf(await loadSegmentationSettings(workspace.id)),
     distribution: await tierDistribution(workspace.id),
     rfm: await rfmSegmentCounts(workspace.id),
     customers: await customerCount(workspace.id),
@@ -102,8 +90,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionResult = {
   intent: string;
-  values?: FormValues;
-  errors?: Record<string, string>;
+  result?: SubmissionResult<string[]>;
   preview?: SegmentationPreview;
   saved?: boolean;
   recomputed?: { customers: number; changedTiers: number; durationMs: number };
@@ -112,26 +99,27 @@ type ActionResult = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   // Previewing writes nothing, so every member may try settings; saving and recomputing are for admins.
   const { workspace, role, user } = await requireMember(request, params.ws);
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
+  const lang = await requestLang(request);
+  const formData = await readFormData(request);
+  if (!formData) return data({ intent: "", result: parseSubmission(new FormData(), SettingsFormSchema, lang).reply({ formErrors: [translator(lang)("form.unreadable")] }) } satisfies ActionResult, { status: 400 });
+  const intent = String(formData.get("intent") ?? "");
   if (intent === "recompute") {
     if (!can(role, "segmentation:edit")) throw forbidden("segmentation:edit");
     const result = await recomputeTiers(workspace.id);
     return { intent, recomputed: { customers: result.customers, changedTiers: result.changedTiers, durationMs: result.durationMs } } satisfies ActionResult;
   }
+  const submission = submissionOf(formData, SettingsFormSchema, lang);
   if (intent !== "preview" && intent !== "save") {
-    return data({ intent, errors: { _form: "Choose Preview, Save or Recompute." } } satisfies ActionResult, { status: 400 });
+    return data({ intent, result: submission.reply({ formErrors: [translator(lang)("form.unknownAction")] }) } satisfies ActionResult, { status: 400 });
   }
   if (intent === "save" && !can(role, "segmentation:edit")) throw forbidden("segmentation:edit");
-  const values: FormValues = {};
-  for (const [key, value] of form.entries()) if (typeof value === "string") values[key] = value;
-  const parsed = settingsFrom(values);
-  if (!parsed.ok) return data({ intent, values, errors: parsed.errors } satisfies ActionResult, { status: 400 });
+  if (submission.status !== "success") return data({ intent, result: submission.reply() } satisfies ActionResult, { status: 400 });
+  const settings = settingsOf(submission.value);
   if (intent === "save") {
-    await saveSegmentationSettings(workspace.id, parsed.settings);
-    await recordAudit({ workspaceId: workspace.id, actorUserId: user.id, action: "settings.changed", target: "segmentation", detail: parsed.settings, ip: clientAddress(context) || null });
+    await saveSegmentationSettings(workspace.id, settings);
+    await recordAudit({ workspaceId: workspace.id, actorUserId: user.id, action: "settings.changed", target: "segmentation", detail: settings, ip: clientAddress(context) || null });
   }
-  return { intent, values, preview: await previewSegmentation(workspace.id, parsed.settings), saved: intent === "save" } satisfies ActionResult;
+  return { intent, result: submission.reply(), preview: await previewSegmentation(workspace.id, settings), saved: intent === "save" } satisfies ActionResult;
 }
 
 // Row headers keep the body text's look (the stylesheet's th is for column headers).
@@ -179,50 +167,15 @@ function TierTable({ rows, caption }: { rows: { tier: string; customers: number;
   );
 }
 
-function NumberField({ name, label, values, errors, step = "any", min = 0, max = 100 }: {
-  name: string;
-  label: string;
-  values: FormValues;
-  errors: Record<string, string>;
-  step?: string;
-  min?: number;
-  max?: number;
-}) {
-  const id = `f-${name.replace(/\W/g, "-")}`;
-  return (
-    <label htmlFor={id}>
-      {label}
-      <input
-        id={id}
-        name={name}
-        type="number"
-        inputMode="decimal"
-        step={step}
-        min={min}
-        max={max}
-        defaultValue={values[name]}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `${id}-error` : undefined}
-        style={{ maxWidth: "10rem" }}
-      />
-      {errors[name] ? (
-        <span id={`${id}-error`} className="field-error">
-          {errors[name]}
-        </span>
-      ) : null}
-    </label>
-  );
-}
-
 export default function SegmentationPage() {
-  const { slug, values: saved, distribution, rfm, customers, canEdit } = useLoaderData<typeof loader>();
+  const { slug, saved, distribution, rfm, customers, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const t = useT();
   const lang = useLang();
   const f = useFormat();
-  const values = result?.values ?? saved;
-  const errors = result?.errors ?? {};
+  const [form, fields] = useSchemaForm(SettingsFormSchema, { id: "seg", lastResult: result?.result, defaultValue: saved });
+  const weights = fields.w.getFieldset();
   const busy = navigation.state !== "idle";
   const current = TIERS.map((tier) => distribution.find((d) => d.tier === tier) ?? { tier, customers: 0, revenue: 0 });
   const never = distribution.find((d) => d.tier === "");
@@ -245,11 +198,6 @@ export default function SegmentationPage() {
       {result?.saved ? (
         <p className="notice" role="status">
           {t("seg.saved")}
-        </p>
-      ) : null}
-      {errors._form ? (
-        <p className="notice error" role="alert">
-          {errors._form}
         </p>
       ) : null}
 
@@ -308,49 +256,37 @@ export default function SegmentationPage() {
         </section>
       ) : null}
 
-      <Form method="post" className="stack card" key={JSON.stringify(saved)}>
-        <NumberField name="windowDays" label={t("seg.window")} values={values} errors={errors} step="1" min={1} max={3650} />
-        <span className="muted">{t("seg.windowHint")}</span>
-        <fieldset aria-describedby="weights-hint">
-          <legend>{t("seg.weights")}</legend>
-          <p id="weights-hint" className="muted">
-            {t("seg.weightsHint")}
-          </p>
+      <Form method="post" className="stack card" {...getFormProps(form)} noValidate>
+        <FormErrors form={form} />
+        <TextField field={fields.windowDays} label={t("seg.window")} type="number" step="1" min={1} max={3650} hint={t("seg.windowHint")} className="narrow-number" />
+        <FieldsetField field={fields.w} legend={t("seg.weights")} hint={t("seg.weightsHint")}>
           <div className="row">
             {BEHAVIOUR_VARIABLES.map((v) => (
-              <NumberField key={v} name={`w.${v}`} label={t(`seg.var.${v}` as MessageKey)} values={values} errors={errors} />
+              <TextField key={v} field={weights[v]} label={t(`seg.var.${v}` as MessageKey)} type="number" step="any" min={0} max={100} className="narrow-number" />
             ))}
           </div>
-          {errors.weights ? (
-            <p className="field-error" role="alert">
-              {errors.weights}
-            </p>
-          ) : null}
-        </fieldset>
-        <fieldset>
-          <legend>{t("seg.cutoff")}</legend>
+        </FieldsetField>
+        <FieldsetField field={fields.method} legend={t("seg.cutoff")}>
           {(
             [
               ["score_percentile", "premiumShare", "regularShare"],
               ["revenue_share", "premiumRevenueShare", "regularRevenueShare"],
             ] as const
-          ).map(([method, premium, regular]) => (
-            <div key={method} className="stack" style={{ marginBottom: "0.8rem" }}>
-              <label className="check">
-                <input type="radio" name="method" value={method} defaultChecked={values.method === method} /> {t(`seg.method.${method}`)}
-              </label>
-              <div className="row" style={{ paddingLeft: "1.6rem" }}>
-                <NumberField name={premium} label={t(`seg.${premium}`)} values={values} errors={errors} />
-                <NumberField name={regular} label={t(`seg.${regular}`)} values={values} errors={errors} />
+          ).map(([method, premium, regular]) => {
+            const { key, ...radio } = getInputProps(fields.method, { type: "radio", value: method });
+            return (
+              <div key={key ?? method} className="stack" style={{ marginBottom: "0.8rem" }}>
+                <label className="check" htmlFor={`${fields.method.id}-${method}`}>
+                  <input {...radio} id={`${fields.method.id}-${method}`} /> {t(`seg.method.${method}`)}
+                </label>
+                <div className="row" style={{ paddingLeft: "1.6rem" }}>
+                  <TextField field={fields[premium]} label={t(`seg.${premium}`)} type="number" step="any" min={0} max={100} className="narrow-number" />
+                  <TextField field={fields[regular]} label={t(`seg.${regular}`)} type="number" step="any" min={0} max={100} className="narrow-number" />
+                </div>
               </div>
-            </div>
-          ))}
-          {errors.cutoff || errors.method ? (
-            <p className="field-error" role="alert">
-              {errors.cutoff ?? errors.method}
-            </p>
-          ) : null}
-        </fieldset>
+            );
+          })}
+        </FieldsetField>
         <p className="muted">{t("seg.defaults")}</p>
         <div className="actions">
           <button type="submit" name="intent" value="preview" className="secondary" disabled={busy}>

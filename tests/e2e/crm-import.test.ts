@@ -121,6 +121,15 @@ describe("CSV import in the browser", () => {
     await Promise.all([page.waitForLoadState("networkidle"), page.click("button:has-text('Recompute tiers now')")]);
     await page.locator("[role=status]", { hasText: "Tiers recomputed for 3 customers" }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // Settings with no weight are refused in the browser, before any request, in the page's language.
+    for (const input of await page.locator("input[name^='w.']").all()) await input.fill("0");
+    await page.click("button[name=intent][value=preview]");
+    await page.locator(".field-error", { hasText: "Give at least one variable a weight above 0." }).waitFor();
+    expect(await page.locator("[aria-live=polite] table").count()).toBe(0);
+    await page.fill("input[name='w.monetary']", "1");
+    await page.click("button[name=intent][value=preview]");
+    await page.locator("[aria-live=polite] table").waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     await open("/w/tienda/customers");
     const names = await page.locator("main tbody tr td:first-child a").allInnerTexts();

@@ -241,6 +241,25 @@ describe("customer pages", () => {
       regularRevenueShare: "30",
     });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("Enter the window in days");
+    // In the interface language (these sessions are Spanish), what was typed kept.
+    const refused = await bad.text();
+    expect(refused).toContain("Debe ser 1 o más.");
+    expect(refused).toMatch(/name="premiumShare"[^>]*value="80"|value="80"[^>]*name="premiumShare"/);
+    const weightless = await alice.post("/w/crm-a/segmentation", {
+      intent: "preview",
+      windowDays: "365",
+      "w.monetary": "0",
+      "w.frequency": "0",
+      "w.recency": "0",
+      "w.tenure": "0",
+      "w.averageTicket": "0",
+      method: "score_percentile",
+      premiumShare: "80",
+      regularShare: "30",
+      premiumRevenueShare: "50",
+      regularRevenueShare: "30",
+    });
+    expect(weightless.status).toBe(400);
+    expect(await weightless.text()).toContain("Dé a alguna variable un peso mayor que 0.");
   });
 });

@@ -172,6 +172,8 @@ export const es = {
   "seg.rfmIntro": "Puntuaciones estándar por quintiles (1–5 cada una; la recencia invertida: compra más reciente = 5) y los segmentos con nombre habituales.",
   "seg.defaults": "Valores por defecto: gasto 0,4, frecuencia 0,3, recencia 0,2, antigüedad 0,1; Premium el 10 % superior y Medio el 30 % siguiente, en una ventana de 365 días.",
   "seg.noCustomers": "Aún no hay clientes que segmentar.",
+  "seg.error.weights": "Dé a alguna variable un peso mayor que 0.",
+  "seg.error.cutoff": "Premium y Medio juntos no pueden pasar del 100 %.",
 } as const;
 
 export const en: Record<keyof typeof es, string> = {
@@ -347,4 +349,6 @@ export const en: Record<keyof typeof es, string> = {
   "seg.rfmIntro": "Standard quintile scores (1–5 each; recency reversed: the most recent purchase scores 5) and the usual named segments.",
   "seg.defaults": "Defaults: spend 0.4, frequency 0.3, recency 0.2, tenure 0.1; Premium the top 10% and Regular the next 30%, over a 365-day window.",
   "seg.noCustomers": "No customers to segment yet.",
+  "seg.error.weights": "Give at least one variable a weight above 0.",
+  "seg.error.cutoff": "Premium and Regular together cannot exceed 100%.",
 };
