@@ -31,6 +31,12 @@ export type CaseRefusal =
   | { code: "note_too_long"; max: number }
   | { code: "already_assigned" };
 
+/**
+ * Why a case step was refused, as the page words it: the flow's own refusals, a case that is not this
+ * workspace's, one someone else just moved, an assignee who does not work cases.
+ */
+export type CaseStepRefusal = CaseRefusal | { code: "not_found" } | { code: "moved" } | { code: "not_assignable" };
+
 export type TransitionResult = { ok: true } | { ok: false; refusal: CaseRefusal };
 
 export function allowedTransitions(current: CaseStatus): readonly CaseStatus[] {

@@ -3,17 +3,11 @@
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { getDb, type Tx } from "#db/client";
 import { caseEvents, cases } from "#db/schema/index";
-import { assign, caseNoteSchema, changeStatus, MAX_CASE_NOTE, type CaseRefusal, type CaseState, type CaseStatus } from "~/cem/case-flow";
+import { assign, caseNoteSchema, changeStatus, MAX_CASE_NOTE, type CaseStepRefusal, type CaseState, type CaseStatus } from "~/cem/case-flow";
 import { casePayload } from "./case-opening.server";
 import { assignableMembers, caseRow } from "./cases.server";
 import { kickWebhookDelivery } from "./webhook-delivery.server";
 import { enqueueWebhookEvent } from "./webhooks.server";
-
-/**
- * Why a step was refused, as a code the page words in the reader's language: the flow's own refusals,
- * a case that is not this workspace's, one someone else just moved, an assignee who does not work cases.
- */
-export type CaseStepRefusal = CaseRefusal | { code: "not_found" } | { code: "moved" } | { code: "not_assignable" };
 
 export type CaseStepResult = { ok: true } | { ok: false; status: 404 | 409 | 400; refusal: CaseStepRefusal };
 

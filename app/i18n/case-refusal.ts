@@ -1,7 +1,6 @@
 // A refused step on a case said in the reader's language: the refusal arrives as a code with its facts
 // (app/cem/case-flow.ts, app/data/case-steps.server.ts) and is worded here, on the server, by the page.
-import type { CaseStatus } from "~/cem/case-flow";
-import type { CaseStepRefusal } from "~/data/case-steps.server";
+import type { CaseStatus, CaseStepRefusal } from "~/cem/case-flow";
 import type { Translate } from "./messages";
 
 export function caseRefusalText(t: Translate, refusal: CaseStepRefusal): string {

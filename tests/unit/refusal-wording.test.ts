@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ImportFailure, StartRefusal } from "~/cem/crm-import-refusals";
 import type { RowProblem } from "~/cem/crm-row-problems";
-import type { CaseStepRefusal } from "~/data/case-steps.server";
+import type { CaseStepRefusal } from "~/cem/case-flow";
 import { caseRefusalText } from "~/i18n/case-refusal";
 import { importFailureWords, rowProblemText, startRefusalText } from "~/i18n/crm-import-text";
 import { translator } from "~/i18n/messages";
