@@ -7,6 +7,7 @@ import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, jsonText } from "#db/client";
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "#db/schema/index";
+import { webhookUrlShape } from "~/cem/webhook-url";
 import { generateWebhookSecret } from "~/cem/webhook-signature";
 import { nonPublicReason } from "~/web/public-address";
 
@@ -22,8 +23,6 @@ export const MAX_ENDPOINTS_PER_WORKSPACE = 20;
 export function localWebhooksAllowed(): boolean {
   return process.env.NODE_ENV !== "production" || process.env.VIVENCIA_WEBHOOKS_ALLOW_LOCAL === "1";
 }
-
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /**
  * Whether a URL's host names this machine or a private network by its text: local names, and IP
@@ -47,24 +46,13 @@ export const webhookUrlSchema = z
   .min(1, "act.webhooks.form.url")
   .max(2000, "act.webhooks.form.url")
   .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "act.webhooks.form.url" });
+    const shape = webhookUrlShape(value, localWebhooksAllowed());
+    if ("problem" in shape) {
+      ctx.addIssue({ code: "custom", message: shape.problem });
       return;
     }
-    if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "act.webhooks.form.credentials" });
-      return;
-    }
-    const local = LOCAL_HOSTS.has(url.hostname);
-    if (url.protocol === "http:" && local && localWebhooksAllowed()) return;
-    if (url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "act.webhooks.form.https" });
-      return;
-    }
-    if (isPrivateHost(url.hostname) && !localWebhooksAllowed()) {
+    // Plain http passed the shape only to this machine, where it is allowed here.
+    if (shape.url.protocol === "https:" && isPrivateHost(shape.url.hostname) && !localWebhooksAllowed()) {
       ctx.addIssue({ code: "custom", message: "act.webhooks.form.private" });
     }
   })

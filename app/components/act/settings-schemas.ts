@@ -1,6 +1,7 @@
 // The Settings page's form schemas, shared by its forms (validated in the browser) and its action:
 // messages are keys, worded in the interface language on both sides (app/web/form-schema.ts).
 import { z } from "zod";
+import { webhookUrlShape } from "~/cem/webhook-url";
 import { isCurrency, isTimeZone } from "~/i18n/format";
 import { formOptionalText, formText } from "~/web/form-schema";
 
@@ -59,24 +60,14 @@ export const SlaSchema = z
   .refine((s) => !s.businessHours || s.days.length > 0, { path: ["days"], message: "act.settings.form.days" })
   .refine((s) => !s.businessHours || s.start < s.end, { path: ["end"], message: "act.settings.form.endAfterStart" });
 
-/** Hosts that name this machine: plain http to them passes the form, and the server says whether it is allowed. */
-const THIS_MACHINE = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/** An endpoint's URL as typed: a full https URL without credentials (the server then refuses private hosts). */
+/** An endpoint's URL as typed: its shape only; plain http to this machine passes the form, and the server decides. */
 const endpointUrl = z
   .string()
   .trim()
   .max(2000)
   .superRefine((typed, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(typed);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "act.webhooks.form.url" });
-      return;
-    }
-    if (url.username || url.password) ctx.addIssue({ code: "custom", message: "act.webhooks.form.credentials" });
-    else if (url.protocol !== "https:" && !(url.protocol === "http:" && THIS_MACHINE.has(url.hostname))) ctx.addIssue({ code: "custom", message: "act.webhooks.form.https" });
+    const shape = webhookUrlShape(typed, true);
+    if ("problem" in shape) ctx.addIssue({ code: "custom", message: shape.problem });
   });
 
 /** A new webhook endpoint over the events the workspace can send (given by the loader, so the browser has them too). */
