@@ -50,8 +50,23 @@ export type Sustained = {
   ingest: Run;
   reads: { count: number; p50: number; p99: number; max: number; serverP50: number; serverP99: number; exact: number; problems: string[] };
   finalRead: { n: number; expected: number; stored: number; exact: boolean };
-  /** SQLite: largest WAL file seen (bytes). PostgreSQL: most dead tuples seen in the rollup tables, and autovacuum runs on them. */
-  pending: { walMaxBytes?: number; walEndBytes?: number; deadMax?: number; deadEnd?: number; liveEnd?: number; autovacuums?: number; hotShare?: number; samples: number };
+  /**
+   * SQLite: largest WAL file seen (bytes). PostgreSQL: the fold's backlog (pending batches and their
+   * increments, ADR 033), most dead tuples seen in the rollup tables, and autovacuum runs on them.
+   */
+  pending: {
+    walMaxBytes?: number;
+    walEndBytes?: number;
+    foldMax?: number;
+    foldIncrementsMax?: number;
+    foldEnd?: number;
+    deadMax?: number;
+    deadEnd?: number;
+    liveEnd?: number;
+    autovacuums?: number;
+    hotShare?: number;
+    samples: number;
+  };
 };
 export type IngestResult = {
   engine: Engine;
@@ -230,8 +245,8 @@ async function main() {
   // ---- the sustained run: full rate for SUSTAIN seconds, one insights read a second
   const responseCount = () => count(sql`SELECT count(*) AS n FROM responses`);
 
-  /** What is waiting to be done in the database: SQLite's WAL, PostgreSQL's dead rollup rows. */
-  async function pendingNow(): Promise<{ wal?: number; dead?: number; live?: number; autovacuums?: number; updates?: number; hot?: number }> {
+  /** What is waiting to be done in the database: SQLite's WAL; PostgreSQL's fold backlog and dead rollup rows. */
+  async function pendingNow(): Promise<{ wal?: number; fold?: number; foldIncrements?: number; dead?: number; live?: number; autovacuums?: number; updates?: number; hot?: number }> {
     if (!cluster) {
       try {
         return { wal: fs.statSync(`${dbFile}-wal`).size };
@@ -246,7 +261,10 @@ async function main() {
                  coalesce(sum(n_tup_upd), 0) AS updates, coalesce(sum(n_tup_hot_upd), 0) AS hot
             FROM pg_stat_user_tables WHERE relname IN ('rollups', 'rollups_weekly')`,
     );
-    return row;
+    const [fold] = await rows<{ fold: number; foldIncrements: number }>(
+      sql`SELECT count(*)::int AS fold, coalesce(sum(cardinality(n)), 0)::int AS "foldIncrements" FROM rollup_pending`,
+    );
+    return { ...row, ...fold };
   }
 
   type GapFigure = { status: string; n: number } | null;
@@ -280,7 +298,7 @@ async function main() {
 
     // The reader: once a second, the touchpoint's row of the gap table (both rollup levels, both periods).
     const reads: Read[] = [];
-    const pendingSamples: { wal?: number; dead?: number }[] = [];
+    const pendingSamples: { wal?: number; fold?: number; foldIncrements?: number; dead?: number }[] = [];
     let previousN = 0;
     const readOnce = async (lower: number, upperAfter: () => number): Promise<Read> => {
       const t = performance.now();
@@ -336,6 +354,8 @@ async function main() {
     const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
     const walSizes = pendingSamples.map((p) => p.wal ?? 0);
     const deads = pendingSamples.map((p) => p.dead ?? 0);
+    const folds = pendingSamples.map((p) => p.fold ?? 0);
+    const foldIncrements = pendingSamples.map((p) => p.foldIncrements ?? 0);
     return {
       seconds,
       ingest: summarise([{ latencies, seconds, failures, cpu: cpuDelta(cpu0, cpu1) }]),
@@ -352,6 +372,9 @@ async function main() {
       finalRead: { n: last.n, expected, stored, exact: last.ok && last.n === stored },
       pending: cluster
         ? {
+            foldMax: Math.max(0, ...folds),
+            foldIncrementsMax: Math.max(0, ...foldIncrements),
+            foldEnd: pendingEnd.fold,
             deadMax: Math.max(0, ...deads),
             deadEnd: pendingEnd.dead,
             liveEnd: pendingEnd.live,
@@ -578,7 +601,8 @@ async function main() {
   // ---- check what was stored: every acknowledged request a response, each counted once in the
   // rollups, and the rollups equal to a recomputation from the measurement rows
   const stored = await responseCount();
-  const npsRolled = await count(sql`SELECT coalesce(sum(n), 0) AS n FROM rollups WHERE kind = 'nps'`);
+  // As readers see the daily level: on PostgreSQL with the increments the fold has not added yet (ADR 033).
+  const npsRolled = await count(sql`SELECT coalesce(sum(n), 0) AS n FROM ${sql.raw(cluster ? "rollups_read" : "rollups")} WHERE kind = 'nps'`);
   const measured = await count(sql`SELECT count(*) AS n FROM measurements`);
   const cases = await count(sql`SELECT count(*) AS n FROM cases`);
   const expected = WARMUP + N + (sustain.ingest.requests - sustain.ingest.failures) + DIRECT - record.failures - direct.failures;

@@ -102,7 +102,7 @@ const cpuTable = markdownTable(
 const pendingCell = (r: IngestResult) => {
   const p = r.sustained.pending;
   return r.engine === "postgres"
-    ? `dead rollup rows ≤ ${fmt(p.deadMax ?? 0)} (${fmt(p.deadEnd ?? 0)} at the end, ${fmt(p.liveEnd ?? 0)} live; autovacuum ran ${fmt(p.autovacuums ?? 0)}×${p.hotShare === undefined ? "" : `; ${fmt(100 * p.hotShare)} % of updates HOT`})`
+    ? `fold backlog ≤ ${fmt(p.foldMax ?? 0)} batches (${fmt(p.foldIncrementsMax ?? 0)} increments; ${fmt(p.foldEnd ?? 0)} at the end); dead rollup rows ≤ ${fmt(p.deadMax ?? 0)} (${fmt(p.deadEnd ?? 0)} at the end, ${fmt(p.liveEnd ?? 0)} live; autovacuum ran ${fmt(p.autovacuums ?? 0)}×${p.hotShare === undefined ? "" : `; ${fmt(100 * p.hotShare)} % of updates HOT`})`
     : `WAL ≤ ${fmt((p.walMaxBytes ?? 0) / 1_048_576, 1)} MB (${fmt((p.walEndBytes ?? 0) / 1_048_576, 1)} MB at the end)`;
 };
 const sustainedTable = markdownTable(
@@ -170,17 +170,19 @@ const sustainedText = `**Sustained run**: ${SUSTAIN} s of responses at full rate
 the weekly and daily rollups, current and previous period). Each read must count exactly the
 responses committed by then: no fewer than were acknowledged before it was sent, no more than had been
 sent when it was answered, never fewer than the read before; and agree with itself (gap, NPS and CSAT
-counts equal, as every response answers all three). There is no fold backlog to watch any more: the
-rollups are written in each response's transaction (ADR 014), so nothing is pending after a commit;
-what the engine itself leaves for later is sampled instead (SQLite's WAL, which checkpoints empty;
-PostgreSQL's dead rollup row versions, which autovacuum reclaims). At the end the rollups are checked
+counts equal, as every response answers all three). What waits to be done is sampled with each read:
+on SQLite, whose batches upsert the rollups in their transaction (ADR 014), the WAL, which
+checkpoints empty; on PostgreSQL the fold's backlog (batches whose increments wait in rollup_pending
+for the server's fold, every quarter second, ADR 033; reads add them) and the dead rollup row
+versions, which autovacuum reclaims. At the end the rollups are checked
 against a recomputation from every measurement row (the tests' check, tests/support/rollup-check.ts,
 through bench/rollup-check.ts on either engine, in one snapshot).`;
 const readingText = `Reading the figures: both routes are fast routes of server.js (node:http and Express routing,
 reading the body, a JSON answer; no Remix pipeline: docs/decisions/011-production-server.md), so
 the record route pays for everything the no-op route pays plus API-token authentication, body and
 answer validation, and the write: the responses that arrive together share one transaction with
-their measurements, cases and rollup sums (docs/decisions/014-rollups-in-the-response-transaction.md).
+their measurements, cases and rollup sums (docs/decisions/014-rollups-in-the-response-transaction.md;
+on PostgreSQL the sums as one pending row that the fold adds in, docs/decisions/033-postgresql-rollup-fold.md).
 The CPU table is read from /proc over each route's rounds. "Without HTTP" is recording in this one
 process (as tests and the seed do), with ${C} submissions in flight. With ${C} requests in flight, mean
 latency is ${C} ÷ throughput (Little's law), so a p99 under 50 ms needs well over 640 responses/s at

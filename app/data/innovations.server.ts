@@ -4,7 +4,7 @@
 import { and, asc, between, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "#db/client";
-import { innovations, innovationTouchpoints, rollups, touchpoints } from "#db/schema/index";
+import { innovations, innovationTouchpoints, rollupsRead, touchpoints } from "#db/schema/index";
 import { MAX_WINDOW_DAYS, equalWindows, innovationSchema, type EqualWindows } from "~/cem/innovation";
 import {
   addMoments,
@@ -192,27 +192,27 @@ export async function innovationEffect(
   const rows: RollupRow[] = ids.length
     ? await getDb()
         .select({
-          touchpointId: rollups.touchpointId,
-          kind: rollups.kind,
-          day: rollups.day,
-          n: sql<number>`sum(${rollups.n})`.mapWith(Number),
-          sum: sql<number>`sum(${rollups.sum})`.mapWith(Number),
-          sumSq: sql<number>`sum(${rollups.sumSq})`.mapWith(Number),
-          promoters: sql<number>`sum(${rollups.promoters})`.mapWith(Number),
-          detractors: sql<number>`sum(${rollups.detractors})`.mapWith(Number),
+          touchpointId: rollupsRead.touchpointId,
+          kind: rollupsRead.kind,
+          day: rollupsRead.day,
+          n: sql<number>`sum(${rollupsRead.n})`.mapWith(Number),
+          sum: sql<number>`sum(${rollupsRead.sum})`.mapWith(Number),
+          sumSq: sql<number>`sum(${rollupsRead.sumSq})`.mapWith(Number),
+          promoters: sql<number>`sum(${rollupsRead.promoters})`.mapWith(Number),
+          detractors: sql<number>`sum(${rollupsRead.detractors})`.mapWith(Number),
         })
-        .from(rollups)
+        .from(rollupsRead)
         .where(
           and(
-            eq(rollups.workspaceId, workspaceId),
-            eq(rollups.attributeKey, ""),
-            inArray(rollups.kind, ["gap", "nps"]),
-            between(rollups.day, windows.before.from, windows.after.to),
-            ne(rollups.day, innovation.changedOn),
-            inArray(rollups.touchpointId, ids),
+            eq(rollupsRead.workspaceId, workspaceId),
+            eq(rollupsRead.attributeKey, ""),
+            inArray(rollupsRead.kind, ["gap", "nps"]),
+            between(rollupsRead.day, windows.before.from, windows.after.to),
+            ne(rollupsRead.day, innovation.changedOn),
+            inArray(rollupsRead.touchpointId, ids),
           ),
         )
-        .groupBy(rollups.touchpointId, rollups.kind, rollups.day)
+        .groupBy(rollupsRead.touchpointId, rollupsRead.kind, rollupsRead.day)
     : [];
 
   const change = dayNumber(innovation.changedOn);

@@ -3,13 +3,14 @@
 // window. Every dashboard number starts here; no query in this module touches responses.
 //
 // A window reads its whole ISO weeks from the weekly rollups and only its edge days from the daily
-// ones (ADR 010). The sums are grouped in the order of the primary key (touchpoint, attribute,
-// kind), so SQLite aggregates while it walks the index instead of sorting; current and previous
-// periods are two such walks rather than one with a CASE per column, which measured several times
-// slower.
+// ones (ADR 010). On PostgreSQL both levels are read through views that add the increments still
+// waiting to be folded, in the same statement (ADR 033); on SQLite they are the tables. The sums
+// are grouped in the order of the primary key (touchpoint, attribute, kind), so SQLite aggregates
+// while it walks the index instead of sorting; current and previous periods are two such walks
+// rather than one with a CASE per column, which measured several times slower.
 import { and, asc, between, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { getDb } from "#db/client";
-import { attributes, journeys, processes, rollups, rollupsWeekly, stages, surveys, touchpoints } from "#db/schema/index";
+import { attributes, journeys, processes, rollupsRead, rollupsWeeklyRead, stages, surveys, touchpoints } from "#db/schema/index";
 import { addDays, bucketOf, tierValue, type Bucket, type InsightFilter } from "~/cem/insights-filters";
 import { zeroSums, type KindSums } from "~/cem/insights";
 import type { Channel } from "~/cem/journey";
@@ -147,7 +148,7 @@ export type SumsQuery = {
 /** A summed row: touchpoint, attribute, kind (and tier when kept apart). */
 export type SumsRow = RollupColumns & { touchpointId: number; attributeKey: string; kind: RollupKind; tier: string };
 
-type RollupLevel = typeof rollups | typeof rollupsWeekly;
+type RollupLevel = typeof rollupsRead | typeof rollupsWeeklyRead;
 
 const total = (column: SQL.Aliased | unknown): SQL<number> => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
@@ -191,7 +192,7 @@ function conditions(t: RollupLevel, q: Selection, kinds: readonly string[], peri
 
 /** The window's whole weeks from the weekly level, then its leftover days from the daily level. */
 function levelsOf(split: WindowSplit): [RollupLevel, string[]][] {
-  return ([[rollupsWeekly, split.weeks], [rollups, split.days]] as [RollupLevel, string[]][]).filter(([, periods]) => periods.length > 0);
+  return ([[rollupsWeeklyRead, split.weeks], [rollupsRead, split.days]] as [RollupLevel, string[]][]).filter(([, periods]) => periods.length > 0);
 }
 
 /** Grouped sums of one level over the given periods, in primary-key order (nothing is sorted). */

@@ -1,11 +1,16 @@
-// Writing rollups: the increments of a batch of responses, added up per key in memory, then upserted
-// once per key into the daily rows and once into the weekly rows (rollups_weekly, ADR 010), in the
-// transaction that stores the responses (ADR 014). A response and its sums commit together, so the
-// rollups equal a recomputation from the measurement rows after any interleaving of writers, on
-// either engine, and no reader ever has anything to fold.
+// Writing rollups: the increments of a batch of responses, added up per key in memory, in the
+// transaction that stores the responses (ADR 014).
+// - SQLite upserts them once per key into the daily rows and the weekly rows (rollups_weekly, ADR 010).
+// - PostgreSQL records the batch's daily increments as one row of rollup_pending (one array per
+//   column), which the fold adds to both levels in the background (rollup-fold.server.ts, ADR 033);
+//   readers add what is pending (the rollups_read views). Upserting ~500 rollup rows in every batch
+//   transaction cost a third of the database's time and serialised batches on the rows' locks.
+// Either way a response and its increments commit together, so what readers see equals a
+// recomputation from the measurement rows after any interleaving of writers and folds.
 import { isPostgres } from "#db/client";
 import { runText, valuesText } from "#db/statement-text";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
+import { weekOf } from "~/cem/rollup-weeks";
 import type { RollupRow } from "~/cem/rollup-sums";
 
 export { RollupAccumulator, type RollupRow } from "~/cem/rollup-sums";
@@ -46,26 +51,19 @@ function buildUpsertText(table: "rollups" | "rollups_weekly", rows: number): str
 }
 
 /**
- * PostgreSQL: both levels in one statement of fixed text, each column an array (parsed and planned
- * once per connection, and no value spliced into it).
+ * PostgreSQL: the batch's daily increments as one pending row, each column an array (a statement of
+ * fixed text, parsed and planned once per connection, no value spliced into it).
  */
 const INTEGER_COLUMNS = new Set(["n", "promoters", "passives", "detractors", "top2"]);
-function unnestUpsert(table: "rollups" | "rollups_weekly"): string {
-  const period = table === "rollups" ? "day" : "week";
-  const keys = ["workspace_id", "touchpoint_id", "attribute_key", "kind", period, "tier", "lang"];
-  const keyTypes = ["int", "int", "text", "text", "text", "text", "text"];
-  const valueTypes = VALUE_COLUMNS.map((c) => (INTEGER_COLUMNS.has(c) ? "int" : "float8"));
-  return `INSERT INTO ${table} (${[...keys, ...VALUE_COLUMNS].join(", ")})
-    SELECT * FROM unnest(${[...keyTypes, ...valueTypes].map((t) => `?::${t}[]`).join(", ")})
-    ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
-}
-const PG_UPSERT_BOTH = `WITH daily AS (${unnestUpsert("rollups")}) ${unnestUpsert("rollups_weekly")}`;
+const PENDING_COLUMNS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "day", "week", "tier", "lang", ...VALUE_COLUMNS];
+const PENDING_TYPES = ["int", "int", "text", "text", "text", "text", "text", "text", ...VALUE_COLUMNS.map((c) => (INTEGER_COLUMNS.has(c) ? "int" : "float8"))];
+const PG_INSERT_PENDING = `INSERT INTO rollup_pending (${PENDING_COLUMNS.join(", ")}) VALUES (${PENDING_TYPES.map((t) => `?::${t}[]`).join(", ")})`;
 
-/** The rows as one array per column, in the order the upsert names them. */
-function columnArrays(rows: readonly RollupRow[]): (string | number)[][] {
-  const columns: (string | number)[][] = Array.from({ length: 7 + ROLLUP_COLUMNS.length }, () => []);
+/** The daily rows as the pending row's arrays: each day's week (its Monday) beside it, for both levels' readers and the fold. */
+function pendingArrays(rows: readonly RollupRow[]): (string | number)[][] {
+  const columns: (string | number)[][] = Array.from({ length: PENDING_COLUMNS.length }, () => []);
   for (const r of rows) {
-    [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])].forEach((v, c) => columns[c].push(v));
+    [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, weekOf(r.day), r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])].forEach((v, c) => columns[c].push(v));
   }
   return columns;
 }
@@ -79,10 +77,13 @@ async function upsert(table: "rollups" | "rollups_weekly", rows: readonly Rollup
   }
 }
 
-/** Adds the sums to both levels, in the caller's transaction (so they commit with the responses). */
+/**
+ * Adds the sums in the caller's transaction (so they commit with the responses): to both levels on
+ * SQLite, as pending increments for the fold on PostgreSQL.
+ */
 export async function addRollups(sums: { daily: RollupRow[]; weekly: RollupRow[] }): Promise<void> {
   if (isPostgres()) {
-    if (sums.daily.length > 0) await runText(PG_UPSERT_BOTH, [...columnArrays(sums.daily), ...columnArrays(sums.weekly)]);
+    if (sums.daily.length > 0) await runText(PG_INSERT_PENDING, pendingArrays(sums.daily));
     return;
   }
   await upsert("rollups", sums.daily);

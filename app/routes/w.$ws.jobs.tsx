@@ -1,5 +1,6 @@
 // Background work (admins): the workspace's durable jobs — what each is, where it stands, which server
-// holds it, how many attempts it took, why it failed — and the state of its webhook delivery queue.
+// holds it, how many attempts it took, why it failed — the state of its webhook delivery queue, and on
+// PostgreSQL the responses whose rollup increments wait for the fold.
 // Served from the database, so every node shows the same page; the job list is an ActivityLogTable,
 // like the webhook delivery log in Settings.
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -7,23 +8,25 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/auth/guard.server";
 import { ActivityLogTable } from "~/components/ActivityLogTable";
 import { jobCounts, listJobs } from "~/data/jobs.server";
+import { foldBacklog } from "~/data/rollup-fold.server";
 import { deliveryQueue } from "~/data/webhooks.server";
 import { useFormat, useLang, useT } from "~/i18n/use-t";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workspace } = await requireMember(request, params.ws, "settings:edit");
-  const [jobs, counts, webhooks] = await Promise.all([listJobs(workspace.id), jobCounts(workspace.id), deliveryQueue(workspace.id)]);
+  const [jobs, counts, webhooks, fold] = await Promise.all([listJobs(workspace.id), jobCounts(workspace.id), deliveryQueue(workspace.id), foldBacklog(workspace.id)]);
   return {
     slug: workspace.slug,
     counts,
     webhooks,
+    fold,
     // The page needs no payloads (they may name files and mappings); ids link to the import page.
     jobs: jobs.map((j) => ({ ...j, progress: null })),
   };
 }
 
 export default function JobsPage() {
-  const { slug, counts, webhooks, jobs } = useLoaderData<typeof loader>();
+  const { slug, counts, webhooks, fold, jobs } = useLoaderData<typeof loader>();
   const t = useT();
   const lang = useLang();
   const f = useFormat();
@@ -69,6 +72,26 @@ export default function JobsPage() {
         <p className="notice error" role="status">
           {t("jobs.webhooks.oldest", { seconds: Math.round(webhooks.oldestDueMs / 1000) })}
         </p>
+      ) : null}
+
+      {fold ? (
+        <>
+          <h2 id="fold-queue">{t("jobs.fold")}</h2>
+          <p className="muted">{t("jobs.fold.note")}</p>
+          <div className="grid" aria-labelledby="fold-queue">
+            <div className="card">
+              <div className="stat" data-testid="fold-pending">
+                {f.int(fold.batches)}
+              </div>
+              <div className="stat-label">{t("jobs.fold.pending")}</div>
+            </div>
+          </div>
+          {fold.oldestMs !== null && fold.oldestMs > 5_000 ? (
+            <p className="notice error" role="status">
+              {t("jobs.fold.oldest", { seconds: Math.round(fold.oldestMs / 1000) })}
+            </p>
+          ) : null}
+        </>
       ) : null}
 
       <ActivityLogTable

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { boolean, check, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { INVITATION_STATES } from "../schema/surveys";
 import { users, workspaces } from "./accounts";
-import { instant, instantNow, serialId } from "./columns";
+import { dailyRollupColumns, instant, instantNow, serialId, weeklyRollupColumns } from "./columns";
 import { crmEvents, customers } from "./crm";
 import { touchpoints } from "./journeys";
 
@@ -161,35 +161,10 @@ export const measurements = pgTable(
   (t) => [index("measurements_response").on(t.responseId)],
 );
 
-/** The additive columns of both rollup levels (meanings in app/cem/rollup.ts); fresh builders per table. */
-const rollupSums = () => ({
-  n: integer("n").notNull().default(0),
-  sum: doublePrecision("sum").notNull().default(0),
-  sumSq: doublePrecision("sum_sq").notNull().default(0),
-  sumP: doublePrecision("sum_p").notNull().default(0),
-  sumE: doublePrecision("sum_e").notNull().default(0),
-  sumY: doublePrecision("sum_y").notNull().default(0),
-  sumYSq: doublePrecision("sum_y_sq").notNull().default(0),
-  sumXY: doublePrecision("sum_xy").notNull().default(0),
-  promoters: integer("promoters").notNull().default(0),
-  passives: integer("passives").notNull().default(0),
-  detractors: integer("detractors").notNull().default(0),
-  top2: integer("top2").notNull().default(0),
-});
-
 /** Additive sums per workspace × touchpoint × attribute × kind × day × tier × language. */
 export const rollups = pgTable(
   "rollups",
-  {
-    workspaceId: integer("workspace_id").notNull(),
-    touchpointId: integer("touchpoint_id").notNull(),
-    attributeKey: text("attribute_key").notNull(),
-    kind: text("kind").notNull(),
-    day: text("day").notNull(),
-    tier: text("tier").notNull(),
-    lang: text("lang").notNull(),
-    ...rollupSums(),
-  },
+  dailyRollupColumns(),
   (t) => [primaryKey({ columns: [t.workspaceId, t.touchpointId, t.attributeKey, t.kind, t.day, t.tier, t.lang] })],
 );
 
@@ -200,15 +175,6 @@ export const rollups = pgTable(
  */
 export const rollupsWeekly = pgTable(
   "rollups_weekly",
-  {
-    workspaceId: integer("workspace_id").notNull(),
-    touchpointId: integer("touchpoint_id").notNull(),
-    attributeKey: text("attribute_key").notNull(),
-    kind: text("kind").notNull(),
-    week: text("week").notNull(),
-    tier: text("tier").notNull(),
-    lang: text("lang").notNull(),
-    ...rollupSums(),
-  },
+  weeklyRollupColumns(),
   (t) => [primaryKey({ columns: [t.workspaceId, t.touchpointId, t.attributeKey, t.kind, t.week, t.tier, t.lang] })],
 );

@@ -8,6 +8,7 @@
 // either, and rows come back with the same JavaScript types.
 import { isPostgres } from "../engine";
 import * as pg from "../schema-pg/index";
+import * as pgRollupReads from "../schema-pg/rollup-reads";
 import * as sqlite from "./sqlite";
 
 const tables = (isPostgres() ? pg : sqlite) as unknown as typeof sqlite;
@@ -84,6 +85,14 @@ export const {
   digestSubscriptions,
   digestSends,
 } = tables;
+
+/**
+ * The rollups as readers take them: on PostgreSQL views that add the increments still pending to
+ * the folded rows (db/schema-pg/rollup-reads.ts, ADR 033); on SQLite the tables themselves, whose
+ * batches upsert them in their transaction. Writers name `rollups` / `rollupsWeekly`.
+ */
+export const rollupsRead = (isPostgres() ? pgRollupReads.rollupsRead : sqlite.rollups) as unknown as typeof sqlite.rollups;
+export const rollupsWeeklyRead = (isPostgres() ? pgRollupReads.rollupsWeeklyRead : sqlite.rollupsWeekly) as unknown as typeof sqlite.rollupsWeekly;
 
 // Value lists and types: the same on both engines (the parity test compares the values).
 export { ROLES, INVITATION_STATES, CASE_STATUSES, CASE_EVENT_KINDS, WEBHOOK_EVENTS, DELIVERY_STATUSES, JOB_KINDS, JOB_STATUSES } from "./sqlite";

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { isPostgres, rows } from "#db/client";
+import { rollupsRead } from "#db/schema/index";
 import { createApiToken } from "~/data/api-tokens.server";
 import { addCaseNote } from "~/data/case-steps.server";
 import { createEndpoint } from "~/data/webhooks.server";
@@ -151,7 +152,7 @@ async function numbers() {
     (SELECT count(*) FROM responses WHERE workspace_id = ${ws}) AS responses,
     (SELECT count(*) FROM measurements WHERE workspace_id = ${ws}) AS measurements,
     (SELECT sum(value) FROM measurements WHERE workspace_id = ${ws}) AS total,
-    (SELECT sum(n) FROM rollups WHERE workspace_id = ${ws}) AS rolled`);
+    (SELECT sum(n) FROM ${rollupsRead} WHERE workspace_id = ${ws}) AS rolled`);
   return {
     gapsByTouchpoint: await read("gaps?by=touchpoint"),
     gapsByProcess: await read("gaps?by=process"),

@@ -37,6 +37,14 @@ const SUM_COLUMNS = ["n", "sum", "sum_sq", "sum_p", "sum_e", "sum_y", "sum_y_sq"
 /** A rollup table's rows, keys then sums, its period column (`day`, `week`) read as `period`. */
 const storedRows = (table: string, period: string) => `SELECT ${[...KEY_COLUMNS.map((c) => (c === "period" ? `${period} AS period` : c)), ...SUM_COLUMNS].join(", ")} FROM ${table}`;
 
+/**
+ * A level as readers see it on PostgreSQL: the folded rows plus the increments still pending (the
+ * rollups_read views, ADR 033), summed per key.
+ */
+const readRows = (view: string, period: string) =>
+  `SELECT ${KEY_COLUMNS.map((c) => (c === "period" ? `${period} AS period` : c)).join(", ")}, ${SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+     FROM ${view} GROUP BY ${KEY_COLUMNS.map((c) => (c === "period" ? period : c)).join(", ")}`;
+
 /** The stored levels beside their recomputation from the measurement rows, each sorted by key. */
 function compared(measurementRows: readonly StoredMeasurementRow[], daily: (string | number)[][], weekly: (string | number)[][]) {
   const recomputed = recompute(measurementRows);
@@ -55,8 +63,9 @@ export function rollupsAndRecomputation(sqlite: Database.Database) {
 
 /**
  * The same through the data layer, on either engine, in one transaction: a consistent snapshot while
- * other processes write (on PostgreSQL at REPEATABLE READ, so that its three reads see the same
- * commits; a SQLite transaction reads one snapshot anyway).
+ * other processes write and fold (on PostgreSQL at REPEATABLE READ, so that its three reads see the
+ * same commits; a SQLite transaction reads one snapshot anyway). On PostgreSQL the levels are read as
+ * readers see them: folded plus pending.
  */
 export async function rollupsAndRecomputationInDb() {
   return getDb().transaction(async () => {
@@ -68,8 +77,8 @@ export async function rollupsAndRecomputationInDb() {
     const rollupColumns = [...KEY_COLUMNS, ...SUM_COLUMNS];
     return compared(
       (await all(MEASUREMENT_ROWS, measurementColumns)) as unknown as StoredMeasurementRow[],
-      await all(storedRows("rollups", "day"), rollupColumns),
-      await all(storedRows("rollups_weekly", "week"), rollupColumns),
+      await all(isPostgres() ? readRows("rollups_read", "day") : storedRows("rollups", "day"), rollupColumns),
+      await all(isPostgres() ? readRows("rollups_weekly_read", "week") : storedRows("rollups_weekly", "week"), rollupColumns),
     );
   });
 }

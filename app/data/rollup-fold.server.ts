@@ -1,0 +1,111 @@
+// The fold, PostgreSQL only (ADR 033): pending rollup increments (rollup_pending, one row per batch
+// of responses, written in the batch's transaction by rollup-writes.server.ts) added to the daily and
+// the weekly rollups. One statement claims up to CLAIM pending rows with FOR UPDATE SKIP LOCKED,
+// deletes them and upserts their sums, added up per key, into both levels, so a claimed row is gone
+// exactly when its sums are in: readers, which add the pending rows to the folded ones in one
+// statement (the rollups_read views), never count an increment twice or miss it, whatever commits
+// in between. Nothing is folded by a cursor over ids, which on PostgreSQL commit out of order.
+//
+// Every server process folds on a short interval (started with the background work); a
+// transaction-scoped advisory lock lets one process fold at a time, so folds never queue on each
+// other's rollup rows, and a process that dies mid-fold leaves its claim to roll back and be taken
+// by the next. Folding keeps the pending set to about one interval of ingest: a bounded backlog
+// (bench:ingest samples it). SQLite never has anything pending (its batches upsert the rollups).
+import { sql } from "drizzle-orm";
+import { execute, getDb, isPostgres, rows } from "#db/client";
+import { queryText } from "#db/statement-text";
+import { createPoller } from "./poller.server";
+
+/** Pending rows (batches of responses) per fold statement: a few seconds of ingest at full rate. */
+const CLAIM = 2_000;
+/** Between folds; readers add what is pending, so this bounds the backlog, not what they see. */
+const FOLD_EVERY_MS = 100;
+/** The advisory lock (a transaction's) one folding process holds. */
+const FOLD_LOCK = 72_001;
+
+const KEYS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "day", "tier", "lang"];
+const WEEK_KEYS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "week", "tier", "lang"];
+const SUMS = ["n", "sum", "sum_sq", "sum_p", "sum_e", "sum_y", "sum_y_sq", "sum_xy", "promoters", "passives", "detractors", "top2"];
+const summed = SUMS.map((c) => `sum(${c})`).join(", ");
+const added = (table: string) => SUMS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ");
+const ordinals = KEYS.map((_, i) => i + 1).join(", ");
+
+/** Claim, delete and fold into both levels, in key order (folds lock rollup rows in one order); the count folded. */
+const FOLD = `WITH claimed AS (
+    DELETE FROM rollup_pending WHERE id IN (SELECT id FROM rollup_pending ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED)
+    RETURNING *
+  ), increments AS (
+    SELECT u.* FROM claimed c
+    CROSS JOIN LATERAL unnest(${[...KEYS, "week", ...SUMS].map((c) => `c.${c}`).join(", ")}) AS u(${[...KEYS, "week", ...SUMS].join(", ")})
+  ), daily AS (
+    INSERT INTO rollups (${[...KEYS, ...SUMS].join(", ")})
+    SELECT ${KEYS.join(", ")}, ${summed} FROM increments GROUP BY ${ordinals} ORDER BY ${ordinals}
+    ON CONFLICT (${KEYS.join(", ")}) DO UPDATE SET ${added("rollups")}
+  ), weekly AS (
+    INSERT INTO rollups_weekly (${[...WEEK_KEYS, ...SUMS].join(", ")})
+    SELECT ${WEEK_KEYS.join(", ")}, ${summed} FROM increments GROUP BY ${ordinals} ORDER BY ${ordinals}
+    ON CONFLICT (${WEEK_KEYS.join(", ")}) DO UPDATE SET ${added("rollups_weekly")}
+  )
+  SELECT count(*)::int AS folded FROM claimed`;
+
+/**
+ * One fold: up to CLAIM pending rows into the rollups, in a transaction of its own. Returns how many
+ * were folded (0 when another process holds the fold, or nothing is pending).
+ */
+export async function foldPendingRollups(): Promise<number> {
+  if (!isPostgres()) return 0;
+  return getDb().transaction(async () => {
+    const [{ locked }] = await rows<{ locked: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}) AS locked`);
+    if (!locked) return 0;
+    const [{ folded }] = await queryText<{ folded: number }>(FOLD, []);
+    return folded;
+  });
+}
+
+/** Folds until nothing is pending (what tests, the copy command and shutdown use). */
+export async function foldAllPendingRollups(): Promise<void> {
+  if (!isPostgres()) return;
+  // A process holding the lock folds what is there; waiting for it here keeps "all" true.
+  while ((await pendingRollupRows()) > 0) {
+    if ((await foldPendingRollups()) === 0) await execute(sql`SELECT pg_sleep(0.01)`);
+  }
+}
+
+/** Pending rows (batches) waiting for the fold: the backlog, for the health view and the bench. */
+export async function pendingRollupRows(): Promise<number> {
+  if (!isPostgres()) return 0;
+  const [{ pending }] = await rows<{ pending: number }>(sql`SELECT count(*)::int AS pending FROM rollup_pending`);
+  return pending;
+}
+
+/**
+ * A workspace's share of the backlog, for the background-work page: pending batches holding some of
+ * its responses and how long the oldest has waited. Null on SQLite, which never has any.
+ */
+export async function foldBacklog(workspaceId: number): Promise<{ batches: number; oldestMs: number | null } | null> {
+  if (!isPostgres()) return null;
+  const [row] = await rows<{ batches: number; oldestMs: number | null }>(
+    sql`SELECT count(*)::int AS batches, (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::float8 AS "oldestMs"
+          FROM rollup_pending WHERE ${workspaceId} = ANY(workspace_id)`,
+  );
+  return { batches: row.batches, oldestMs: row.oldestMs === null ? null : Number(row.oldestMs) };
+}
+
+const poller = createPoller({
+  intervalMs: FOLD_EVERY_MS,
+  // A full claim says more is waiting: fold again at once.
+  tick: async () => (await foldPendingRollups()) === CLAIM,
+  onError: (error) => console.warn("[rollup fold]", error instanceof Error ? error.message : error),
+});
+
+/** Starts this process's folds (PostgreSQL; nothing to fold on SQLite). */
+export function startRollupFolds(): void {
+  if (!isPostgres()) return;
+  poller.start();
+  poller.kick();
+}
+
+/** Stops folding; resolves once a fold in progress has committed or rolled back. */
+export function stopRollupFolds(): Promise<void> {
+  return poller.stop();
+}
