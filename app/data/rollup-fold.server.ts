@@ -6,11 +6,13 @@
 // statement (the rollups_read views), never count an increment twice or miss it, whatever commits
 // in between. Nothing is folded by a cursor over ids, which on PostgreSQL commit out of order.
 //
-// Every server process folds on a short interval (started with the background work); a
-// transaction-scoped advisory lock lets one process fold at a time, so folds never queue on each
-// other's rollup rows, and a process that dies mid-fold leaves its claim to roll back and be taken
-// by the next. Folding keeps the pending set to about one interval of ingest: a bounded backlog
-// (bench:ingest samples it). SQLite never has anything pending (its batches upsert the rollups).
+// A server process folds within FOLD_DELAY_MS of writing pending increments itself, and every
+// SWEEP_EVERY_MS looks for any another process left (one that died, or stopped): started with the
+// background work. A transaction-scoped advisory lock lets one process fold at a time, so folds never
+// queue on each other's rollup rows, and a process that dies mid-fold leaves its claim to roll back
+// and be taken by the next. Folding keeps the pending set to about FOLD_DELAY_MS of ingest: a bounded
+// backlog (bench:ingest samples it). An idle process asks one cheap question a second. SQLite never
+// has anything pending (its batches upsert the rollups).
 import { sql } from "drizzle-orm";
 import { execute, getDb, isPostgres, rows } from "#db/client";
 import { queryText } from "#db/statement-text";
@@ -18,8 +20,10 @@ import { createPoller } from "./poller.server";
 
 /** Pending rows (batches of responses) per fold statement: a few seconds of ingest at full rate. */
 const CLAIM = 2_000;
-/** Between folds; readers add what is pending, so this bounds the backlog, not what they see. */
-const FOLD_EVERY_MS = 100;
+/** From writing pending increments to folding them; readers add what is pending, so this bounds the backlog, not what they see. */
+const FOLD_DELAY_MS = 100;
+/** Between looks for pending rows this process did not write (a fold every 100 ms when idle cost ~2 % of a core). */
+const SWEEP_EVERY_MS = 1_000;
 /** The advisory lock (a transaction's) one folding process holds. */
 const FOLD_LOCK = 72_001;
 
@@ -92,20 +96,42 @@ export async function foldBacklog(workspaceId: number): Promise<{ batches: numbe
 }
 
 const poller = createPoller({
-  intervalMs: FOLD_EVERY_MS,
-  // A full claim says more is waiting: fold again at once.
-  tick: async () => (await foldPendingRollups()) === CLAIM,
+  intervalMs: SWEEP_EVERY_MS,
+  // One cheap look first: a fold is a transaction of four round trips. A full claim says more is
+  // waiting: fold again at once.
+  tick: async () => (await rows(sql`SELECT 1 FROM rollup_pending LIMIT 1`)).length > 0 && (await foldPendingRollups()) === CLAIM,
   onError: (error) => console.warn("[rollup fold]", error instanceof Error ? error.message : error),
 });
+
+let folding = false;
+let soon: NodeJS.Timeout | null = null;
 
 /** Starts this process's folds (PostgreSQL; nothing to fold on SQLite). */
 export function startRollupFolds(): void {
   if (!isPostgres()) return;
+  folding = true;
   poller.start();
   poller.kick();
 }
 
+/**
+ * A fold FOLD_DELAY_MS from now (one for every write in that time), once this process has written
+ * pending increments: by then the batch has committed. Nothing when folds are not started (tests and
+ * commands recording in process; a server folds what they leave).
+ */
+export function foldSoon(): void {
+  if (!folding || soon) return;
+  soon = setTimeout(() => {
+    soon = null;
+    poller.kick();
+  }, FOLD_DELAY_MS);
+  soon.unref();
+}
+
 /** Stops folding; resolves once a fold in progress has committed or rolled back. */
 export function stopRollupFolds(): Promise<void> {
+  folding = false;
+  if (soon) clearTimeout(soon);
+  soon = null;
   return poller.stop();
 }

@@ -11,6 +11,7 @@ import { isPostgres } from "#db/client";
 import { runText, valuesText } from "#db/statement-text";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
+import { foldSoon } from "./rollup-fold.server";
 import type { RollupRow } from "~/cem/rollup-sums";
 
 export { RollupAccumulator, type RollupRow } from "~/cem/rollup-sums";
@@ -83,7 +84,9 @@ async function upsert(table: "rollups" | "rollups_weekly", rows: readonly Rollup
  */
 export async function addRollups(sums: { daily: RollupRow[]; weekly: RollupRow[] }): Promise<void> {
   if (isPostgres()) {
-    if (sums.daily.length > 0) await runText(PG_INSERT_PENDING, pendingArrays(sums.daily));
+    if (sums.daily.length === 0) return;
+    await runText(PG_INSERT_PENDING, pendingArrays(sums.daily));
+    foldSoon();
     return;
   }
   await upsert("rollups", sums.daily);

@@ -31,7 +31,7 @@ export const es = {
   "jobs.open": "Abrir",
   "jobs.fold": "Totales de los paneles",
   "jobs.fold.note":
-    "Los paneles ya cuentan estas respuestas: leen los totales más lo que espera. Cada servidor suma lo que espera a los totales cada cuarto de segundo.",
+    "Los paneles ya cuentan estas respuestas: leen los totales más lo que espera. Cada servidor suma a los totales lo que ha recibido en menos de una décima de segundo.",
   "jobs.fold.pending": "Lotes de respuestas por sumar",
   "jobs.fold.oldest": "El lote más antiguo por sumar espera desde hace {seconds} s: ¿hay algún servidor en marcha?",
 } as const;
@@ -68,7 +68,7 @@ export const en: Record<keyof typeof es, string> = {
   "jobs.open": "Open",
   "jobs.fold": "Dashboard totals",
   "jobs.fold.note":
-    "Dashboards already count these responses: they read the totals plus what is waiting. Every server adds what is waiting to the totals every quarter of a second.",
+    "Dashboards already count these responses: they read the totals plus what is waiting. Every server adds what it received to the totals within a tenth of a second.",
   "jobs.fold.pending": "Batches of responses waiting to be added",
   "jobs.fold.oldest": "The oldest batch waiting to be added has waited {seconds} s: is any server running?",
 };
