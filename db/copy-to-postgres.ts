@@ -13,8 +13,9 @@
 // Not copied: drizzle's migration bookkeeping (not in the schema), and lookup_generation, whose one
 // row is the target's own (its triggers move it as the copy writes).
 //
-// The target must hold no row in any app table (rollup_pending included), unless `replace` (then every
-// table is emptied first, in the same transaction). After the commit the row counts of both sides are compared table by table.
+// The target must hold no row in any app table (rollup_pending included), unless `replace` (then
+// every table is emptied first, in the same transaction). After the commit the row counts of both
+// sides are compared table by table.
 import Database from "better-sqlite3";
 import { getTableColumns, getTableName, gt, is, sql, type Column, type SQL } from "drizzle-orm";
 import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
@@ -282,7 +283,8 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
       try {
         await db.transaction(async (tx) => {
           const occupied: { table: string; rows: number }[] = [];
-          for (const name of [...order.map((p) => p.name), ...PG_ONLY_TABLES]) {
+          const names = [...order.map((p) => p.name), ...PG_ONLY_TABLES];
+          for (const name of names) {
             const found = await tx.execute(sql.raw(`select 1 from ${quoted(name)} limit 1`));
             if (found.rows.length > 0) occupied.push({ table: name, rows: await pgCount(tx, name) });
           }
@@ -290,7 +292,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
             if (!options.replace) throw new Refused(occupied);
             log(`Emptying ${occupied.length} table(s) of ${target} (--replace)…`);
             // Every app table in one statement (so no foreign key stands in the way); identities restart.
-            await tx.execute(sql.raw(`truncate table ${[...order.map((p) => p.name), ...PG_ONLY_TABLES].map(quoted).join(", ")} restart identity`));
+            await tx.execute(sql.raw(`truncate table ${names.map(quoted).join(", ")} restart identity`));
           }
 
           for (const pair of order) {

@@ -12,6 +12,7 @@ import { instantProblem } from "~/cem/instant-bounds";
 import { commentFromPlan, measurementsFromPlan } from "~/cem/measurement";
 import { kickWebhookDelivery } from "~/data/response-recorded.server";
 import { writeBatch, type RecordResult, type ResponseInput, type WritePlan } from "~/data/response-writer.server";
+import { foldSoon } from "~/data/rollup-fold.server";
 import { parseSurveyJson } from "~/survey/definition-validation";
 import { compileAnswers, type CompiledAnswers } from "~/survey/respondent-validation";
 import type { SurveyJson } from "~/survey/types";
@@ -106,16 +107,20 @@ async function flush() {
     if (queue.length > 0) scheduleFlush();
   }
   let deliveries = false;
+  let recorded = false;
   batch.forEach((pending, i) => {
     const outcome = outcomes[i];
     if (outcome instanceof Error) pending.reject(outcome);
     else if (outcome.status === "recorded") {
+      recorded = true;
       deliveries ||= (outcome.deliveries ?? 0) > 0;
       pending.resolve({ status: "recorded", id: outcome.id });
     } else pending.resolve(outcome);
   });
-  // After the commit: webhook deliveries go out in the background, never inside a request.
+  // After the commit, in the background, never inside a request: webhook deliveries go out, and on
+  // PostgreSQL the batch's rollup increments are folded (rollup-fold.server.ts).
   if (deliveries) kickWebhookDelivery();
+  if (recorded) foldSoon();
 }
 
 /** Validation and everything else that needs no lock: the plan to write, or the answer already. */

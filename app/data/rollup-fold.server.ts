@@ -6,7 +6,7 @@
 // statement (the rollups_read views), never count an increment twice or miss it, whatever commits
 // in between. Nothing is folded by a cursor over ids, which on PostgreSQL commit out of order.
 //
-// A server process folds within FOLD_DELAY_MS of writing pending increments itself, and every
+// A server process folds within FOLD_DELAY_MS of committing pending increments itself, and every
 // SWEEP_EVERY_MS looks for any another process left (one that died, or stopped): started with the
 // background work. A transaction-scoped advisory lock lets one process fold at a time, so folds never
 // queue on each other's rollup rows, and a process that dies mid-fold leaves its claim to roll back
@@ -14,41 +14,38 @@
 // backlog (bench:ingest samples it). An idle process asks one cheap question a second. SQLite never
 // has anything pending (its batches upsert the rollups).
 import { sql } from "drizzle-orm";
-import { execute, getDb, isPostgres, rows } from "#db/client";
+import { getDb, isPostgres, rows } from "#db/client";
 import { queryText } from "#db/statement-text";
 import { createPoller } from "./poller.server";
+import { addedOnConflict, keyColumns, PENDING_COLUMNS, VALUE_COLUMNS } from "./rollup-writes.server";
 
 /** Pending rows (batches of responses) per fold statement: a few seconds of ingest at full rate. */
 const CLAIM = 2_000;
-/** From writing pending increments to folding them; readers add what is pending, so this bounds the backlog, not what they see. */
+/** From committing pending increments to folding them (the batches of that time in one fold); readers add what is pending, so this bounds the backlog, not what they see. */
 const FOLD_DELAY_MS = 100;
 /** Between looks for pending rows this process did not write (a fold every 100 ms when idle cost ~2 % of a core). */
 const SWEEP_EVERY_MS = 1_000;
 /** The advisory lock (a transaction's) one folding process holds. */
 const FOLD_LOCK = 72_001;
 
-const KEYS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "day", "tier", "lang"];
-const WEEK_KEYS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "week", "tier", "lang"];
-const SUMS = ["n", "sum", "sum_sq", "sum_p", "sum_e", "sum_y", "sum_y_sq", "sum_xy", "promoters", "passives", "detractors", "top2"];
-const summed = SUMS.map((c) => `sum(${c})`).join(", ");
-const added = (table: string) => SUMS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ");
-const ordinals = KEYS.map((_, i) => i + 1).join(", ");
+/** One level's share of the claimed increments, added up per key in key order (folds lock rollup rows in one order). */
+function foldInto(table: "rollups" | "rollups_weekly"): string {
+  const keys = keyColumns(table).join(", ");
+  const ordinals = keyColumns(table).map((_, i) => i + 1).join(", ");
+  return `INSERT INTO ${table} (${keys}, ${VALUE_COLUMNS.join(", ")})
+    SELECT ${keys}, ${VALUE_COLUMNS.map((c) => `sum(${c})`).join(", ")} FROM increments GROUP BY ${ordinals} ORDER BY ${ordinals}
+    ${addedOnConflict(table)}`;
+}
 
-/** Claim, delete and fold into both levels, in key order (folds lock rollup rows in one order); the count folded. */
+/** Claim, delete and fold into both levels in one statement; the count folded. */
 const FOLD = `WITH claimed AS (
     DELETE FROM rollup_pending WHERE id IN (SELECT id FROM rollup_pending ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED)
     RETURNING *
   ), increments AS (
     SELECT u.* FROM claimed c
-    CROSS JOIN LATERAL unnest(${[...KEYS, "week", ...SUMS].map((c) => `c.${c}`).join(", ")}) AS u(${[...KEYS, "week", ...SUMS].join(", ")})
-  ), daily AS (
-    INSERT INTO rollups (${[...KEYS, ...SUMS].join(", ")})
-    SELECT ${KEYS.join(", ")}, ${summed} FROM increments GROUP BY ${ordinals} ORDER BY ${ordinals}
-    ON CONFLICT (${KEYS.join(", ")}) DO UPDATE SET ${added("rollups")}
-  ), weekly AS (
-    INSERT INTO rollups_weekly (${[...WEEK_KEYS, ...SUMS].join(", ")})
-    SELECT ${WEEK_KEYS.join(", ")}, ${summed} FROM increments GROUP BY ${ordinals} ORDER BY ${ordinals}
-    ON CONFLICT (${WEEK_KEYS.join(", ")}) DO UPDATE SET ${added("rollups_weekly")}
+    CROSS JOIN LATERAL unnest(${PENDING_COLUMNS.map((c) => `c.${c}`).join(", ")}) AS u(${PENDING_COLUMNS.join(", ")})
+  ), daily AS (${foldInto("rollups")}
+  ), weekly AS (${foldInto("rollups_weekly")}
   )
   SELECT count(*)::int AS folded FROM claimed`;
 
@@ -66,12 +63,12 @@ export async function foldPendingRollups(): Promise<number> {
   });
 }
 
-/** Folds until nothing is pending (what tests, the copy command and shutdown use). */
+/** Folds until nothing is pending (tests use it to read the tables alone). */
 export async function foldAllPendingRollups(): Promise<void> {
   if (!isPostgres()) return;
   // A process holding the lock folds what is there; waiting for it here keeps "all" true.
   while ((await pendingRollupRows()) > 0) {
-    if ((await foldPendingRollups()) === 0) await execute(sql`SELECT pg_sleep(0.01)`);
+    if ((await foldPendingRollups()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -115,9 +112,9 @@ export function startRollupFolds(): void {
 }
 
 /**
- * A fold FOLD_DELAY_MS from now (one for every write in that time), once this process has written
- * pending increments: by then the batch has committed. Nothing when folds are not started (tests and
- * commands recording in process; a server folds what they leave).
+ * A fold FOLD_DELAY_MS from now (one for every batch committed in that time), called once this
+ * process has committed a batch of responses. Nothing when folds are not started (SQLite; tests and
+ * commands recording in process, whose leftovers a server folds).
  */
 export function foldSoon(): void {
   if (!folding || soon) return;

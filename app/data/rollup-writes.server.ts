@@ -11,7 +11,6 @@ import { isPostgres } from "#db/client";
 import { runText, valuesText } from "#db/statement-text";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
-import { foldSoon } from "./rollup-fold.server";
 import type { RollupRow } from "~/cem/rollup-sums";
 
 export { RollupAccumulator, type RollupRow } from "~/cem/rollup-sums";
@@ -32,7 +31,18 @@ const SQL_COLUMNS: Record<(typeof ROLLUP_COLUMNS)[number], string> = {
   detractors: "detractors",
   top2: "top2",
 };
-const VALUE_COLUMNS = ROLLUP_COLUMNS.map((c) => SQL_COLUMNS[c]);
+/** The sums' columns, in ROLLUP_COLUMNS order. */
+export const VALUE_COLUMNS = ROLLUP_COLUMNS.map((c) => SQL_COLUMNS[c]);
+
+/** A level's key columns: the day (rollups) or the week's Monday (rollups_weekly) among them. */
+export function keyColumns(table: "rollups" | "rollups_weekly"): string[] {
+  return ["workspace_id", "touchpoint_id", "attribute_key", "kind", table === "rollups" ? "day" : "week", "tier", "lang"];
+}
+
+/** Adding rows into a level: a key already there gets the new sums added (this upsert and the fold's). */
+export function addedOnConflict(table: "rollups" | "rollups_weekly"): string {
+  return `ON CONFLICT (${keyColumns(table).join(", ")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
+}
 
 const upsertTexts = new Map<string, string>();
 
@@ -45,10 +55,9 @@ function upsertText(table: "rollups" | "rollups_weekly", rows: number): string {
 }
 
 function buildUpsertText(table: "rollups" | "rollups_weekly", rows: number): string {
-  const period = table === "rollups" ? "day" : "week";
-  const keys = ["workspace_id", "touchpoint_id", "attribute_key", "kind", period, "tier", "lang"];
+  const keys = keyColumns(table);
   return `INSERT INTO ${table} (${[...keys, ...VALUE_COLUMNS].join(", ")}) ${valuesText(rows, keys.length + VALUE_COLUMNS.length)}
-    ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${VALUE_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
+    ${addedOnConflict(table)}`;
 }
 
 /**
@@ -56,7 +65,8 @@ function buildUpsertText(table: "rollups" | "rollups_weekly", rows: number): str
  * fixed text, parsed and planned once per connection, no value spliced into it).
  */
 const INTEGER_COLUMNS = new Set(["n", "promoters", "passives", "detractors", "top2"]);
-const PENDING_COLUMNS = ["workspace_id", "touchpoint_id", "attribute_key", "kind", "day", "week", "tier", "lang", ...VALUE_COLUMNS];
+/** A pending row's columns: the daily key with the week beside the day, then the sums (the fold unnests them in this order). */
+export const PENDING_COLUMNS = [...keyColumns("rollups").slice(0, 5), "week", "tier", "lang", ...VALUE_COLUMNS];
 const PENDING_TYPES = ["int", "int", "text", "text", "text", "text", "text", "text", ...VALUE_COLUMNS.map((c) => (INTEGER_COLUMNS.has(c) ? "int" : "float8"))];
 const PG_INSERT_PENDING = `INSERT INTO rollup_pending (${PENDING_COLUMNS.join(", ")}) VALUES (${PENDING_TYPES.map((t) => `?::${t}[]`).join(", ")})`;
 
@@ -86,7 +96,6 @@ export async function addRollups(sums: { daily: RollupRow[]; weekly: RollupRow[]
   if (isPostgres()) {
     if (sums.daily.length === 0) return;
     await runText(PG_INSERT_PENDING, pendingArrays(sums.daily));
-    foldSoon();
     return;
   }
   await upsert("rollups", sums.daily);

@@ -2,9 +2,9 @@
 -- background (ADR 033, app/data/rollup-fold.server.ts). A batch transaction inserts one row here
 -- (each column an array: one element per daily key, the Monday of its week beside its day) instead
 -- of upserting every rollup row it touches; the fold claims rows with FOR UPDATE SKIP LOCKED,
--- deletes them and adds their sums to both levels in one statement. Readers read the views below, which add what is still pending to
--- the folded rows in one statement, hence one snapshot: a row is counted in the rollups or here,
--- never both, never neither. SQLite has neither the table nor the views (its batches upsert the
+-- deletes them and adds their sums to both levels in one statement. Readers read the views below,
+-- which add what is still pending to the folded rows in one statement, hence one snapshot: a row is
+-- counted in the rollups or here, never both, never neither. SQLite has neither the table nor the views (its batches upsert the
 -- rollups in their transaction), so they are written by hand, outside the schema modules.
 CREATE TABLE IF NOT EXISTS "rollup_pending" (
   "id" bigserial PRIMARY KEY,
