@@ -95,8 +95,10 @@ export type OpenCaseInput = {
 const INSERT_CASE = `INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (response_id) DO NOTHING RETURNING id`;
 const INSERT_OPENED_EVENT = `INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at) VALUES (?, ?, 'opened', 'open', ?, ?)`;
-// PostgreSQL: a batch's cases and their "opened" events in one statement (response-writer.server.ts).
-const INSERT_CASES = `WITH opened AS (
+// PostgreSQL: a batch's cases and their "opened" events as two CTEs, `opened` (id, response_id,
+// workspace_id of each case opened) and `events`: their own statement here, and part of the ingest
+// writer's one statement for a batch (response-writer.server.ts). Parameters: openCasesValues.
+export const OPEN_CASES_CTES = `opened AS (
     INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
     SELECT c.workspace, c.response, c.customer, c.touchpoint, c.tier, c.reasons::jsonb, 'open', ?::timestamptz, c.due, ?::timestamptz
     FROM unnest(?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[], ?::timestamptz[]) AS c(workspace, response, customer, touchpoint, tier, reasons, due)
@@ -105,10 +107,30 @@ const INSERT_CASES = `WITH opened AS (
   events AS (
     INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at)
     SELECT opened.workspace_id, opened.id, 'opened', 'open', n.note, ?::timestamptz
-    FROM opened JOIN unnest(?::int[], ?::text[]) AS n(response, note) ON n.response = opened.response_id)
+    FROM opened JOIN unnest(?::int[], ?::text[]) AS n(response, note) ON n.response = opened.response_id)`;
+const INSERT_CASES = `WITH ${OPEN_CASES_CTES}
   SELECT id, response_id FROM opened`;
 
 const openedNote = (input: OpenCaseInput) => input.reasons.map((r) => r.detail).join("\n");
+
+/** OPEN_CASES_CTES' parameters, in order: the cases of `inputs`, opened `now` with their SLA's due times. */
+export function openCasesValues(inputs: readonly OpenCaseInput[], sla: SlaSettings, now: Date): unknown[] {
+  const at = instantValue(now.getTime());
+  return [
+    at,
+    at,
+    inputs.map((i) => i.workspaceId),
+    inputs.map((i) => i.responseId),
+    inputs.map((i) => i.customerId),
+    inputs.map((i) => i.touchpointId),
+    inputs.map((i) => i.tier),
+    inputs.map((i) => JSON.stringify(i.reasons)),
+    inputs.map((i) => instantValue(dueAt(now, i.tier, sla).getTime())),
+    at,
+    inputs.map((i) => i.responseId),
+    inputs.map(openedNote),
+  ];
+}
 
 /**
  * Opens the cases of responses on the caller's connection (inside the responses' transaction, so
@@ -121,20 +143,7 @@ export async function openCasesForResponses(inputs: readonly OpenCaseInput[], sl
   const at = instantValue(now.getTime());
   const due = (input: OpenCaseInput) => instantValue(dueAt(now, input.tier, sla).getTime());
   if (isPostgres()) {
-    const opened = await queryText<{ id: number; response_id: number }>(INSERT_CASES, [
-      at,
-      at,
-      inputs.map((i) => i.workspaceId),
-      inputs.map((i) => i.responseId),
-      inputs.map((i) => i.customerId),
-      inputs.map((i) => i.touchpointId),
-      inputs.map((i) => i.tier),
-      inputs.map((i) => JSON.stringify(i.reasons)),
-      inputs.map(due),
-      at,
-      inputs.map((i) => i.responseId),
-      inputs.map(openedNote),
-    ]);
+    const opened = await queryText<{ id: number; response_id: number }>(INSERT_CASES, openCasesValues(inputs, sla, now));
     const caseOf = new Map(opened.map((r) => [r.response_id, r.id]));
     return inputs.map((i) => caseOf.get(i.responseId) ?? null);
   }

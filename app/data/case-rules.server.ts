@@ -45,7 +45,12 @@ export async function loadActSettings(workspaceId: number): Promise<ActSettings>
     .from(actSettings)
     .where(eq(actSettings.workspaceId, workspaceId))
     .limit(1);
-  return { caseRules: parseRules(row?.caseRules), sla: parseSla(row?.sla) };
+  return actSettingsFrom(row?.caseRules, row?.sla);
+}
+
+/** The settings from their stored texts (absent: the defaults), as loadActSettings reads them. */
+export function actSettingsFrom(caseRules: string | null | undefined, sla: string | null | undefined): ActSettings {
+  return { caseRules: parseRules(caseRules), sla: parseSla(sla) };
 }
 
 async function save(workspaceId: number, userId: number | null, patch: { caseRules?: CaseRuleSettings; sla?: SlaSettings }): Promise<void> {

@@ -25,7 +25,7 @@ export type ResponseRecorded = {
   completedAt: Date | number;
 };
 
-type WorkspaceActing = { settings: ActSettings; endpoints: { id: number; events: string }[] };
+export type WorkspaceActing = { settings: ActSettings; endpoints: { id: number; events: string }[] };
 /** Per workspace, read once per batch: its case rules, SLA and webhook endpoints. */
 export type RecordingContext = Map<number, WorkspaceActing>;
 
@@ -59,9 +59,46 @@ async function responsePayload(event: ResponseRecorded): Promise<Record<string, 
 }
 
 /**
- * Call inside the responses' transaction. Opens at most one case per response (all of a batch's
- * cases together) and enqueues the deliveries; throws only if the database does, which rolls the
- * responses back with it. One outcome per event, in order.
+ * The cases a workspace's rules call for among `events` (all of that workspace), each with its
+ * event's place: decided before anything is written, so the writer can store them with the
+ * responses.
+ */
+export function casesToOpen(events: readonly ResponseRecorded[], rules: ActSettings["caseRules"]): { at: number; input: OpenCaseInput }[] {
+  const toOpen: { at: number; input: OpenCaseInput }[] = [];
+  for (const [at, event] of events.entries()) {
+    const decision = casesForResponse({ measurements: event.measurements, comment: event.comment }, rules);
+    if (!decision.open) continue;
+    const { workspaceId, responseId, customerId, touchpointId, tier } = event;
+    toOpen.push({ at, input: { workspaceId, responseId, customerId, touchpointId, tier, reasons: decision.reasons } });
+  }
+  return toOpen;
+}
+
+/**
+ * Call inside the responses' transaction, once they and their cases are written: the webhook
+ * deliveries of `events` (all of one workspace) to `endpoints` — response.completed for each, then
+ * case.opened where `caseIds` (one per event, null for none) names a case. The count per event.
+ */
+export async function enqueueFollowUps(
+  events: readonly ResponseRecorded[],
+  caseIds: readonly (number | null)[],
+  endpoints: WorkspaceActing["endpoints"],
+  now: Date,
+): Promise<number[]> {
+  const counts = events.map(() => 0);
+  if (endpoints.length === 0) return counts;
+  for (const [at, event] of events.entries()) {
+    counts[at] += await enqueueWebhookEvent(event.workspaceId, "response.completed", () => responsePayload(event), now, endpoints);
+    const id = caseIds[at];
+    if (id !== null) counts[at] += await enqueueWebhookEvent(event.workspaceId, "case.opened", async () => ({ case: await casePayload(id) }), now, endpoints);
+  }
+  return counts;
+}
+
+/**
+ * Call inside the responses' transaction. Opens at most one case per response (all of a
+ * workspace's cases in the batch together) and enqueues the deliveries; throws only if the
+ * database does, which rolls the responses back with it. One outcome per event, in order.
  */
 export async function onResponsesRecorded(
   events: readonly ResponseRecorded[],
@@ -69,36 +106,20 @@ export async function onResponsesRecorded(
   now: Date = new Date(),
 ): Promise<{ caseId: number | null; deliveries: number }[]> {
   const outcomes = events.map(() => ({ caseId: null as number | null, deliveries: 0 }));
-  const toOpen: { at: number; input: OpenCaseInput; sla: ActSettings["sla"]; endpoints: WorkspaceActing["endpoints"] }[] = [];
-  for (const [at, event] of events.entries()) {
-    const { settings, endpoints } = await actingFor(event.workspaceId, context);
-    const decision = casesForResponse({ measurements: event.measurements, comment: event.comment }, settings.caseRules);
-    outcomes[at].deliveries = await enqueueWebhookEvent(event.workspaceId, "response.completed", () => responsePayload(event), now, endpoints);
-    if (!decision.open) continue;
-    const input: OpenCaseInput = {
-      workspaceId: event.workspaceId,
-      responseId: event.responseId,
-      customerId: event.customerId,
-      touchpointId: event.touchpointId,
-      tier: event.tier,
-      reasons: decision.reasons,
-    };
-    toOpen.push({ at, input, sla: settings.sla, endpoints });
-  }
-  // One statement for the cases of each workspace (a batch is nearly always one workspace).
-  for (const workspaceId of new Set(toOpen.map((o) => o.input.workspaceId))) {
-    const mine = toOpen.filter((o) => o.input.workspaceId === workspaceId);
-    const ids = await openCasesForResponses(
-      mine.map((o) => o.input),
-      mine[0].sla,
+  for (const workspaceId of new Set(events.map((e) => e.workspaceId))) {
+    const places = [...events.keys()].filter((i) => events[i].workspaceId === workspaceId);
+    const mine = places.map((i) => events[i]);
+    const { settings, endpoints } = await actingFor(workspaceId, context);
+    const toOpen = casesToOpen(mine, settings.caseRules);
+    const opened = await openCasesForResponses(
+      toOpen.map((o) => o.input),
+      settings.sla,
       now,
     );
-    for (const [i, { at, endpoints }] of mine.entries()) {
-      const id = ids[i];
-      outcomes[at].caseId = id;
-      if (id === null) continue;
-      outcomes[at].deliveries += await enqueueWebhookEvent(workspaceId, "case.opened", async () => ({ case: await casePayload(id) }), now, endpoints);
-    }
+    const caseIds: (number | null)[] = mine.map(() => null);
+    toOpen.forEach((o, i) => (caseIds[o.at] = opened[i]));
+    const deliveries = await enqueueFollowUps(mine, caseIds, endpoints, now);
+    places.forEach((at, j) => (outcomes[at] = { caseId: caseIds[j], deliveries: deliveries[j] }));
   }
   return outcomes;
 }

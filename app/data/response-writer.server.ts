@@ -7,8 +7,10 @@ import { getDb, isPostgres } from "#db/client";
 import { customers, invitationEvents, invitations, responses } from "#db/schema/index";
 import { instantValue, queryText, runText, valuesText } from "#db/statement-text";
 import type { Measurement } from "~/cem/measurement";
-import { onResponseRecorded, onResponsesRecorded, type RecordingContext, type ResponseRecorded } from "~/data/response-recorded.server";
-import { addRollups, RollupAccumulator } from "~/data/rollup-writes.server";
+import { actSettingsFrom } from "~/data/case-rules.server";
+import { OPEN_CASES_CTES, openCasesValues } from "~/data/case-opening.server";
+import { casesToOpen, enqueueFollowUps, onResponseRecorded, type RecordingContext, type ResponseRecorded, type WorkspaceActing } from "~/data/response-recorded.server";
+import { addRollups, PG_INSERT_PENDING, pendingArrays, RollupAccumulator } from "~/data/rollup-writes.server";
 import type { AnswerError } from "~/survey/answer-validation";
 import type { SurveyLocale } from "~/survey/locales";
 
@@ -209,45 +211,62 @@ function driverError(error: unknown): Error {
 
 // ---- PostgreSQL: a batch written set-based ------------------------------------------------------
 // Row by row, a response costs about ten round trips, each a statement PostgreSQL parses and plans.
-// Set-based, a workspace's share of the batch takes a fixed handful whatever its size: one statement
-// looks up what the batch needs (keys used before, customers known, response ids drawn from the
-// sequence), one creates the new customers, one writes every response with its measurement rows;
-// the cases and the rollup sums follow, one statement each (docs/benchmarks.md, "PostgreSQL: what
-// limits ingest"). SQLite has no arrays and needs none: its statements are in-process calls on
-// cached prepared statements.
+// Set-based, a workspace's share of the batch takes two whatever its size: one statement looks up
+// what the batch needs (keys used before, customers known, response ids drawn from the sequence,
+// the workspace's case rules and webhook endpoints), and one writes every response with its
+// measurement rows, its case and the batch's rollup increments, committing on its own. Only new
+// customers or webhook deliveries need more, then in one transaction. Every round trip waits on the
+// server's busy thread and on the other process, so their number, more than their work, set the
+// pace (docs/benchmarks.md, "PostgreSQL: what limits ingest"). SQLite has no arrays and needs none:
+// its statements are in-process calls on cached prepared statements.
 const BATCH_LOOKUP = `SELECT 'id' AS what, nextval(pg_get_serial_sequence('responses', 'id'))::int AS id, NULL AS name, NULL AS detail
     FROM generate_series(1, ?::int)
   UNION ALL SELECT 'key', id, idempotency_key, request_hash FROM responses WHERE workspace_id = ? AND idempotency_key = ANY(?::text[])
-  UNION ALL SELECT 'customer', id, external_id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])`;
+  UNION ALL SELECT 'customer', id, external_id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])
+  UNION ALL SELECT 'settings', NULL, case_rules, sla FROM act_settings WHERE workspace_id = ?
+  UNION ALL SELECT 'endpoint', id, events::text, NULL FROM webhook_endpoints WHERE workspace_id = ? AND active`;
 const CUSTOMERS_BY_EXTERNAL_ID = `SELECT external_id, id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])`;
 // Sorted ids: two transactions inserting overlapping customers take their locks in the same order.
 const INSERT_CUSTOMERS = `INSERT INTO customers (workspace_id, external_id) SELECT ?, x FROM unnest(?::text[]) AS x ORDER BY x
     ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING id, external_id`;
-// The measurement rows' foreign key is checked at the end of the statement, once the responses are in.
-const INSERT_RESPONSES = `WITH stored AS (
+// One statement, so all or nothing without a transaction. The foreign keys of the measurement rows
+// and the cases are checked at its end, once the responses are in. Answers the cases opened.
+const WRITE_RESPONSES = `WITH stored AS (
     INSERT INTO responses (id, workspace_id, survey_version_id, touchpoint_id, deployment_id, customer_id,
       tier, lang, source, data, comment, started_at, completed_at, idempotency_key, request_hash)
     SELECT r.id, ?, r.version, r.touchpoint, r.deployment, r.customer, r.tier, r.lang, r.source, r.data, r.comment, r.started, r.completed, r.key, r.hash
     FROM unnest(?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
       ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[])
-      AS r(id, version, touchpoint, deployment, customer, tier, lang, source, data, comment, started, completed, key, hash))
-  INSERT INTO measurements (${MEASUREMENT_COLUMNS})
-  SELECT ?, m.* FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::float8[], ?::text[]) AS m`;
+      AS r(id, version, touchpoint, deployment, customer, tier, lang, source, data, comment, started, completed, key, hash)),
+  measured AS (
+    INSERT INTO measurements (${MEASUREMENT_COLUMNS})
+    SELECT ?, m.* FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::float8[], ?::text[]) AS m),
+  pending AS (${PG_INSERT_PENDING}),
+  ${OPEN_CASES_CTES}
+  SELECT id, response_id FROM opened`;
 
 type Customer = { id: number; tier: string };
 
-/** Response ids for `count` responses, the keys already used among `keys`, the customers known among `externalIds`. */
+/**
+ * Response ids for `count` responses, the keys already used among `keys`, the customers known among
+ * `externalIds`, and the workspace's case rules and webhook endpoints.
+ */
 async function lookUpBatch(ws: number, count: number, keys: string[], externalIds: string[]) {
   const ids: number[] = [];
   const used = new Map<string, RecordResult & { status: "replayed" }>();
   const customers = new Map<string, Customer>();
-  type Row = { what: "id" | "key" | "customer"; id: number; name: string | null; detail: string | null };
-  for (const r of await queryText<Row>(BATCH_LOOKUP, [count, ws, keys, ws, externalIds])) {
+  const endpoints: WorkspaceActing["endpoints"] = [];
+  let settings: WorkspaceActing["settings"] | null = null;
+  type Row = { what: "id" | "key" | "customer" | "settings" | "endpoint"; id: number; name: string | null; detail: string | null };
+  for (const r of await queryText<Row>(BATCH_LOOKUP, [count, ws, keys, ws, externalIds, ws, ws])) {
     if (r.what === "id") ids.push(r.id);
     else if (r.what === "key") used.set(r.name!, { status: "replayed", id: r.id, requestHash: r.detail });
-    else customers.set(r.name!, { id: r.id, tier: r.detail ?? "" });
+    else if (r.what === "customer") customers.set(r.name!, { id: r.id, tier: r.detail ?? "" });
+    else if (r.what === "settings") settings = actSettingsFrom(r.name, r.detail);
+    else endpoints.push({ id: r.id, events: r.name! });
   }
-  return { ids, used, customers };
+  const acting: WorkspaceActing = { settings: settings ?? actSettingsFrom(null, null), endpoints };
+  return { ids, used, customers, acting };
 }
 
 /** Creates bare the customers of `missing` (external ids not found), adding them to `customers`. */
@@ -263,98 +282,127 @@ async function createCustomers(ws: number, missing: string[], customers: Map<str
 }
 
 /**
- * One workspace's responses of the batch (none through an invitation), their outcomes written into
- * `outcomes` at their places in the batch; their rollup increments go into `sums`.
+ * One workspace's responses of a batch (none through an invitation), written together, all or
+ * nothing: their outcomes in order.
  */
-async function writeSetBased(
-  ws: number,
-  batch: { plan: WritePlan; at: number }[],
-  outcomes: RecordResult[],
-  sums: RollupAccumulator,
-  context: RecordingContext,
-): Promise<void> {
-  const keys = [...new Set(batch.map(({ plan }) => plan.input.idempotencyKey).filter((k): k is string => !!k))];
+async function writeSetBased(ws: number, plans: readonly WritePlan[]): Promise<RecordResult[]> {
+  const outcomes: RecordResult[] = new Array(plans.length);
+  const keys = [...new Set(plans.map((plan) => plan.input.idempotencyKey).filter((k): k is string => !!k))];
   // Sorted: see INSERT_CUSTOMERS.
-  const externalIds = [...new Set(batch.map(({ plan }) => plan.input.customerExternalId).filter((id): id is string => !!id))].sort();
+  const externalIds = [...new Set(plans.map((plan) => plan.input.customerExternalId).filter((id): id is string => !!id))].sort();
   // An id for every response: those a retry answers leave a gap in the sequence, as a rollback does.
-  const { ids, used, customers } = await lookUpBatch(ws, batch.length, keys, externalIds);
+  const { ids, used, customers, acting } = await lookUpBatch(ws, plans.length, keys, externalIds);
 
   // Retries: a key used before answers with its response; the same key twice in the batch, with the first.
   const fresh: { plan: WritePlan; at: number }[] = [];
-  const firstWithKey = new Map<string, WritePlan>();
+  const firstWithKey = new Map<string, number>();
   const repeats: { key: string; at: number }[] = [];
-  for (const item of batch) {
-    const key = item.plan.input.idempotencyKey;
-    if (key && used.has(key)) outcomes[item.at] = used.get(key)!;
-    else if (key && firstWithKey.has(key)) repeats.push({ key, at: item.at });
+  for (const [at, plan] of plans.entries()) {
+    const key = plan.input.idempotencyKey;
+    if (key && used.has(key)) outcomes[at] = used.get(key)!;
+    else if (key && firstWithKey.has(key)) repeats.push({ key, at });
     else {
-      if (key) firstWithKey.set(key, item.plan);
-      fresh.push(item);
+      if (key) firstWithKey.set(key, at);
+      fresh.push({ plan, at });
     }
   }
-  if (fresh.length === 0) return;
-  await createCustomers(
-    ws,
-    externalIds.filter((id) => !customers.has(id) && fresh.some(({ plan }) => plan.input.customerExternalId === id)),
-    customers,
-  );
+  if (fresh.length === 0) return outcomes;
+  const missing = externalIds.filter((id) => !customers.has(id) && fresh.some(({ plan }) => plan.input.customerExternalId === id));
+  const now = new Date();
 
-  const columns = Array.from({ length: 14 }, () => [] as unknown[]);
-  const measured = Array.from({ length: 6 }, () => [] as unknown[]);
-  const idOf = new Map<WritePlan, number>();
-  const recorded = fresh.map(({ plan }, i) => {
-    const { input } = plan;
-    const customer = input.customerExternalId ? customers.get(input.customerExternalId)! : null;
-    const id = ids[i];
-    const tier = customer?.tier ?? "";
-    idOf.set(plan, id);
-    const row = [id, ...storedValues(plan, customer?.id ?? null, tier)];
-    row.forEach((value, c) => columns[c].push(value));
-    for (const m of plan.measurements) {
-      [id, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension].forEach((value, c) => measured[c].push(value));
-    }
-    sums.add(ws, input.touchpointId, tier, input.lang, plan.completedAt, plan.measurements);
-    return recordedEvent(plan, id, customer?.id ?? null, tier);
-  });
-  await runText(INSERT_RESPONSES, [ws, ...columns, ws, ...measured]);
+  const write = async () => {
+    await createCustomers(ws, missing, customers);
+    const columns = Array.from({ length: 14 }, () => [] as unknown[]);
+    const measured = Array.from({ length: 6 }, () => [] as unknown[]);
+    const sums = new RollupAccumulator();
+    const recorded = fresh.map(({ plan }, i) => {
+      const { input } = plan;
+      const customer = input.customerExternalId ? customers.get(input.customerExternalId)! : null;
+      const id = ids[i];
+      const tier = customer?.tier ?? "";
+      const row = [id, ...storedValues(plan, customer?.id ?? null, tier)];
+      row.forEach((value, c) => columns[c].push(value));
+      for (const m of plan.measurements) {
+        [id, input.touchpointId, m.attributeKey ?? "", m.kind, m.value, m.dimension].forEach((value, c) => measured[c].push(value));
+      }
+      sums.add(ws, input.touchpointId, tier, input.lang, plan.completedAt, plan.measurements);
+      return recordedEvent(plan, id, customer?.id ?? null, tier);
+    });
+    const toOpen = casesToOpen(recorded, acting.settings.caseRules);
+    const opened = await queryText<{ id: number; response_id: number }>(WRITE_RESPONSES, [
+      ws,
+      ...columns,
+      ws,
+      ...measured,
+      ...pendingArrays(sums.sums().daily),
+      ...openCasesValues(
+        toOpen.map((o) => o.input),
+        acting.settings.sla,
+        now,
+      ),
+    ]);
+    const caseOf = new Map(opened.map((r) => [r.response_id, r.id]));
+    const deliveries = await enqueueFollowUps(
+      recorded,
+      recorded.map((event) => caseOf.get(event.responseId) ?? null),
+      acting.endpoints,
+      now,
+    );
+    fresh.forEach(({ at }, i) => (outcomes[at] = { status: "recorded", id: ids[i], tier: recorded[i].tier, deliveries: deliveries[i] }));
+  };
+  // The one statement commits on its own; new customers or webhook deliveries join it in a transaction.
+  if (missing.length === 0 && acting.endpoints.length === 0) await write();
+  else await getDb().transaction(write);
 
-  const followUps = await onResponsesRecorded(recorded, context);
-  fresh.forEach(({ at }, i) => (outcomes[at] = { status: "recorded", id: ids[i], tier: recorded[i].tier, deliveries: followUps[i].deliveries }));
   for (const { key, at } of repeats) {
-    const first = firstWithKey.get(key)!;
-    outcomes[at] = { status: "replayed", id: idOf.get(first)!, requestHash: first.input.requestHash ?? null };
+    const first = plans[firstWithKey.get(key)!];
+    outcomes[at] = { status: "replayed", id: (outcomes[firstWithKey.get(key)!] as { id: number }).id, requestHash: first.input.requestHash ?? null };
   }
+  return outcomes;
 }
 
 /**
- * The batch in one transaction: every response's rows, then the batch's rollup sums. On
- * PostgreSQL, responses not through an invitation are written set-based per workspace; the rest
- * (and everything on SQLite) response by response.
+ * Row by row in one transaction (everything on SQLite; on PostgreSQL the responses through an
+ * invitation): every response's rows, then their rollup sums.
  */
-async function writeTogether(plans: WritePlan[]): Promise<RecordResult[]> {
+async function writeRowByRow(plans: readonly WritePlan[]): Promise<RecordResult[]> {
   return getDb().transaction(async () => {
     const sums = new RollupAccumulator();
     const context: RecordingContext = new Map();
-    const outcomes: RecordResult[] = new Array(plans.length);
-    const byWorkspace = new Map<number, { plan: WritePlan; at: number }[]>();
-    for (const [at, plan] of plans.entries()) {
-      if (isPostgres() && plan.input.invitationId == null) {
-        const ws = plan.input.workspaceId;
-        if (!byWorkspace.has(ws)) byWorkspace.set(ws, []);
-        byWorkspace.get(ws)!.push({ plan, at });
-      } else outcomes[at] = await write(plan, sums, context);
-    }
-    for (const [ws, batch] of byWorkspace) await writeSetBased(ws, batch, outcomes, sums, context);
+    const outcomes: RecordResult[] = [];
+    for (const plan of plans) outcomes.push(await write(plan, sums, context));
     await addRollups(sums.sums());
     return outcomes;
   });
 }
 
-/** One response in its own transaction, its failure reported alone. */
+/**
+ * The batch in groups, each all or nothing: on PostgreSQL each workspace's responses not through an
+ * invitation set-based, the rest row by row; on SQLite one group. A group's places in the batch.
+ */
+function groupsOf(plans: readonly WritePlan[]): { write: (plans: readonly WritePlan[]) => Promise<RecordResult[]>; places: number[] }[] {
+  if (!isPostgres()) return [{ write: writeRowByRow, places: [...plans.keys()] }];
+  const rowByRow: number[] = [];
+  const byWorkspace = new Map<number, number[]>();
+  for (const [at, plan] of plans.entries()) {
+    if (plan.input.invitationId != null) rowByRow.push(at);
+    else {
+      const ws = plan.input.workspaceId;
+      if (!byWorkspace.has(ws)) byWorkspace.set(ws, []);
+      byWorkspace.get(ws)!.push(at);
+    }
+  }
+  const groups = [...byWorkspace].map(([ws, places]) => ({ write: (group: readonly WritePlan[]) => writeSetBased(ws, group), places }));
+  if (rowByRow.length > 0) groups.push({ write: writeRowByRow, places: rowByRow });
+  return groups;
+}
+
+/** One response on its own, its failure reported alone. */
 async function writeAlone(plan: WritePlan): Promise<RecordResult | Error> {
   const { input } = plan;
   try {
-    return (await writeTogether([plan]))[0];
+    const [{ write }] = groupsOf([plan]);
+    return (await write([plan]))[0];
   } catch (error) {
     // The same key or invitation twice in one batch, or another process got there first.
     if (input.idempotencyKey && uniqueViolationOn(error, "idempotency_key")) {
@@ -372,16 +420,21 @@ async function writeAlone(plan: WritePlan): Promise<RecordResult | Error> {
 
 /**
  * Writes one batch: its outcomes in order (an Error for a response that failed alone). Optimistic:
- * the whole batch in one transaction. Should it fail (rare: the same invitation twice in one batch,
- * or another process got there first), it is rolled back and each response is written on its own,
- * so the failing one is reported alone and the rest are stored.
+ * each group of the batch (groupsOf) written together. Should a group fail (rare: the same
+ * invitation twice in one batch, or another process got there first), nothing of it is stored and
+ * each of its responses is written on its own, so the failing one is reported alone and the rest
+ * are stored.
  */
 export async function writeBatch(plans: WritePlan[]): Promise<(RecordResult | Error)[]> {
-  try {
-    return await writeTogether(plans);
-  } catch {
-    const outcomes: (RecordResult | Error)[] = [];
-    for (const plan of plans) outcomes.push(await writeAlone(plan));
-    return outcomes;
+  const outcomes: (RecordResult | Error)[] = new Array(plans.length);
+  for (const { write, places } of groupsOf(plans)) {
+    const group = places.map((at) => plans[at]);
+    try {
+      const written = await write(group);
+      places.forEach((at, i) => (outcomes[at] = written[i]));
+    } catch {
+      for (const at of places) outcomes[at] = await writeAlone(plans[at]);
+    }
   }
+  return outcomes;
 }

@@ -68,10 +68,16 @@ const INTEGER_COLUMNS = new Set(["n", "promoters", "passives", "detractors", "to
 /** A pending row's columns: the daily key with the week beside the day, then the sums (the fold unnests them in this order). */
 export const PENDING_COLUMNS = [...keyColumns("rollups").slice(0, 5), "week", "tier", "lang", ...VALUE_COLUMNS];
 const PENDING_TYPES = ["int", "int", "text", "text", "text", "text", "text", "text", ...VALUE_COLUMNS.map((c) => (INTEGER_COLUMNS.has(c) ? "int" : "float8"))];
-const PG_INSERT_PENDING = `INSERT INTO rollup_pending (${PENDING_COLUMNS.join(", ")}) VALUES (${PENDING_TYPES.map((t) => `?::${t}[]`).join(", ")})`;
+/**
+ * The pending row of pendingArrays' values, none when they are empty: a statement of its own here,
+ * and part of the ingest writer's one statement for a batch (response-writer.server.ts).
+ */
+export const PG_INSERT_PENDING = `INSERT INTO rollup_pending (${PENDING_COLUMNS.join(", ")})
+    SELECT * FROM (SELECT ${PENDING_TYPES.map((t) => `?::${t}[]`).join(", ")}) AS p(${PENDING_COLUMNS.join(", ")})
+    WHERE cardinality(p.workspace_id) > 0`;
 
 /** The daily rows as the pending row's arrays: each day's week (its Monday) beside it, for both levels' readers and the fold. */
-function pendingArrays(rows: readonly RollupRow[]): (string | number)[][] {
+export function pendingArrays(rows: readonly RollupRow[]): (string | number)[][] {
   const columns: (string | number)[][] = Array.from({ length: PENDING_COLUMNS.length }, () => []);
   for (const r of rows) {
     [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, weekOf(r.day), r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])].forEach((v, c) => columns[c].push(v));
