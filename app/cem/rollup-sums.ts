@@ -32,6 +32,11 @@ export class RollupAccumulator {
     }
   }
 
+  /** The daily sums, in no particular order (PostgreSQL's pending row: the fold orders the keys). */
+  daily(): RollupRow[] {
+    return [...this.rows.values()];
+  }
+
   /** The daily sums and the same sums per ISO week (the Monday in `day`), each in key order. */
   sums(): { daily: RollupRow[]; weekly: RollupRow[] } {
     const weekly = new Map<string, RollupRow>();

@@ -334,7 +334,7 @@ async function writeSetBased(ws: number, plans: readonly WritePlan[]): Promise<R
       ...columns,
       ws,
       ...measured,
-      ...pendingArrays(sums.sums().daily),
+      ...pendingArrays(sums.daily()),
       ...openCasesValues(
         toOpen.map((o) => o.input),
         acting.settings.sla,
@@ -371,7 +371,7 @@ async function writeRowByRow(plans: readonly WritePlan[]): Promise<RecordResult[
     const context: RecordingContext = new Map();
     const outcomes: RecordResult[] = [];
     for (const plan of plans) outcomes.push(await write(plan, sums, context));
-    await addRollups(sums.sums());
+    await addRollups(sums);
     return outcomes;
   });
 }

@@ -13,6 +13,8 @@ import { ROLLUP_COLUMNS } from "~/cem/rollup";
 import { weekOf } from "~/cem/rollup-weeks";
 import type { RollupRow } from "~/cem/rollup-sums";
 
+import { RollupAccumulator } from "~/cem/rollup-sums";
+
 export { RollupAccumulator, type RollupRow } from "~/cem/rollup-sums";
 
 // Rows per statement: 19 values a row stays far below either engine's limit on parameters.
@@ -98,12 +100,13 @@ async function upsert(table: "rollups" | "rollups_weekly", rows: readonly Rollup
  * Adds the sums in the caller's transaction (so they commit with the responses): to both levels on
  * SQLite, as pending increments for the fold on PostgreSQL.
  */
-export async function addRollups(sums: { daily: RollupRow[]; weekly: RollupRow[] }): Promise<void> {
+export async function addRollups(sums: RollupAccumulator): Promise<void> {
   if (isPostgres()) {
-    if (sums.daily.length === 0) return;
-    await runText(PG_INSERT_PENDING, pendingArrays(sums.daily));
+    const daily = sums.daily();
+    if (daily.length > 0) await runText(PG_INSERT_PENDING, pendingArrays(daily));
     return;
   }
-  await upsert("rollups", sums.daily);
-  await upsert("rollups_weekly", sums.weekly);
+  const { daily, weekly } = sums.sums();
+  await upsert("rollups", daily);
+  await upsert("rollups_weekly", weekly);
 }

@@ -92,6 +92,31 @@ describe("the rollup fold", () => {
     expect(folded.weekly.stored).toEqual(folded.weekly.recomputed);
   });
 
+  it("stores a response with nothing to sum, and leaves nothing pending for it", async () => {
+    // A survey of one open comment: no measurement rows, so no rollup increments.
+    const commentOnly = await makeSurveyFixture(fixture.workspaceId, {
+      touchpointKey: "telco-technician-visit",
+      definition: { ...fixture.json, pages: (fixture.json.pages as { elements: { type: string }[] }[]).filter((p) => p.elements.every((e) => e.type === "comment")) },
+    });
+    await foldAllPendingRollups();
+    const before = await querySums(everything());
+    const outcome = await recordResponse({
+      workspaceId: fixture.workspaceId,
+      versionId: commentOnly.versionId,
+      touchpointId: commentOnly.touchpoint.id,
+      deploymentId: commentOnly.deploymentId,
+      lang: "es",
+      source: "api",
+      data: JSON.stringify({ comment: "Nada que puntuar." }),
+      completedAt: new Date(),
+    });
+    expect(outcome.status).toBe("recorded");
+    const [{ comment }] = await rows<{ comment: string }>(sql`SELECT comment FROM responses WHERE id = ${(outcome as { id: number }).id}`);
+    expect(comment).toBe("Nada que puntuar.");
+    expect(await pendingRollupRows()).toBe(0);
+    expect(await querySums(everything())).toEqual(before);
+  });
+
   it.skipIf(!POSTGRES_RUN)("keeps the backlog bounded while a server records at full rate, and folds it all after", async () => {
     server = await startServer(dbFile);
     const url = server.url;
