@@ -227,4 +227,35 @@ describe.skipIf(!bin || POSTGRES_RUN)(title, () => {
     const [{ n }] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM customers WHERE workspace_id = ${workspaceId}`);
     expect(n).toBe(ROWS);
   }, 180_000);
+
+  it("stores a key sent to both nodes at the same moment once, and answers both with its id", async () => {
+    const { rows } = await import("#db/client");
+    const { sql } = await import("drizzle-orm");
+    const { rollupsAndRecomputationInDb } = await import("../support/rollup-check");
+    const [{ before }] = await rows<{ before: number }>(sql`SELECT count(*)::int AS before FROM responses WHERE workspace_id = ${workspaceId}`);
+    // Each key on both nodes in the same burst: the batches that lose the race to the unique index
+    // are written again one response at a time, and the loser of each key replays the winner's answer.
+    const KEYS = 24;
+    const replies = await Promise.all(
+      Array.from({ length: KEYS * 2 }, (_, j) =>
+        api(nodes[j % 2], "/api/v1/responses", {
+          method: "POST",
+          headers: { "Idempotency-Key": `both-nodes:${j >> 1}` },
+          body: JSON.stringify({ deployment: deploymentId, answers: answers(j >> 1) }),
+        }),
+      ),
+    );
+    const answered = await Promise.all(replies.map(async (res) => ({ status: res.status, replayed: res.headers.get("Idempotent-Replayed"), id: ((await res.json()) as { id: number }).id })));
+    for (let k = 0; k < KEYS; k++) {
+      const pair = [answered[2 * k], answered[2 * k + 1]];
+      expect(pair.map((a) => a.status)).toEqual([201, 201]);
+      expect(pair[0].id).toBe(pair[1].id);
+      expect(pair.filter((a) => a.replayed === "true").length).toBeLessThanOrEqual(1);
+    }
+    const [{ n }] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM responses WHERE workspace_id = ${workspaceId}`);
+    expect(n).toBe(before + KEYS);
+    const checked = await rollupsAndRecomputationInDb();
+    expect(checked.daily.stored).toEqual(checked.daily.recomputed);
+    expect(checked.weekly.stored).toEqual(checked.weekly.recomputed);
+  });
 });
