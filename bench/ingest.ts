@@ -150,7 +150,8 @@ averages below say how much other work shared it), after a warm-up of ${fmt(firs
 route; the two HTTP routes take turns in ${first.rounds} rounds, so a load spike from elsewhere hits both. Each
 response: a gap-pair survey on ${first.attributes} attributes with CSAT, NPS and an optional comment, giving ${first.measurementRows}
 measurement rows and ${first.rollupIncrements} rollup increments (added up per key across the batch of responses that
-share a transaction, then upserted into the daily and the weekly rollups in it, ADR 014); a customer
+are written together: upserted into the daily and the weekly rollups on SQLite, ADR 014, one pending row for
+the fold on PostgreSQL, ADR 033); a customer
 external id from a pool of 2,000, 1,000 of them known with a tier (the others created bare on first
 sight); an Idempotency-Key; completed within the last hour (one in twenty up to 30 days back).`;
 const pgText = pg
@@ -173,7 +174,7 @@ sent when it was answered, never fewer than the read before; and agree with itse
 counts equal, as every response answers all three). What waits to be done is sampled with each read:
 on SQLite, whose batches upsert the rollups in their transaction (ADR 014), the WAL, which
 checkpoints empty; on PostgreSQL the fold's backlog (batches whose increments wait in rollup_pending
-for the server's fold, every quarter second, ADR 033; reads add them) and the dead rollup row
+for the server's fold, 100 ms after it writes them, ADR 033; reads add them) and the dead rollup row
 versions, which autovacuum reclaims. At the end the rollups are checked
 against a recomputation from every measurement row (the tests' check, tests/support/rollup-check.ts,
 through bench/rollup-check.ts on either engine, in one snapshot).`;

@@ -1,8 +1,9 @@
-// What acting on experience adds to recording a response, inside the response's own transaction:
-// the follow-up case its case rules call for (app/cem/case-rules.ts) and the webhook deliveries of
-// response.completed and case.opened. The writer (response-writer.server.ts) calls it before the
-// commit and kickWebhookDelivery() after, so a response never exists without its case, and no
-// receiver ever hears of a response that was rolled back.
+// What acting on experience adds to recording a response, committed with it: the follow-up case
+// its case rules call for (app/cem/case-rules.ts) and the webhook deliveries of response.completed
+// and case.opened. The writer (response-writer.server.ts) writes them before the commit (on
+// PostgreSQL the cases in the responses' own statement, ADR 034) and calls kickWebhookDelivery()
+// after, so a response never exists without its case, and no receiver ever hears of a response
+// that was rolled back.
 import { eq } from "drizzle-orm";
 import { getDb } from "#db/client";
 import { customers, touchpoints } from "#db/schema/index";

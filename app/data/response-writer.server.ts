@@ -1,7 +1,7 @@
-// Writing responses: one batch of planned responses (validated, measured: responses.server.ts) in
-// one transaction — the raw data, the customer when new, the measurement rows, the follow-up case
-// with its webhook deliveries (response-recorded.server.ts) and the batch's rollup sums
-// (rollup-writes.server.ts), all or nothing (ADR 014). The same code on either engine.
+// Writing responses: one batch of planned responses (validated, measured: responses.server.ts) —
+// the raw data, the customer when new, the measurement rows, the follow-up case with its webhook
+// deliveries (response-recorded.server.ts) and the batch's rollup sums (rollup-writes.server.ts),
+// all or nothing (ADR 014): in one transaction, or on PostgreSQL mostly in one statement (ADR 034).
 import { and, eq, inArray, gt, sql } from "drizzle-orm";
 import { getDb, isPostgres } from "#db/client";
 import { customers, invitationEvents, invitations, responses } from "#db/schema/index";

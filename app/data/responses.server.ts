@@ -83,11 +83,12 @@ function scheduleFlush() {
 }
 
 /**
- * Writes everything queued since the last flush as one batch (one transaction), then answers each.
- * Batches never overlap: on PostgreSQL, transactions side by side each carried fewer responses, and
- * a batch costs its round trips whatever its size, so two in flight recorded less than one, even
- * with no rollup rows left to queue on (docs/benchmarks.md); waiting for the batch in flight lets
- * the next one grow instead. SQLite's one connection serialised them anyway.
+ * Writes everything queued since the last flush as one batch (writeBatch), then answers each.
+ * Batches never overlap: on PostgreSQL, batches side by side each carried fewer responses, and a
+ * batch costs its round trips whatever its size, so two in flight recorded less than one and cost
+ * more CPU per response, with eight round trips a batch and again with two (docs/benchmarks.md);
+ * waiting for the batch in flight lets the next one grow instead. SQLite's one connection
+ * serialised them anyway.
  */
 async function flush() {
   flushScheduled = false;
