@@ -118,7 +118,7 @@ async function main() {
   const { closeDb, execute, getDb, openDatabase, rows } = await import("#db/client");
   const { poolSize } = await import("#db/client-pg");
   const { eq, sql } = await import("drizzle-orm");
-  const { workspaces } = await import("#db/schema/index");
+  const { rollupsRead, workspaces } = await import("#db/schema/index");
   const { createApiToken } = await import("~/data/api-tokens.server");
   const { importSample, makeUser, makeWorkspace } = await import("../tests/support/fixtures");
   const { makeCustomer, makeSurveyFixture, ratingAnswers } = await import("../tests/support/survey-fixtures");
@@ -607,7 +607,7 @@ async function main() {
   // rollups, and the rollups equal to a recomputation from the measurement rows
   const stored = await responseCount();
   // As readers see the daily level: on PostgreSQL with the increments the fold has not added yet (ADR 033).
-  const npsRolled = await count(sql`SELECT coalesce(sum(n), 0) AS n FROM ${sql.raw(cluster ? "rollups_read" : "rollups")} WHERE kind = 'nps'`);
+  const npsRolled = await count(sql`SELECT coalesce(sum(n), 0) AS n FROM ${rollupsRead} WHERE kind = 'nps'`);
   const measured = await count(sql`SELECT count(*) AS n FROM measurements`);
   const cases = await count(sql`SELECT count(*) AS n FROM cases`);
   const expected = WARMUP + N + (sustain.ingest.requests - sustain.ingest.failures) + DIRECT - record.failures - direct.failures;

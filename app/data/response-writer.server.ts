@@ -355,8 +355,9 @@ async function writeSetBased(ws: number, plans: readonly WritePlan[]): Promise<R
   else await getDb().transaction(write);
 
   for (const { key, at } of repeats) {
-    const first = plans[firstWithKey.get(key)!];
-    outcomes[at] = { status: "replayed", id: (outcomes[firstWithKey.get(key)!] as { id: number }).id, requestHash: first.input.requestHash ?? null };
+    const first = firstWithKey.get(key)!;
+    const { id } = outcomes[first] as RecordResult & { status: "recorded" };
+    outcomes[at] = { status: "replayed", id, requestHash: plans[first].input.requestHash ?? null };
   }
   return outcomes;
 }

@@ -10,12 +10,10 @@
 import { isPostgres } from "#db/client";
 import { runText, valuesText } from "#db/statement-text";
 import { ROLLUP_COLUMNS } from "~/cem/rollup";
+import { RollupAccumulator, type RollupRow } from "~/cem/rollup-sums";
 import { weekOf } from "~/cem/rollup-weeks";
-import type { RollupRow } from "~/cem/rollup-sums";
 
-import { RollupAccumulator } from "~/cem/rollup-sums";
-
-export { RollupAccumulator, type RollupRow } from "~/cem/rollup-sums";
+export { RollupAccumulator, type RollupRow };
 
 // Rows per statement: 19 values a row stays far below either engine's limit on parameters.
 const ROWS_PER_STATEMENT = 200;
@@ -81,8 +79,12 @@ export const PG_INSERT_PENDING = `INSERT INTO rollup_pending (${PENDING_COLUMNS.
 /** The daily rows as the pending row's arrays: each day's week (its Monday) beside it, for both levels' readers and the fold. */
 export function pendingArrays(rows: readonly RollupRow[]): (string | number)[][] {
   const columns: (string | number)[][] = Array.from({ length: PENDING_COLUMNS.length }, () => []);
+  // A batch spans a few days: each day's Monday worked out once.
+  const mondays = new Map<string, string>();
   for (const r of rows) {
-    [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, weekOf(r.day), r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])].forEach((v, c) => columns[c].push(v));
+    let monday = mondays.get(r.day);
+    if (monday === undefined) mondays.set(r.day, (monday = weekOf(r.day)));
+    [r.workspaceId, r.touchpointId, r.attributeKey, r.kind, r.day, monday, r.tier, r.lang, ...ROLLUP_COLUMNS.map((c) => r[c])].forEach((v, c) => columns[c].push(v));
   }
   return columns;
 }

@@ -25,6 +25,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Past this, waiting work (a delivery due, a batch to fold) means no server is taking it: a warning. */
+const STALE_MS = 5_000;
+
+/** The warning for work that has waited past STALE_MS (`waitedMs`: the oldest's wait, null when none). */
+function StaleWarning({ waitedMs, message }: { waitedMs: number | null; message: (seconds: number) => string }) {
+  if (waitedMs === null || waitedMs <= STALE_MS) return null;
+  return (
+    <p className="notice error" role="status">
+      {message(Math.round(waitedMs / 1000))}
+    </p>
+  );
+}
+
+/** One figure of a queue: its number over its label. */
+function Stat({ testId, value, label }: { testId: string; value: string; label: string }) {
+  return (
+    <div className="card">
+      <div className="stat" data-testid={testId}>
+        {value}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
+
 export default function JobsPage() {
   const { slug, counts, webhooks, fold, jobs } = useLoaderData<typeof loader>();
   const t = useT();
@@ -42,55 +67,27 @@ export default function JobsPage() {
       <h2 id="queue">{t("jobs.queue")}</h2>
       <div className="grid" aria-labelledby="queue">
         {statuses.map((s) => (
-          <div key={s} className="card">
-            <div className="stat" data-testid={`jobs-${s}`}>
-              {f.int(counts[s])}
-            </div>
-            <div className="stat-label">{t(`jobs.status.${s}`)}</div>
-          </div>
+          <Stat key={s} testId={`jobs-${s}`} value={f.int(counts[s])} label={t(`jobs.status.${s}`)} />
         ))}
-        <div className="card">
-          <div className="stat" data-testid="jobs-overdue">
-            {f.int(counts.overdue)}
-          </div>
-          <div className="stat-label">{t("jobs.overdue")}</div>
-        </div>
+        <Stat testId="jobs-overdue" value={f.int(counts.overdue)} label={t("jobs.overdue")} />
       </div>
 
       <h2 id="webhook-queue">{t("jobs.webhooks")}</h2>
       <div className="grid" aria-labelledby="webhook-queue">
         {(["pending", "sending", "delivered", "failed"] as const).map((s) => (
-          <div key={s} className="card">
-            <div className="stat" data-testid={`webhooks-${s}`}>
-              {f.int(webhooks.byStatus[s])}
-            </div>
-            <div className="stat-label">{t(`jobs.webhooks.${s}`)}</div>
-          </div>
+          <Stat key={s} testId={`webhooks-${s}`} value={f.int(webhooks.byStatus[s])} label={t(`jobs.webhooks.${s}`)} />
         ))}
       </div>
-      {webhooks.oldestDueMs !== null && webhooks.oldestDueMs > 5_000 ? (
-        <p className="notice error" role="status">
-          {t("jobs.webhooks.oldest", { seconds: Math.round(webhooks.oldestDueMs / 1000) })}
-        </p>
-      ) : null}
+      <StaleWarning waitedMs={webhooks.oldestDueMs} message={(seconds) => t("jobs.webhooks.oldest", { seconds })} />
 
       {fold ? (
         <>
           <h2 id="fold-queue">{t("jobs.fold")}</h2>
           <p className="muted">{t("jobs.fold.note")}</p>
           <div className="grid" aria-labelledby="fold-queue">
-            <div className="card">
-              <div className="stat" data-testid="fold-pending">
-                {f.int(fold.batches)}
-              </div>
-              <div className="stat-label">{t("jobs.fold.pending")}</div>
-            </div>
+            <Stat testId="fold-pending" value={f.int(fold.batches)} label={t("jobs.fold.pending")} />
           </div>
-          {fold.oldestMs !== null && fold.oldestMs > 5_000 ? (
-            <p className="notice error" role="status">
-              {t("jobs.fold.oldest", { seconds: Math.round(fold.oldestMs / 1000) })}
-            </p>
-          ) : null}
+          <StaleWarning waitedMs={fold.oldestMs} message={(seconds) => t("jobs.fold.oldest", { seconds })} />
         </>
       ) : null}
 
