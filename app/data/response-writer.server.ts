@@ -219,13 +219,22 @@ function driverError(error: unknown): Error {
 // server's busy thread and on the other process, so their number, more than their work, set the
 // pace (docs/benchmarks.md, "PostgreSQL: what limits ingest"). SQLite has no arrays and needs none:
 // its statements are in-process calls on cached prepared statements.
-const BATCH_LOOKUP = `SELECT 'id' AS what, nextval(pg_get_serial_sequence('responses', 'id'))::int AS id, NULL AS name, NULL AS detail
+//
+// The lookup finds keys and customers one by one through their unique index: a LATERAL subquery
+// with LIMIT, which the planner never merges into a join. `column = ANY(array)` let a connection's
+// cached generic plan, made while the statistics said the workspace was small, read every response
+// of the workspace and filter it, a cost that grew with every response until the next ANALYZE
+// (tests/integration/batch-lookup.test.ts; docs/benchmarks.md).
+const BY_KEY = `SELECT k.x AS name, r.id, r.request_hash AS detail FROM unnest(?::text[]) AS k(x)
+    CROSS JOIN LATERAL (SELECT id, request_hash FROM responses WHERE workspace_id = ? AND idempotency_key = k.x LIMIT 1) AS r`;
+const BY_EXTERNAL_ID = `SELECT k.x AS name, c.id, c.tier AS detail FROM unnest(?::text[]) AS k(x)
+    CROSS JOIN LATERAL (SELECT id, tier FROM customers WHERE workspace_id = ? AND external_id = k.x LIMIT 1) AS c`;
+export const BATCH_LOOKUP = `SELECT 'id' AS what, nextval(pg_get_serial_sequence('responses', 'id'))::int AS id, NULL AS name, NULL AS detail
     FROM generate_series(1, ?::int)
-  UNION ALL SELECT 'key', id, idempotency_key, request_hash FROM responses WHERE workspace_id = ? AND idempotency_key = ANY(?::text[])
-  UNION ALL SELECT 'customer', id, external_id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])
+  UNION ALL SELECT 'key', id, name, detail FROM (${BY_KEY}) AS used
+  UNION ALL SELECT 'customer', id, name, detail FROM (${BY_EXTERNAL_ID}) AS known
   UNION ALL SELECT 'settings', NULL, case_rules, sla FROM act_settings WHERE workspace_id = ?
   UNION ALL SELECT 'endpoint', id, events::text, NULL FROM webhook_endpoints WHERE workspace_id = ? AND active`;
-const CUSTOMERS_BY_EXTERNAL_ID = `SELECT external_id, id, tier FROM customers WHERE workspace_id = ? AND external_id = ANY(?::text[])`;
 // Sorted ids: two transactions inserting overlapping customers take their locks in the same order.
 const INSERT_CUSTOMERS = `INSERT INTO customers (workspace_id, external_id) SELECT ?, x FROM unnest(?::text[]) AS x ORDER BY x
     ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING id, external_id`;
@@ -258,7 +267,7 @@ async function lookUpBatch(ws: number, count: number, keys: string[], externalId
   const endpoints: WorkspaceActing["endpoints"] = [];
   let settings: WorkspaceActing["settings"] | null = null;
   type Row = { what: "id" | "key" | "customer" | "settings" | "endpoint"; id: number; name: string | null; detail: string | null };
-  for (const r of await queryText<Row>(BATCH_LOOKUP, [count, ws, keys, ws, externalIds, ws, ws])) {
+  for (const r of await queryText<Row>(BATCH_LOOKUP, [count, keys, ws, externalIds, ws, ws, ws])) {
     if (r.what === "id") ids.push(r.id);
     else if (r.what === "key") used.set(r.name!, { status: "replayed", id: r.id, requestHash: r.detail });
     else if (r.what === "customer") customers.set(r.name!, { id: r.id, tier: r.detail ?? "" });
@@ -276,8 +285,8 @@ async function createCustomers(ws: number, missing: string[], customers: Map<str
   // Not created: another transaction committed them meanwhile (a new statement sees them).
   const raced = missing.filter((id) => !customers.has(id));
   if (raced.length === 0) return;
-  for (const r of await queryText<{ external_id: string; id: number; tier: string | null }>(CUSTOMERS_BY_EXTERNAL_ID, [ws, raced])) {
-    customers.set(r.external_id, { id: r.id, tier: r.tier ?? "" });
+  for (const r of await queryText<{ name: string; id: number; detail: string | null }>(BY_EXTERNAL_ID, [raced, ws])) {
+    customers.set(r.name, { id: r.id, tier: r.detail ?? "" });
   }
 }
 
