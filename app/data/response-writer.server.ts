@@ -214,11 +214,11 @@ function driverError(error: unknown): Error {
 // Set-based, a workspace's share of the batch takes two whatever its size: one statement looks up
 // what the batch needs (keys used before, customers known, response ids drawn from the sequence,
 // the workspace's case rules and webhook endpoints), and one writes every response with its
-// measurement rows, its case and the batch's rollup increments, committing on its own. Only new
-// customers or webhook deliveries need more, then in one transaction. Every round trip waits on the
-// server's busy thread and on the other process, so their number, more than their work, set the
-// pace (docs/benchmarks.md, "PostgreSQL: what limits ingest"). SQLite has no arrays and needs none:
-// its statements are in-process calls on cached prepared statements.
+// measurement rows, its case and the batch's rollup increments, committing on its own. New
+// customers take one statement more, before it; webhook deliveries, a transaction. Every round
+// trip waits on the server's busy thread and on the other process, so their number, more than
+// their work, set the pace (docs/benchmarks.md, "PostgreSQL: what limits ingest"). SQLite has no
+// arrays and needs none: its statements are in-process calls on cached prepared statements.
 //
 // The lookup finds keys and customers one by one through their unique index: a LATERAL subquery
 // with LIMIT, which the planner never merges into a join. `column = ANY(array)` let a connection's
@@ -320,7 +320,6 @@ async function writeSetBased(ws: number, plans: readonly WritePlan[]): Promise<R
   const now = new Date();
 
   const write = async () => {
-    await createCustomers(ws, missing, customers);
     const columns = Array.from({ length: 14 }, () => [] as unknown[]);
     const measured = Array.from({ length: 6 }, () => [] as unknown[]);
     const sums = new RollupAccumulator();
@@ -359,8 +358,12 @@ async function writeSetBased(ws: number, plans: readonly WritePlan[]): Promise<R
     );
     fresh.forEach(({ at }, i) => (outcomes[at] = { status: "recorded", id: ids[i], tier: recorded[i].tier, deliveries: deliveries[i] }));
   };
-  // The one statement commits on its own; new customers or webhook deliveries join it in a transaction.
-  if (missing.length === 0 && acting.endpoints.length === 0) await write();
+  // New customers first, committed on their own: a customer is created bare whether or not its
+  // response is then stored (a retry, or the one-by-one fallback, finds it), which spares the batch
+  // a transaction's BEGIN and COMMIT. The one statement commits on its own; webhook deliveries join
+  // it in a transaction.
+  await createCustomers(ws, missing, customers);
+  if (acting.endpoints.length === 0) await write();
   else await getDb().transaction(write);
 
   for (const { key, at } of repeats) {

@@ -108,7 +108,7 @@ describe("POST /api/v1/responses", () => {
     expect(dayRows.find((r) => r.kind === "gap" && r.attributeKey === "")).toMatchObject({ n: 1, sum: 0, sumP: 6, sumE: 6 });
   });
 
-  it("creates a bare customer for a new external id, in the same transaction", async () => {
+  it("creates a bare customer for a new external id and stores the response with it", async () => {
     const res = await post({ deployment: a.deploymentId, customer: "NEW-42", answers: answersOf(a) });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
