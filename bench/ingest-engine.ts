@@ -156,8 +156,8 @@ async function main() {
   const token = await createApiToken(ws.id, "bench", owner.id);
   // The customers' statistics, as autovacuum keeps them in an installation that has had its
   // customers for more than a minute: made seconds ago, the table looks empty to the planner, which
-  // then finds a batch's customers through the wrong index (a scan of the workspace's rows). Only
-  // this table: one analysed while empty (responses) would have its foreign-key checks scan it.
+  // may then read the whole table for each of a batch's customers. Only this table: one analysed
+  // while empty (responses) would have its foreign-key checks scan it.
   if (cluster) await execute(sql`ANALYZE customers`);
 
   const rand = random(20_251_123);

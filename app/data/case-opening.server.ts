@@ -97,7 +97,7 @@ const INSERT_CASE = `INSERT INTO cases (workspace_id, response_id, customer_id, 
 const INSERT_OPENED_EVENT = `INSERT INTO case_events (workspace_id, case_id, kind, to_status, note, at) VALUES (?, ?, 'opened', 'open', ?, ?)`;
 // PostgreSQL: a batch's cases and their "opened" events as two CTEs, `opened` (id, response_id,
 // workspace_id of each case opened) and `events`: their own statement here, and part of the ingest
-// writer's one statement for a batch (response-writer.server.ts). Parameters: openCasesValues.
+// writer's one statement for a batch (response-set-writer.server.ts). Parameters: openCasesValues.
 export const OPEN_CASES_CTES = `opened AS (
     INSERT INTO cases (workspace_id, response_id, customer_id, touchpoint_id, tier, reasons, status, opened_at, due_at, updated_at)
     SELECT c.workspace, c.response, c.customer, c.touchpoint, c.tier, c.reasons::jsonb, 'open', ?::timestamptz, c.due, ?::timestamptz

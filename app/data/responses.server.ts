@@ -11,13 +11,14 @@ import { parseBoundedJson } from "~/cem/bounded-json";
 import { instantProblem } from "~/cem/instant-bounds";
 import { commentFromPlan, measurementsFromPlan } from "~/cem/measurement";
 import { kickWebhookDelivery } from "~/data/response-recorded.server";
-import { writeBatch, type RecordResult, type ResponseInput, type WritePlan } from "~/data/response-writer.server";
+import type { RecordResult, ResponseInput, WritePlan } from "~/data/response-rows.server";
+import { writeBatch } from "~/data/response-writer.server";
 import { foldSoon } from "~/data/rollup-fold.server";
 import { parseSurveyJson } from "~/survey/definition-validation";
 import { compileAnswers, type CompiledAnswers } from "~/survey/respondent-validation";
 import type { SurveyJson } from "~/survey/types";
 
-export type { RecordResult, ResponseInput, ResponseSource } from "~/data/response-writer.server";
+export type { RecordResult, ResponseInput, ResponseSource } from "~/data/response-rows.server";
 
 /** A published survey version, parsed once and compiled on first use. */
 export type PublishedVersion = {

@@ -70,7 +70,7 @@ export const PENDING_COLUMNS = [...keyColumns("rollups").slice(0, 5), "week", "t
 const PENDING_TYPES = ["int", "int", "text", "text", "text", "text", "text", "text", ...VALUE_COLUMNS.map((c) => (INTEGER_COLUMNS.has(c) ? "int" : "float8"))];
 /**
  * The pending row of pendingArrays' values, none when they are empty: a statement of its own here,
- * and part of the ingest writer's one statement for a batch (response-writer.server.ts).
+ * and part of the ingest writer's one statement for a batch (response-set-writer.server.ts).
  */
 export const PG_INSERT_PENDING = `INSERT INTO rollup_pending (${PENDING_COLUMNS.join(", ")})
     SELECT * FROM (SELECT ${PENDING_TYPES.map((t) => `?::${t}[]`).join(", ")}) AS p(${PENDING_COLUMNS.join(", ")})

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { sql } from "drizzle-orm";
 import { execute } from "#db/client";
-import { BATCH_LOOKUP } from "~/data/response-writer.server";
+import { BATCH_LOOKUP } from "~/data/response-set-writer.server";
 import { recordResponse } from "~/data/responses.server";
 import { freshDatabasePath, removeDatabase } from "../support/database";
 import { importSample, makeUser, makeWorkspace } from "../support/fixtures";
